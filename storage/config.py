@@ -1,0 +1,62 @@
+"""The optional config file and the current employee (SPEC §1, §2)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+from storage.errors import RapportError
+from storage.models import Employee
+
+ENV_CONFIG = "RAPPORT_CONFIG"
+
+
+def config_path() -> Path:
+    override = os.environ.get(ENV_CONFIG)
+    return Path(override) if override else user_config_path("rapport", appauthor=False) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> dict:
+    """The parsed config.toml, or {} when there is none."""
+    path = path or config_path()
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise RapportError(f"config file {path}: {exc}") from None
+    except OSError as exc:
+        raise RapportError(f"config file {path}: {exc.strerror}") from None
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment
+        return "me"
+
+
+def current_login(config: dict) -> str:
+    login = str(config.get("employee") or "").strip()
+    return login or os_login()
+
+
+def ensure_employee(login: str) -> Employee:
+    """The employee with this login, created on first use."""
+    employee = Employee.get_or_none(Employee.login == login)
+    if employee is None:
+        employee, _ = Employee.get_or_create(login=login, defaults={"name": login})
+    return employee
+
+
+def export_folder(config: dict) -> Path:
+    """Where "Create task" and the TUI's calendar exports write (config key ``export_dir``)."""
+    configured = config.get("export_dir")
+    if configured:
+        return Path(os.path.expanduser(str(configured)))
+    return user_data_path("rapport", appauthor=False) / "exports"

@@ -1,0 +1,36 @@
+"""What every command and screen needs to know: the database URL, the config, who is
+working, and which day it is (``--today``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from storage.config import current_login, ensure_employee
+from storage.models import Employee
+
+
+@dataclass
+class Context:
+    url: str
+    config: dict = field(default_factory=dict)
+    today_override: dt.date | None = None
+    login: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.login:
+            self.login = current_login(self.config)
+
+    def today(self) -> dt.date:
+        return self.today_override or dt.date.today()
+
+    def now(self) -> dt.datetime:
+        """Now, local time to the minute; on the ``--today`` date when one is given."""
+        now = dt.datetime.now().replace(second=0, microsecond=0)
+        if self.today_override:
+            now = dt.datetime.combine(self.today_override, now.time())
+        return now
+
+    def employee(self) -> Employee:
+        """The current employee, created on first use."""
+        return ensure_employee(self.login)

@@ -1,0 +1,151 @@
+"""Schema versions and the migration runner (SPEC §9).
+
+A new database is created from the current models at ``CURRENT_VERSION`` and seeded with the
+default pick lists once. An older database is upgraded in place on start, one step at a time,
+inside one transaction; an SQLite file is first copied to ``rapport.db.bak-VERSION``.
+
+Version history:
+  1. the first schema: pick lists, employees, customers, contacts, conversations.
+  2. conversation.sequence (iCalendar SEQUENCE), bookings, drafts, and the indexes the
+     lists and reports need.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import peewee
+from playhouse.migrate import SchemaMigrator, migrate
+
+from storage.errors import RapportError
+from storage.models import (
+    ALL_MODELS,
+    Booking,
+    Draft,
+    Method,
+    PipelineStage,
+    SchemaVersion,
+    Topic,
+)
+
+CURRENT_VERSION = 2
+
+DEFAULT_STAGES = [
+    ("Initial contact", "open"),
+    ("Qualifying", "open"),
+    ("Lead validated", "open"),
+    ("Proposal", "open"),
+    ("Negotiation", "open"),
+    ("Won", "won"),
+    ("Lost", "lost"),
+    ("Not qualified", "closed"),
+    ("Cancelled", "closed"),
+]
+DEFAULT_METHODS = ["Telephone", "Email", "Visit", "Video call", "Letter"]
+DEFAULT_TOPICS = ["General", "Quote", "Order", "Support", "Complaint", "Payment"]
+
+# Indexes beyond the unique ones the models declare. Plain SQL that both SQLite and
+# PostgreSQL accept; partial indexes keep the follow-up and pipeline scans small.
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation "
+    "(customer_id, date, time_begin, id)",
+    "CREATE INDEX IF NOT EXISTS conversation_employee_date ON conversation (employee_id, date)",
+    "CREATE INDEX IF NOT EXISTS conversation_date ON conversation (date)",
+    "CREATE INDEX IF NOT EXISTS conversation_open_follow_up ON conversation "
+    "(follow_up, employee_id) WHERE deleted_at IS NULL AND NOT completed AND follow_up IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS conversation_follow_up ON conversation (follow_up) "
+    "WHERE follow_up IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS conversation_pipeline ON conversation "
+    "(customer_id, date, time_begin, id, pipeline_stage_id) WHERE pipeline_stage_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS conversation_follows ON conversation (follows_id)",
+    "CREATE INDEX IF NOT EXISTS contact_customer ON contact (customer_id)",
+    "CREATE INDEX IF NOT EXISTS customer_name ON customer (name)",
+    "CREATE INDEX IF NOT EXISTS booking_start ON booking (start)",
+    "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
+]
+
+
+def _create_indexes(database: peewee.Database) -> None:
+    for statement in INDEXES:
+        database.execute_sql(statement)
+
+
+def _to_v2(database: peewee.Database) -> None:
+    migrator = SchemaMigrator.from_database(database)
+    migrate(migrator.add_column("conversation", "sequence", peewee.IntegerField(default=0)))
+    database.create_tables([Booking, Draft], safe=True)
+    _create_indexes(database)
+
+
+# STEPS[n] upgrades a database at version n to version n + 1.
+STEPS: dict[int, Callable[[peewee.Database], None]] = {1: _to_v2}
+
+
+def schema_version(database: peewee.Database) -> int | None:
+    """The recorded version, or None for a database without Rapport's tables."""
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return None
+    row = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar()
+    return int(row) if row is not None else None
+
+
+def seed_defaults() -> None:
+    Topic.insert_many([{"name": n} for n in DEFAULT_TOPICS]).execute()
+    Method.insert_many([{"name": n} for n in DEFAULT_METHODS]).execute()
+    PipelineStage.insert_many(
+        [{"name": n, "kind": k, "sort_order": (i + 1) * 10} for i, (n, k) in enumerate(DEFAULT_STAGES)]
+    ).execute()
+
+
+def _backup_sqlite(url: str, version: int) -> Path | None:
+    from storage.database import sqlite_path
+
+    path = sqlite_path(url)
+    if not path.exists():
+        return None
+    backup = path.with_name(f"{path.name}.bak-{version}")
+    shutil.copy2(path, backup)
+    backup.chmod(0o600)
+    return backup
+
+
+def ensure_schema(database: peewee.Database, url: str = "") -> None:
+    """Create the schema (and seed it) on an empty database, or upgrade an older one."""
+    from storage.database import is_sqlite
+
+    with database.atomic():
+        version = schema_version(database)
+        if version is None:
+            if database.get_tables():
+                raise RapportError(
+                    f"{url or 'the database'} holds tables but is not a Rapport database"
+                )
+            database.create_tables(ALL_MODELS)
+            _create_indexes(database)
+            SchemaVersion.create(version=CURRENT_VERSION)
+            seed_defaults()
+            return
+        if version == CURRENT_VERSION:
+            return
+        if version > CURRENT_VERSION:
+            raise RapportError(
+                f"database schema version {version} is newer than this Rapport knows "
+                f"({CURRENT_VERSION}); upgrade Rapport"
+            )
+    if is_sqlite(database) and url:
+        # Checkpoint so the copy holds every committed page, then copy before touching it.
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        _backup_sqlite(url, version)
+    upgrade(database, version)
+
+
+def upgrade(database: peewee.Database, from_version: int) -> None:
+    """Run every step from ``from_version`` to CURRENT_VERSION in one transaction."""
+    with database.atomic():
+        version = from_version
+        while version < CURRENT_VERSION:
+            STEPS[version](database)
+            version += 1
+            SchemaVersion.create(version=version)

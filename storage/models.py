@@ -1,0 +1,162 @@
+"""Peewee models for every entity of SPEC §2.
+
+The models are bound to ``db``, a DatabaseProxy that ``storage.database.open_database``
+initialises at run time; nothing here opens a database at import.
+
+Timestamps (created_at, updated_at, deleted_at) are naive UTC. Dates and times that the
+user types (date, time_begin, follow_up, booking start/end) are naive local values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+    TimeField,
+)
+
+db = DatabaseProxy()
+
+STAGE_KINDS = ("open", "won", "lost", "closed")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class BaseModel(Model):
+    id = AutoField()
+
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=utcnow)
+
+
+class Topic(BaseModel):
+    name = CharField(unique=True)
+    active = BooleanField(default=True)
+
+
+class Method(BaseModel):
+    name = CharField(unique=True)
+    active = BooleanField(default=True)
+
+
+class PipelineStage(BaseModel):
+    name = CharField(unique=True)
+    sort_order = IntegerField(default=0)
+    kind = CharField(default="open")  # one of STAGE_KINDS
+    active = BooleanField(default=True)
+
+
+class Employee(BaseModel):
+    login = CharField(unique=True)
+    name = CharField(default="")
+    default_topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
+    active = BooleanField(default=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.login
+
+
+class Customer(BaseModel):
+    number = CharField(unique=True)
+    name = CharField()
+    email = CharField(default="")
+    phone = CharField(default="")
+    address = TextField(default="")
+    notes = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+    archived = BooleanField(default=False)
+
+
+class Contact(BaseModel):
+    customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    name = CharField()
+    role = CharField(default="")
+    email = CharField(default="")
+    phone = CharField(default="")
+
+
+class Conversation(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    customer = ForeignKeyField(Customer, backref="conversations", on_delete="CASCADE")
+    employee = ForeignKeyField(Employee, backref="conversations")
+    date = DateField()
+    time_begin = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
+    time_end = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
+    duration_minutes = IntegerField(null=True)
+    follow_up = DateField(null=True)
+    note = TextField(default="")
+    with_whom = CharField(default="")
+    topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
+    method = ForeignKeyField(Method, null=True, on_delete="SET NULL")
+    completed = BooleanField(default=False)
+    completed_on = DateField(null=True)
+    is_follow_up = BooleanField(default=False)
+    follows = ForeignKeyField("self", null=True, backref="followed_by", on_delete="SET NULL")
+    pipeline_stage = ForeignKeyField(PipelineStage, null=True, on_delete="SET NULL")
+    sequence = IntegerField(default=0)  # grows with each edit (iCalendar SEQUENCE)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+    deleted_at = DateTimeField(null=True)
+
+
+class Booking(BaseModel):
+    uid = CharField(unique=True, default=new_uid)
+    conversation = ForeignKeyField(Conversation, null=True, backref="bookings", on_delete="SET NULL")
+    customer = ForeignKeyField(Customer, backref="bookings", on_delete="CASCADE")
+    employee = ForeignKeyField(Employee, backref="bookings")
+    start = DateTimeField()  # naive local time
+    end = DateTimeField()  # naive local time
+    title = CharField(default="")
+    location = CharField(default="")
+    note = TextField(default="")
+    sequence = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Draft(BaseModel):
+    """Unsaved form text, kept so that a dropped session loses nothing (SPEC §10)."""
+
+    form = CharField()  # which form, e.g. "conversation"
+    key = CharField(default="")  # which record the form edits ("" for a new one)
+    employee = CharField(default="")  # login of whoever typed it
+    payload = TextField()  # JSON of the form's fields
+    updated_at = DateTimeField(default=utcnow)
+
+
+ALL_MODELS = [
+    SchemaVersion,
+    Topic,
+    Method,
+    PipelineStage,
+    Employee,
+    Customer,
+    Contact,
+    Conversation,
+    Booking,
+    Draft,
+]

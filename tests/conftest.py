@@ -1,0 +1,123 @@
+"""Fixtures: a fresh database per test, on SQLite (a file under tmp_path) and, when
+RAPPORT_TEST_POSTGRES holds a URL, on PostgreSQL (a schema of its own, dropped afterwards).
+
+- ``ctx``: an opened database and its Context, once per backend (storage, reports,
+  import/export and calendar tests use this one).
+- ``sqlite_ctx``: SQLite only (TUI tests, file-level tests).
+- ``app``: the Textual app on ``sqlite_ctx``.
+
+Nothing here touches the user's real data: HOME and the platformdirs folders point into
+tmp_path for every test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+from storage.context import Context
+from storage.database import close_database, open_database
+
+PG_ENV = "RAPPORT_TEST_POSTGRES"
+PG_URL = os.environ.get(PG_ENV, "").strip()
+PG_SKIP_REASON = f"{PG_ENV} is not set: no PostgreSQL server to test team mode against"
+
+TODAY = dt.date(2026, 3, 18)  # a Wednesday; tests that need a fixed D use it
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)),
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Point HOME and the XDG folders at tmp_path so platformdirs never finds real data."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "Documents"))
+    monkeypatch.delenv("RAPPORT_DATABASE", raising=False)
+    monkeypatch.delenv("RAPPORT_CONFIG", raising=False)
+    monkeypatch.setenv("USER", "tester")
+    monkeypatch.setenv("LOGNAME", "tester")
+    return home
+
+
+def sqlite_url(tmp_path) -> str:
+    return "sqlite:///" + str(tmp_path / "rapport.db").lstrip("/")
+
+
+class PostgresSchema:
+    """A schema of its own in the RAPPORT_TEST_POSTGRES database, for one test."""
+
+    def __init__(self, base_url: str):
+        import psycopg2
+
+        self.base_url = base_url
+        self.name = "rapport_test_" + uuid.uuid4().hex[:12]
+        self._admin = psycopg2.connect(base_url)
+        self._admin.autocommit = True
+        with self._admin.cursor() as cur:
+            cur.execute(f'CREATE SCHEMA "{self.name}"')
+        sep = "&" if "?" in base_url else "?"
+        self.url = f"{base_url}{sep}options=" + quote(f"-csearch_path={self.name}")
+
+    def drop(self) -> None:
+        with self._admin.cursor() as cur:
+            cur.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+        self._admin.close()
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """The URL of a fresh, empty database on the backend named by ``request.param``."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgres":
+        schema = PostgresSchema(PG_URL)
+        yield schema.url
+        close_database()
+        schema.drop()
+    else:
+        yield sqlite_url(tmp_path)
+        close_database()
+
+
+def make_ctx(url: str, today: dt.date | None = TODAY, login: str = "tester") -> Context:
+    open_database(url)
+    return Context(url=url, config={}, today_override=today, login=login)
+
+
+@pytest.fixture(params=BACKENDS)
+def ctx(request, tmp_path):
+    """An opened, migrated, seeded database on each backend, with D = TODAY."""
+    if request.param == "postgres":
+        schema = PostgresSchema(PG_URL)
+        try:
+            yield make_ctx(schema.url)
+        finally:
+            close_database()
+            schema.drop()
+    else:
+        yield make_ctx(sqlite_url(tmp_path))
+        close_database()
+
+
+@pytest.fixture
+def sqlite_ctx(tmp_path):
+    yield make_ctx(sqlite_url(tmp_path))
+    close_database()
+
+
+@pytest.fixture
+def app(sqlite_ctx):
+    from tui.app import RapportApp
+
+    return RapportApp(sqlite_ctx)

@@ -1,0 +1,84 @@
+"""The ``rapport`` command: argparse, then either the TUI or a scriptable subcommand (SPEC §7).
+
+Exit status: 0 on success, 1 on a user error (one line on stderr, never a traceback),
+2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from storage.errors import RapportError
+from tui.commands.common import parse_date
+
+COMMAND_MODULES = (
+    "tui.commands.data",
+    "tui.commands.reports",
+    "tui.commands.pipeline",
+    "tui.commands.calendar",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="rapport",
+        description="Rapport: a keyboard-first terminal CRM. Without a command, starts the TUI.",
+    )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="sqlite:///ABSOLUTE/PATH or postgresql://user@host:port/db "
+        "(default: $RAPPORT_DATABASE, else the per-user SQLite file)",
+    )
+    parser.add_argument("--today", metavar="YYYY-MM-DD", type=parse_date, help="act as if today were this date")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parsers(sub)
+    return parser
+
+
+def make_context(args: argparse.Namespace):
+    """Open the database named by the arguments and build the Context."""
+    from storage.config import load_config
+    from storage.context import Context
+    from storage.database import open_database, resolve_database_url
+
+    config = load_config()
+    url = resolve_database_url(args.database or config.get("database"))
+    open_database(url)
+    return Context(url=url, config=config, today_override=args.today)
+
+
+def run_tui(ctx) -> int:
+    from tui.app import RapportApp
+
+    RapportApp(ctx).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        ctx = make_context(args)
+        if args.command is None:
+            return run_tui(ctx)
+        return int(args.func(args, ctx) or 0)
+    except RapportError as exc:
+        print(f"rapport: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        from storage.database import close_database
+
+        close_database()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""``rapport demo``, ``rapport import`` and ``rapport export`` (SPEC §7, §8)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from storage.errors import RapportError
+from tui.commands.common import add_command
+
+
+def add_parsers(sub) -> None:
+    demo = add_command(sub, "demo", "fill the database with realistic sample data", run_demo)
+    demo.add_argument("--customers", type=int, default=None, metavar="N", help="number of customers")
+    demo.add_argument("--conversations", type=int, default=None, metavar="M", help="number of conversations")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (same seed, same data)")
+    demo.add_argument("--force", action="store_true", help="add to a database that already holds data")
+
+    imp = add_command(sub, "import", "import customers or conversations from a CSV file", run_import)
+    imp.add_argument("kind", choices=["customers", "conversations"])
+    imp.add_argument("file", metavar="FILE.csv")
+
+    exp = add_command(sub, "export", "export customers or conversations as CSV or JSON", run_export)
+    exp.add_argument("kind", choices=["customers", "conversations"])
+    exp.add_argument("--format", choices=["csv", "json"], default="csv")
+    exp.add_argument("-o", "--output", metavar="FILE", default="-", help="output file, - for stdout (default)")
+
+
+def run_demo(args: argparse.Namespace, ctx) -> int:
+    raise RapportError("demo is not built yet")
+
+
+def run_import(args: argparse.Namespace, ctx) -> int:
+    raise RapportError("import is not built yet")
+
+
+def run_export(args: argparse.Namespace, ctx) -> int:
+    raise RapportError("export is not built yet")
