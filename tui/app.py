@@ -1,19 +1,74 @@
-"""The Rapport Textual app: global bindings, screens, command palette."""
+"""The Rapport Textual app: modes (one per main screen), global bindings, command palette.
+
+Main screens are modes, so each keeps its own stack and state while the user hops between
+them with F2..F7. Screens are imported lazily: the command line never loads them.
+"""
 
 from __future__ import annotations
 
 from textual.app import App
 from textual.binding import Binding
 
-from screens.customers import CustomersScreen
+
+def _customers():
+    from screens.customers import CustomersScreen
+
+    return CustomersScreen()
+
+
+def _followups():
+    from screens.followups import FollowupsScreen
+
+    return FollowupsScreen()
+
+
+def _statistics():
+    from screens.statistics import StatisticsScreen
+
+    return StatisticsScreen()
+
+
+def _pipeline():
+    from screens.pipeline import PipelineScreen
+
+    return PipelineScreen()
+
+
+def _maintenance():
+    from screens.maintenance import MaintenanceScreen
+
+    return MaintenanceScreen()
+
+
+def _employees():
+    from screens.employees import EmployeesScreen
+
+    return EmployeesScreen()
 
 
 class RapportApp(App):
-    """Keyboard-first CRM. Built from an already opened database and a Context."""
+    """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
     TITLE = "Rapport"
     CSS_PATH = ["app.tcss", "../screens/screens.tcss"]
+    MODES = {
+        "customers": _customers,
+        "followups": _followups,
+        "statistics": _statistics,
+        "pipeline": _pipeline,
+        "maintenance": _maintenance,
+        "employees": _employees,
+    }
+    DEFAULT_MODE = "customers"
     BINDINGS = [
+        Binding("f1", "help", "Keys", id="help", priority=True),
+        Binding("f2", "switch_mode('customers')", "Customers", id="customers", priority=True),
+        Binding("f3", "switch_mode('followups')", "Follow-ups", id="followups", priority=True),
+        Binding("f4", "switch_mode('statistics')", "Stats", id="statistics", priority=True),
+        Binding("f5", "switch_mode('pipeline')", "Pipeline", id="pipeline", priority=True),
+        Binding("f6", "switch_mode('maintenance')", "Tables", id="maintenance", show=False, priority=True),
+        Binding("f7", "switch_mode('employees')", "Employees", id="employees", show=False, priority=True),
+        Binding("ctrl+n", "quick_add", "Quick add", id="quick_add", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -21,5 +76,12 @@ class RapportApp(App):
         super().__init__(**kwargs)
         self.ctx = ctx
 
-    def on_mount(self) -> None:
-        self.push_screen(CustomersScreen())
+    def action_quick_add(self) -> None:
+        from screens.quick_add import QuickAddScreen
+
+        self.push_screen(QuickAddScreen())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())

@@ -1,0 +1,14 @@
+"""Employees (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+
+class EmployeesScreen(Screen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Employees: not built yet.", markup=False)
+        yield Footer()

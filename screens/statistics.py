@@ -1,0 +1,14 @@
+"""Statistics (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+
+class StatisticsScreen(Screen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Statistics: not built yet.", markup=False)
+        yield Footer()
