@@ -6,8 +6,12 @@ them with F2..F7. Screens are imported lazily: the command line never loads them
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.binding import Binding
+
+SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
 
 def _customers():
@@ -50,7 +54,9 @@ class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
     TITLE = "Rapport"
-    CSS_PATH = ["app.tcss", "../screens/screens.tcss"]
+    # app.tcss holds theme-level rules; each screen has screens/<name>.tcss with every rule
+    # nested under its screen's type selector.
+    CSS_PATH = ["app.tcss", *sorted(SCREENS_DIR.glob("*.tcss"))]
     MODES = {
         "customers": _customers,
         "followups": _followups,
