@@ -13,7 +13,9 @@ import os
 import signal
 import threading
 
-OPENERS: dict[str, str] = {}
+OPENERS: dict[str, str] = {
+    "conversation": "screens.conversation_form:open_draft",
+}
 
 
 def opener(form: str):
