@@ -15,6 +15,7 @@ import threading
 
 OPENERS: dict[str, str] = {
     "conversation": "screens.conversation_form:open_draft",
+    "booking": "screens.booking_form:open_draft",
 }
 
 
