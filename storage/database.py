@@ -18,6 +18,7 @@ from platformdirs import user_data_path
 
 from storage.errors import RapportError
 from storage.models import db
+from storage.retry import is_connection_lost, retry_when_busy, unavailable
 
 APP_NAME = "rapport"
 ENV_DATABASE = "RAPPORT_DATABASE"
@@ -116,8 +117,6 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
         return self._reconnecting(super().begin, *args, **kwargs)
 
     def _reconnecting(self, func, *args, **kwargs):
-        from storage.retry import is_connection_lost, unavailable
-
         if self.in_transaction():
             return func(*args, **kwargs)
         try:
@@ -185,10 +184,18 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
 
     database = make_database(url)
     db.initialize(database)
+
+    def connect_and_migrate() -> None:
+        try:
+            database.connect(reuse_if_open=True)
+            if migrate:
+                migrations.ensure_schema(database, url)
+        except Exception:
+            close_database()  # the next try starts from a new connection
+            raise
+
     try:
-        database.connect(reuse_if_open=True)
-        if migrate:
-            migrations.ensure_schema(database, url)
+        retry_when_busy(connect_and_migrate)
     except RapportError:
         close_database()
         raise

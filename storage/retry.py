@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import random
+import sqlite3
 import time
 from typing import Callable, TypeVar
 
@@ -98,7 +99,7 @@ def classify(exc: BaseException) -> str | None:
         return "busy"
     if isinstance(exc, ConnectionLost):
         return "lost"
-    if not isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError)):
+    if not isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error)):
         return None
     code = getattr(_driver_error(exc), "pgcode", None) or ""
     if code in CONFLICT_CODES:
@@ -168,23 +169,39 @@ def _run(fn: Callable[..., T], args: tuple, kwargs: dict,
     if database.in_transaction():
         with database.atomic():
             return fn(*args, **kwargs)
+
+    def once() -> T:
+        with _write_transaction(database):
+            return fn(*args, **kwargs)
+
+    return _retry(once, on_wait)
+
+
+def _retry(once: Callable[[], T], on_wait=None, kinds=("busy", "conflict", "lost")) -> T:
     attempt = 0
     while True:
         attempt += 1
         try:
-            with _write_transaction(database):
-                return fn(*args, **kwargs)
+            return once()
         except Exception as exc:
             kind = classify(exc)
-            if kind is None:
+            if kind not in kinds:
                 raise
-            _drop_broken_connection(database)
+            _drop_broken_connection(db.obj)
             error = unavailable(exc)
             if attempt >= _attempts(kind):
                 raise error from exc
             if on_wait is not None:
                 on_wait(error, attempt)
             sleep(_delay(kind, attempt))
+
+
+def retry_when_busy(fn: Callable[..., T], *args) -> T:
+    """``fn(*args)`` again after a back-off while the database is locked; for work that manages
+    its own connection and transactions, such as opening the database: two Rapports starting
+    on a new SQLite file at the same moment both switch it to WAL, and SQLite refuses one of
+    them at once rather than wait (it would deadlock)."""
+    return _retry(lambda: fn(*args), kinds=("busy",))
 
 
 def run_write(fn: Callable[..., T], *args, on_wait: Callable[[DatabaseUnavailable, int], None] | None = None,
