@@ -24,7 +24,6 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
 from storage.errors import ValidationError
-from storage.models import Conversation, Customer
 from storage.parsing import format_date, format_time
 from tui.widgets.draft_keeper import DraftKeeper
 
@@ -63,8 +62,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     @classmethod
     def edit(cls, conversation_id: int) -> "ConversationForm":
-        conv = Conversation.get_by_id(conversation_id)
-        return cls(ConversationInput.from_conversation(conv), conversation_id)
+        return cls(conversations.input_for(conversation_id), conversation_id)
 
     @classmethod
     def follow_up(cls, earlier_id: int) -> "ConversationForm":
@@ -73,10 +71,9 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         form = self.form
-        customer = Customer.get_or_none(Customer.id == form.customer_id)
         kind = "Edit" if self.conversation_id else ("Follow-up" if form.follows_id else "New")
         title = Text(f"{kind} conversation — ")
-        title.append(customer.name if customer else "?")
+        title.append(conversation_list.customer_name(form.customer_id) or "?")
         me = self.app.ctx.employee()  # created on first use, so it is always choosable
         employees = [e for e in lookups.employees(include_inactive=True)
                      if e.active or e.id in (form.employee_id, me.id)]
@@ -211,13 +208,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
             self.drop_draft()
             self.dismiss(None)
             return
-        try:
-            from screens.confirm import ConfirmScreen
-        except ImportError:  # until the shared confirm dialog lands: keep the text as a draft
-            self.flush_draft()
-            self.notify("Your text is kept as a draft.", markup=False)
-            self.dismiss(None)
-            return
+        from screens.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:
@@ -248,7 +239,7 @@ def open_draft(app, draft) -> None:
     conversation_id = values.pop("conversation_id", None)
     known = set(ConversationInput.__dataclass_fields__)
     form = ConversationInput(**{k: v for k, v in values.items() if k in known})
-    if conversation_id and not Conversation.get_or_none(Conversation.id == conversation_id):
+    if conversation_id and conversation_list.row(conversation_id) is None:
         conversation_id = None
     screen = ConversationForm(form, conversation_id)
     screen.mark_restored()

@@ -56,6 +56,14 @@ def set_follow_up(conversation_id: int, follow_up: dt.date | None) -> None:
 
 
 @retrying
+def toggle_completed(conversation_id: int, today: dt.date) -> bool:
+    """Flip Completed (SPEC §3); returns the new state."""
+    completed = not Conversation.get_by_id(conversation_id).completed
+    _edit(conversation_id, completed=completed, completed_on=today if completed else None)
+    return completed
+
+
+@retrying
 def delete(conversation_id: int) -> None:
     """Move a conversation to the trash; ``restore`` undoes it."""
     _edit(conversation_id, deleted_at=utcnow())
@@ -112,6 +120,11 @@ class ConversationInput:
             duration_typed=conv.duration_minutes is not None and conv.duration_minutes != computed,
             follows_id=conv.follows_id,
         )
+
+
+def input_for(conversation_id: int) -> ConversationInput:
+    """The form's fields for a saved conversation (edit)."""
+    return ConversationInput.from_conversation(Conversation.get_by_id(conversation_id))
 
 
 def follow_up_input(earlier_id: int) -> ConversationInput:
