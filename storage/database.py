@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -80,8 +81,14 @@ def _prepare_sqlite_file(path: Path) -> None:
     if path.exists():
         if not os.access(path, os.R_OK):
             raise RapportError(f"database file {path} is not readable by you")
-        if not os.access(path, os.W_OK):
-            raise RapportError(f"database file {path} is read-only; Rapport needs to write to it")
+        mode = path.stat().st_mode
+        if not os.access(path, os.W_OK) or not mode & stat.S_IWUSR:
+            # The mode bit is checked too: root may write anyway, but a file its owner made
+            # read-only is meant to stay so; better a clear refusal than a half-working app.
+            raise RapportError(
+                f"database file {path} is read-only (mode {stat.S_IMODE(mode):04o}); "
+                f"Rapport needs to write to it (chmod u+w {path})"
+            )
         if not os.access(folder, os.W_OK):
             raise RapportError(f"database folder {folder} is read-only; SQLite needs to write its journal there")
         return

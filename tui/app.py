@@ -82,6 +82,24 @@ class RapportApp(App):
         super().__init__(**kwargs)
         self.ctx = ctx
 
+    def on_mount(self) -> None:
+        from tui import drafts
+
+        drafts.install_signal_handlers(self)
+        drafts.offer_drafts(self)
+
+    def on_unmount(self) -> None:
+        from tui import drafts
+
+        drafts.remove_signal_handlers()
+
+    async def action_quit(self) -> None:
+        """Quit, keeping the text of any open form as a draft."""
+        from tui.widgets.draft_keeper import flush_all
+
+        flush_all()
+        self.exit()
+
     def action_quick_add(self) -> None:
         from screens.quick_add import QuickAddScreen
 

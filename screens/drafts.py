@@ -1,0 +1,91 @@
+"""Unsaved drafts from an earlier session, offered back on start: restore or discard."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from rich.text import Text
+
+from storage import drafts
+from tui import drafts as tui_drafts
+
+FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking": "Booking", "contact": "Contact"}
+
+
+def describe(draft: drafts.DraftInfo) -> Text:
+    """One line for a draft: what form, when, and the start of what was typed."""
+    values = draft.values
+    text = ""
+    for name in ("note", "name", "title", "_raw"):
+        if isinstance(values.get(name), str) and values[name].strip():
+            text = values[name]
+            break
+    else:
+        text = next((v for v in values.values() if isinstance(v, str) and v.strip()), "")
+    excerpt = " ".join(text.split())[:60]
+    title = FORM_TITLES.get(draft.form, draft.form)
+    line = Text(f"{draft.updated_at:%Y-%m-%d %H:%M} UTC  {title}: ")
+    line.append(excerpt or "(empty)")  # user text, appended as plain text
+    return line
+
+
+class DraftsScreen(ModalScreen[None]):
+    """Lists this employee's drafts; enter restores one, d discards it, escape keeps them."""
+
+    BINDINGS = [
+        Binding("enter", "restore", "Restore", id="restore"),
+        Binding("d", "discard", "Discard", id="discard"),
+        Binding("escape", "close", "Later", id="later"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="drafts-box"):
+            yield Static("Unsaved text from an earlier session — nothing was lost.", markup=False)
+            yield OptionList(id="drafts-list")
+            yield Static("enter restore   d discard   escape later", markup=False, classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._reload()
+
+    def _reload(self) -> None:
+        self._drafts = [d for d in drafts.pending(self.app.ctx.login) if d.form in tui_drafts.OPENERS]
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(Option(describe(d), id=str(d.id)) for d in self._drafts)
+        if not self._drafts:
+            self.dismiss(None)
+        else:
+            option_list.highlighted = 0
+            option_list.focus()
+
+    def _current(self) -> drafts.DraftInfo | None:
+        index = self.query_one(OptionList).highlighted
+        return self._drafts[index] if index is not None and index < len(self._drafts) else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_restore()
+
+    def action_restore(self) -> None:
+        draft = self._current()
+        if draft is None:
+            return
+        open_form = tui_drafts.opener(draft.form)
+        self.dismiss(None)
+        if open_form is not None:
+            open_form(self.app, draft)
+
+    def action_discard(self) -> None:
+        draft = self._current()
+        if draft is not None:
+            drafts.discard_id(draft.id)
+            self.app.notify("Draft discarded.")
+            self._reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,118 @@
+"""Drafts: unsaved text kept in the database, offered back on start (SPEC §10)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Input, TextArea
+
+from storage import drafts
+from tui import drafts as tui_drafts
+from tui.widgets.draft_keeper import DraftKeeper, flush_all
+
+
+def test_save_replaces_and_discard_removes(ctx):
+    first = drafts.save("conversation", "customer:1", "tester", {"note": "hel"})
+    again = drafts.save("conversation", "customer:1", "tester", {"note": "hello [/] \x1b[31m"})
+    assert first == again
+    drafts.save("conversation", "", "someone-else", {"note": "theirs"})
+    mine = drafts.pending("tester")
+    assert [(d.form, d.key, d.values) for d in mine] == [
+        ("conversation", "customer:1", {"note": "hello [/] \x1b[31m"})
+    ]
+    drafts.discard("conversation", "customer:1", "tester")
+    assert drafts.pending("tester") == []
+    assert len(drafts.pending("someone-else")) == 1
+
+
+class NoteForm(DraftKeeper, ModalScreen[None]):
+    """A minimal form using DraftKeeper, standing in for any real form."""
+
+    DRAFT_FORM = "test-note"
+    DRAFT_INTERVAL = 0.2
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="save")]
+
+    def __init__(self, note: str = "", who: str = "") -> None:
+        super().__init__()
+        self._note, self._who = note, who
+
+    def compose(self) -> ComposeResult:
+        yield TextArea(self._note, id="note")
+        yield Input(self._who, id="who")
+
+    def draft_values(self) -> dict:
+        return {"note": self.query_one("#note", TextArea).text, "who": self.query_one("#who", Input).value}
+
+    def action_save(self) -> None:
+        self.drop_draft()
+        self.dismiss(None)
+
+
+def open_note_draft(app, draft) -> None:
+    form = NoteForm(draft.values.get("note", ""), draft.values.get("who", ""))
+    app.push_screen(form)
+    form.mark_restored()
+
+
+@pytest.fixture
+def note_opener(monkeypatch):
+    monkeypatch.setitem(tui_drafts.OPENERS, "test-note", f"{__name__}:open_note_draft")
+
+
+async def test_typing_keeps_a_draft_and_saving_drops_it(app, note_opener):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(NoteForm("loaded text"))
+        await pilot.pause(0.3)
+        assert drafts.pending("tester") == []  # opening a filled form is not typing
+        await pilot.press("end", "x", "y", "z")
+        await pilot.pause(0.5)  # past the debounce interval
+        (draft,) = drafts.pending("tester")
+        assert draft.values["note"].endswith("xyz")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert drafts.pending("tester") == []
+
+
+async def test_flush_all_writes_immediately(app, note_opener):
+    """What SIGHUP/SIGTERM/quit do: write every open form's text at once, no waiting."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = NoteForm()
+        form.DRAFT_INTERVAL = 60
+        app.push_screen(form)
+        await pilot.pause(0.2)
+        await pilot.press(*"call back")
+        assert drafts.pending("tester") == []
+        flush_all()
+        assert drafts.pending("tester")[0].values["note"] == "call back"
+
+
+async def test_drafts_are_offered_back_on_start(sqlite_ctx, note_opener):
+    from tui.app import RapportApp
+    from screens.drafts import DraftsScreen
+
+    drafts.save("test-note", "", "tester", {"note": "[bold]kept[/] across a hang-up", "who": "Ann"})
+    app = RapportApp(sqlite_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DraftsScreen)
+        assert "[bold]kept[/] across a hang-up" in str(app.screen.query_one("#drafts-list").get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, NoteForm)
+        assert app.screen.query_one("#note", TextArea).text == "[bold]kept[/] across a hang-up"
+        assert app.screen.query_one("#who", Input).value == "Ann"
+        assert app.screen.has_unsaved_changes()  # restored text is unsaved until saved
+
+
+async def test_discarding_an_offered_draft(sqlite_ctx, note_opener):
+    from tui.app import RapportApp
+
+    drafts.save("test-note", "", "tester", {"note": "throw me away"})
+    app = RapportApp(sqlite_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert drafts.pending("tester") == []

@@ -1,0 +1,141 @@
+"""DraftKeeper: a Screen mixin that keeps a form's unsaved text in the database.
+
+A form screen mixes it in and says which form it is and how to read its fields:
+
+    class ConversationForm(DraftKeeper, ModalScreen[int | None]):
+        DRAFT_FORM = "conversation"
+        def draft_key(self) -> str: ...          # "" for a new record, else its id
+        def draft_values(self) -> dict: ...      # the fields as plain JSON values
+
+Then every Input/TextArea/Select/Checkbox change schedules a save of the draft, at most about
+every ``DRAFT_INTERVAL`` seconds (debounced); the app flushes every open form at once on
+SIGHUP/SIGTERM and on quit. After a successful save, or when the user chose to discard the
+text, the form calls ``drop_draft()``. ``has_unsaved_changes()`` compares the fields with
+what they held when the form opened, for the "discard typed text?" question.
+
+Drafts of a form are reopened by ``tui.drafts`` on the next start (see its OPENERS).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import ClassVar
+
+from textual.timer import Timer
+from textual.widgets import Checkbox, Input, Select, TextArea
+
+from storage import drafts
+
+# Every mounted form that keeps drafts; the app flushes them all on SIGHUP/SIGTERM/quit.
+LIVE_FORMS: "weakref.WeakSet[DraftKeeper]" = weakref.WeakSet()
+
+
+class DraftKeeper:
+    DRAFT_FORM: ClassVar[str] = ""
+    DRAFT_INTERVAL: ClassVar[float] = 2.0
+
+    _draft_timer: Timer | None = None
+    _draft_baseline: dict | None = None
+    _draft_saved: dict | None = None
+
+    # -- what a form provides ---------------------------------------------------------
+    def draft_key(self) -> str:
+        return ""
+
+    def draft_values(self) -> dict:
+        raise NotImplementedError
+
+    # -- lifecycle --------------------------------------------------------------------
+    def on_mount(self) -> None:
+        LIVE_FORMS.add(self)
+        # Capture the fields once the form has filled them in, so that loading an existing
+        # record is not mistaken for typing.
+        self.call_after_refresh(self._capture_baseline)
+
+    def on_unmount(self) -> None:
+        LIVE_FORMS.discard(self)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+
+    def _capture_baseline(self) -> None:
+        if self._draft_baseline is None:
+            self._draft_baseline = self._safe_values()
+
+    def mark_restored(self) -> None:
+        """The form was opened from a draft: its text counts as unsaved until saved."""
+        self._draft_baseline = {}
+
+    def reset_draft_baseline(self) -> None:
+        """Call after filling the form programmatically (e.g. restoring a draft)."""
+        self._draft_baseline = self._safe_values()
+
+    def _safe_values(self) -> dict | None:
+        try:
+            return self.draft_values()
+        except Exception:  # the form is not fully composed yet
+            return None
+
+    def _login(self) -> str:
+        return self.app.ctx.login
+
+    # -- change tracking --------------------------------------------------------------
+    # Plain handler names (not @on): a mixin is not built by Textual's metaclass, and Textual
+    # calls the handler of every class in the MRO, so a form's own handlers still run.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._draft_field_changed()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._draft_field_changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._draft_field_changed()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._draft_field_changed()
+
+    def _draft_field_changed(self) -> None:
+        if self._draft_baseline is None or self._draft_timer is not None:
+            return
+        self._draft_timer = self.set_timer(self.DRAFT_INTERVAL, self._draft_timer_fired)
+
+    def _draft_timer_fired(self) -> None:
+        self._draft_timer = None
+        self.flush_draft()
+
+    def has_unsaved_changes(self) -> bool:
+        values = self._safe_values()
+        return values is not None and self._draft_baseline is not None and values != self._draft_baseline
+
+    def flush_draft(self) -> None:
+        """Write the draft now if the fields differ from what the form opened with."""
+        if not self.DRAFT_FORM:
+            return
+        values = self._safe_values()
+        if values is None or self._draft_baseline is None:
+            return
+        try:
+            if values == self._draft_baseline:
+                if self._draft_saved is not None:
+                    drafts.discard(self.DRAFT_FORM, self.draft_key(), self._login())
+                    self._draft_saved = None
+            elif values != self._draft_saved:
+                drafts.save(self.DRAFT_FORM, self.draft_key(), self._login(), values)
+                self._draft_saved = values
+        except Exception as exc:  # a locked or unreachable database must not cost the text
+            self.app.notify(f"Draft not saved yet: {exc}", severity="warning", markup=False)
+
+    def drop_draft(self) -> None:
+        """The record was saved or the text deliberately discarded: forget the draft."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        LIVE_FORMS.discard(self)
+        if self.DRAFT_FORM:
+            drafts.discard(self.DRAFT_FORM, self.draft_key(), self._login())
+        self._draft_saved = None
+
+
+def flush_all() -> None:
+    """Write the draft of every open form now (SIGHUP, SIGTERM, quit)."""
+    for form in list(LIVE_FORMS):
+        form.flush_draft()
