@@ -24,7 +24,6 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
 from storage.errors import ValidationError
-from storage.models import Conversation, Customer
 from storage.parsing import format_date, format_time
 from tui.widgets.draft_keeper import DraftKeeper
 
@@ -34,6 +33,14 @@ SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "meth
 CHECK_FIELDS = ("completed", "is_follow_up")
 FIELD_ORDER = ("employee", "date", "follow_up", "note", "with_whom", "topic", "method",
                "completed", "is_follow_up", "pipeline_stage", "time_begin", "time_end", "duration")
+
+
+class YesNo(Checkbox):
+    """A compact checkbox whose mark is visible without colour (NO_COLOR): ▐X▌ or ▐ ▌."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's class attribute, per value here)
+        return "X" if self.value else " "
 
 
 def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
@@ -56,6 +63,11 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         self.conversation_id = conversation_id
         self._autofilled = conversation_id is not None
 
+    @property
+    def customer_id(self) -> int:
+        """The customer this form is for (quick add on top of it is for them too)."""
+        return self.form.customer_id
+
     # -- ways to open it ------------------------------------------------------------------
     @classmethod
     def new(cls, customer_id: int) -> "ConversationForm":
@@ -63,8 +75,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     @classmethod
     def edit(cls, conversation_id: int) -> "ConversationForm":
-        conv = Conversation.get_by_id(conversation_id)
-        return cls(ConversationInput.from_conversation(conv), conversation_id)
+        return cls(conversations.input_for(conversation_id), conversation_id)
 
     @classmethod
     def follow_up(cls, earlier_id: int) -> "ConversationForm":
@@ -73,10 +84,9 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         form = self.form
-        customer = Customer.get_or_none(Customer.id == form.customer_id)
         kind = "Edit" if self.conversation_id else ("Follow-up" if form.follows_id else "New")
         title = Text(f"{kind} conversation — ")
-        title.append(customer.name if customer else "?")
+        title.append(conversation_list.customer_name(form.customer_id) or "?")
         me = self.app.ctx.employee()  # created on first use, so it is always choosable
         employees = [e for e in lookups.employees(include_inactive=True)
                      if e.active or e.id in (form.employee_id, me.id)]
@@ -100,9 +110,9 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                 yield from self._select_row("How", "method", lookups.methods(), form.method_id)
                 with Horizontal(classes="row"):
                     yield Label("Completed", classes="label")
-                    yield Checkbox("", form.completed, compact=True, id="completed")
+                    yield YesNo("", form.completed, compact=True, id="completed")
                     yield Label("I.F.", classes="label short")
-                    yield Checkbox("", form.is_follow_up, compact=True, id="is_follow_up")
+                    yield YesNo("", form.is_follow_up, compact=True, id="is_follow_up")
                 yield from self._select_row("Pipeline Position", "pipeline_stage", lookups.stages(),
                                             form.pipeline_stage_id)
                 with Horizontal(classes="row"):
@@ -211,13 +221,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
             self.drop_draft()
             self.dismiss(None)
             return
-        try:
-            from screens.confirm import ConfirmScreen
-        except ImportError:  # until the shared confirm dialog lands: keep the text as a draft
-            self.flush_draft()
-            self.notify("Your text is kept as a draft.", markup=False)
-            self.dismiss(None)
-            return
+        from screens.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:
@@ -248,7 +252,7 @@ def open_draft(app, draft) -> None:
     conversation_id = values.pop("conversation_id", None)
     known = set(ConversationInput.__dataclass_fields__)
     form = ConversationInput(**{k: v for k, v in values.items() if k in known})
-    if conversation_id and not Conversation.get_or_none(Conversation.id == conversation_id):
+    if conversation_id and conversation_list.row(conversation_id) is None:
         conversation_id = None
     screen = ConversationForm(form, conversation_id)
     screen.mark_restored()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from storage.models import Contact, Conversation, Employee, Method, PipelineStage, Topic
+from storage.models import Contact, Conversation, Customer, Employee, Method, PipelineStage, Topic
 from storage.parsing import format_date, format_time
 
 COLUMNS = (
@@ -52,7 +52,7 @@ class ConversationRow:
 
     def cells(self) -> tuple[str, ...]:
         return (
-            f"{self.employee} {format_date(self.date)}",
+            f"{format_date(self.date)} {self.employee}",
             format_date(self.follow_up),
             self.first_line,
             self.with_whom,
@@ -91,7 +91,23 @@ def count(customer_id: int, flt: ConversationFilter = ConversationFilter()) -> i
 def page(customer_id: int, flt: ConversationFilter = ConversationFilter(),
          offset: int = 0, limit: int = 100) -> list[ConversationRow]:
     """Rows ``offset`` .. ``offset + limit`` of the customer's conversations."""
-    query = (
+    query = _rows().where(_where(customer_id, flt)).order_by(*_order()).limit(limit).offset(offset)
+    return [_row(r) for r in query]
+
+
+def row(conversation_id: int) -> ConversationRow | None:
+    """One conversation as a row (the detail line under the table)."""
+    found = _rows().where(Conversation.id == conversation_id).first()
+    return _row(found) if found else None
+
+
+def customer_name(customer_id: int) -> str:
+    found = Customer.select(Customer.name).where(Customer.id == customer_id).tuples().first()
+    return found[0] if found else ""
+
+
+def _rows():
+    return (
         Conversation.select(
             Conversation.id, Employee.login, Conversation.date, Conversation.follow_up,
             Conversation.note, Conversation.with_whom, Topic.name, Method.name,
@@ -102,21 +118,17 @@ def page(customer_id: int, flt: ConversationFilter = ConversationFilter(),
         .join_from(Conversation, Topic, JOIN.LEFT_OUTER)
         .join_from(Conversation, Method, JOIN.LEFT_OUTER)
         .join_from(Conversation, PipelineStage, JOIN.LEFT_OUTER)
-        .where(_where(customer_id, flt))
-        .order_by(*_order())
-        .limit(limit)
-        .offset(offset)
         .tuples()
     )
-    return [
-        ConversationRow(
-            id=r[0], employee=r[1], date=_date(r[2]), follow_up=_date(r[3]), note=r[4] or "",
-            with_whom=r[5] or "", about=r[6] or "", how=r[7] or "", completed=bool(r[8]),
-            is_follow_up=bool(r[9]), stage=r[10] or "", time_begin=_time(r[11]),
-            time_end=_time(r[12]), duration=r[13],
-        )
-        for r in query
-    ]
+
+
+def _row(r: tuple) -> ConversationRow:
+    return ConversationRow(
+        id=r[0], employee=r[1], date=_date(r[2]), follow_up=_date(r[3]), note=r[4] or "",
+        with_whom=r[5] or "", about=r[6] or "", how=r[7] or "", completed=bool(r[8]),
+        is_follow_up=bool(r[9]), stage=r[10] or "", time_begin=_time(r[11]),
+        time_end=_time(r[12]), duration=r[13],
+    )
 
 
 def position(customer_id: int, conversation_id: int,

@@ -52,6 +52,14 @@ def set_follow_up(conversation_id: int, follow_up: dt.date | None) -> None:
         _edit(conversation_id, follow_up=follow_up)
 
 
+def toggle_completed(conversation_id: int, today: dt.date) -> bool:
+    """Flip Completed (SPEC §3); returns the new state."""
+    with db.atomic():
+        completed = not Conversation.get_by_id(conversation_id).completed
+        _edit(conversation_id, completed=completed, completed_on=today if completed else None)
+    return completed
+
+
 def delete(conversation_id: int) -> None:
     """Move a conversation to the trash; ``restore`` undoes it."""
     with db.atomic():
@@ -109,6 +117,11 @@ class ConversationInput:
             duration_typed=conv.duration_minutes is not None and conv.duration_minutes != computed,
             follows_id=conv.follows_id,
         )
+
+
+def input_for(conversation_id: int) -> ConversationInput:
+    """The form's fields for a saved conversation (edit)."""
+    return ConversationInput.from_conversation(Conversation.get_by_id(conversation_id))
 
 
 def follow_up_input(earlier_id: int) -> ConversationInput:

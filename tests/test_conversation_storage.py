@@ -144,7 +144,7 @@ def test_rows_show_the_first_line_and_the_original_columns(ctx):
                            topic=factories.topic("Quote"), stage_name="Proposal",
                            is_follow_up=True, duration_minutes=5)
     (row,) = clist.page(cust.id)
-    assert row.cells() == ("tester 2026-03-01", "", "line one", "", "Quote", "", "", "yes",
+    assert row.cells() == ("2026-03-01 tester", "", "line one", "", "Quote", "", "", "yes",
                            "Proposal", "09:00", "", "5")
 
 

@@ -1,0 +1,98 @@
+"""The calendar actions every list of conversations offers (SPEC §4, §7a):
+
+- ``b`` Create booking: the booking form, prefilled from the conversation;
+- ``t`` Create task: the conversation as a one-item to-do ``.ics`` in the export folder;
+- ``x`` Export to calendar: a list of follow-ups (and bookings) as one ``.ics`` file there.
+
+Screens call these with themselves as ``host``; each shows the path written. The export
+folder is ``storage.config.export_folder`` (config key ``export_dir``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from textual.dom import DOMNode
+
+from storage import calendar
+from storage.config import export_folder
+from storage.errors import RapportError
+from storage.models import db
+
+
+def create_booking(host: DOMNode, conversation_id: int | None,
+                   saved: Callable[[int], None] | None = None) -> None:
+    """Open the booking form for a conversation; ``saved(booking_id)`` after a save."""
+    if conversation_id is None:
+        host.notify("No conversation here.", severity="warning")
+        return
+    from screens.booking_form import BookingForm
+
+    def done(booking_id: int | None) -> None:
+        if booking_id is not None:
+            host.notify("Booking saved.", markup=False)
+            if saved is not None:
+                saved(booking_id)
+
+    host.app.push_screen(BookingForm.for_conversation(conversation_id), done)
+
+
+def create_task(host: DOMNode, conversation_id: int | None) -> None:
+    """Write the conversation as a one-item to-do file and show where."""
+    if conversation_id is None:
+        host.notify("No conversation here.", severity="warning")
+        return
+    try:
+        path = calendar.write_task(conversation_id, export_folder(host.app.ctx.config))
+    except RapportError as exc:
+        host.notify(f"Task not written: {exc}", severity="error", markup=False)
+        return
+    host.notify(f"Task written to {path}", title="Create task", markup=False, timeout=10)
+
+
+UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (SPEC §5)
+
+
+def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:
+    """Export open follow-ups and bookings of one employee (None: everyone) as events into
+    ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
+    ``storage.calendar.build_export`` (date_from, date_to, customer_id, bookings_from)."""
+    path = export_folder(host.app.ctx.config) / calendar.safe_name(name + ".ics")
+    host.run_worker(lambda: _run_export(host, path, employee_id, options),
+                    thread=True, exclusive=True, group="calendar-export")
+
+
+def choose_export(host: DOMNode, employee_id: int | None, who: str) -> None:
+    """``x`` on the Follow-ups screen: the day's list or all open follow-ups."""
+    from screens.export_choice import ExportChoice
+
+    today = host.app.ctx.today()
+
+    def chosen(choice: str | None) -> None:
+        if choice == "day":
+            export_follow_ups(host, f"followups-{who}-{today.isoformat()}", employee_id,
+                              date_to=today + dt.timedelta(days=UPCOMING_DAYS), bookings_from=today)
+        elif choice == "all":
+            export_follow_ups(host, f"followups-{who}-open", employee_id)
+
+    host.app.push_screen(ExportChoice(str(export_folder(host.app.ctx.config))), chosen)
+
+
+def export_customer(host: DOMNode, customer_id: int, number: str) -> None:
+    """``x`` on a customer's Conversations tab: that customer's open follow-ups and bookings."""
+    export_follow_ups(host, f"customer-{number}", None, customer_id=customer_id)
+
+
+def _run_export(host: DOMNode, path, employee_id, options: dict) -> None:
+    """The export itself, in a worker thread with its own database connection."""
+    try:
+        with db.connection_context():
+            export = calendar.build_export(employee_id, **options)
+            calendar.write_file(export, path)
+    except RapportError as exc:
+        host.app.call_from_thread(host.notify, f"Not exported: {exc}", severity="warning",
+                                  markup=False)
+        return
+    host.app.call_from_thread(host.notify, f"Exported {export.describe()} to {path}",
+                              title="Export to calendar", markup=False, timeout=10)

@@ -1,0 +1,242 @@
+"""ConversationsPanel: the customer form's Conversations tab (SPEC §4), keyboard only.
+
+A PagedTable of one customer's conversations in SPEC §2 order, fetched page by page from SQL,
+with the original's columns; under it the highlighted conversation in full (at 80 columns the
+last columns do not fit, the detail line shows them). Keys: n new, e/enter edit, d delete (to
+the trash), u undo the delete, c toggle completed, f log follow-up, / filter text, o open only,
+m cycle the employee filter (everyone, me, each employee), and the calendar actions of
+``tui.calendar_actions``: b create booking, t create task (.ics to-do), x export the open
+follow-ups (of the employee filtered on, else the current employee) to calendar.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Static
+
+from storage import conversation_list as clist
+from storage import conversations, lookups
+from storage.conversation_list import ConversationFilter
+from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
+from tui.widgets.paged_table import PagedTable
+
+
+class ConversationTable(PagedTable):
+    """The panel's table: enter edits (the panel's e key says so in the footer)."""
+
+    BINDINGS = [Binding("enter", "select", "Edit", id="conversations.enter_edit", show=False)]
+
+
+class FilterInput(Input):
+    """The text filter; enter or escape go back to the list (the text stays)."""
+
+    BINDINGS = [Binding("escape", "done", "Back to list", id="conversations.filter_done")]
+
+    def action_done(self) -> None:
+        self.screen.query_one("#conversations-table", PagedTable).focus()
+
+
+class ConversationsPanel(Vertical):
+    """One customer's conversations with new, edit, delete/undo, complete and follow-up."""
+
+    BINDINGS = [
+        Binding("n", "new", "New", id="conversations.new"),
+        Binding("e", "edit", "Edit", id="conversations.edit"),
+        Binding("d", "delete", "Del", id="conversations.delete"),
+        Binding("u", "undo", "Undo", id="conversations.undo"),
+        Binding("c", "complete", "Done", id="conversations.complete"),
+        Binding("f", "follow_up", "Follow", id="conversations.follow_up"),
+        Binding("slash", "find", "Find", id="conversations.filter"),
+        Binding("o", "open_only", "Open", id="conversations.open_only"),
+        Binding("m", "employee", "Who", id="conversations.employee"),
+        Binding("b", "booking", "Booking", id="conversations.booking"),
+        Binding("t", "task", "Task", id="conversations.task"),
+        Binding("x", "export", "Export", id="conversations.export"),
+    ]
+
+    DEFAULT_CSS = """
+    ConversationsPanel {
+        height: 1fr;
+        #conversations-filters { height: 1; }
+        #conversations-filter { width: 1fr; }
+        #conversations-filter-state { width: auto; padding: 0 1; color: $text-muted; }
+        #conversations-detail { height: 4; border-top: solid $primary; }
+    }
+    """
+
+    def __init__(self, customer_id: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.customer_id = customer_id
+        self.filter = ConversationFilter()
+        self._trash: list[int] = []  # deleted this session, most recent last (u restores)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="conversations-filters"):
+            yield FilterInput(placeholder="/ filter note or with whom", compact=True,
+                              id="conversations-filter")
+            yield Static("", markup=False, id="conversations-filter-state")
+        yield ConversationTable(columns_for(78), ConversationSource(self.customer_id, self.filter),
+                         empty_text="No conversations yet: n adds one.", id="conversations-table")
+        yield Static("", markup=False, id="conversations-detail")
+
+    def on_mount(self) -> None:
+        self._show_filter_state()
+
+    def on_resize(self) -> None:
+        table = self.table
+        columns = columns_for(table.scrollable_content_region.width or self.size.width - 2)
+        if columns != table.columns:
+            table.columns = columns
+            table.refresh()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#conversations-table", PagedTable)
+
+    def focus_list(self) -> None:
+        self.table.focus()
+
+    # -- filters --------------------------------------------------------------------------
+    def _apply(self, flt: ConversationFilter) -> None:
+        self.filter = flt
+        self.table.set_source(ConversationSource(self.customer_id, flt))
+        self._show_filter_state()
+
+    def _show_filter_state(self) -> None:
+        employee = "everyone"
+        if self.filter.employee_id is not None:
+            employee = next((e.login for e in lookups.employees(include_inactive=True)
+                             if e.id == self.filter.employee_id), "?")
+        state = f"{'open only' if self.filter.open_only else 'all'} · {employee} · {self.table.row_count}"
+        self.query_one("#conversations-filter-state", Static).update(state)
+
+    @on(Input.Changed, "#conversations-filter")
+    def _text_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value != self.filter.text:
+            self._apply(ConversationFilter(event.value, self.filter.open_only, self.filter.employee_id))
+
+    @on(Input.Submitted, "#conversations-filter")
+    def _text_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_list()
+
+    def action_find(self) -> None:
+        self.query_one("#conversations-filter", Input).focus()
+
+    def action_open_only(self) -> None:
+        flt = self.filter
+        self._apply(ConversationFilter(flt.text, not flt.open_only, flt.employee_id))
+
+    def action_employee(self) -> None:
+        """Cycle: everyone → me → every other active employee → everyone."""
+        me = self.app.ctx.employee().id
+        order = [None, me] + [e.id for e in lookups.employees() if e.id != me]
+        current = order.index(self.filter.employee_id) if self.filter.employee_id in order else 0
+        flt = self.filter
+        self._apply(ConversationFilter(flt.text, flt.open_only, order[(current + 1) % len(order)]))
+
+    # -- the highlighted conversation -----------------------------------------------------
+    @on(PagedTable.RowHighlighted, "#conversations-table")
+    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        row = clist.row(event.row_id) if event.row_id is not None else None
+        self.query_one("#conversations-detail", Static).update(describe(row) if row else "")
+
+    @on(PagedTable.RowSelected, "#conversations-table")
+    def _selected(self, event: PagedTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _current(self) -> int | None:
+        row_id = self.table.cursor_row_id
+        if row_id is None:
+            self.notify("No conversation here.", severity="warning")
+        return row_id
+
+    def reload(self, select: int | None = None) -> None:
+        """Refetch the list (after a save elsewhere), the cursor on ``select`` if given."""
+        self.table.reload()
+        if select is not None:
+            self.table.select_row_id(select)
+        self._show_filter_state()
+        row_id = self.table.cursor_row_id
+        row = clist.row(row_id) if row_id is not None else None
+        self.query_one("#conversations-detail", Static).update(describe(row) if row else "")
+
+    # -- actions --------------------------------------------------------------------------
+    def _open_form(self, form) -> None:
+        def saved(conversation_id: int | None) -> None:
+            if conversation_id is not None:
+                self.reload(select=conversation_id)
+            self.focus_list()
+
+        self.app.push_screen(form, saved)
+
+    def action_new(self) -> None:
+        from screens.conversation_form import ConversationForm
+
+        self._open_form(ConversationForm.new(self.customer_id))
+
+    def action_edit(self) -> None:
+        from screens.conversation_form import ConversationForm
+
+        if (row_id := self._current()) is not None:
+            self._open_form(ConversationForm.edit(row_id))
+
+    def action_follow_up(self) -> None:
+        from screens.conversation_form import ConversationForm
+
+        if (row_id := self._current()) is not None:
+            self._open_form(ConversationForm.follow_up(row_id))
+
+    def action_delete(self) -> None:
+        if (row_id := self._current()) is not None:
+            conversations.delete(row_id)
+            self._trash.append(row_id)
+            self.refresh_bindings()
+            self.reload()
+            self.notify("Conversation moved to the trash: u brings it back.")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Undo shows in the footer only when there is a delete to undo."""
+        if action == "undo":
+            return bool(self._trash)
+        return True
+
+    def action_undo(self) -> None:
+        if not self._trash:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        row_id = self._trash.pop()
+        self.refresh_bindings()
+        conversations.restore(row_id)
+        self.reload(select=row_id)
+        self.notify("Conversation restored.")
+
+    def action_complete(self) -> None:
+        if (row_id := self._current()) is not None:
+            done = conversations.toggle_completed(row_id, self.app.ctx.today())
+            self.reload(select=row_id)
+            self.notify("Completed." if done else "Marked open again.")
+
+    def action_booking(self) -> None:
+        from tui import calendar_actions
+
+        calendar_actions.create_booking(self, self._current())
+
+    def action_task(self) -> None:
+        from tui import calendar_actions
+
+        calendar_actions.create_task(self, self._current())
+
+    def action_export(self) -> None:
+        from tui import calendar_actions
+
+        ctx = self.app.ctx
+        employee_id = self.filter.employee_id or ctx.employee().id
+        login = next((e.login for e in lookups.employees(include_inactive=True)
+                      if e.id == employee_id), ctx.login)
+        calendar_actions.export_follow_ups(self, employee_id, None, None, f"follow-ups-{login}")
