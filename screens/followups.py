@@ -27,14 +27,9 @@ from storage.conversations import set_completed, set_follow_up
 from storage.reports import FollowUpItem
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns
+from tui.palette import ScreenCommands
 from tui.widgets.paged_table import PagedTable, visible_text
 
-try:  # the shared palette provider (screen keys by name in ctrl+p)
-    from tui.palette import ScreenCommands
-
-    _COMMANDS = {ScreenCommands}
-except ImportError:  # pragma: no cover - until it lands
-    _COMMANDS = set()
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,7 @@ class _Undo:
 class FollowupsScreen(Screen):
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"
-    COMMANDS = _COMMANDS
+    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("c", "complete", "Complete", id="followups.complete"),
         Binding("s", "snooze(1)", "+1 day", id="followups.snooze_day", tooltip="Snooze one day"),
