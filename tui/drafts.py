@@ -13,7 +13,10 @@ import os
 import signal
 import threading
 
-OPENERS: dict[str, str] = {}
+OPENERS: dict[str, str] = {
+    "conversation": "screens.conversation_form:open_draft",
+    "booking": "screens.booking_form:open_draft",
+}
 
 
 def opener(form: str):

@@ -1,0 +1,152 @@
+"""PagedTable on a fake source of 1,000,000 rows: only a window is ever fetched, keys move the
+cursor, end reaches the last row, reload keeps the record, user text is shown literally."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from screens.confirm import ConfirmScreen
+from tests.screen_text import screen_text
+from tui.widgets.paged_table import Column, PagedTable, Row, fit, visible_text
+
+MILLION = 1_000_000
+
+
+class FakeSource:
+    def __init__(self, n: int = MILLION, first_name: str = "Row") -> None:
+        self.n = n
+        self.first_name = first_name
+        self.fetches: list[tuple[int, int]] = []
+        self.counts = 0
+
+    def count(self) -> int:
+        self.counts += 1
+        return self.n
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        self.fetches.append((offset, limit))
+        end = min(self.n, offset + limit)
+        return [Row(i + 1, (f"N{i}", f"{self.first_name} {i}")) for i in range(offset, end)]
+
+    def rows_fetched(self) -> int:
+        return sum(limit for _, limit in self.fetches)
+
+
+class TableApp(App):
+    def __init__(self, source) -> None:
+        super().__init__()
+        self.source = source
+        self.highlighted: list[int | None] = []
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield PagedTable([Column("No.", 8), Column("Name", 10, flex=True)], self.source)
+
+    def on_paged_table_row_highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        self.highlighted.append(event.row_id)
+
+    def on_paged_table_row_selected(self, event: PagedTable.RowSelected) -> None:
+        self.selected.append(event.row_id)
+
+
+async def test_keys_move_cursor_and_only_a_window_is_fetched():
+    source = FakeSource()
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await pilot.pause()
+        assert table.row_count == MILLION
+        assert table.cursor_row_id == 1
+        await pilot.press("down", "down")
+        assert table.cursor == 2 and table.cursor_row_id == 3
+        await pilot.press("pagedown")
+        assert table.cursor == 2 + 23  # a page: 24 lines less the header
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor == MILLION - 1
+        assert table.cursor_row_id == MILLION
+        await pilot.press("up")
+        assert table.cursor_row_id == MILLION - 1
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row_id == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == [1]
+        assert app.highlighted[-1] == 1 and MILLION in app.highlighted
+        # Never more than a few pages of rows fetched at once, and few rows in total.
+        assert max(limit for _, limit in source.fetches) <= 100
+        assert source.rows_fetched() < 1000
+        assert len(table._window) <= 100
+
+
+async def test_end_shows_the_last_row_on_screen():
+    app = TableApp(FakeSource())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(PagedTable).focus()
+        await pilot.press("end")
+        await pilot.pause()
+        shot = screen_text(app)
+        assert "Row 999999" in shot
+        assert "Row 0<" not in shot
+
+
+async def test_reload_keeps_the_record_and_set_source_starts_over():
+    source = FakeSource(n=50)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await pilot.press("down", "down", "down")
+        assert table.cursor_row_id == 4
+        source.n = 60  # others saved rows; the same record stays highlighted
+        table.reload()
+        assert table.row_count == 60 and table.cursor_row_id == 4
+        source.n = 2  # the list shrank below the cursor: cursor clamps to the last row
+        table.reload()
+        assert table.cursor_row_id == 2
+        table.set_source(FakeSource(n=0))
+        await pilot.pause()
+        assert table.cursor_row_id is None
+        assert "Nothing to show." in screen_text(app)
+        assert app.highlighted[-1] is None
+
+
+async def test_user_text_is_shown_literally():
+    class Nasty(FakeSource):
+        def fetch(self, offset, limit):
+            return [Row(1, ("[b]", "[bold]x[/] closing [/] tag [link=x]y \x1b[31mred"))]
+
+    app = TableApp(Nasty(n=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shot = screen_text(app)
+        assert "[bold]x[/] closing [/] tag [link=x]y \u241b[31mred" in shot
+        assert "\x1b" not in shot
+
+
+def test_visible_text_and_fit():
+    assert visible_text("a\x1b[31mb\nc") == "a\u241b[31mb c"
+    assert fit("abcdef", 4) == "abc…"
+    assert fit("ab", 4) == "ab  "
+    assert fit("日本語", 4) == "日 …"  # 4 cells: a wide character, a pad, the ellipsis
+
+
+class ConfirmApp(App):
+    answers: list[bool] = []
+
+    def on_mount(self) -> None:
+        self.answers = []
+        self.push_screen(ConfirmScreen("Discard [bold]typed[/] text?"), self.answers.append)
+
+
+async def test_confirm_screen_answers():
+    for key, expected in (("y", True), ("enter", True), ("n", False), ("escape", False)):
+        app = ConfirmApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert "Discard [bold]typed[/] text?" in screen_text(app)
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.answers == [expected]
