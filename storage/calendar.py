@@ -51,9 +51,11 @@ class Export:
     items: list[Item] = field(default_factory=list)
     follow_ups: int = 0
     bookings: int = 0
+    stamp: dt.datetime = field(default_factory=lambda: _stamp(None))
 
     def text(self) -> str:
-        return calendar_text(self.items)
+        """One published calendar (METHOD:PUBLISH, DTSTAMP = when it was made)."""
+        return calendar_text(self.items, self.stamp)
 
     def describe(self) -> str:
         noun = "follow-up" if self.follow_ups == 1 else "follow-ups"
@@ -61,12 +63,20 @@ class Export:
         return f"{self.follow_ups} {noun} and {self.bookings} {booked}"
 
 
-def calendar_text(items: list[Item]) -> str:
-    """A VCALENDAR holding ``items``, lines ending in CRLF."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + PRODID, "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH"]
+def calendar_text(items: list[Item], stamp: dt.datetime | None) -> str:
+    """A VCALENDAR holding ``items``, lines ending in CRLF.
+
+    With a ``stamp`` it is a published calendar: METHOD:PUBLISH, every DTSTAMP = ``stamp``.
+    Without, it is a stored calendar object, as in a vdir synced to CalDAV: no METHOD
+    (RFC 4791 §4.1 forbids it there) and DTSTAMP = the item's last edit (RFC 5545 §3.8.7.2),
+    so an unchanged item gives the very same file.
+    """
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + PRODID, "CALSCALE:GREGORIAN"]
+    if stamp is not None:
+        lines.append("METHOD:PUBLISH")
+        stamp_line = "DTSTAMP:" + ics.utc(stamp)
     for item in items:
-        lines.extend(item.lines)
+        lines.extend(item.with_stamp(stamp_line if stamp else "DTSTAMP:" + ics.utc(item.modified)))
     lines.append("END:VCALENDAR")
     return ics.CRLF.join(lines) + ics.CRLF
 
@@ -82,10 +92,11 @@ def _conversations():
 
 
 def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
-                   date_to: dt.date | None = None, include_done: bool = False) -> list[dict]:
+                   date_to: dt.date | None = None, include_done: bool = False,
+                   customer_id: int | None = None) -> list[dict]:
     """Follow-ups (not deleted, with a follow-up date) of one employee, or everyone's for
     ``None``, with the follow-up date in [date_from, date_to]; open ones unless
-    ``include_done``. Ordered by follow-up date, customer name, id."""
+    ``include_done``; of one customer if given. Ordered by follow-up date, customer, id."""
     query = _conversations().where(
         Conversation.deleted_at.is_null(), Conversation.follow_up.is_null(False)
     )
@@ -93,6 +104,8 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
         query = query.where(Conversation.completed == False)  # noqa: E712
     if employee_id is not None:
         query = query.where(Conversation.employee == employee_id)
+    if customer_id is not None:
+        query = query.where(Conversation.customer == customer_id)
     if date_from:
         query = query.where(Conversation.follow_up >= date_from)
     if date_to:
@@ -101,7 +114,7 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
 
 
 def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None) -> list[dict]:
+                 date_to: dt.date | None = None, customer_id: int | None = None) -> list[dict]:
     """Bookings of one employee (or everyone's) starting in [date_from, date_to], with their
     customer and, when made from one, their conversation's details."""
     query = (
@@ -122,6 +135,8 @@ def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
     )
     if employee_id is not None:
         query = query.where(Booking.employee == employee_id)
+    if customer_id is not None:
+        query = query.where(Booking.customer == customer_id)
     if date_from:
         query = query.where(Booking.start >= dt.datetime.combine(date_from, dt.time.min))
     if date_to:
@@ -136,25 +151,25 @@ def _stamp(stamp: dt.datetime | None) -> dt.datetime:
 def build_export(employee_id: int | None, date_from: dt.date | None = None,
                  date_to: dt.date | None = None, mode: str = "events", include_done: bool = False,
                  tz: ZoneInfo | None = None, stamp: dt.datetime | None = None,
-                 bookings: bool = True) -> Export:
-    """Follow-ups and bookings of one employee (``None``: everyone) as calendar items."""
+                 customer_id: int | None = None, bookings_from: dt.date | None = None) -> Export:
+    """Follow-ups and bookings of one employee (``None``: everyone) as calendar items,
+    dated in [date_from, date_to]; of one customer if given. ``bookings_from`` starts the
+    bookings later than the follow-ups (a day's list: overdue follow-ups, coming bookings)."""
     if mode not in MODES:
         raise RapportError(f"calendar mode {mode!r}: use events or todos")
     if date_from and date_to and date_from > date_to:
         raise RapportError(f"--from {date_from} is after --to {date_to}")
-    stamp = _stamp(stamp)
-    export = Export()
+    export = Export(stamp=_stamp(stamp))
     if mode == "events":
-        rows = follow_up_rows(employee_id, date_from, date_to)
-        export.items = [follow_up_event(row, stamp) for row in rows]
+        rows = follow_up_rows(employee_id, date_from, date_to, customer_id=customer_id)
+        export.items = [follow_up_event(row) for row in rows]
     else:
-        rows = follow_up_rows(employee_id, date_from, date_to, include_done)
-        export.items = [follow_up_todo(row, stamp, tz) for row in rows]
+        rows = follow_up_rows(employee_id, date_from, date_to, include_done, customer_id)
+        export.items = [follow_up_todo(row, tz) for row in rows]
     export.follow_ups = len(rows)
-    if bookings:
-        booked = booking_rows(employee_id, date_from, date_to)
-        export.items += [booking_event(row, stamp, tz) for row in booked]
-        export.bookings = len(booked)
+    booked = booking_rows(employee_id, bookings_from or date_from, date_to, customer_id)
+    export.items += [booking_event(row, tz) for row in booked]
+    export.bookings = len(booked)
     return export
 
 
@@ -164,7 +179,7 @@ def conversation_task(conversation_id: int, tz: ZoneInfo | None = None,
     rows = list(_conversations().where(Conversation.id == conversation_id).dicts())
     if not rows:
         raise RapportError(f"conversation {conversation_id} does not exist")
-    return Export(items=[follow_up_todo(rows[0], _stamp(stamp), tz)], follow_ups=1)
+    return Export(items=[follow_up_todo(rows[0], tz)], follow_ups=1, stamp=_stamp(stamp))
 
 
 def write_atomic(path: Path, data: str) -> None:
@@ -201,23 +216,35 @@ def vdir_name(uid: str) -> str:
 
 
 def write_vdir(export: Export, folder: Path) -> tuple[int, int]:
-    """One ``UID.ics`` (a whole VCALENDAR) per item into ``folder`` (khal, todoman and
-    vdirsyncer read this layout). A re-export overwrites; Rapport's files
-    (``*@rapport.ics``) for items no longer selected are removed, anything else in the
-    folder is left alone. Returns (files written, files removed)."""
+    """One ``UID.ics`` per item into ``folder``, the layout khal, todoman and vdirsyncer
+    read; each file is a whole VCALENDAR as stored on a CalDAV server (see
+    ``calendar_text``). A re-export overwrites a file whose item changed and leaves an
+    unchanged one alone (no needless sync); Rapport's files (``*@rapport.ics``) for items no
+    longer selected are removed, anything else in the folder is left alone.
+    Returns (items in the folder, files removed)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        written = set()
+        names = set()
         for item in export.items:
             name = vdir_name(item.uid)
-            write_atomic(folder / name, calendar_text([item]))
-            written.add(name)
-        stale = [p for p in folder.glob("*" + VDIR_SUFFIX) if p.name not in written]
+            names.add(name)
+            data = calendar_text([item], None)
+            path = folder / name
+            if not _same(path, data):
+                write_atomic(path, data)
+        stale = [p for p in folder.glob("*" + VDIR_SUFFIX) if p.name not in names]
         for path in stale:
             path.unlink()
     except OSError as exc:
         raise RapportError(f"{exc.filename or folder}: {exc.strerror}") from None
-    return len(written), len(stale)
+    return len(names), len(stale)
+
+
+def _same(path: Path, data: str) -> bool:
+    try:
+        return path.read_bytes() == data.encode("utf-8")
+    except FileNotFoundError:
+        return False
 
 
 def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None) -> Path:

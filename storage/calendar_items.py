@@ -1,7 +1,7 @@
 """One follow-up or booking as iCalendar content lines (SPEC §7a).
 
 Rows are the plain dicts that ``storage.calendar`` selects in one joined query. Every item
-has a stable UID (``<uid>@rapport``), DTSTAMP, CREATED, LAST-MODIFIED (from updated_at),
+has a stable UID (``<uid>@rapport``), DTSTAMP (added when the calendar is written), CREATED, LAST-MODIFIED (from updated_at),
 SEQUENCE (grows with every edit), SUMMARY and a DESCRIPTION carrying the whole
 conversation. Nothing points outside the file (no RELATED-TO).
 """
@@ -20,7 +20,12 @@ ONE_DAY = dt.timedelta(days=1)
 @dataclass
 class Item:
     uid: str  # the iCalendar UID, "<uid>@rapport"
-    lines: list[str]  # folded content lines, BEGIN to END
+    lines: list[str]  # folded content lines, BEGIN to END, without DTSTAMP
+    modified: dt.datetime  # last edit, naive UTC
+
+    def with_stamp(self, stamp_line: str) -> list[str]:
+        """The lines with DTSTAMP (required, RFC 5545) after BEGIN."""
+        return [self.lines[0], stamp_line, *self.lines[1:]]
 
 
 def item_uid(uid: str) -> str:
@@ -73,10 +78,9 @@ def description(row: dict, note: str) -> str:
     return f"{head}\n\n{note}" if note else head
 
 
-def _common(row: dict, stamp: dt.datetime, summary_text: str, note: str) -> list[str]:
+def _common(row: dict, summary_text: str, note: str) -> list[str]:
     return [
         ics.line("UID", ics.text(item_uid(row["uid"]))),
-        "DTSTAMP:" + ics.utc(stamp),
         "CREATED:" + ics.utc(row["created_at"]),
         "LAST-MODIFIED:" + ics.utc(row["updated_at"]),
         f"SEQUENCE:{int(row['sequence'] or 0)}",
@@ -85,17 +89,17 @@ def _common(row: dict, stamp: dt.datetime, summary_text: str, note: str) -> list
     ]
 
 
-def follow_up_event(row: dict, stamp: dt.datetime) -> Item:
+def follow_up_event(row: dict) -> Item:
     """An open follow-up as an all-day event on its follow-up date (free time: TRANSPARENT)."""
     day = row["follow_up"]
-    lines = ["BEGIN:VEVENT", *_common(row, stamp, summary(row), row["note"])]
+    lines = ["BEGIN:VEVENT", *_common(row, summary(row), row["note"])]
     lines += [
         "DTSTART;VALUE=DATE:" + ics.date(day),
         "DTEND;VALUE=DATE:" + ics.date(day + ONE_DAY),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
-    return Item(item_uid(row["uid"]), lines)
+    return Item(item_uid(row["uid"]), lines, row["updated_at"])
 
 
 def completed_at(row: dict, tz: ZoneInfo | None) -> dt.datetime:
@@ -112,9 +116,9 @@ def completed_at(row: dict, tz: ZoneInfo | None) -> dt.datetime:
     return to_utc(noon, tz).replace(tzinfo=None)
 
 
-def follow_up_todo(row: dict, stamp: dt.datetime, tz: ZoneInfo | None) -> Item:
+def follow_up_todo(row: dict, tz: ZoneInfo | None) -> Item:
     """A follow-up as a to-do due on its follow-up date; done ones marked COMPLETED."""
-    lines = ["BEGIN:VTODO", *_common(row, stamp, summary(row), row["note"])]
+    lines = ["BEGIN:VTODO", *_common(row, summary(row), row["note"])]
     if row.get("follow_up"):
         lines.append("DUE;VALUE=DATE:" + ics.date(row["follow_up"]))
     if row["completed"]:
@@ -126,13 +130,13 @@ def follow_up_todo(row: dict, stamp: dt.datetime, tz: ZoneInfo | None) -> Item:
     else:
         lines.append("STATUS:NEEDS-ACTION")
     lines.append("END:VTODO")
-    return Item(item_uid(row["uid"]), lines)
+    return Item(item_uid(row["uid"]), lines, row["updated_at"])
 
 
-def booking_event(row: dict, stamp: dt.datetime, tz: ZoneInfo | None) -> Item:
+def booking_event(row: dict, tz: ZoneInfo | None) -> Item:
     """A booking as a timed event, written in UTC."""
     title = row["title"] or f"{row['customer']}"
-    lines = ["BEGIN:VEVENT", *_common(row, stamp, title, row["note"])]
+    lines = ["BEGIN:VEVENT", *_common(row, title, row["note"])]
     lines += [
         "DTSTART:" + ics.utc(to_utc(row["start"], tz)),
         "DTEND:" + ics.utc(to_utc(row["end"], tz)),
@@ -140,4 +144,4 @@ def booking_event(row: dict, stamp: dt.datetime, tz: ZoneInfo | None) -> Item:
     if row["location"]:
         lines.append(ics.line("LOCATION", ics.text(row["location"])))
     lines.append("END:VEVENT")
-    return Item(item_uid(row["uid"]), lines)
+    return Item(item_uid(row["uid"]), lines, row["updated_at"])

@@ -146,6 +146,21 @@ def upcoming(today: dt.date, login: str | None = None, *, limit: int | None = No
     return _items(today, query, limit, offset)
 
 
+def follow_up_item(today: dt.date, conversation_id: int) -> FollowUpItem | None:
+    """One conversation as a report item (whatever its state), or None when it has no
+    follow-up date or does not exist."""
+    C = Conversation
+    query = C.select().where(C.id == conversation_id, C.follow_up.is_null(False))
+    items = _items(today, query, None, 0)
+    return items[0] if items else None
+
+
+def snoozed(follow_up: dt.date, today: dt.date, days: int) -> dt.date:
+    """The new follow-up date after a snooze of ``days``: counted from today for a
+    follow-up that is due or overdue (so it leaves today's list), else from its date."""
+    return max(follow_up, today) + dt.timedelta(days=days)
+
+
 @dataclass(frozen=True)
 class SectionCounts:
     overdue: int

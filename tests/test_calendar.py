@@ -204,14 +204,19 @@ def test_vdir_holds_one_file_per_uid_and_re_export_overwrites(ctx, tmp_path):
     (folder / "someone-else.ics").write_text("not ours")
     convs = [follow_up(follow_up=f"2026-03-{18 + i}") for i in range(3)]
     assert calendar.write_vdir(calendar.build_export(None, stamp=STAMP), folder) == (3, 0)
+    untouched = folder / f"{convs[2].uid}@rapport.ics"
+    before = untouched.stat().st_ino, untouched.read_bytes()
     conversations.set_follow_up(convs[0].id, dt.date(2026, 3, 30))
-    assert calendar.write_vdir(calendar.build_export(None, stamp=STAMP), folder) == (3, 0)
+    assert calendar.write_vdir(calendar.build_export(None), folder) == (3, 0)
+    assert (untouched.stat().st_ino, untouched.read_bytes()) == before  # unchanged: not rewritten
     ours = sorted(p.name for p in folder.glob("*@rapport.ics"))
     assert ours == sorted(f"{c.uid}@rapport.ics" for c in convs)
     for conv in convs:
         cal = parse((folder / f"{conv.uid}@rapport.ics").read_text(encoding="utf-8"))
         (event,) = cal.walk("VEVENT")
         assert str(event["UID"]) == f"{conv.uid}@rapport"
+        # Stored calendar objects (RFC 4791 §4.1): no METHOD; DTSTAMP is the last edit.
+        assert "METHOD" not in cal and event.DTSTAMP == event.last_modified
     moved = parse((folder / f"{convs[0].uid}@rapport.ics").read_text()).walk("VEVENT")[0]
     assert moved.start == dt.date(2026, 3, 30) and moved.sequence == 1
     conversations.set_completed(convs[1].id, True, dt.date(2026, 3, 18))

@@ -198,3 +198,16 @@ def test_statistics_json_shape(ctx):
 def test_period_backwards_is_an_error(ctx):
     with pytest.raises(RapportError, match="after it ends"):
         reports.statistics(TODAY, dt.date(2026, 3, 10), dt.date(2026, 3, 1))
+
+
+def test_snooze_counts_from_today_for_due_items():
+    assert reports.snoozed(dt.date(2026, 3, 1), TODAY, 1) == dt.date(2026, 3, 19)
+    assert reports.snoozed(TODAY, TODAY, 7) == dt.date(2026, 3, 25)
+    assert reports.snoozed(dt.date(2026, 3, 20), TODAY, 1) == dt.date(2026, 3, 21)
+
+
+def test_follow_up_item(ctx):
+    acme = f.customer("Acme")
+    conv = f.conversation(acme, "2026-03-01", follow_up="2026-03-16", completed=True)
+    assert reports.follow_up_item(TODAY, conv.id).days_overdue == 2
+    assert reports.follow_up_item(TODAY, f.conversation(acme, "2026-03-01").id) is None

@@ -16,6 +16,10 @@ import threading
 OPENERS: dict[str, str] = {
     "conversation": "screens.conversation_form:open_draft",
     "booking": "screens.booking_form:open_draft",
+    "topic": "screens.value_form:open_draft",
+    "method": "screens.value_form:open_draft",
+    "stage": "screens.value_form:open_draft",
+    "employee": "screens.employee_form:open_draft",
 }
 
 

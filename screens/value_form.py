@@ -1,0 +1,87 @@
+"""ValueForm: add or edit one topic, method or pipeline stage (name; for a stage also its
+sort order and kind). Saving goes through ``storage.lookups``, which validates. Its drafts
+are kept under the form names "topic", "method" and "stage"; ``open_draft`` reopens one."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from screens.record_form import RecordForm
+from storage import lookups
+from storage.models import STAGE_KINDS
+
+KIND_HELP = {
+    "open": "open (the sale goes on)",
+    "won": "won",
+    "lost": "lost",
+    "closed": "closed (ends without winning or losing)",
+}
+
+
+class ValueForm(RecordForm):
+    """``kind`` is "topic", "method" or "stage"; ``row`` the value to edit, or None for new;
+    ``initial`` the field values of a draft to start from."""
+
+    def __init__(self, kind: str, row=None, initial: dict | None = None) -> None:
+        label = lookups.LABELS[kind]
+        title = f"Edit {label}: {row.name}" if row is not None else f"New {label}"
+        super().__init__(title, initial)
+        self.kind = kind
+        self.row = row
+        self.DRAFT_FORM = kind
+
+    def draft_key(self) -> str:
+        return str(self.row.id) if self.row is not None else ""
+
+    def fields(self) -> ComposeResult:
+        row = self.row
+        name = self.start("name", row.name if row else "")
+        yield from self.field("Name", Input(name, id="field-name"), "name")
+        if self.kind == "stage":
+            order = self.start("order", str(row.sort_order) if row else "")
+            kind = self.start("kind", row.kind if row else "open")
+            yield from self.field(
+                "Order (smaller comes first; empty = last)",
+                Input(order, id="field-order", placeholder="e.g. 35"),
+                "order",
+            )
+            yield from self.field(
+                "Kind",
+                Select(
+                    [(KIND_HELP[k], k) for k in STAGE_KINDS],
+                    value=kind if kind in STAGE_KINDS else "open",
+                    allow_blank=False,
+                    id="field-kind",
+                ),
+                "kind",
+            )
+
+    def values(self) -> dict:
+        values = {"name": self.query_one("#field-name", Input).value}
+        if self.kind == "stage":
+            values["order"] = self.query_one("#field-order", Input).value
+            values["kind"] = self.select_value(self.query_one("#field-kind", Select))
+        return values
+
+    def save(self, values: dict) -> int:
+        stage = {}
+        if self.kind == "stage":
+            stage = {"sort_order": values["order"], "stage_kind": values["kind"]}
+        if self.row is None:
+            return lookups.add_value(self.kind, values["name"], **stage).id
+        if self.kind == "stage" and not values["order"].strip():
+            stage["sort_order"] = self.row.sort_order
+        lookups.update_value(self.kind, self.row.id, values["name"], **stage)
+        return self.row.id
+
+
+def open_draft(app, draft) -> None:
+    """Reopen a topic, method or stage form from a draft left by an earlier session."""
+    kind = draft.form
+    row = None
+    if draft.key:
+        row = next((r for r in lookups.values(kind) if str(r.id) == draft.key), None)
+    screen = ValueForm(kind, row, initial=draft.values)
+    screen.mark_restored()
+    app.push_screen(screen)
