@@ -13,7 +13,10 @@ import os
 import signal
 import threading
 
-OPENERS: dict[str, str] = {}
+OPENERS: dict[str, str] = {
+    "customer": "screens.customer_form:restore_draft",
+    "contact": "screens.contact_form:restore_draft",
+}
 
 
 def opener(form: str):
