@@ -1,14 +1,129 @@
-"""Employees (placeholder until its issue lands)."""
+"""Employees (F7): login, name, default topic, active (SPEC §2, §4).
+
+Keys: n new, e or enter edit (name and default topic), a deactivate/reactivate. Employees are
+never deleted (their conversations keep them); an inactive one is marked "inactive" in words
+and dimmed. A team has tens of employees, so the list is loaded whole.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
+
+from storage import lookups, staff
+from storage.errors import RapportError
+from tui.palette import ScreenCommands
 
 
 class EmployeesScreen(Screen):
+    PALETTE_PREFIX = "Employees"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("n", "new", "New", id="employees.new", tooltip="New employee"),
+        Binding("e", "edit", "Edit", id="employees.edit", tooltip="Edit the selected employee"),
+        Binding("enter", "edit", "Edit", id="employees.edit_enter", show=False),
+        Binding("a", "toggle_active", "On/off", id="employees.active",
+                tooltip="Deactivate / reactivate the selected employee"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, object] = {}
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Employees: not built yet.", markup=False)
+        yield DataTable(id="employees", cursor_type="row")
+        yield Static("", id="status", markup=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Employees"
+        self.query_one(DataTable).add_columns("Login", "Name", "Default topic", "Status")
+
+    @on(ScreenResume)
+    def resumed(self) -> None:
+        """Coming back to the screen: show what other sessions may have changed."""
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        """Fill the list, keeping the cursor on ``select_id`` if given, else on the same line."""
+        table = self.query_one(DataTable)
+        line = table.cursor_row
+        table.clear()
+        employees = lookups.employees(include_inactive=True)
+        self.rows = {str(e.id): e for e in employees}
+        topics = {t.id: t for t in lookups.topics(include_inactive=True)}
+        for employee in employees:
+            style = "" if employee.active else "dim"
+            topic = topics.get(employee.default_topic_id)
+            topic_text = ""
+            if topic is not None:
+                topic_text = topic.name + ("" if topic.active else " (inactive)")
+            table.add_row(
+                Text(employee.login, style=style),
+                Text(employee.name, style=style),
+                Text(topic_text, style=style),
+                Text("active") if employee.active else Text("inactive", style="italic"),
+                key=str(employee.id),
+            )
+        if select_id is not None and str(select_id) in self.rows:
+            line = table.get_row_index(str(select_id))
+        if employees:
+            table.move_cursor(row=max(0, min(line, len(employees) - 1)))
+        table.focus()
+
+    def current(self):
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key)
+
+    def say(self, message: str) -> None:
+        self.query_one("#status", Static).update(message)
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_new(self) -> None:
+        from screens.employee_form import EmployeeForm
+
+        self.app.push_screen(EmployeeForm(), lambda saved: self._saved(saved, "added"))
+
+    def action_edit(self) -> None:
+        from screens.employee_form import EmployeeForm
+
+        employee = self.current()
+        if employee is not None:
+            self.app.push_screen(EmployeeForm(employee), lambda saved: self._saved(saved, "saved"))
+
+    def _saved(self, saved_id: int | None, verb: str) -> None:
+        if saved_id is None:
+            return
+        self.reload(saved_id)
+        employee = self.rows.get(str(saved_id))
+        if employee is not None:
+            self.say(f"Employee {employee.login} {verb}.")
+
+    def action_toggle_active(self) -> None:
+        employee = self.current()
+        if employee is None:
+            return
+        try:
+            staff.set_employee_active(employee.id, not employee.active)
+        except RapportError as exc:
+            self.say(str(exc))
+            return
+        self.reload(employee.id)
+        if employee.active:
+            self.say(f"Employee {employee.login} deactivated: no longer offered in pick lists; "
+                     "their conversations stay theirs.")
+        else:
+            self.say(f"Employee {employee.login} is active again.")

@@ -1,14 +1,256 @@
-"""Follow-ups (placeholder until its issue lands)."""
+"""Follow-ups (F3): the daily report of SPEC §4/§5 with one-key triage.
+
+Overdue, today and upcoming (next 7 days) open follow-ups of me, one employee or everyone,
+in one paged list. Keys act on the highlighted follow-up:
+  c complete · s snooze +1 day · w snooze +1 week (counted from today for a due one, so it
+  leaves today's list) · r reschedule (date prompt) · f log follow-up (the conversation form
+  as a follow-up; saving it completes this one) · o / enter open the customer · u undo the
+  last complete/snooze/reschedule · v choose whose follow-ups.
+Missed follow-ups stay on the list until one of those handles them. After an action the
+cursor stays in place, so the next follow-up is under it: pressing c, s or w down the list
+clears the day. The list is refreshed whenever the screen comes back to the front.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from storage import reports
+from storage.conversations import set_completed, set_follow_up
+from storage.reports import FollowUpItem
+from tui.widgets.followup_table import FollowupSource, FollowupTable, columns
+from tui.widgets.paged_table import PagedTable, visible_text
+
+try:  # the shared palette provider (screen keys by name in ctrl+p)
+    from tui.palette import ScreenCommands
+
+    _COMMANDS = {ScreenCommands}
+except ImportError:  # pragma: no cover - until it lands
+    _COMMANDS = set()
+
+
+@dataclass(frozen=True)
+class _Undo:
+    """How to take back the last action on one conversation."""
+
+    conversation_id: int
+    label: str  # "complete", "snooze" or "reschedule"
+    follow_up: object  # the follow-up date before the action
+
 
 class FollowupsScreen(Screen):
+    TITLE = "Follow-ups"
+    PALETTE_PREFIX = "Follow-ups"
+    COMMANDS = _COMMANDS
+    BINDINGS = [
+        Binding("c", "complete", "Complete", id="followups.complete"),
+        Binding("s", "snooze(1)", "+1 day", id="followups.snooze_day", tooltip="Snooze one day"),
+        Binding("w", "snooze(7)", "+1 week", id="followups.snooze_week", tooltip="Snooze one week"),
+        Binding("r", "reschedule", "Reschedule", id="followups.reschedule"),
+        Binding("f", "log_follow_up", "Follow-up", id="followups.log", tooltip="Log a follow-up"),
+        Binding("o", "open_customer", "Customer", id="followups.open_customer",
+                tooltip="Open the customer", show=False),  # enter does the same
+        Binding("v", "whose", "Whose", id="followups.whose",
+                tooltip="Show me, everyone or one employee"),
+        Binding("u", "undo", "Undo", id="followups.undo", tooltip="Undo the last action"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.whose = "me"  # "me", "everyone" or an employee's login
+        self._undo: _Undo | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Follow-ups: not built yet.", markup=False)
-        yield Footer()
+        yield Static("", id="followups-summary", markup=False)
+        yield FollowupTable(columns(False), empty_text="No follow-ups.", id="followups-table")
+        yield Static("", id="followups-detail", markup=False)
+        yield Static("", id="followups-note", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(FollowupTable).focus()
+        # After the first layout, so the table knows its height when it places the cursor.
+        self.call_after_refresh(self.load, False)
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        self.load()
+
+    # -- data ---------------------------------------------------------------------------
+    @property
+    def table(self) -> FollowupTable:
+        return self.query_one(FollowupTable)
+
+    def _login(self) -> str | None:
+        if self.whose == "everyone":
+            return None
+        if self.whose == "me":
+            return self.app.ctx.employee().login
+        return self.whose
+
+    def load(self, keep_position: bool = True) -> None:
+        """(Re)read the list from the database, keeping the cursor's place in the list."""
+        ctx = self.app.ctx
+        today = ctx.today()
+        login = self._login()
+        table = self.table
+        source = table.source
+        position = table.cursor
+        show_employee = self.whose != "me"
+        if (isinstance(source, FollowupSource) and keep_position and source.login == login
+                and source.today == today):
+            table.reload()
+            table.snap(position)
+        else:
+            table.columns = columns(show_employee)
+            table.set_source(FollowupSource(today, login, show_employee))
+            table.snap(0)
+        self._show_summary()
+        self._show_detail(table.cursor_row_id)
+
+    def _show_summary(self) -> None:
+        source = self.table.source
+        counts = source.counts
+        who = {"me": f"me ({self._login()})", "everyone": "everyone"}.get(self.whose, self.whose)
+        self.query_one("#followups-summary", Static).update(
+            f"{source.today:%a %Y-%m-%d} · {who} · {counts.overdue} overdue · "
+            f"{counts.today} today · {counts.upcoming} upcoming"
+        )
+
+    def _selected(self) -> FollowUpItem | None:
+        row_id = self.table.cursor_row_id
+        if row_id is None or row_id < 0:
+            return None
+        return self.table.source.item(row_id) or reports.follow_up_item(self.app.ctx.today(), row_id)
+
+    @on(PagedTable.RowHighlighted)
+    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
+        self._show_detail(event.row_id)
+
+    def _show_detail(self, row_id: int | None) -> None:
+        item = self._selected() if row_id is not None and row_id > 0 else None
+        detail = self.query_one("#followups-detail", Static)
+        note = self.query_one("#followups-note", Static)
+        if item is None:
+            detail.update("")
+            note.update("")
+            return
+        parts = [f"{item.customer} ({item.customer_number})",
+                 f"logged {item.date.isoformat()} by {item.employee}"]
+        if item.about or item.how:
+            parts.append(" by ".join(p for p in (item.about, item.how) if p))
+        if item.with_whom:
+            parts.append(f"with {item.with_whom}")
+        detail.update(visible_text(" · ".join(parts)))
+        note.update(visible_text(item.note) or "(no note)")
+
+    # -- actions ------------------------------------------------------------------------
+    def _need_item(self) -> FollowUpItem | None:
+        item = self._selected()
+        if item is None:
+            self.notify("No follow-up selected.", markup=False)
+        return item
+
+    def _remember(self, item: FollowUpItem, label: str) -> None:
+        self._undo = _Undo(item.id, label, item.follow_up)
+
+    def action_complete(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        set_completed(item.id, True, self.app.ctx.today())
+        self._remember(item, "complete")
+        self.load()
+        self.notify(f"Completed: {item.customer}. u undoes.", markup=False)
+
+    def action_snooze(self, days: int) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        new_date = reports.snoozed(item.follow_up, self.app.ctx.today(), days)
+        set_follow_up(item.id, new_date)
+        self._remember(item, "snooze")
+        self.load()
+        self.notify(f"{item.customer}: follow up on {new_date:%a %Y-%m-%d}. u undoes.", markup=False)
+
+    def action_reschedule(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        from screens.date_prompt import DatePrompt
+
+        def chosen(day) -> None:
+            if day is None:
+                return
+            set_follow_up(item.id, day)
+            self._remember(item, "reschedule")
+            self.load()
+            self.notify(f"{item.customer}: follow up on {day:%a %Y-%m-%d}. u undoes.", markup=False)
+
+        today = self.app.ctx.today()
+        self.app.push_screen(
+            DatePrompt(f"Reschedule the follow-up of {item.customer} to", initial=item.follow_up,
+                       today=today),
+            chosen,
+        )
+
+    def action_undo(self) -> None:
+        undo = self._undo
+        if undo is None:
+            self.notify("Nothing to undo.", markup=False)
+            return
+        self._undo = None
+        if undo.label == "complete":
+            set_completed(undo.conversation_id, False, self.app.ctx.today())
+        else:
+            set_follow_up(undo.conversation_id, undo.follow_up)
+        self.load()
+        self.table.select_row_id(undo.conversation_id)
+        self.notify(f"Undone: {undo.label}.", markup=False)
+
+    def action_log_follow_up(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        from screens.conversation_form import ConversationForm
+
+        def saved(conversation_id: int | None) -> None:
+            if conversation_id is not None:
+                self._undo = None
+                self.load()
+                self.notify(f"Follow-up logged for {item.customer}.", markup=False)
+
+        self.app.push_screen(ConversationForm.follow_up(item.id), saved)
+
+    def action_open_customer(self) -> None:
+        item = self._need_item()
+        if item is None:
+            return
+        self.notify("Opening a customer arrives with the customer form.", markup=False)
+
+    @on(PagedTable.RowSelected)
+    def _selected_row(self, event: PagedTable.RowSelected) -> None:
+        event.stop()
+        if event.row_id > 0:
+            self.action_open_customer()
+
+    def action_whose(self) -> None:
+        from screens.employee_picker import EVERYONE, ME, EmployeePicker
+
+        current = {"me": ME, "everyone": EVERYONE}.get(self.whose, self.whose)
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                return
+            self.whose = {ME: "me", EVERYONE: "everyone"}.get(choice, choice)
+            self.load(keep_position=False)
+
+        self.app.push_screen(EmployeePicker(current, self.app.ctx.employee().login), picked)

@@ -1,14 +1,231 @@
-"""Table maintenance (placeholder until its issue lands)."""
+"""Table maintenance (F6): the pick lists topics, methods and pipeline stages (SPEC §4).
+
+Three tabs, switched with 1, 2, 3. In a list: n new, e or enter edit, d delete (a value in
+use cannot be deleted: the screen offers to deactivate it instead), a deactivate/reactivate,
+and for stages k/j move the stage up/down in the order. Inactive values stay listed, marked
+"inactive" in words and dimmed, so they read the same without colour.
+
+The lists are a few dozen rows at most, so each is loaded whole; every write goes through
+``storage.lookups``.
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
+
+from storage import lookups
+from storage.errors import RapportError
+from tui.palette import ScreenCommands
+
+KINDS = ("topic", "method", "stage")
+TAB_TITLES = {"topic": "1 Topics", "method": "2 Methods", "stage": "3 Pipeline stages"}
+
+
+def status_text(active: bool) -> Text:
+    return Text("active") if active else Text("inactive", style="italic")
 
 
 class MaintenanceScreen(Screen):
+    PALETTE_PREFIX = "Tables"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("n", "new", "New", id="tables.new", tooltip="New value in this list"),
+        Binding("e", "edit", "Edit", id="tables.edit", tooltip="Edit the selected value"),
+        Binding("enter", "edit", "Edit", id="tables.edit_enter", show=False),
+        Binding("d", "delete", "Delete", id="tables.delete",
+                tooltip="Delete the selected value (or deactivate it when in use)"),
+        Binding("a", "toggle_active", "On/off", id="tables.active",
+                tooltip="Deactivate / reactivate the selected value"),
+        Binding("k", "move(-1)", "Up", id="tables.up", tooltip="Move the stage up"),
+        Binding("j", "move(1)", "Down", id="tables.down", tooltip="Move the stage down"),
+        Binding("1", "show_list('topic')", "List", key_display="1-3", id="tables.topics",
+                tooltip="Show topics"),
+        Binding("2", "show_list('method')", "Methods", show=False, id="tables.methods",
+                tooltip="Show methods"),
+        Binding("3", "show_list('stage')", "Stages", show=False, id="tables.stages",
+                tooltip="Show pipeline stages"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Table maintenance: not built yet.", markup=False)
+        with TabbedContent(id="lists"):
+            for kind in KINDS:
+                with TabPane(TAB_TITLES[kind], id=f"list-{kind}"):
+                    yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status", markup=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Table maintenance"
+        self.query_one(Tabs).can_focus = False
+        for kind in KINDS:
+            table = self.query_one(f"#table-{kind}", DataTable)
+            if kind == "stage":
+                table.add_columns("Order", "Name", "Kind", "Status")
+            else:
+                table.add_columns("Name", "Status")
+
+    @on(ScreenResume)
+    def reload_all(self) -> None:
+        """Coming back to the screen: show what other sessions may have changed."""
+        for kind in KINDS:
+            self.reload(kind)
+        self.table().focus()
+
+    # -- the lists ------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return self.query_one(TabbedContent).active.removeprefix("list-") or "topic"
+
+    def table(self, kind: str | None = None) -> DataTable:
+        return self.query_one(f"#table-{kind or self.kind}", DataTable)
+
+    def reload(self, kind: str, select_id: int | None = None) -> None:
+        """Fill one list from the database, keeping the cursor on ``select_id`` if given,
+        else on the same line."""
+        table = self.table(kind)
+        line = table.cursor_row
+        table.clear()
+        rows = lookups.values(kind, include_inactive=True)
+        self.rows[kind] = {str(row.id): row for row in rows}
+        for row in rows:
+            name = Text(row.name, style="" if row.active else "dim")
+            cells = [name, status_text(row.active)]
+            if kind == "stage":
+                cells = [Text(str(row.sort_order)), name, Text(row.kind), status_text(row.active)]
+            table.add_row(*cells, key=str(row.id))
+        if select_id is not None and str(select_id) in self.rows[kind]:
+            line = table.get_row_index(str(select_id))
+        if rows:
+            table.move_cursor(row=max(0, min(line, len(rows) - 1)))
+
+    def current(self):
+        """The selected value of the visible list, or None when the list is empty."""
+        table = self.table()
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows[self.kind].get(key)
+
+    def say(self, message: str) -> None:
+        self.query_one("#status", Static).update(message)
+
+    def label(self, kind: str | None = None) -> str:
+        return lookups.LABELS[kind or self.kind]
+
+    # -- keys -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move":
+            return self.kind == "stage"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self.refresh_bindings()
+        self.table().focus()
+        self.say("")
+
+    def action_show_list(self, kind: str) -> None:
+        self.query_one(TabbedContent).active = f"list-{kind}"
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_new(self) -> None:
+        from screens.value_form import ValueForm
+
+        kind = self.kind
+        self.app.push_screen(ValueForm(kind), lambda saved: self._saved(kind, saved, "added"))
+
+    def action_edit(self) -> None:
+        from screens.value_form import ValueForm
+
+        kind, row = self.kind, self.current()
+        if row is not None:
+            self.app.push_screen(ValueForm(kind, row), lambda saved: self._saved(kind, saved, "saved"))
+
+    def _saved(self, kind: str, saved_id: int | None, verb: str) -> None:
+        if saved_id is None:
+            return
+        self.reload(kind, select_id=saved_id)
+        row = self.rows[kind].get(str(saved_id))
+        if row is not None:
+            self.say(f"{self.label(kind).capitalize()} {row.name} {verb}.")
+
+    def action_toggle_active(self) -> None:
+        kind, row = self.kind, self.current()
+        if row is None:
+            return
+        self._set_active(kind, row, not row.active)
+
+    def _set_active(self, kind: str, row, active: bool) -> None:
+        try:
+            lookups.set_active(kind, row.id, active)
+        except RapportError as exc:
+            self.say(str(exc))
+            return
+        self.reload(kind, select_id=row.id)
+        what = self.label(kind).capitalize()
+        if active:
+            self.say(f"{what} {row.name} is active again: offered in pick lists.")
+        else:
+            self.say(f"{what} {row.name} deactivated: no longer offered, kept on old conversations.")
+
+    def action_delete(self) -> None:
+        from screens.confirm import ConfirmScreen
+
+        kind, row = self.kind, self.current()
+        if row is None:
+            return
+        what = self.label(kind)
+        used_by = lookups.uses(kind, row.id)
+        if used_by and not row.active:
+            self.say(f"{what.capitalize()} {row.name} is used by {used_by}: it cannot be deleted "
+                     "(it is already inactive).")
+            return
+        if used_by:
+            question = (f"{what.capitalize()} {row.name} is used by {used_by}, so it cannot be "
+                        "deleted.\n\nDeactivate it instead? It is then no longer offered in pick "
+                        "lists, and old conversations keep it.")
+            self.app.push_screen(
+                ConfirmScreen(question, yes="y / enter: deactivate", no="n / escape: keep it"),
+                lambda yes: yes and self._set_active(kind, row, False),
+            )
+            return
+        question = f"Delete {what} {row.name}? Nothing uses it."
+        self.app.push_screen(
+            ConfirmScreen(question, yes="y / enter: delete", no="n / escape: keep it"),
+            lambda yes: yes and self._delete(kind, row),
+        )
+
+    def _delete(self, kind: str, row) -> None:
+        try:
+            lookups.delete_value(kind, row.id)
+        except RapportError as exc:  # InUseError: someone used it in the meantime
+            self.say(str(exc))
+            return
+        self.reload(kind)
+        self.say(f"{self.label(kind).capitalize()} {row.name} deleted.")
+
+    def action_move(self, step: int) -> None:
+        row = self.current()
+        if self.kind != "stage" or row is None:
+            return
+        try:
+            lookups.move_stage(row.id, step)
+        except RapportError as exc:
+            self.say(str(exc))
+            return
+        self.reload("stage", select_id=row.id)

@@ -1,14 +1,37 @@
 """Conversations: the writes every screen shares (complete, reschedule, trash) and, next to
-them, saving the conversation form (SPEC §3).
+them, saving the conversation form with the rules of SPEC §3.
 
 Every edit bumps ``sequence`` and ``updated_at`` so calendar clients see a new revision.
+
+The form hands over what the user typed as a ``ConversationInput`` (text for dates, times and
+minutes; ids for the pick lists). ``save`` checks it all first and raises ``ValidationError``
+naming every bad field, so nothing is written until everything is valid:
+
+- an empty Date becomes today and an empty Employee the current one;
+- an empty Time End becomes now, when the conversation is dated today and now is not before
+  Time Begin (for a call logged afterwards, "now" would be a wrong end time);
+- Duration is Time End − Time Begin in minutes unless the user typed one;
+- Time End before Time Begin, a negative duration, an impossible date or time is an error;
+- Completed records completed on = today; un-completing clears it;
+- a new conversation that ``follows`` an earlier one is a follow-up: I.F. is set and the
+  earlier one is completed on the new conversation's date, in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from storage.models import Conversation, db, utcnow
+from storage.errors import ValidationError
+from storage.models import Conversation, Customer, Employee, db, utcnow
+from storage.parsing import (
+    format_date,
+    format_time,
+    minutes_between,
+    parse_date,
+    parse_minutes,
+    parse_time,
+)
 
 
 def _edit(conversation_id: int, **fields) -> int:
@@ -29,6 +52,14 @@ def set_follow_up(conversation_id: int, follow_up: dt.date | None) -> None:
         _edit(conversation_id, follow_up=follow_up)
 
 
+def toggle_completed(conversation_id: int, today: dt.date) -> bool:
+    """Flip Completed (SPEC §3); returns the new state."""
+    with db.atomic():
+        completed = not Conversation.get_by_id(conversation_id).completed
+        _edit(conversation_id, completed=completed, completed_on=today if completed else None)
+    return completed
+
+
 def delete(conversation_id: int) -> None:
     """Move a conversation to the trash; ``restore`` undoes it."""
     with db.atomic():
@@ -38,3 +69,159 @@ def delete(conversation_id: int) -> None:
 def restore(conversation_id: int) -> None:
     with db.atomic():
         _edit(conversation_id, deleted_at=None)
+
+
+@dataclass
+class ConversationInput:
+    """The conversation form's fields as typed, in the original's order (SPEC §3)."""
+
+    customer_id: int
+    employee_id: int | None = None
+    date: str = ""
+    follow_up: str = ""
+    note: str = ""
+    with_whom: str = ""
+    topic_id: int | None = None
+    method_id: int | None = None
+    completed: bool = False
+    is_follow_up: bool = False
+    pipeline_stage_id: int | None = None
+    time_begin: str = ""
+    time_end: str = ""
+    duration: str = ""
+    duration_typed: bool = False  # False: Duration is computed from the times when it can be
+    follows_id: int | None = None
+
+    @classmethod
+    def from_conversation(cls, conv: Conversation) -> "ConversationInput":
+        """The form's fields for an existing conversation."""
+        computed = (
+            minutes_between(conv.time_begin, conv.time_end)
+            if conv.time_begin and conv.time_end else None
+        )
+        return cls(
+            customer_id=conv.customer_id,
+            employee_id=conv.employee_id,
+            date=format_date(conv.date),
+            follow_up=format_date(conv.follow_up),
+            note=conv.note,
+            with_whom=conv.with_whom,
+            topic_id=conv.topic_id,
+            method_id=conv.method_id,
+            completed=conv.completed,
+            is_follow_up=conv.is_follow_up,
+            pipeline_stage_id=conv.pipeline_stage_id,
+            time_begin=format_time(conv.time_begin),
+            time_end=format_time(conv.time_end),
+            duration="" if conv.duration_minutes is None else str(conv.duration_minutes),
+            duration_typed=conv.duration_minutes is not None and conv.duration_minutes != computed,
+            follows_id=conv.follows_id,
+        )
+
+
+def input_for(conversation_id: int) -> ConversationInput:
+    """The form's fields for a saved conversation (edit)."""
+    return ConversationInput.from_conversation(Conversation.get_by_id(conversation_id))
+
+
+def follow_up_input(earlier_id: int) -> ConversationInput:
+    """A new conversation prefilled as the follow-up of ``earlier_id`` (log follow-up)."""
+    earlier = Conversation.get_by_id(earlier_id)
+    return ConversationInput(
+        customer_id=earlier.customer_id,
+        with_whom=earlier.with_whom,
+        topic_id=earlier.topic_id,
+        method_id=earlier.method_id,
+        pipeline_stage_id=earlier.pipeline_stage_id,
+        is_follow_up=True,
+        follows_id=earlier.id,
+    )
+
+
+def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int) -> dict:
+    """The model fields for ``form``, or ValidationError naming every bad field.
+
+    ``now`` is local time to the minute (``ctx.now()``); its date is today.
+    """
+    today = now.date()
+    errors: dict[str, str] = {}
+
+    def read(name: str, parse, *args):
+        try:
+            return parse(getattr(form, name), *args)
+        except ValueError as exc:
+            errors[name] = str(exc)
+            return None
+
+    date = read("date", parse_date, today)
+    follow_up = read("follow_up", parse_date, today)
+    begin = read("time_begin", parse_time, now)
+    end = read("time_end", parse_time, now)
+    duration = read("duration", parse_minutes)
+    if "date" not in errors and date is None:
+        date = today
+    now_time = now.time().replace(second=0, microsecond=0)
+    if ("time_end" not in errors and end is None and date == today
+            and (begin is None or begin <= now_time)):
+        end = now_time
+    if begin and end and "time_end" not in errors and end < begin:
+        errors["time_end"] = f"Time End is before Time Begin ({format_time(begin)})"
+    typed = form.duration_typed and duration is not None
+    if not typed and begin and end and end >= begin:
+        duration = minutes_between(begin, end)
+    if Customer.get_or_none(Customer.id == form.customer_id) is None:
+        errors["customer"] = "choose a customer"
+    employee_id = form.employee_id or default_employee_id
+    if Employee.get_or_none(Employee.id == employee_id) is None:
+        errors["employee"] = "choose an employee"
+    if errors:
+        raise ValidationError(errors)
+    return dict(
+        customer=form.customer_id,
+        employee=employee_id,
+        date=date,
+        follow_up=follow_up,
+        note=form.note,
+        with_whom=form.with_whom.strip(),
+        topic=form.topic_id,
+        method=form.method_id,
+        completed=form.completed,
+        is_follow_up=form.is_follow_up or form.follows_id is not None,
+        pipeline_stage=form.pipeline_stage_id,
+        time_begin=begin,
+        time_end=end,
+        duration_minutes=duration,
+        follows=form.follows_id,
+    )
+
+
+def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
+         conversation_id: int | None = None) -> int:
+    """Create (``conversation_id`` None) or update a conversation; returns its id.
+
+    Raises ValidationError before writing anything when a field is bad.
+    """
+    today = now.date()
+    fields = validate(form, now, default_employee_id)
+    with db.atomic():
+        if conversation_id is None:
+            if fields["completed"]:
+                fields["completed_on"] = today
+            conv = Conversation.create(**fields)
+            if form.follows_id is not None:
+                _complete_earlier(form.follows_id, fields["date"])
+            return conv.id
+        current = Conversation.get_by_id(conversation_id)
+        if fields["completed"] and not current.completed:
+            fields["completed_on"] = today
+        elif not fields["completed"]:
+            fields["completed_on"] = None
+        _edit(conversation_id, **fields)
+        return conversation_id
+
+
+def _complete_earlier(earlier_id: int, on: dt.date) -> None:
+    """Logging a follow-up completes the conversation it follows (SPEC §3)."""
+    earlier = Conversation.get_or_none(Conversation.id == earlier_id)
+    if earlier is not None and not earlier.completed:
+        _edit(earlier_id, completed=True, completed_on=on)

@@ -16,6 +16,8 @@ import threading
 OPENERS: dict[str, str] = {
     "customer": "screens.customer_form:restore_draft",
     "contact": "screens.contact_form:restore_draft",
+    "conversation": "screens.conversation_form:open_draft",
+    "booking": "screens.booking_form:open_draft",
 }
 
 

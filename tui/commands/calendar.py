@@ -1,8 +1,20 @@
-"""``rapport export-ics`` (SPEC §7a)."""
+"""``rapport export-ics`` (SPEC §7a).
+
+Where it writes:
+- ``-o FILE``: that file; ``-o -``: standard output (``ssh host rapport export-ics -o - >
+  mine.ics``), with the summary line on standard error so the data stays clean.
+- ``--vdir DIR``: one ``UID.ics`` per item in DIR (khal, todoman, vdirsyncer).
+- neither: a file in the export folder (config key ``export_dir``, default
+  ``~/.local/share/rapport/exports``) named ``rapport-WHO-MODE.ics``, so a re-export
+  replaces the previous one and a calendar can subscribe to a fixed path.
+The summary names the path written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from storage.errors import RapportError
 from tui.commands.common import add_command, add_period
@@ -14,11 +26,54 @@ def add_parsers(sub) -> None:
     who.add_argument("--employee", metavar="LOGIN", help="this employee's items (default: yours)")
     who.add_argument("--all", action="store_true", help="everyone's items")
     add_period(ics)
-    ics.add_argument("--as", dest="mode", choices=["events", "todos"], default="events")
+    ics.add_argument("--as", dest="mode", choices=["events", "todos"], default="events",
+                     help="all-day events (default) or to-dos")
     ics.add_argument("--include-done", action="store_true", help="also completed follow-ups (to-dos)")
-    ics.add_argument("-o", "--output", metavar="FILE", default=None, help="output file, - for stdout")
-    ics.add_argument("--vdir", metavar="DIR", help="write one UID.ics per item into DIR")
+    where = ics.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="FILE", default=None,
+                       help="output file, - for stdout (default: a file in the export folder)")
+    where.add_argument("--vdir", metavar="DIR", help="write one UID.ics per item into DIR")
+
+
+def _employee_id(args: argparse.Namespace, ctx) -> tuple[int | None, str]:
+    """The employee whose items to export (None for everyone) and a name for files."""
+    from storage.lookups import employee_by_login
+
+    if args.all:
+        return None, "all"
+    if args.employee:
+        employee = employee_by_login(args.employee)
+        if employee is None:
+            raise RapportError(f"--employee {args.employee!r}: no such employee")
+        return employee.id, employee.login
+    employee = ctx.employee()
+    return employee.id, employee.login
 
 
 def run_export_ics(args: argparse.Namespace, ctx) -> int:
-    raise RapportError("export-ics is not built yet")
+    from storage import calendar
+    from storage.config import export_folder
+
+    if args.include_done and args.mode != "todos":
+        print("rapport: --include-done needs --as todos (done follow-ups are never events)",
+              file=sys.stderr)
+        return 2
+    employee_id, who = _employee_id(args, ctx)
+    export = calendar.build_export(
+        employee_id, args.date_from, args.date_to, mode=args.mode, include_done=args.include_done
+    )
+    if args.vdir:
+        written, removed = calendar.write_vdir(export, Path(args.vdir))
+        extra = f", removed {removed} stale" if removed else ""
+        print(f"wrote {export.describe()} as {written} files to {args.vdir}{extra}")
+    elif args.output == "-":
+        if not export.items:
+            raise RapportError("nothing to export: no follow-ups or bookings match")
+        sys.stdout.buffer.write(export.text().encode("utf-8"))
+        sys.stdout.flush()
+        print(f"wrote {export.describe()} to standard output", file=sys.stderr)
+    else:
+        path = Path(args.output) if args.output else export_folder(ctx.config) / calendar.safe_name(f"rapport-{who}-{args.mode}.ics")
+        calendar.write_file(export, path)
+        print(f"wrote {export.describe()} to {path}")
+    return 0

@@ -31,8 +31,31 @@ def run_demo(args: argparse.Namespace, ctx) -> int:
 
 
 def run_import(args: argparse.Namespace, ctx) -> int:
-    raise RapportError("import is not built yet")
+    """Import a file; on any error print a summary line, then every error, and exit 1."""
+    from storage.csvimport import import_conversations, import_customers
+    from storage.csvio import CsvImportError
+
+    try:
+        if args.kind == "customers":
+            summary = import_customers(args.file)
+        else:
+            summary = import_conversations(args.file, ctx.login)
+    except CsvImportError as exc:
+        print(f"rapport: {exc.summary}", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {exc.filename}: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {summary}")
+    return 0
 
 
 def run_export(args: argparse.Namespace, ctx) -> int:
-    raise RapportError("export is not built yet")
+    """``-o -`` (the default) writes to stdout, ``-o FILE`` writes FILE (replaced whole)."""
+    from storage.csvexport import export_to_file, export_to_stdout
+
+    if args.output == "-":
+        export_to_stdout(args.kind, args.format)
+    else:
+        count = export_to_file(args.kind, args.format, args.output)
+        print(f"exported {count} {args.kind} to {args.output}", file=sys.stderr)
+    return 0

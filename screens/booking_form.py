@@ -1,0 +1,162 @@
+"""The booking form ("Create booking", SPEC §2, §4): date, start, end, title, location, note.
+
+Opened from a conversation it starts filled in: title "CUSTOMER — ABOUT", the follow-up
+date (else the conversation's date), 09:00–10:00 and the conversation's note.
+``ctrl+s`` saves (the rules live in ``storage.bookings``; a bad field gets its message
+under it and every typed character stays); ``escape`` cancels, asking first when text was
+typed. Unsaved text is kept as a draft.
+
+Dismisses with the saved booking's id, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from storage import bookings
+from storage.errors import ValidationError
+from storage.models import Booking, Conversation, Customer
+from tui.widgets.draft_keeper import DraftKeeper
+
+INPUTS = ("date", "start", "end", "title", "location")
+LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
+          "location": "Location", "note": "Note"}
+
+
+class BookingForm(DraftKeeper, ModalScreen[int | None]):
+    """New booking for a conversation, or an existing booking to edit."""
+
+    DRAFT_FORM = "booking"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="booking.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="booking.cancel"),
+    ]
+
+    def __init__(self, values: dict[str, str], conversation_id: int | None = None,
+                 booking_id: int | None = None) -> None:
+        super().__init__()
+        self.values = values
+        self.conversation_id = conversation_id
+        self.booking_id = booking_id
+
+    @classmethod
+    def for_conversation(cls, conversation_id: int) -> "BookingForm":
+        return cls(bookings.prefill(conversation_id), conversation_id=conversation_id)
+
+    @classmethod
+    def edit(cls, booking_id: int) -> "BookingForm":
+        booking = Booking.get_by_id(booking_id)
+        return cls(bookings.form_values(booking), booking.conversation_id, booking_id)
+
+    def _customer_name(self) -> str:
+        if self.booking_id:
+            customer = Booking.get_by_id(self.booking_id).customer
+        else:
+            conv = Conversation.get_or_none(Conversation.id == self.conversation_id)
+            customer = conv.customer if conv else None
+        return customer.name if isinstance(customer, Customer) else "?"
+
+    def compose(self) -> ComposeResult:
+        title = Text("Edit booking — " if self.booking_id else "New booking — ")
+        title.append(self._customer_name())
+        with Vertical(id="booking-box"):
+            yield Static(title, id="booking-title")
+            with VerticalScroll(id="booking-body"):
+                with Horizontal(classes="row"):
+                    yield Label("Date", classes="label")
+                    yield Input(self.values["date"], placeholder="YYYY-MM-DD", compact=True, id="date")
+                    yield Label("Start", classes="label short")
+                    yield Input(self.values["start"], placeholder="HH:MM", compact=True, id="start")
+                    yield Label("End", classes="label short")
+                    yield Input(self.values["end"], placeholder="HH:MM", compact=True, id="end")
+                for name in ("date", "start", "end"):
+                    yield self._error(name)
+                for name in ("title", "location"):
+                    with Horizontal(classes="row"):
+                        yield Label(LABELS[name], classes="label")
+                        yield Input(self.values[name], compact=True, id=name)
+                    yield self._error(name)
+                yield Label("Note", classes="label")
+                yield TextArea(self.values["note"], soft_wrap=True, compact=True, id="note")
+        yield Footer()
+
+    def _error(self, name: str) -> Static:
+        return Static("", markup=False, id=f"error-{name}", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#date", Input).focus()
+
+    # -- reading the fields ---------------------------------------------------------------
+    def current_values(self) -> dict[str, str]:
+        values = {name: self.query_one(f"#{name}", Input).value for name in INPUTS}
+        values["note"] = self.query_one("#note", TextArea).text
+        return values
+
+    def draft_key(self) -> str:
+        return str(self.booking_id) if self.booking_id else f"conversation:{self.conversation_id}"
+
+    def draft_values(self) -> dict:
+        return {**self.current_values(), "conversation_id": self.conversation_id,
+                "booking_id": self.booking_id}
+
+    # -- actions --------------------------------------------------------------------------
+    def action_save(self) -> None:
+        values = self.current_values()
+        try:
+            if self.booking_id:
+                bookings.update(self.booking_id, values)
+                saved = self.booking_id
+            else:
+                saved = bookings.create(values, conversation_id=self.conversation_id).id
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        self.drop_draft()
+        self.dismiss(saved)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for error in self.query(".error").results(Static):
+            name = error.id.removeprefix("error-")
+            message = errors.get(name, "")
+            error.update(f"{LABELS[name]}: {message}" if message else "")
+            error.set_class(bool(message), "shown")
+        first = next((name for name in INPUTS if name in errors), None)
+        if first is not None:
+            self.query_one(f"#{first}").focus()
+        self.notify("Not saved: " + "; ".join(f"{LABELS[k]} {v}" for k, v in errors.items()),
+                    severity="error", markup=False)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes():
+            self.drop_draft()
+            self.dismiss(None)
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.drop_draft()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard the text you typed?"), answered)
+
+
+def open_draft(app, draft) -> None:
+    """Reopen a booking form from a draft left by an earlier session (tui.drafts)."""
+    values = dict(draft.values)
+    conversation_id = values.pop("conversation_id", None)
+    booking_id = values.pop("booking_id", None)
+    if booking_id and not Booking.get_or_none(Booking.id == booking_id):
+        booking_id = None
+    if not booking_id and not Conversation.get_or_none(Conversation.id == conversation_id):
+        app.notify("The conversation of this booking draft no longer exists.", markup=False)
+        return
+    fields = {name: str(values.get(name, "")) for name in (*INPUTS, "note")}
+    screen = BookingForm(fields, conversation_id, booking_id)
+    screen.mark_restored()
+    app.push_screen(screen)

@@ -1,0 +1,246 @@
+"""The conversation form: every field of SPEC §3 in the original's order.
+
+- The first character typed into a new Note fills in Employee (the current employee), Date
+  (today) and Time Begin (now, to the minute) when they are empty.
+- About starts at the employee's default topic.
+- ``ctrl+s`` saves: the rules live in ``storage.conversations.save``; a bad field gets its
+  message right under it, every typed character stays, nothing is written until all is valid.
+- ``escape`` cancels, asking first when text was typed. Unsaved text is kept as a draft.
+
+Dismisses with the saved conversation's id, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from storage import conversation_list, conversations, lookups
+from storage.conversations import ConversationInput
+from storage.errors import ValidationError
+from storage.parsing import format_date, format_time
+from tui.widgets.draft_keeper import DraftKeeper
+
+TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
+SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "method_id",
+                 "pipeline_stage": "pipeline_stage_id"}
+CHECK_FIELDS = ("completed", "is_follow_up")
+FIELD_ORDER = ("employee", "date", "follow_up", "note", "with_whom", "topic", "method",
+               "completed", "is_follow_up", "pipeline_stage", "time_begin", "time_end", "duration")
+
+
+def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
+    """Select options; names are user data, so they are Text, never markup."""
+    return [(Text(label(row)), row.id) for row in rows]
+
+
+class ConversationForm(DraftKeeper, ModalScreen[int | None]):
+    """New, edit or follow-up conversation for one customer."""
+
+    DRAFT_FORM = "conversation"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+
+    def __init__(self, form: ConversationInput, conversation_id: int | None = None) -> None:
+        super().__init__()
+        self.form = form
+        self.conversation_id = conversation_id
+        self._autofilled = conversation_id is not None
+
+    # -- ways to open it ------------------------------------------------------------------
+    @classmethod
+    def new(cls, customer_id: int) -> "ConversationForm":
+        return cls(ConversationInput(customer_id))
+
+    @classmethod
+    def edit(cls, conversation_id: int) -> "ConversationForm":
+        return cls(conversations.input_for(conversation_id), conversation_id)
+
+    @classmethod
+    def follow_up(cls, earlier_id: int) -> "ConversationForm":
+        return cls(conversations.follow_up_input(earlier_id))
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        form = self.form
+        kind = "Edit" if self.conversation_id else ("Follow-up" if form.follows_id else "New")
+        title = Text(f"{kind} conversation — ")
+        title.append(conversation_list.customer_name(form.customer_id) or "?")
+        me = self.app.ctx.employee()  # created on first use, so it is always choosable
+        employees = [e for e in lookups.employees(include_inactive=True)
+                     if e.active or e.id in (form.employee_id, me.id)]
+        with Vertical(id="conversation-box"):
+            yield Static(title, id="form-title")
+            with VerticalScroll(id="form-body"):
+                with Horizontal(classes="row"):
+                    yield Label("Employee & Date", classes="label")
+                    yield Select(_options(employees, lambda e: e.display_name),
+                                 value=form.employee_id or Select.NULL, prompt="employee",
+                                 compact=True, id="employee")
+                    yield Input(form.date, placeholder="YYYY-MM-DD", compact=True, id="date")
+                yield self._error("employee")
+                yield self._error("date")
+                yield from self._input_row("Follow Up", "follow_up", form.follow_up, "YYYY-MM-DD, +7")
+                yield Label("Note", classes="label")
+                yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
+                yield from self._input_row("With Whom", "with_whom", form.with_whom, "name",
+                                           conversation_list.with_whom_suggestions(form.customer_id))
+                yield from self._select_row("About", "topic", lookups.topics(), form.topic_id)
+                yield from self._select_row("How", "method", lookups.methods(), form.method_id)
+                with Horizontal(classes="row"):
+                    yield Label("Completed", classes="label")
+                    yield Checkbox("", form.completed, compact=True, id="completed")
+                    yield Label("I.F.", classes="label short")
+                    yield Checkbox("", form.is_follow_up, compact=True, id="is_follow_up")
+                yield from self._select_row("Pipeline Position", "pipeline_stage", lookups.stages(),
+                                            form.pipeline_stage_id)
+                with Horizontal(classes="row"):
+                    yield Label("Time Begin", classes="label")
+                    yield Input(form.time_begin, placeholder="HH:MM", compact=True, id="time_begin")
+                    yield Label("End", classes="label short")
+                    yield Input(form.time_end, placeholder="HH:MM", compact=True, id="time_end")
+                    yield Label("Minutes", classes="label short")
+                    yield Input(form.duration, placeholder="auto", compact=True, id="duration")
+                for name in ("time_begin", "time_end", "duration", "customer"):
+                    yield self._error(name)
+        yield Footer()
+
+    def _error(self, name: str) -> Static:
+        return Static("", markup=False, id=f"error-{name}", classes="error")
+
+    def _input_row(self, label: str, name: str, value: str, placeholder: str, suggestions=None):
+        with Horizontal(classes="row"):
+            yield Label(label, classes="label")
+            suggester = SuggestFromList(suggestions, case_sensitive=False) if suggestions else None
+            yield Input(value, placeholder=placeholder, compact=True, id=name, suggester=suggester)
+        yield self._error(name)
+
+    def _select_row(self, label: str, name: str, rows, current: int | None):
+        options = _options(rows)
+        if current is not None and current not in {value for _, value in options}:
+            options.append((Text(_inactive_name(name, current)), current))
+        with Horizontal(classes="row"):
+            yield Label(label, classes="label")
+            yield Select(options, value=current if current is not None else Select.NULL,
+                         prompt="—", compact=True, id=name)
+        yield self._error(name)
+
+    def on_mount(self) -> None:
+        if self.conversation_id is None and self.form.topic_id is None:
+            employee_id = self.form.employee_id or self.app.ctx.employee().id
+            default = conversation_list.default_topic_id(employee_id)
+            if default is not None:
+                self.query_one("#topic", Select).value = default
+        self.query_one("#note", TextArea).focus()
+
+    # -- auto-fill (SPEC §3) --------------------------------------------------------------
+    @on(TextArea.Changed, "#note")
+    def _note_changed(self, event: TextArea.Changed) -> None:
+        if self._autofilled or not event.text_area.text:
+            return
+        self._autofilled = True
+        ctx = self.app.ctx
+        employee = self.query_one("#employee", Select)
+        if employee.value is Select.NULL:
+            employee.value = ctx.employee().id
+        for name, value in (("date", format_date(ctx.today())),
+                            ("time_begin", format_time(ctx.now().time()))):
+            field = self.query_one(f"#{name}", Input)
+            if not field.value.strip():
+                field.value = value
+
+    # -- reading the fields ---------------------------------------------------------------
+    def current_input(self) -> ConversationInput:
+        values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        for name, attr in SELECT_FIELDS.items():
+            value = self.query_one(f"#{name}", Select).value
+            values[attr] = None if value is Select.NULL else value
+        for name in CHECK_FIELDS:
+            values[name] = self.query_one(f"#{name}", Checkbox).value
+        values["note"] = self.query_one("#note", TextArea).text
+        typed = self.form.duration_typed or values["duration"].strip() != self.form.duration
+        return ConversationInput(customer_id=self.form.customer_id, follows_id=self.form.follows_id,
+                                 duration_typed=typed, **values)
+
+    def draft_key(self) -> str:
+        if self.conversation_id:
+            return str(self.conversation_id)
+        return f"customer:{self.form.customer_id}"
+
+    def draft_values(self) -> dict:
+        values = vars(self.current_input()).copy()
+        values["conversation_id"] = self.conversation_id
+        return values
+
+    # -- actions --------------------------------------------------------------------------
+    def action_save(self) -> None:
+        ctx = self.app.ctx
+        try:
+            saved = conversations.save(self.current_input(), ctx.now(), ctx.employee().id,
+                                       self.conversation_id)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        self.drop_draft()
+        self.dismiss(saved)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for error in self.query(".error").results(Static):
+            name = error.id.removeprefix("error-")
+            message = errors.get(name, "")
+            error.update(f"{_LABELS.get(name, name)}: {message}" if message else "")
+            error.set_class(bool(message), "shown")
+        first = next((name for name in FIELD_ORDER if name in errors), None)
+        if first is not None:
+            self.query_one(f"#{first}").focus()
+        self.notify("Not saved: " + "; ".join(errors.values()), severity="error", markup=False)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes():
+            self.drop_draft()
+            self.dismiss(None)
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.drop_draft()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard the text you typed?"), answered)
+
+
+_LABELS = {
+    "employee": "Employee", "date": "Date", "follow_up": "Follow Up", "note": "Note",
+    "with_whom": "With Whom", "topic": "About", "method": "How", "pipeline_stage": "Pipeline Position",
+    "time_begin": "Time Begin", "time_end": "Time End", "duration": "Duration", "customer": "Customer",
+}
+
+
+def _inactive_name(field: str, row_id: int) -> str:
+    rows = {"topic": lookups.topics, "method": lookups.methods, "pipeline_stage": lookups.stages}
+    for row in rows[field](include_inactive=True):
+        if row.id == row_id:
+            return f"{row.name} (inactive)"
+    return "?"
+
+
+def open_draft(app, draft) -> None:
+    """Reopen a conversation form from a draft left by an earlier session (tui.drafts)."""
+    values = dict(draft.values)
+    conversation_id = values.pop("conversation_id", None)
+    known = set(ConversationInput.__dataclass_fields__)
+    form = ConversationInput(**{k: v for k, v in values.items() if k in known})
+    if conversation_id and conversation_list.row(conversation_id) is None:
+        conversation_id = None
+    screen = ConversationForm(form, conversation_id)
+    screen.mark_restored()
+    app.push_screen(screen)

@@ -1,0 +1,62 @@
+"""EmployeeForm: add an employee (login, name, default topic) or edit one (name, default
+topic; the login never changes). Saving goes through ``storage.staff``, which validates."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Select
+
+from screens.record_form import RecordForm
+from storage import lookups, staff
+from storage.models import Employee, Topic
+
+
+def topic_options(current_id: int | None) -> list[tuple[str, int]]:
+    """Active topics, plus the current one even when inactive (marked so)."""
+    options = [(topic.name, topic.id) for topic in lookups.topics()]
+    if current_id is not None and current_id not in {value for _, value in options}:
+        topic = Topic.get_or_none(Topic.id == current_id)
+        if topic is not None:
+            options.append((f"{topic.name} (inactive)", topic.id))
+    return options
+
+
+class EmployeeForm(RecordForm):
+    """``employee`` is the Employee to edit, or None for a new one."""
+
+    def __init__(self, employee: Employee | None = None) -> None:
+        title = f"Edit employee: {employee.login}" if employee else "New employee"
+        super().__init__(title)
+        self.employee = employee
+
+    def fields(self) -> ComposeResult:
+        employee = self.employee
+        if employee is None:
+            yield from self.field(
+                "Login (the user name, e.g. jsmith; cannot change later)",
+                Input(id="field-login"),
+                "login",
+            )
+        yield from self.field("Name", Input(employee.name if employee else "", id="field-name"), "name")
+        current = employee.default_topic_id if employee else None
+        yield from self.field(
+            "Default topic (About on their new conversations)",
+            Select(topic_options(current), value=current if current is not None else Select.NULL,
+                   prompt="(none)", allow_blank=True, id="field-default_topic"),
+            "default_topic",
+        )
+
+    def values(self) -> dict:
+        values = {
+            "name": self.query_one("#field-name", Input).value,
+            "default_topic": self.select_value(self.query_one("#field-default_topic", Select)),
+        }
+        if self.employee is None:
+            values["login"] = self.query_one("#field-login", Input).value
+        return values
+
+    def save(self, values: dict) -> int:
+        if self.employee is None:
+            return staff.add_employee(values["login"], values["name"], values["default_topic"]).id
+        staff.update_employee(self.employee.id, values["name"], values["default_topic"])
+        return self.employee.id

@@ -1,0 +1,247 @@
+"""Calendar export of follow-ups and bookings as iCalendar (SPEC §7a), for the command
+line (``rapport export-ics``) and the TUI ("Create task", export to calendar).
+
+- ``events`` mode (the default): every open follow-up as an all-day VEVENT on its
+  follow-up date. Done follow-ups never appear in this mode.
+- ``todos`` mode: VTODOs due on the follow-up date; with ``include_done`` the completed
+  ones too, as STATUS:COMPLETED with COMPLETED (UTC) and PERCENT-COMPLETE:100.
+- Bookings are timed VEVENTs in UTC in both modes (an appointment is not a to-do).
+
+One joined query per kind selects everything (no query per row). Bookings store naive
+local times; ``tz`` names the zone they are in (default: the system's local zone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from peewee import JOIN
+
+from storage import ics
+from storage.calendar_items import Item, booking_event, follow_up_event, follow_up_todo
+from storage.errors import RapportError
+from storage.models import Booking, Conversation, Customer, Employee, Method, Topic
+
+MODES = ("events", "todos")
+PRODID = "-//Rapport//Rapport CRM//EN"
+VDIR_SUFFIX = "@rapport.ics"
+
+_CONVERSATION_FIELDS = (
+    Conversation.id, Conversation.uid, Conversation.date, Conversation.time_begin,
+    Conversation.time_end, Conversation.follow_up, Conversation.note, Conversation.with_whom,
+    Conversation.completed, Conversation.completed_on, Conversation.sequence,
+    Conversation.created_at, Conversation.updated_at,
+    Customer.name.alias("customer"), Customer.number.alias("customer_number"),
+    Customer.phone.alias("phone"), Customer.email.alias("email"),
+    Employee.login.alias("employee"), Employee.name.alias("employee_name"),
+    Topic.name.alias("about"), Method.name.alias("how"),
+)
+
+
+@dataclass
+class Export:
+    """The items of one export, ready to be written as one calendar or as a vdir."""
+
+    items: list[Item] = field(default_factory=list)
+    follow_ups: int = 0
+    bookings: int = 0
+    stamp: dt.datetime = field(default_factory=lambda: _stamp(None))
+
+    def text(self) -> str:
+        """One published calendar (METHOD:PUBLISH, DTSTAMP = when it was made)."""
+        return calendar_text(self.items, self.stamp)
+
+    def describe(self) -> str:
+        noun = "follow-up" if self.follow_ups == 1 else "follow-ups"
+        booked = "booking" if self.bookings == 1 else "bookings"
+        return f"{self.follow_ups} {noun} and {self.bookings} {booked}"
+
+
+def calendar_text(items: list[Item], stamp: dt.datetime | None) -> str:
+    """A VCALENDAR holding ``items``, lines ending in CRLF.
+
+    With a ``stamp`` it is a published calendar: METHOD:PUBLISH, every DTSTAMP = ``stamp``.
+    Without, it is a stored calendar object, as in a vdir synced to CalDAV: no METHOD
+    (RFC 4791 §4.1 forbids it there) and DTSTAMP = the item's last edit (RFC 5545 §3.8.7.2),
+    so an unchanged item gives the very same file.
+    """
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:" + PRODID, "CALSCALE:GREGORIAN"]
+    if stamp is not None:
+        lines.append("METHOD:PUBLISH")
+        stamp_line = "DTSTAMP:" + ics.utc(stamp)
+    for item in items:
+        lines.extend(item.with_stamp(stamp_line if stamp else "DTSTAMP:" + ics.utc(item.modified)))
+    lines.append("END:VCALENDAR")
+    return ics.CRLF.join(lines) + ics.CRLF
+
+
+def _conversations():
+    return (
+        Conversation.select(*_CONVERSATION_FIELDS)
+        .join(Customer, on=Conversation.customer == Customer.id)
+        .switch(Conversation).join(Employee, on=Conversation.employee == Employee.id)
+        .switch(Conversation).join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
+        .switch(Conversation).join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
+    )
+
+
+def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
+                   date_to: dt.date | None = None, include_done: bool = False) -> list[dict]:
+    """Follow-ups (not deleted, with a follow-up date) of one employee, or everyone's for
+    ``None``, with the follow-up date in [date_from, date_to]; open ones unless
+    ``include_done``. Ordered by follow-up date, customer name, id."""
+    query = _conversations().where(
+        Conversation.deleted_at.is_null(), Conversation.follow_up.is_null(False)
+    )
+    if not include_done:
+        query = query.where(Conversation.completed == False)  # noqa: E712
+    if employee_id is not None:
+        query = query.where(Conversation.employee == employee_id)
+    if date_from:
+        query = query.where(Conversation.follow_up >= date_from)
+    if date_to:
+        query = query.where(Conversation.follow_up <= date_to)
+    return list(query.order_by(Conversation.follow_up, Customer.name, Conversation.id).dicts())
+
+
+def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None) -> list[dict]:
+    """Bookings of one employee (or everyone's) starting in [date_from, date_to], with their
+    customer and, when made from one, their conversation's details."""
+    query = (
+        Booking.select(
+            Booking.id, Booking.uid, Booking.start, Booking.end, Booking.title, Booking.location,
+            Booking.note, Booking.sequence, Booking.created_at, Booking.updated_at,
+            Customer.name.alias("customer"), Customer.number.alias("customer_number"),
+            Customer.phone.alias("phone"), Customer.email.alias("email"),
+            Employee.login.alias("employee"), Employee.name.alias("employee_name"),
+            Conversation.date, Conversation.time_begin, Conversation.time_end,
+            Conversation.with_whom, Topic.name.alias("about"), Method.name.alias("how"),
+        )
+        .join(Customer, on=Booking.customer == Customer.id)
+        .switch(Booking).join(Employee, on=Booking.employee == Employee.id)
+        .switch(Booking).join(Conversation, JOIN.LEFT_OUTER, on=Booking.conversation == Conversation.id)
+        .join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
+        .switch(Conversation).join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
+    )
+    if employee_id is not None:
+        query = query.where(Booking.employee == employee_id)
+    if date_from:
+        query = query.where(Booking.start >= dt.datetime.combine(date_from, dt.time.min))
+    if date_to:
+        query = query.where(Booking.start < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
+    return list(query.order_by(Booking.start, Booking.id).dicts())
+
+
+def _stamp(stamp: dt.datetime | None) -> dt.datetime:
+    return stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def build_export(employee_id: int | None, date_from: dt.date | None = None,
+                 date_to: dt.date | None = None, mode: str = "events", include_done: bool = False,
+                 tz: ZoneInfo | None = None, stamp: dt.datetime | None = None,
+                 bookings: bool = True) -> Export:
+    """Follow-ups and bookings of one employee (``None``: everyone) as calendar items."""
+    if mode not in MODES:
+        raise RapportError(f"calendar mode {mode!r}: use events or todos")
+    if date_from and date_to and date_from > date_to:
+        raise RapportError(f"--from {date_from} is after --to {date_to}")
+    export = Export(stamp=_stamp(stamp))
+    if mode == "events":
+        rows = follow_up_rows(employee_id, date_from, date_to)
+        export.items = [follow_up_event(row) for row in rows]
+    else:
+        rows = follow_up_rows(employee_id, date_from, date_to, include_done)
+        export.items = [follow_up_todo(row, tz) for row in rows]
+    export.follow_ups = len(rows)
+    if bookings:
+        booked = booking_rows(employee_id, date_from, date_to)
+        export.items += [booking_event(row, tz) for row in booked]
+        export.bookings = len(booked)
+    return export
+
+
+def conversation_task(conversation_id: int, tz: ZoneInfo | None = None,
+                      stamp: dt.datetime | None = None) -> Export:
+    """One conversation as a one-item to-do calendar ("Create task")."""
+    rows = list(_conversations().where(Conversation.id == conversation_id).dicts())
+    if not rows:
+        raise RapportError(f"conversation {conversation_id} does not exist")
+    return Export(items=[follow_up_todo(rows[0], tz)], follow_ups=1, stamp=_stamp(stamp))
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write ``data`` (UTF-8, line ends kept) so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rapport-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_file(export: Export, path: Path) -> Path:
+    if not export.items:
+        raise RapportError("nothing to export: no follow-ups or bookings match")
+    try:
+        write_atomic(path, export.text())
+    except OSError as exc:
+        raise RapportError(f"{path}: {exc.strerror}") from None
+    return path
+
+
+def safe_name(text: str) -> str:
+    """``text`` with anything but letters, digits and ``@._-`` replaced, for file names."""
+    return re.sub(r"[^A-Za-z0-9@._-]", "_", text)
+
+
+def vdir_name(uid: str) -> str:
+    """The file name of an item in a vdir: its UID plus ``.ics``."""
+    return safe_name(uid) + ".ics"
+
+
+def write_vdir(export: Export, folder: Path) -> tuple[int, int]:
+    """One ``UID.ics`` per item into ``folder``, the layout khal, todoman and vdirsyncer
+    read; each file is a whole VCALENDAR as stored on a CalDAV server (see
+    ``calendar_text``). A re-export overwrites a file whose item changed and leaves an
+    unchanged one alone (no needless sync); Rapport's files (``*@rapport.ics``) for items no
+    longer selected are removed, anything else in the folder is left alone.
+    Returns (items in the folder, files removed)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        names = set()
+        for item in export.items:
+            name = vdir_name(item.uid)
+            names.add(name)
+            data = calendar_text([item], None)
+            path = folder / name
+            if not _same(path, data):
+                write_atomic(path, data)
+        stale = [p for p in folder.glob("*" + VDIR_SUFFIX) if p.name not in names]
+        for path in stale:
+            path.unlink()
+    except OSError as exc:
+        raise RapportError(f"{exc.filename or folder}: {exc.strerror}") from None
+    return len(names), len(stale)
+
+
+def _same(path: Path, data: str) -> bool:
+    try:
+        return path.read_bytes() == data.encode("utf-8")
+    except FileNotFoundError:
+        return False
+
+
+def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None) -> Path:
+    """"Create task": the conversation as a one-item to-do file in ``folder``; the path."""
+    export = conversation_task(conversation_id, tz)
+    return write_file(export, folder / ("task-" + vdir_name(export.items[0].uid)))

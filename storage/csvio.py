@@ -1,0 +1,247 @@
+"""CSV files as SPEC §8 defines them: the columns, reading a file, and checking its values.
+
+Reading is strict and complete: every problem in a file is collected with its line number and
+column name, so the user can fix them all at once; ``CsvImportError`` carries the list. The
+imports themselves (all or nothing, one transaction) are in ``storage.csvimport``; the exports
+in ``storage.csvexport``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storage.errors import RapportError
+
+CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes")
+CONVERSATION_COLUMNS = (
+    "customer_number", "employee", "date", "time_begin", "time_end", "duration_minutes",
+    "follow_up", "note", "with_whom", "about", "how", "completed", "completed_on",
+    "is_follow_up", "pipeline_stage",
+)
+COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS}
+_COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
+REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date")}
+
+# A field may be far larger than the csv module's default 128 KiB (a 1 MB note, SPEC §8).
+FIELD_SIZE_LIMIT = 256 * 1024 * 1024
+
+TRUE_WORDS = {"1", "true", "yes"}
+FALSE_WORDS = {"0", "false", "no", ""}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One problem in a file: where (line, column) and what."""
+
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        return f"{where}: {self.message}"
+
+
+class CsvImportError(RapportError):
+    """A file that cannot be imported. ``str()`` is a one-line summary; ``errors`` lists every
+    problem in line order."""
+
+    def __init__(self, filename: str, errors: list[LineError]):
+        self.filename = filename
+        self.errors = sorted(errors, key=lambda error: (error.line, _COLUMN_ORDER.get(error.column, -1)))
+        count = len(self.errors)
+        self.summary = f"{filename}: {count} error{'s' if count != 1 else ''}, nothing imported"
+        first = f"; {self.errors[0]}" if count == 1 else f" (first: {self.errors[0]})"
+        super().__init__(self.summary + first)
+
+
+@dataclass
+class Table:
+    """A file whose shape was checked: its name for messages, its well-formed rows as
+    (line number, {column: text}), and the errors of the rows left out."""
+
+    filename: str
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+
+
+def show(value: str, limit: int = 40) -> str:
+    """A value quoted for a message: control characters escaped, long values shortened."""
+    if len(value) > limit:
+        value = value[:limit] + "…"
+    text = repr(value)
+    return "'" + text[1:-1].replace("\\'", "'") + "'" if text[0] == '"' else text
+
+
+def _undecodable(value: str) -> str | None:
+    """For text decoded with surrogateescape: the first byte that was not UTF-8, as 0xNN."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"0x{ord(value[exc.start]) - 0xDC00:02X}"
+    return None
+
+
+def read_table(path: Path | str, kind: str) -> Table:
+    """Read and check the shape of a customers or conversations file.
+
+    Raises ``RapportError`` when the file cannot be read, and ``CsvImportError`` for an empty
+    file, a bad header (missing, unknown or repeated columns) or a header without rows. Rows
+    with bad quoting, the wrong number of fields or text that is not UTF-8 are left out of
+    ``rows`` and listed in ``errors``, so the caller can add the errors of the other rows.
+    Optional columns may be left out of the file; they read as empty.
+    """
+    path = Path(path)
+    filename = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RapportError(f"{filename}: no such file") from None
+    except IsADirectoryError:
+        raise RapportError(f"{filename} is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise RapportError(f"cannot read {filename}: {exc.strerror}") from None
+    columns = COLUMNS[kind]
+    try:
+        text, suspect = data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        text, suspect = data.decode("utf-8-sig", errors="surrogateescape"), True
+    empty = LineError(1, None, "the file is empty; the first line must be the header: " + ",".join(columns))
+    if not text.strip():
+        raise CsvImportError(filename, [empty])
+    csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    table = Table(filename)
+    errors = table.errors
+    header: list[str] = []
+    last_line = 0
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(LineError(last_line + 1, None, f"bad CSV quoting ({exc}); nothing after it was read"))
+            break
+        line, last_line = last_line + 1, reader.line_num
+        if not fields or fields == [""]:
+            continue  # blank line
+        if suspect and _undecodable_errors(line, fields, header, errors):
+            if not header:
+                break  # the header itself is unreadable
+            continue
+        if not header:
+            header = [name.strip().lower() for name in fields]
+            errors.extend(_header_errors(header, kind))
+            if errors:
+                break
+            continue
+        if len(fields) != len(header):
+            errors.append(LineError(line, None, f"{len(fields)} fields, but the header has {len(header)} columns"))
+            continue
+        row = dict.fromkeys(columns, "")
+        row.update(zip(header, fields))
+        table.rows.append((line, row))
+    if not header or (errors and not table.rows):
+        raise CsvImportError(filename, errors or [empty])
+    if not table.rows:
+        raise CsvImportError(filename, [LineError(
+            last_line + 1, None, "the file has a header but no rows: there is nothing to import"
+        )])
+    return table
+
+
+def _undecodable_errors(line: int, fields: list[str], header: list[str], errors: list[LineError]) -> bool:
+    """Append an error for each field holding bytes that were not UTF-8; True if any did."""
+    found = False
+    for index, value in enumerate(fields):
+        byte = _undecodable(value)
+        if byte:
+            column = header[index] if index < len(header) else f"#{index + 1}"
+            errors.append(LineError(line, column, f"not UTF-8 text (byte {byte}); save the file as UTF-8"))
+            found = True
+    return found
+
+
+def _header_errors(header: list[str], kind: str) -> list[LineError]:
+    columns = COLUMNS[kind]
+    errors = []
+    seen: set[str] = set()
+    for name in header:
+        if name not in columns:
+            errors.append(LineError(1, name or "(empty)", "unknown column; the columns are " + ",".join(columns)))
+        elif name in seen:
+            errors.append(LineError(1, name, "column appears twice in the header"))
+        seen.add(name)
+    for name in REQUIRED[kind]:
+        if name not in seen:
+            errors.append(LineError(1, name, "required column is missing from the header"))
+    return errors
+
+
+class RowChecker:
+    """Parses the values of one row, appending a ``LineError`` for each bad one."""
+
+    def __init__(self, line: int, row: dict[str, str], errors: list[LineError]):
+        self.line = line
+        self.row = row
+        self.errors = errors
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(LineError(self.line, column, message))
+
+    def text(self, column: str, *, strip: bool = True, required: bool = False, max_length: int | None = None) -> str:
+        value = self.row[column].strip() if strip else self.row[column]
+        if required and not value:
+            self.error(column, "a value is required")
+        elif "\x00" in value:
+            self.error(column, "contains a NUL character")
+        elif max_length and len(value) > max_length:
+            self.error(column, f"{len(value)} characters, at most {max_length} allowed")
+        return value
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            if _DATE.fullmatch(value):
+                return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.error(column, f"{show(value)} is not a date (YYYY-MM-DD)")
+        return None
+
+    def time(self, column: str) -> dt.time | None:
+        value = self.text(column)
+        if not value:
+            return None
+        match = _TIME.fullmatch(value)
+        if match and int(match[1]) < 24 and int(match[2]) < 60:
+            return dt.time(int(match[1]), int(match[2]))
+        self.error(column, f"{show(value)} is not a time (HH:MM)")
+        return None
+
+    def minutes(self, column: str) -> int | None:
+        value = self.text(column)
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and int(value) < 100_000:
+            return int(value)
+        self.error(column, f"{show(value)} is not a number of minutes (a whole number, 0 or more)")
+        return None
+
+    def boolean(self, column: str) -> bool:
+        value = self.text(column).lower()
+        if value in TRUE_WORDS:
+            return True
+        if value not in FALSE_WORDS:
+            self.error(column, f"{show(self.row[column].strip())} is not a yes/no value (1/0, true/false, yes/no)")
+        return False

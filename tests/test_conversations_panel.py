@@ -1,0 +1,136 @@
+"""The Conversations tab, keyboard only, at 80x24: new, edit, delete/undo, complete, log
+follow-up, filters, and user text shown literally."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input
+
+from screens.conversation_form import ConversationForm
+from storage.models import Conversation
+from tests import factories
+from tests.conftest import TODAY
+from tests.panel_host import PanelHost
+from tests.tui_helpers import screen_text, type_text
+from tui.widgets.conversations_panel import ConversationsPanel
+
+
+async def open_panel(app, pilot, customer_id: int) -> ConversationsPanel:
+    app.push_screen(PanelHost(customer_id))
+    await pilot.pause()
+    return app.screen.query_one(ConversationsPanel)
+
+
+async def test_new_conversation_appears_in_the_list(app):
+    cust = factories.customer("Acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_panel(app, pilot, cust.id)
+        assert "No conversations yet" in screen_text(app)
+        await pressed(pilot, "n")
+        assert isinstance(app.screen, ConversationForm)
+        await type_text(pilot, "Asked for a quote")
+        await pressed(pilot, "ctrl+s")
+        assert isinstance(app.screen, PanelHost)
+        assert "Asked for a quote" in screen_text(app)
+    conv = Conversation.get()
+    assert (conv.customer_id, conv.date, conv.employee.login) == (cust.id, TODAY, "tester")
+    assert conv.time_begin is not None and conv.time_end is not None
+
+
+async def test_delete_then_undo(app):
+    cust = factories.customer("Acme")
+    factories.conversation(cust, "2026-03-01", note="keep me")
+    gone = factories.conversation(cust, "2026-03-02", note="delete me")
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await open_panel(app, pilot, cust.id)
+        await pressed(pilot, "end")
+        assert panel.table.cursor_row_id == gone.id
+        await pressed(pilot, "d")
+        assert Conversation.get_by_id(gone.id).deleted_at is not None
+        assert "delete me" not in screen_text(app)
+        await pressed(pilot, "u")
+        assert Conversation.get_by_id(gone.id).deleted_at is None
+        assert "delete me" in screen_text(app)
+        assert panel.table.cursor_row_id == gone.id
+
+
+async def test_c_toggles_completed(app):
+    cust = factories.customer("Acme")
+    conv = factories.conversation(cust, "2026-03-01", note="call back", follow_up="2026-03-10")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_panel(app, pilot, cust.id)
+        await pressed(pilot, "c")
+        after = Conversation.get_by_id(conv.id)
+        assert (after.completed, after.completed_on) == (True, TODAY)
+        await pressed(pilot, "c")
+        after = Conversation.get_by_id(conv.id)
+        assert (after.completed, after.completed_on) == (False, None)
+
+
+async def test_log_follow_up_completes_the_earlier_one(app):
+    cust = factories.customer("Acme")
+    earlier = factories.conversation(cust, "2026-03-01", note="send prices", follow_up="2026-03-15",
+                                     with_whom="Ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_panel(app, pilot, cust.id)
+        await pressed(pilot, "f")
+        form = app.screen
+        assert isinstance(form, ConversationForm)
+        assert form.query_one("#is_follow_up", Checkbox).value is True
+        assert form.query_one("#with_whom", Input).value == "Ann"
+        await type_text(pilot, "Prices sent")
+        await pressed(pilot, "ctrl+s")
+        assert "Prices sent" in screen_text(app)
+    new = Conversation.get(Conversation.note == "Prices sent")
+    old = Conversation.get_by_id(earlier.id)
+    assert new.is_follow_up and new.follows_id == earlier.id and new.date == TODAY
+    assert old.completed and old.completed_on == TODAY
+
+
+async def test_filters_text_open_only_and_employee(app):
+    cust = factories.customer("Acme")
+    factories.conversation(cust, "2026-03-01", note="about 100% of it")
+    factories.conversation(cust, "2026-03-02", note="100 boxes", completed=True)
+    factories.conversation(cust, "2026-03-03", note="other person", employee_login="ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await open_panel(app, pilot, cust.id)
+        await pressed(pilot, "slash")
+        assert app.focused is panel.query_one("#conversations-filter")
+        await type_text(pilot, "100%")
+        assert panel.table.row_count == 1 and "about 100% of it" in screen_text(app)
+        await pressed(pilot, "escape")
+        assert app.focused is panel.table
+        panel.query_one("#conversations-filter", Input).value = ""
+        await pilot.pause()
+        await pressed(pilot, "o")
+        assert panel.table.row_count == 2 and "100 boxes" not in screen_text(app)
+        await pressed(pilot, "o", "m")  # everyone -> me
+        assert panel.table.row_count == 2 and "other person" not in screen_text(app)
+        await pressed(pilot, "m")  # me -> ann
+        assert panel.table.row_count == 1 and "other person" in screen_text(app)
+
+
+async def test_user_text_is_shown_literally(app):
+    cust = factories.customer("[bold]x[/]")
+    factories.conversation(cust, "2026-03-01", note="old \x1b[31mred\x1b[0m [bold]b[/b]",
+                           with_whom="[link=x]y")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_panel(app, pilot, cust.id)
+        await pressed(pilot, "n")
+        assert "[bold]x[/]" in screen_text(app)  # the form's title
+        await type_text(pilot, "closing [/] tag [link=x]y")
+        await pressed(pilot, "ctrl+s")
+        shown = screen_text(app)
+        assert "closing [/] tag [link=x]y" in shown
+        assert "old ␛[31mred␛[0m" in shown and "\x1b" not in shown
+        await pressed(pilot, "home")  # the detail lines show the whole note and With Whom
+        shown = screen_text(app)
+        assert "old ␛[31mred␛[0m [bold]b[/b]" in shown and "with [link=x]y" in shown
+        await pressed(pilot, "e")  # the form shows the escape sequence harmlessly
+        assert isinstance(app.screen, ConversationForm)
+        await pressed(pilot, "escape")
+    assert Conversation.get(Conversation.note.startswith("closing")).note == "closing [/] tag [link=x]y"
+
+
+async def pressed(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()

@@ -1,0 +1,81 @@
+"""Plain-text tables for the command line: aligned columns, user text made safe to print.
+
+No Rich here: the commands print to pipes and terminals alike, and a note holding an escape
+sequence must show as text, never act on the terminal (SPEC §10).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+ELLIPSIS = "…"
+
+
+def printable(value: object) -> str:
+    """One line of text with every control character shown as a visible escape."""
+    text = "" if value is None else str(value)
+    out = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append(" ")
+        elif unicodedata.category(char) in ("Cc", "Cf") and char != "\u200d":
+            out.append(repr(char)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells taken by ``text`` (wide East Asian characters take two)."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells (ending in an ellipsis when cut)."""
+    if cell_width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        w = 0 if unicodedata.combining(char) else cell_width(char)
+        if used + w > width - 1:
+            break
+        out.append(char)
+        used += w
+    return "".join(out) + ELLIPSIS
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    space = " " * max(0, width - cell_width(text))
+    return space + text if align == ">" else text + space
+
+
+def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
+          max_widths: dict[int, int] | None = None, indent: str = "",
+          fill_to: int | None = None) -> list[str]:
+    """Lines of an aligned table. ``aligns`` holds '<' or '>' per column; ``max_widths``
+    caps a column (its cells are cut with an ellipsis); with ``fill_to`` the last column is
+    cut so lines fit that many cells (but keeps at least 10). Cells are made printable."""
+    max_widths = max_widths or {}
+    aligns = aligns.ljust(len(headers), "<")
+    cells = [[printable(v) for v in row] for row in rows]
+    cells = [[fit(v, max_widths[i]) if i in max_widths else v for i, v in enumerate(row)]
+             for row in cells]
+    widths = [cell_width(h) for h in headers]
+    for row in cells:
+        widths = [max(w, cell_width(v)) for w, v in zip(widths, row)]
+    if fill_to and headers:
+        used = len(indent) + sum(widths[:-1]) + 2 * (len(headers) - 1)
+        room = max(10, fill_to - used)
+        cells = [[*row[:-1], fit(row[-1], room)] for row in cells]
+        widths[-1] = min(widths[-1], room)
+
+    def line(values: list[str]) -> str:
+        parts = [pad(v, w, a) for v, w, a in zip(values, widths, aligns)]
+        return (indent + "  ".join(parts)).rstrip()
+
+    return [line(headers), *(line(row) for row in cells)]
