@@ -35,6 +35,14 @@ FIELD_ORDER = ("employee", "date", "follow_up", "note", "with_whom", "topic", "m
                "completed", "is_follow_up", "pipeline_stage", "time_begin", "time_end", "duration")
 
 
+class YesNo(Checkbox):
+    """A compact checkbox whose mark is visible without colour (NO_COLOR): ▐X▌ or ▐ ▌."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's class attribute, per value here)
+        return "X" if self.value else " "
+
+
 def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
     """Select options; names are user data, so they are Text, never markup."""
     return [(Text(label(row)), row.id) for row in rows]
@@ -54,6 +62,11 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         self.form = form
         self.conversation_id = conversation_id
         self._autofilled = conversation_id is not None
+
+    @property
+    def customer_id(self) -> int:
+        """The customer this form is for (quick add on top of it is for them too)."""
+        return self.form.customer_id
 
     # -- ways to open it ------------------------------------------------------------------
     @classmethod
@@ -97,9 +110,9 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                 yield from self._select_row("How", "method", lookups.methods(), form.method_id)
                 with Horizontal(classes="row"):
                     yield Label("Completed", classes="label")
-                    yield Checkbox("", form.completed, compact=True, id="completed")
+                    yield YesNo("", form.completed, compact=True, id="completed")
                     yield Label("I.F.", classes="label short")
-                    yield Checkbox("", form.is_follow_up, compact=True, id="is_follow_up")
+                    yield YesNo("", form.is_follow_up, compact=True, id="is_follow_up")
                 yield from self._select_row("Pipeline Position", "pipeline_stage", lookups.stages(),
                                             form.pipeline_stage_id)
                 with Horizontal(classes="row"):

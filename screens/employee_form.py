@@ -1,5 +1,6 @@
 """EmployeeForm: add an employee (login, name, default topic) or edit one (name, default
-topic; the login never changes). Saving goes through ``storage.staff``, which validates."""
+topic; the login never changes). Saving goes through ``storage.staff``, which validates.
+Its drafts are kept under the form name "employee"; ``open_draft`` reopens one."""
 
 from __future__ import annotations
 
@@ -22,26 +23,38 @@ def topic_options(current_id: int | None) -> list[tuple[str, int]]:
 
 
 class EmployeeForm(RecordForm):
-    """``employee`` is the Employee to edit, or None for a new one."""
+    """``employee`` is the Employee to edit, or None for a new one; ``initial`` the field
+    values of a draft to start from."""
 
-    def __init__(self, employee: Employee | None = None) -> None:
+    DRAFT_FORM = "employee"
+
+    def __init__(self, employee: Employee | None = None, initial: dict | None = None) -> None:
         title = f"Edit employee: {employee.login}" if employee else "New employee"
-        super().__init__(title)
+        super().__init__(title, initial)
         self.employee = employee
+
+    def draft_key(self) -> str:
+        return str(self.employee.id) if self.employee is not None else ""
 
     def fields(self) -> ComposeResult:
         employee = self.employee
         if employee is None:
             yield from self.field(
                 "Login (the user name, e.g. jsmith; cannot change later)",
-                Input(id="field-login"),
+                Input(self.start("login"), id="field-login"),
                 "login",
             )
-        yield from self.field("Name", Input(employee.name if employee else "", id="field-name"), "name")
+        name = self.start("name", employee.name if employee else "")
+        yield from self.field("Name", Input(name, id="field-name"), "name")
         current = employee.default_topic_id if employee else None
+        if "default_topic" in self.initial:
+            current = self.initial["default_topic"]
+        options = topic_options(current)
+        if current not in {value for _, value in options}:
+            current = None
         yield from self.field(
             "Default topic (About on their new conversations)",
-            Select(topic_options(current), value=current if current is not None else Select.NULL,
+            Select(options, value=current if current is not None else Select.NULL,
                    prompt="(none)", allow_blank=True, id="field-default_topic"),
             "default_topic",
         )
@@ -60,3 +73,11 @@ class EmployeeForm(RecordForm):
             return staff.add_employee(values["login"], values["name"], values["default_topic"]).id
         staff.update_employee(self.employee.id, values["name"], values["default_topic"])
         return self.employee.id
+
+
+def open_draft(app, draft) -> None:
+    """Reopen an employee form from a draft left by an earlier session."""
+    employee = Employee.get_or_none(Employee.id == int(draft.key)) if draft.key.isdigit() else None
+    screen = EmployeeForm(employee, initial=draft.values)
+    screen.mark_restored()
+    app.push_screen(screen)

@@ -6,6 +6,10 @@ typed from ``values()`` and stores it in ``save(values)`` (calling storage, whic
 every typed character kept; on success it dismisses with the saved row's id.
 
 Keys: ctrl+s saves, escape cancels, asking first when anything was typed.
+
+Unsaved text is kept as a draft (``DraftKeeper``) under the subclass's ``DRAFT_FORM`` and
+``draft_key()``; its module's ``open_draft`` reopens it on the next start (``tui.drafts``).
+A subclass takes ``initial`` (the drafted values) to fill its fields from.
 """
 
 from __future__ import annotations
@@ -18,18 +22,19 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from storage.errors import RapportError, ValidationError
+from tui.widgets.draft_keeper import DraftKeeper
 
 
-class RecordForm(ModalScreen[int | None]):
+class RecordForm(DraftKeeper, ModalScreen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, initial: dict | None = None) -> None:
         super().__init__()
         self.form_title = title
-        self._initial: dict | None = None
+        self.initial = initial or {}
 
     # -- what a subclass provides -------------------------------------------------------
     def fields(self) -> ComposeResult:
@@ -40,6 +45,15 @@ class RecordForm(ModalScreen[int | None]):
 
     def save(self, values: dict) -> int:
         raise NotImplementedError
+
+    def draft_values(self) -> dict:
+        """What a draft keeps: the fields, plus what the subclass needs to reopen the form."""
+        return self.values()
+
+    def start(self, name: str, default: str = "") -> str:
+        """A field's starting text: the drafted value when reopened from a draft."""
+        value = self.initial.get(name, default)
+        return value if isinstance(value, str) else default
 
     # -- building blocks ----------------------------------------------------------------
     @staticmethod
@@ -59,15 +73,6 @@ class RecordForm(ModalScreen[int | None]):
             yield from self.fields()
             yield Static("", id="error-form", classes="field-error", markup=False)
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._remember_initial)
-
-    def _remember_initial(self) -> None:
-        self._initial = self.values()
-
-    def changed(self) -> bool:
-        return self._initial is not None and self.values() != self._initial
 
     # -- actions ------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -93,6 +98,7 @@ class RecordForm(ModalScreen[int | None]):
             error.update(str(exc))
             error.add_class("shown")
             return
+        self.drop_draft()
         self.dismiss(row_id)
 
     def _focus_first_error(self, errors: dict) -> None:
@@ -103,13 +109,15 @@ class RecordForm(ModalScreen[int | None]):
                 return
 
     def action_cancel(self) -> None:
-        if not self.changed():
+        if not self.has_unsaved_changes():
+            self.drop_draft()
             self.dismiss(None)
             return
         from screens.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:
+                self.drop_draft()
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmScreen("Discard the text you typed?"), answered)

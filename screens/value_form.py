@@ -1,5 +1,6 @@
 """ValueForm: add or edit one topic, method or pipeline stage (name; for a stage also its
-sort order and kind). Saving goes through ``storage.lookups``, which validates."""
+sort order and kind). Saving goes through ``storage.lookups``, which validates. Its drafts
+are kept under the form names "topic", "method" and "stage"; ``open_draft`` reopens one."""
 
 from __future__ import annotations
 
@@ -19,20 +20,27 @@ KIND_HELP = {
 
 
 class ValueForm(RecordForm):
-    """``kind`` is "topic", "method" or "stage"; ``row`` the value to edit, or None for new."""
+    """``kind`` is "topic", "method" or "stage"; ``row`` the value to edit, or None for new;
+    ``initial`` the field values of a draft to start from."""
 
-    def __init__(self, kind: str, row=None) -> None:
+    def __init__(self, kind: str, row=None, initial: dict | None = None) -> None:
         label = lookups.LABELS[kind]
         title = f"Edit {label}: {row.name}" if row is not None else f"New {label}"
-        super().__init__(title)
+        super().__init__(title, initial)
         self.kind = kind
         self.row = row
+        self.DRAFT_FORM = kind
+
+    def draft_key(self) -> str:
+        return str(self.row.id) if self.row is not None else ""
 
     def fields(self) -> ComposeResult:
         row = self.row
-        yield from self.field("Name", Input(row.name if row else "", id="field-name"), "name")
+        name = self.start("name", row.name if row else "")
+        yield from self.field("Name", Input(name, id="field-name"), "name")
         if self.kind == "stage":
-            order = str(row.sort_order) if row else ""
+            order = self.start("order", str(row.sort_order) if row else "")
+            kind = self.start("kind", row.kind if row else "open")
             yield from self.field(
                 "Order (smaller comes first; empty = last)",
                 Input(order, id="field-order", placeholder="e.g. 35"),
@@ -42,7 +50,7 @@ class ValueForm(RecordForm):
                 "Kind",
                 Select(
                     [(KIND_HELP[k], k) for k in STAGE_KINDS],
-                    value=row.kind if row else "open",
+                    value=kind if kind in STAGE_KINDS else "open",
                     allow_blank=False,
                     id="field-kind",
                 ),
@@ -66,3 +74,14 @@ class ValueForm(RecordForm):
             stage["sort_order"] = self.row.sort_order
         lookups.update_value(self.kind, self.row.id, values["name"], **stage)
         return self.row.id
+
+
+def open_draft(app, draft) -> None:
+    """Reopen a topic, method or stage form from a draft left by an earlier session."""
+    kind = draft.form
+    row = None
+    if draft.key:
+        row = next((r for r in lookups.values(kind) if str(r.id) == draft.key), None)
+    screen = ValueForm(kind, row, initial=draft.values)
+    screen.mark_restored()
+    app.push_screen(screen)

@@ -11,8 +11,7 @@ Call these inside a transaction (``db.atomic()``): they never commit.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import peewee
 
@@ -22,13 +21,27 @@ from storage.models import db
 PAGE = 1000
 
 
-def _sqlite_value(value):
-    """What peewee would have written to SQLite for this Python value."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (dt.date, dt.time)):  # datetime is a date too
-        return str(value)
-    return value
+def _sqlite_converters(fields: Sequence[peewee.Field]) -> list[tuple[int, type]]:
+    """(position, converter) for the columns whose Python values SQLite cannot take as they
+    are: dates, times and timestamps become their ISO text, booleans 1/0 (as peewee stores them)."""
+    converters = []
+    for position, field in enumerate(fields):
+        if isinstance(field, (peewee.DateField, peewee.TimeField, peewee.DateTimeField)):
+            converters.append((position, str))
+        elif isinstance(field, peewee.BooleanField):
+            converters.append((position, int))
+    return converters
+
+
+def _for_sqlite(rows: Iterable[Sequence], fields: Sequence[peewee.Field]) -> Iterator[list]:
+    converters = _sqlite_converters(fields)
+    for row in rows:
+        row = list(row)
+        for position, convert in converters:
+            value = row[position]
+            if value is not None:
+                row[position] = convert(value)
+        yield row
 
 
 def _defaults(model: type[peewee.Model], fields: Sequence[peewee.Field]) -> list[peewee.Field]:
@@ -64,30 +77,27 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows:
     count = 0
     if is_sqlite():
         statement = f"{head}({params})"
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(tuple(_sqlite_value(value) for value in row))
-            if len(batch) >= PAGE:
-                cursor.executemany(statement, batch)
-                count += len(batch)
-                batch = []
-        if batch:
+        for batch in _batches(_for_sqlite(rows, [*fields, *extra])):
             cursor.executemany(statement, batch)
             count += len(batch)
         return count
     from psycopg2.extras import execute_values
 
-    batch = []
-    for row in rows:
-        batch.append(tuple(row))
-        if len(batch) >= PAGE:
-            execute_values(cursor, head + "%s", batch, page_size=PAGE)
-            count += len(batch)
-            batch = []
-    if batch:
+    for batch in _batches(rows):
         execute_values(cursor, head + "%s", batch, page_size=PAGE)
         count += len(batch)
     return count
+
+
+def _batches(rows: Iterable[Sequence]) -> Iterator[list]:
+    batch: list = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= PAGE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def next_id(model: type[peewee.Model]) -> int:

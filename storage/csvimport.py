@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peewee import fn
-
 from storage import bulk
 from storage.csvio import CsvImportError, LineError, RowChecker, read_table, show
 from storage.database import write_transaction

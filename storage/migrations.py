@@ -8,6 +8,8 @@ Version history:
   1. the first schema: pick lists, employees, customers, contacts, conversations.
   2. conversation.sequence (iCalendar SEQUENCE), bookings, drafts, and the indexes the
      lists and reports need.
+  3. two covering partial indexes over live pipeline conversations, for the pipeline
+     metrics on a million conversations (storage/pipeline_sql.py explains them).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from storage.models import (
     Topic,
 )
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 DEFAULT_STAGES = [
     ("Initial contact", "open"),
@@ -69,6 +71,12 @@ INDEXES = [
     "(follow_up, employee_id, completed, completed_on, deleted_at) WHERE follow_up IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline ON conversation "
     "(customer_id, date, time_begin, id, pipeline_stage_id) WHERE pipeline_stage_id IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS conversation_pipeline_live ON conversation "
+    "(customer_id, date, time_begin, id, pipeline_stage_id, employee_id) "
+    "WHERE pipeline_stage_id IS NOT NULL AND deleted_at IS NULL",
+    "CREATE INDEX IF NOT EXISTS conversation_stage_date ON conversation "
+    "(pipeline_stage_id, date, customer_id, time_begin, employee_id) "
+    "WHERE pipeline_stage_id IS NOT NULL AND deleted_at IS NULL",
     "CREATE INDEX IF NOT EXISTS conversation_follows ON conversation (follows_id)",
     "CREATE INDEX IF NOT EXISTS contact_customer ON contact (customer_id)",
     "CREATE INDEX IF NOT EXISTS customer_name ON customer (name)",
@@ -89,8 +97,12 @@ def _to_v2(database: peewee.Database) -> None:
     _create_indexes(database)
 
 
+def _to_v3(database: peewee.Database) -> None:
+    _create_indexes(database)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
-STEPS: dict[int, Callable[[peewee.Database], None]] = {1: _to_v2}
+STEPS: dict[int, Callable[[peewee.Database], None]] = {1: _to_v2, 2: _to_v3}
 
 
 def schema_version(database: peewee.Database) -> int | None:

@@ -159,3 +159,32 @@ async def test_every_action_is_in_the_command_palette(app):
         await pilot.pause()
         assert isinstance(app.screen, ValueForm)
         assert app.screen.kind == "topic"
+
+
+async def test_unsaved_stage_form_is_kept_as_a_draft_and_offered_back(sqlite_ctx):
+    from screens.drafts import DraftsScreen
+    from storage import drafts
+    from tui.app import RapportApp
+    from tui.widgets.draft_keeper import flush_all
+
+    app = RapportApp(sqlite_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tables(pilot, "3")
+        await pilot.press("n", *"Demo", "tab", *"55")
+        await pilot.pause()
+        flush_all()  # what a dropped SSH connection (SIGHUP) does
+        (draft,) = drafts.pending("tester")
+        assert (draft.form, draft.values["name"], draft.values["order"]) == ("stage", "Demo", "55")
+
+    app = RapportApp(sqlite_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, DraftsScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ValueForm)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        stage = PipelineStage.get(PipelineStage.name == "Demo")
+        assert (stage.sort_order, stage.kind) == (55, "open")
+        assert drafts.pending("tester") == []

@@ -111,7 +111,11 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
 
     database = open_database(database_url)  # runs the migration runner
     assert migrations.schema_version(database) == migrations.CURRENT_VERSION
-    assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == [1, 2]
+    assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == list(
+        range(1, migrations.CURRENT_VERSION + 1))
+    # v3: the pipeline metrics' covering indexes exist after the upgrade.
+    indexes = {index.name for index in database.get_indexes("conversation")}
+    assert {"conversation_pipeline_live", "conversation_stage_date"} <= indexes
     assert Customer.select().count() == 3
     assert Conversation.select().count() == 12
     conv = Conversation.get(Conversation.uid == "uid-2-3")

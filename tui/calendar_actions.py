@@ -51,24 +51,44 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
     host.notify(f"Task written to {path}", title="Create task", markup=False, timeout=10)
 
 
-def export_follow_ups(host: DOMNode, employee_id: int | None, date_from: dt.date | None,
-                      date_to: dt.date | None, name: str) -> None:
-    """Export follow-ups (open ones) and bookings of one employee (None: everyone) in
-    [date_from, date_to] as events into ``<export folder>/<name>.ics``, in a worker thread."""
-    folder = export_folder(host.app.ctx.config)
-    _export(host, employee_id, date_from, date_to, folder / calendar.safe_name(name + ".ics"))
+UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (SPEC §5)
 
 
-def _export(host: DOMNode, employee_id, date_from, date_to, path) -> None:
-    host.run_worker(lambda: _run_export(host, employee_id, date_from, date_to, path),
+def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:
+    """Export open follow-ups and bookings of one employee (None: everyone) as events into
+    ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
+    ``storage.calendar.build_export`` (date_from, date_to, customer_id, bookings_from)."""
+    path = export_folder(host.app.ctx.config) / calendar.safe_name(name + ".ics")
+    host.run_worker(lambda: _run_export(host, path, employee_id, options),
                     thread=True, exclusive=True, group="calendar-export")
 
 
-def _run_export(host: DOMNode, employee_id, date_from, date_to, path) -> None:
+def choose_export(host: DOMNode, employee_id: int | None, who: str) -> None:
+    """``x`` on the Follow-ups screen: the day's list or all open follow-ups."""
+    from screens.export_choice import ExportChoice
+
+    today = host.app.ctx.today()
+
+    def chosen(choice: str | None) -> None:
+        if choice == "day":
+            export_follow_ups(host, f"followups-{who}-{today.isoformat()}", employee_id,
+                              date_to=today + dt.timedelta(days=UPCOMING_DAYS), bookings_from=today)
+        elif choice == "all":
+            export_follow_ups(host, f"followups-{who}-open", employee_id)
+
+    host.app.push_screen(ExportChoice(str(export_folder(host.app.ctx.config))), chosen)
+
+
+def export_customer(host: DOMNode, customer_id: int, number: str) -> None:
+    """``x`` on a customer's Conversations tab: that customer's open follow-ups and bookings."""
+    export_follow_ups(host, f"customer-{number}", None, customer_id=customer_id)
+
+
+def _run_export(host: DOMNode, path, employee_id, options: dict) -> None:
     """The export itself, in a worker thread with its own database connection."""
     try:
         with db.connection_context():
-            export = calendar.build_export(employee_id, date_from, date_to)
+            export = calendar.build_export(employee_id, **options)
             calendar.write_file(export, path)
     except RapportError as exc:
         host.app.call_from_thread(host.notify, f"Not exported: {exc}", severity="warning",

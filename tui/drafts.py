@@ -18,6 +18,10 @@ OPENERS: dict[str, str] = {
     "contact": "screens.contact_form:restore_draft",
     "conversation": "screens.conversation_form:open_draft",
     "booking": "screens.booking_form:open_draft",
+    "topic": "screens.value_form:open_draft",
+    "method": "screens.value_form:open_draft",
+    "stage": "screens.value_form:open_draft",
+    "employee": "screens.employee_form:open_draft",
 }
 
 

@@ -15,6 +15,8 @@ def add_parsers(sub) -> None:
     demo.add_argument("--conversations", type=int, default=None, metavar="M", help="number of conversations")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (same seed, same data)")
     demo.add_argument("--force", action="store_true", help="add to a database that already holds data")
+    demo.add_argument("--big-customer", type=int, default=0, metavar="K",
+                      help="give the first customer K of the conversations (for benchmarks)")
 
     imp = add_command(sub, "import", "import customers or conversations from a CSV file", run_import)
     imp.add_argument("kind", choices=["customers", "conversations"])
@@ -27,7 +29,16 @@ def add_parsers(sub) -> None:
 
 
 def run_demo(args: argparse.Namespace, ctx) -> int:
-    raise RapportError("demo is not built yet")
+    """Fill the database with sample data; refuse one that holds customers or conversations."""
+    from storage.demo import generate, is_empty, sizes
+
+    if not args.force and not is_empty():
+        raise RapportError("the database already holds customers or conversations; "
+                           "use --force to add demo data anyway")
+    customers, conversations = sizes(args.customers, args.conversations)
+    summary = generate(ctx, customers, conversations, args.seed, args.big_customer)
+    print(summary, file=sys.stderr)
+    return 0
 
 
 def run_import(args: argparse.Namespace, ctx) -> int:

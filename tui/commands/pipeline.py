@@ -1,11 +1,13 @@
-"""``rapport pipeline`` (SPEC §6, §7)."""
+"""``rapport pipeline`` (SPEC §6, §7): a readable summary, or the §7 JSON with ``--json``.
+
+The numbers come from ``storage.pipeline``, the same functions the dashboard uses.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from storage.errors import RapportError
-from tui.commands.common import add_command, add_period
+from tui.commands.common import add_command, add_period, print_json
 
 
 def add_parsers(sub) -> None:
@@ -16,4 +18,42 @@ def add_parsers(sub) -> None:
 
 
 def run_pipeline(args: argparse.Namespace, ctx) -> int:
-    raise RapportError("pipeline is not built yet")
+    from storage.pipeline import pipeline_metrics
+
+    document = pipeline_metrics(ctx.today(), args.date_from, args.date_to, args.employee)
+    if args.json:
+        print_json(document)
+    else:
+        print(summary(document, args.employee))
+    return 0
+
+
+def _number(value, unit: str = "") -> str:
+    if value is None:
+        return "–  (nothing closed)"
+    return f"{value:.1f}{unit}" if isinstance(value, float) else str(value)
+
+
+def summary(document: dict, employee: str | None = None) -> str:
+    """The §7 document as lines a person reads in a terminal."""
+    if document["from"] or document["to"]:
+        period = f"closed from {document['from'] or 'the start'} to {document['to'] or document['as_of']}"
+    else:
+        period = "closed any time"
+    who = f", employee {employee}" if employee else ""
+    width = max([len(row["stage"]) for row in document["by_stage"]] + [24])
+    lines = [
+        f"Pipeline as of {document['as_of']} ({period}{who})",
+        "",
+        f"{'Customers in pipeline':<{width}}  {document['customers_in_pipeline']}",
+        f"{'Won':<{width}}  {document['won']}",
+        f"{'Lost':<{width}}  {document['lost']}",
+        f"{'Closed (neither)':<{width}}  {document['closed']}",
+        f"{'Win rate':<{width}}  {_number(document['win_rate'], ' %')}",
+        f"{'New prospects this month':<{width}}  {document['new_prospects']}",
+        f"{'Average days to close':<{width}}  {_number(document['avg_days_to_close'], ' days')}",
+        "",
+        "Customers per open stage:",
+    ]
+    lines += [f"  {row['stage']:<{width - 2}}  {row['customers']}" for row in document["by_stage"]]
+    return "\n".join(lines)

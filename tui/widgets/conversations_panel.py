@@ -4,12 +4,13 @@ A PagedTable of one customer's conversations in SPEC §2 order, fetched page by 
 with the original's columns; under it the highlighted conversation in full (at 80 columns the
 last columns do not fit, the detail line shows them). Keys: n new, e/enter edit, d delete (to
 the trash), u undo the delete, c toggle completed, f log follow-up, / filter text, o open only,
-m cycle the employee filter (everyone, me, each employee).
+m cycle the employee filter (everyone, me, each employee), and the calendar actions of
+``tui.calendar_actions``: b create booking, t create task (.ics to-do), x export the open
+follow-ups (of the employee filtered on, else the current employee) to calendar.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,77 +20,14 @@ from textual.widgets import Input, Static
 from storage import conversation_list as clist
 from storage import conversations, lookups
 from storage.conversation_list import ConversationFilter
-from tui.widgets.paged_table import Column, PagedTable, Row, visible_text
-
-# The original's columns: (title, short title, width, narrowest width). The table uses the full
-# titles when they fit, else the short ones, and at 80 columns drops trailing columns: the
-# detail lines under the table show every field of the highlighted conversation.
-COLUMNS = [
-    ("Employee & Date", "Employee & Date", 17, 17), ("Follow Up", "Follow Up", 10, 10),
-    ("Note", "Note", 20, 12), ("With Whom", "With Whom", 12, 8), ("About", "About", 10, 6),
-    ("How", "How", 10, 6), ("Completed", "Done", 9, 4), ("I.F.", "I.F.", 4, 4),
-    ("Pipeline Position", "Stage", 17, 8), ("Time Begin", "Begin", 10, 5),
-    ("Time End", "End", 8, 5), ("Duration", "Min", 8, 3),
-]
-NOTE_COLUMN = 2
-
-
-def columns_for(width: int) -> list[Column]:
-    """The columns that fit in ``width`` cells, Note taking what is left over."""
-    def total(widths: list[int]) -> int:
-        return sum(widths) + len(widths)  # a gap before each column (the first is padding)
-
-    for title, size in ((0, 2), (1, 2), (1, 3)):
-        widths = [spec[size] for spec in COLUMNS]
-        if total(widths) <= width:
-            break
-    while len(widths) > NOTE_COLUMN + 1 and total(widths) > width:
-        widths.pop()
-    return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN) for i, w in enumerate(widths)]
+from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
+from tui.widgets.paged_table import PagedTable
 
 
 class ConversationTable(PagedTable):
     """The panel's table: enter edits (the panel's e key says so in the footer)."""
 
     BINDINGS = [Binding("enter", "select", "Edit", id="conversations.enter_edit", show=False)]
-
-
-class ConversationSource:
-    """PagedTable source: one customer's conversations under a filter."""
-
-    def __init__(self, customer_id: int, flt: ConversationFilter) -> None:
-        self.customer_id = customer_id
-        self.filter = flt
-
-    def count(self) -> int:
-        return clist.count(self.customer_id, self.filter)
-
-    def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(r.id, r.cells(), "dim" if r.completed else "")
-                for r in clist.page(self.customer_id, self.filter, offset, limit)]
-
-    def index_of(self, row_id: int) -> int | None:
-        return clist.position(self.customer_id, row_id, self.filter)
-
-
-def describe(row: clist.ConversationRow) -> Text:
-    """The highlighted conversation in full, as plain text (user text is never markup)."""
-    times = "–".join(t.strftime("%H:%M") for t in (row.time_begin, row.time_end) if t)
-    parts = [f"{row.date.isoformat()} {times}".strip()]
-    if row.duration is not None:
-        parts.append(f"{row.duration} min")
-    parts.append(row.employee)
-    if row.with_whom:
-        parts.append(f"with {row.with_whom}")
-    parts += [p for p in (row.about, row.how, row.stage) if p]
-    if row.follow_up:
-        parts.append(f"follow up {row.follow_up.isoformat()}")
-    if row.completed:
-        parts.append("completed")
-    if row.is_follow_up:
-        parts.append("I.F.")
-    note = "\n".join(visible_text(line) for line in row.note.splitlines())
-    return Text(visible_text(" · ".join(parts)) + "\n" + note)
 
 
 class FilterInput(Input):
@@ -114,6 +52,9 @@ class ConversationsPanel(Vertical):
         Binding("slash", "find", "Find", id="conversations.filter"),
         Binding("o", "open_only", "Open", id="conversations.open_only"),
         Binding("m", "employee", "Who", id="conversations.employee"),
+        Binding("b", "booking", "Booking", id="conversations.booking"),
+        Binding("t", "task", "Task", id="conversations.task"),
+        Binding("x", "export", "Export", id="conversations.export"),
     ]
 
     DEFAULT_CSS = """
@@ -215,7 +156,8 @@ class ConversationsPanel(Vertical):
             self.notify("No conversation here.", severity="warning")
         return row_id
 
-    def _refresh(self, select: int | None = None) -> None:
+    def reload(self, select: int | None = None) -> None:
+        """Refetch the list (after a save elsewhere), the cursor on ``select`` if given."""
         self.table.reload()
         if select is not None:
             self.table.select_row_id(select)
@@ -228,7 +170,7 @@ class ConversationsPanel(Vertical):
     def _open_form(self, form) -> None:
         def saved(conversation_id: int | None) -> None:
             if conversation_id is not None:
-                self._refresh(select=conversation_id)
+                self.reload(select=conversation_id)
             self.focus_list()
 
         self.app.push_screen(form, saved)
@@ -255,7 +197,7 @@ class ConversationsPanel(Vertical):
             conversations.delete(row_id)
             self._trash.append(row_id)
             self.refresh_bindings()
-            self._refresh()
+            self.reload()
             self.notify("Conversation moved to the trash: u brings it back.")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -271,11 +213,30 @@ class ConversationsPanel(Vertical):
         row_id = self._trash.pop()
         self.refresh_bindings()
         conversations.restore(row_id)
-        self._refresh(select=row_id)
+        self.reload(select=row_id)
         self.notify("Conversation restored.")
 
     def action_complete(self) -> None:
         if (row_id := self._current()) is not None:
             done = conversations.toggle_completed(row_id, self.app.ctx.today())
-            self._refresh(select=row_id)
+            self.reload(select=row_id)
             self.notify("Completed." if done else "Marked open again.")
+
+    def action_booking(self) -> None:
+        from tui import calendar_actions
+
+        calendar_actions.create_booking(self, self._current())
+
+    def action_task(self) -> None:
+        from tui import calendar_actions
+
+        calendar_actions.create_task(self, self._current())
+
+    def action_export(self) -> None:
+        from tui import calendar_actions
+
+        ctx = self.app.ctx
+        employee_id = self.filter.employee_id or ctx.employee().id
+        login = next((e.login for e in lookups.employees(include_inactive=True)
+                      if e.id == employee_id), ctx.login)
+        calendar_actions.export_follow_ups(self, employee_id, None, None, f"follow-ups-{login}")

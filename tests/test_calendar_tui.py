@@ -109,16 +109,94 @@ async def test_create_task_writes_a_todo_and_shows_the_path(app, isolated_home):
 async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home):
     conv = a_conversation()
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        calendar_actions.export_follow_ups(app.screen, None, dt.date(2026, 3, 20),
-                                           dt.date(2026, 3, 20), "followups-2026-03-20")
+        calendar_actions.export_follow_ups(app.screen, "followups-2026-03-20", None,
+                                           date_from=dt.date(2026, 3, 20), date_to=dt.date(2026, 3, 20))
         await app.workers.wait_for_complete()
         await pilot.pause()
         path = isolated_home / ".local/share/rapport/exports/followups-2026-03-20.ics"
         assert f"UID:{conv.uid}@rapport" in path.read_text(encoding="utf-8")
         assert "Exported 1 follow-up and 0 bookings" in screen_text(app)
-        calendar_actions.export_follow_ups(app.screen, None, dt.date(2026, 4, 1),
-                                           dt.date(2026, 4, 1), "empty-day")
+        calendar_actions.export_follow_ups(app.screen, "empty-day", None,
+                                           date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 4, 1))
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Not exported: nothing to export" in screen_text(app)
         assert not (path.parent / "empty-day.ics").exists()
+
+
+async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_home):
+    from storage import bookings
+
+    cust = factories.customer("Acme")
+    overdue = factories.conversation(cust, "2026-03-01", follow_up="2026-03-10")
+    week = factories.conversation(cust, "2026-03-01", follow_up="2026-03-25")
+    later = factories.conversation(cust, "2026-03-01", follow_up="2026-04-30")
+    old = bookings.create({"date": "2026-03-01", "start": "09:00", "end": "10:00", "title": "Past"},
+                          conversation_id=overdue.id)
+    soon = bookings.create({"date": "2026-03-19", "start": "09:00", "end": "10:00", "title": "Soon"},
+                           conversation_id=week.id)
+    folder = isolated_home / ".local/share/rapport/exports"
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        calendar_actions.choose_export(app.screen, None, "everyone")
+        await pilot.pause()
+        assert "the day's list" in screen_text(app) and "all open follow-ups" in screen_text(app)
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        day = (folder / "followups-everyone-2026-03-18.ics").read_text(encoding="utf-8")
+        assert f"UID:{overdue.uid}@rapport" in day and f"UID:{week.uid}@rapport" in day
+        assert f"UID:{later.uid}@rapport" not in day
+        assert f"UID:{soon.uid}@rapport" in day and f"UID:{old.uid}@rapport" not in day
+        assert "Exported 2 follow-ups and 1 booking" in screen_text(app)
+        calendar_actions.choose_export(app.screen, None, "everyone")
+        await pilot.pause()
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        every = (folder / "followups-everyone-open.ics").read_text(encoding="utf-8")
+        assert all(f"UID:{c.uid}@rapport" in every for c in (overdue, week, later))
+        calendar_actions.choose_export(app.screen, None, "everyone")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "followups-everyone-2026-03-18.ics", "followups-everyone-open.ics"]
+
+
+async def test_export_one_customer(app, isolated_home):
+    mine = a_conversation("Acme")
+    other = a_conversation("Other")
+    async with app.run_test(size=(80, 24)) as pilot:
+        calendar_actions.export_customer(app.screen, mine.customer_id, mine.customer.number)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    text = (isolated_home / f".local/share/rapport/exports/customer-{mine.customer.number}.ics").read_text()
+    assert f"UID:{mine.uid}@rapport" in text and f"UID:{other.uid}@rapport" not in text
+
+
+async def test_day_bookings_line_shows_the_days_bookings_literally(app):
+    from textual.app import App
+
+    from storage import bookings
+    from tui.widgets.day_bookings import DayBookings
+
+    conv = a_conversation()
+    bookings.create({"date": "2026-03-18", "start": "14:00", "end": "15:00",
+                     "title": "[bold]Visit[/]", "location": "HQ"}, conversation_id=conv.id)
+    bookings.create({"date": "2026-03-19", "start": "09:00", "end": "10:00", "title": "Tomorrow"},
+                    conversation_id=conv.id)
+
+    class Host(App):
+        def compose(self):
+            yield DayBookings(id="bookings")
+
+    host = Host()
+    async with host.run_test(size=(80, 24)) as pilot:
+        line = host.query_one(DayBookings)
+        line.show(dt.date(2026, 3, 18), None)
+        await pilot.pause()
+        shown = screen_text(host)
+        assert "Bookings Wed 2026-03-18: 14:00–15:00 [bold]Visit[/] (HQ)" in shown
+        assert "Tomorrow" not in shown
+        line.show(dt.date(2026, 3, 20), None)
+        await pilot.pause()
+        assert line.display is False or "Bookings" not in screen_text(host)

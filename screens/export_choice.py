@@ -1,0 +1,39 @@
+"""ExportChoice: what "Export to calendar" (x) on the Follow-ups screen writes (SPEC §7a).
+
+    def chosen(choice: str | None) -> None: ...   # "day", "all" or None
+    self.app.push_screen(ExportChoice(), chosen)
+
+``d`` the day's list (what the screen shows: overdue, today and the next 7 days, with the
+bookings of those days), ``a`` all open follow-ups, ``escape`` cancels.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+
+class ExportChoice(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("d", "choose('day')", "The day's list", id="export_choice.day"),
+        Binding("a", "choose('all')", "All open", id="export_choice.all"),
+        Binding("escape", "choose(None)", "Cancel", id="export_choice.cancel"),
+    ]
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-choice-box"):
+            yield Static("Export to calendar (.ics, as events)", id="export-choice-title")
+            yield Static("d  the day's list: overdue, today and the next 7 days", markup=False)
+            yield Static("a  all open follow-ups", markup=False)
+            yield Static(f"into {self.folder}", markup=False, id="export-choice-folder")
+        yield Footer()
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)

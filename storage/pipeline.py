@@ -1,0 +1,269 @@
+"""Pipeline metrics (SPEC §6) as of D, for the dashboard and ``rapport pipeline`` alike.
+
+Definitions, all as of D (only conversations dated ≤ D and not deleted count):
+- a customer's *pipeline conversations* have a stage, in conversation order (§2);
+- a *sale cycle* starts at the first of them or at the first after a conversation whose
+  stage kind is not ``open``, and ends at the first whose kind is ``won``, ``lost`` or
+  ``closed`` (its close date), or is still open;
+- the period (default all time up to D) narrows close dates for won/lost/closed and the
+  average days to close; the other numbers are a state as of D, or the month of D;
+- employee attribution: a cycle (and so a customer in the pipeline) belongs to the employee
+  of its latest pipeline conversation, a new prospect to the employee of its first.
+
+Stage kinds come from the stage table (compared case-insensitively), never from names.
+Every number is computed per employee in one go (``pipeline_counts``), so the totals, the
+``--employee`` filter and the dashboard's per-employee breakdown are the same sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from storage import pipeline_sql as q
+from storage.errors import RapportError
+from storage.models import Employee, PipelineStage
+
+EARLIEST = dt.date(1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """What a pipeline report is about: as of D, close dates in [date_from, date_to]."""
+
+    as_of: dt.date
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise RapportError(f"--from {self.date_from} is after --to {self.date_to}")
+
+    @property
+    def first(self) -> dt.date:
+        return self.date_from or EARLIEST
+
+    @property
+    def last(self) -> dt.date:
+        """The last close date that counts: --to, but never after D."""
+        return min(self.date_to, self.as_of) if self.date_to else self.as_of
+
+    @property
+    def month_start(self) -> dt.date:
+        return self.as_of.replace(day=1)
+
+    def label(self) -> str:
+        if not self.date_from and not self.date_to:
+            return f"all time to {self.as_of}"
+        start = str(self.date_from) if self.date_from else "start"
+        return f"{start} to {self.date_to or self.as_of}"
+
+    def params(self) -> dict:
+        return {"as_of": self.as_of, "date_from": self.first, "date_to": self.last,
+                "month_start": self.month_start}
+
+
+@dataclass
+class Stages:
+    """The stage table, read once per report: ids by kind, names, open stages in sort order."""
+
+    rows: list[PipelineStage]
+
+    @classmethod
+    def load(cls) -> Stages:
+        return cls(list(PipelineStage.select().order_by(PipelineStage.sort_order, PipelineStage.id)))
+
+    def kind(self, stage_id: int) -> str:
+        return next(normal_kind(s.kind) for s in self.rows if s.id == stage_id)
+
+    def ids(self, *kinds: str) -> list[int]:
+        return [s.id for s in self.rows if normal_kind(s.kind) in kinds]
+
+    @property
+    def closing_ids(self) -> list[int]:
+        return [s.id for s in self.rows if normal_kind(s.kind) != "open"]
+
+    @property
+    def all_ids(self) -> list[int]:
+        return [s.id for s in self.rows]
+
+    @property
+    def open_stages(self) -> list[PipelineStage]:
+        return [s for s in self.rows if normal_kind(s.kind) == "open"]
+
+
+def normal_kind(kind: str | None) -> str:
+    """Kinds compare case-insensitively; anything unknown counts as open (it ends nothing)."""
+    kind = (kind or "").strip().lower()
+    return kind if kind in ("won", "lost", "closed") else "open"
+
+
+@dataclass
+class Counts:
+    """The §6 numbers for one employee (or, summed, for everyone)."""
+
+    customers_in_pipeline: int = 0
+    won: int = 0
+    lost: int = 0
+    closed: int = 0
+    new_prospects: int = 0
+    won_days: int = 0  # sum of (close − start) over the won cycles
+    by_stage: dict[int, int] = field(default_factory=dict)  # stage id → customers
+
+    def add(self, other: Counts) -> None:
+        for name in ("customers_in_pipeline", "won", "lost", "closed", "new_prospects", "won_days"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for stage_id, n in other.by_stage.items():
+            self.by_stage[stage_id] = self.by_stage.get(stage_id, 0) + n
+
+    @property
+    def win_rate(self) -> float | None:
+        decided = self.won + self.lost
+        return round(100 * self.won / decided, 1) if decided else None
+
+    @property
+    def avg_days_to_close(self) -> float | None:
+        return round(self.won_days / self.won, 1) if self.won else None
+
+
+def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, Counts]:
+    """Every §6 number per employee id (employees with nothing are left out)."""
+    stages = stages or Stages.load()
+    params = period.params()
+    counts: dict[int, Counts] = {}
+
+    def of(employee_id: int) -> Counts:
+        return counts.setdefault(employee_id, Counts())
+
+    latest = q.latest_rows([s.id for s in stages.open_stages])
+    for stage_id, employee_id, n in q.run(
+        f"SELECT stage_id, employee_id, COUNT(*) FROM ({latest}) t GROUP BY stage_id, employee_id",
+        **params,
+    ):
+        of(employee_id).customers_in_pipeline += n
+        of(employee_id).by_stage[stage_id] = n
+    kinds = {s.id: normal_kind(s.kind) for s in stages.rows}
+    for stage_id, employee_id, n in q.run(q.closes_by_stage(stages.closing_ids), **params):
+        kind = kinds[stage_id]
+        setattr(of(employee_id), kind, getattr(of(employee_id), kind) + n)
+    cycles = q.closing_cycles(stages.ids("won"), stages.closing_ids)
+    days = q.days_between("date", "start")
+    for employee_id, total_days in q.run(
+        f"{cycles} SELECT employee_id, SUM({days}) FROM cycles GROUP BY employee_id", **params
+    ):
+        of(employee_id).won_days += int(total_days or 0)
+    for employee_id, n in q.run(
+        f"SELECT employee_id, COUNT(*) FROM ({q.new_prospect_rows(stages.all_ids)}) t GROUP BY employee_id",
+        **params,
+    ):
+        of(employee_id).new_prospects += n
+    return counts
+
+
+def find_employee(login: str) -> Employee:
+    from storage.lookups import employee_by_login
+
+    employee = employee_by_login(login)
+    if employee is None:
+        raise RapportError(f"--employee {login!r}: no employee with that login")
+    return employee
+
+
+@dataclass
+class PipelineReport:
+    """The §6 numbers for a period, per employee, with what it takes to print them."""
+
+    period: Period
+    stages: Stages
+    by_employee: dict[int, Counts]  # employee id → counts
+    logins: dict[int, str]  # employee id → login
+
+    def totals(self, employee_id: int | None = None) -> Counts:
+        """Everyone's numbers summed, or one employee's."""
+        total = Counts()
+        for emp_id, counts in self.by_employee.items():
+            if employee_id is None or emp_id == employee_id:
+                total.add(counts)
+        return total
+
+    def stage_rows(self, counts: Counts) -> list[tuple[PipelineStage, int]]:
+        """Every active open stage in sort order (an inactive one only while it holds customers)."""
+        return [(s, counts.by_stage.get(s.id, 0)) for s in self.stages.open_stages
+                if s.active or counts.by_stage.get(s.id)]
+
+    def document(self, employee_id: int | None = None) -> dict:
+        """The JSON document of ``rapport pipeline --json`` (SPEC §7), keys in §7 order."""
+        counts = self.totals(employee_id)
+        return {
+            "as_of": self.period.as_of.isoformat(),
+            "from": self.period.date_from.isoformat() if self.period.date_from else None,
+            "to": self.period.date_to.isoformat() if self.period.date_to else None,
+            "customers_in_pipeline": counts.customers_in_pipeline,
+            "won": counts.won,
+            "lost": counts.lost,
+            "closed": counts.closed,
+            "win_rate": counts.win_rate,
+            "new_prospects": counts.new_prospects,
+            "avg_days_to_close": counts.avg_days_to_close,
+            "by_stage": [{"stage": s.name, "customers": n} for s, n in self.stage_rows(counts)],
+        }
+
+    def employee_rows(self) -> list[tuple[str, Counts]]:
+        """(login, counts) for every employee with a number, by login."""
+        rows = [(self.logins.get(emp_id, "?"), c) for emp_id, c in self.by_employee.items()]
+        return sorted(rows, key=lambda row: row[0].lower())
+
+
+def pipeline_report(period: Period) -> PipelineReport:
+    stages = Stages.load()
+    by_employee = pipeline_counts(period, stages)
+    logins = dict(Employee.select(Employee.id, Employee.login)
+                  .where(Employee.id.in_(list(by_employee) or [0])).tuples())
+    return PipelineReport(period, stages, by_employee, logins)
+
+
+def pipeline_metrics(as_of: dt.date, date_from: dt.date | None = None,
+                     date_to: dt.date | None = None, employee: str | None = None) -> dict:
+    """The §7 JSON document as of ``as_of``, optionally for one employee's login."""
+    employee_id = find_employee(employee).id if employee else None
+    return pipeline_report(Period(as_of, date_from, date_to)).document(employee_id)
+
+
+def chart_months(period: Period, most: int = 24) -> list[str]:
+    """'YYYY-MM' months for the won/lost chart: the period's months (the last ``most``),
+    or the twelve months up to D for all time."""
+    last = period.last
+    if period.date_from:
+        first = period.date_from
+    else:
+        first = dt.date(last.year - 1 if last.month < 12 else last.year, last.month % 12 + 1, 1)
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months[-most:]
+
+
+def won_lost_by_month(period: Period, employee_id: int | None = None,
+                      stages: Stages | None = None) -> list[tuple[str, int, int]]:
+    """(month, won, lost) for each month of ``chart_months``, closes attributed as in §6."""
+    stages = stages or Stages.load()
+    months = chart_months(period)
+    if not months:
+        return []
+    won_ids, lost_ids = stages.ids("won"), stages.ids("lost")
+    month = q.month_of("w.date")
+    extra = "AND w.employee_id = :employee_id" if employee_id else ""
+    rows = q.run(
+        f"""SELECT {month}, SUM(CASE WHEN w.pipeline_stage_id IN {q.id_list(won_ids)} THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN w.pipeline_stage_id IN {q.id_list(lost_ids)} THEN 1 ELSE 0 END)
+            FROM conversation w
+            WHERE w.pipeline_stage_id IN {q.id_list(won_ids + lost_ids)} AND w.deleted_at IS NULL
+              AND w.date >= :first AND w.date <= :last {extra}
+            GROUP BY {month}""",
+        first=max(period.first, dt.date.fromisoformat(months[0] + "-01")), last=period.last,
+        employee_id=employee_id,
+    )
+    found = {m: (int(w or 0), int(lost or 0)) for m, w, lost in rows}
+    return [(m, *found.get(m, (0, 0))) for m in months]

@@ -1,0 +1,74 @@
+"""How the Conversations tab shows rows: the original's columns fitted to the width, the
+PagedTable source over ``storage.conversation_list``, and the detail lines of one row."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from storage import conversation_list as clist
+from storage.conversation_list import ConversationFilter
+from tui.widgets.paged_table import Column, Row, visible_text
+
+# The original's columns: (title, short title, width, narrowest width). The table uses the full
+# titles when they fit, else the short ones, and at 80 columns drops trailing columns: the
+# detail lines under the table show every field of the highlighted conversation.
+COLUMNS = [
+    ("Employee & Date", "Employee & Date", 17, 17), ("Follow Up", "Follow Up", 10, 10),
+    ("Note", "Note", 20, 12), ("With Whom", "With Whom", 12, 9), ("About", "About", 10, 6),
+    ("How", "How", 10, 6), ("Completed", "Done", 9, 4), ("I.F.", "I.F.", 4, 4),
+    ("Pipeline Position", "Stage", 17, 8), ("Time Begin", "Begin", 10, 5),
+    ("Time End", "End", 8, 5), ("Duration", "Min", 8, 3),
+]
+NOTE_COLUMN = 2
+
+
+def columns_for(width: int) -> list[Column]:
+    """The columns that fit in ``width`` cells, Note taking what is left over."""
+    def total(widths: list[int]) -> int:
+        return sum(widths) + len(widths)  # a gap before each column (the first is padding)
+
+    for title, size in ((0, 2), (1, 2), (1, 3)):
+        widths = [spec[size] for spec in COLUMNS]
+        if total(widths) <= width:
+            break
+    while len(widths) > NOTE_COLUMN + 1 and total(widths) > width:
+        widths.pop()
+    return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN) for i, w in enumerate(widths)]
+
+
+def describe(row: clist.ConversationRow) -> Text:
+    """The highlighted conversation in full, as plain text (user text is never markup)."""
+    times = "–".join(t.strftime("%H:%M") for t in (row.time_begin, row.time_end) if t)
+    parts = [f"{row.date.isoformat()} {times}".strip()]
+    if row.duration is not None:
+        parts.append(f"{row.duration} min")
+    parts.append(row.employee)
+    if row.with_whom:
+        parts.append(f"with {row.with_whom}")
+    parts += [p for p in (row.about, row.how, row.stage) if p]
+    if row.follow_up:
+        parts.append(f"follow up {row.follow_up.isoformat()}")
+    if row.completed:
+        parts.append("completed")
+    if row.is_follow_up:
+        parts.append("I.F.")
+    note = "\n".join(visible_text(line) for line in row.note.splitlines())
+    return Text(visible_text(" · ".join(parts)) + "\n" + note)
+
+
+class ConversationSource:
+    """PagedTable source: one customer's conversations under a filter."""
+
+    def __init__(self, customer_id: int, flt: ConversationFilter) -> None:
+        self.customer_id = customer_id
+        self.filter = flt
+
+    def count(self) -> int:
+        return clist.count(self.customer_id, self.filter)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return [Row(r.id, r.cells(), "dim" if r.completed else "")
+                for r in clist.page(self.customer_id, self.filter, offset, limit)]
+
+    def index_of(self, row_id: int) -> int | None:
+        return clist.position(self.customer_id, row_id, self.filter)
