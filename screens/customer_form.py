@@ -157,9 +157,12 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         pane = self.query_one(TabbedContent).active_pane
         if pane is None or (self.focused is not None and pane in self.focused.ancestors):
             return
-        focusable = [w for w in pane.query("Input, TextArea, Checkbox, PagedTable") if w.focusable]
-        if focusable:
-            focusable[0].focus()
+        # A list first (its keys then show in the footer), else the first field.
+        for selector in ("PagedTable", "Input, TextArea, Checkbox"):
+            focusable = [w for w in pane.query(selector) if w.focusable]
+            if focusable:
+                focusable[0].focus()
+                return
 
     @on(ScreenResume)
     def _resumed(self) -> None:

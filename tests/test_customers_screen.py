@@ -134,10 +134,12 @@ async def test_user_text_is_shown_literally_in_list_and_form(app):
         shown = screen_text(app)
         assert f"[/]  {NASTY_NAME}" in shown
         assert "closing [/] tag [link=x]y" in shown
-        for tab in ("2", "3", "4"):  # the tab bar has the focus: digits switch tabs
+        for tab in ("2", "3", "4"):  # digits switch tabs; each tab focuses its list
             await pilot.press(tab)
             await pilot.pause()
             assert "\x1b" not in screen_text(app)
+            if tab == "3":
+                assert "closing [/] tag" in screen_text(app)  # the conversations table
         assert "closing [/] tag [link=x]y" in screen_text(app)  # the note on the Pipeline tab
 
 
