@@ -1,14 +1,120 @@
-"""Statistics (placeholder until its issue lands)."""
+"""Statistics (F4): follow-ups per employee for a period, with totals (SPEC §5).
+
+Keys: m this month · l last month · y this year · p a custom period (From/To prompt).
+The figures come from ``storage.reports.statistics``, the same function behind
+``rapport stats``, so screen and command line agree. Only days up to today count: a period
+that ends later is counted up to today, and the heading says so. Refreshed whenever the
+screen comes back to the front.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
+
+from storage import reports
+from tui.palette import ScreenCommands
+
+COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "On time %")
+LEGEND = (
+    "Logged: dated in the period · Sched.: of those, with a follow-up date\n"
+    "Due: follow-up in the period · Done: of those, completed · On time: done\n"
+    "by the follow-up date · Overdue: due, still open, follow-up before today"
+)
+PERIODS = {
+    "month": ("This month", reports.month_period),
+    "last_month": ("Last month", reports.last_month_period),
+    "year": ("This year", reports.year_period),
+}
+
+
+def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
+    rate = "–" if row.on_time_rate is None else f"{row.on_time_rate:.1f}"
+    numbers = (row.logged, row.scheduled, row.due, row.done, row.on_time, row.open_overdue)
+    return [Text(name, style=style), *(Text(str(n), style=style, justify="right") for n in numbers),
+            Text(rate, style=style, justify="right")]
 
 
 class StatisticsScreen(Screen):
+    TITLE = "Statistics"
+    PALETTE_PREFIX = "Statistics"
+    COMMANDS = {ScreenCommands}
+    BINDINGS = [
+        Binding("m", "period('month')", "This month", id="statistics.this_month"),
+        Binding("l", "period('last_month')", "Last month", id="statistics.last_month"),
+        Binding("y", "period('year')", "This year", id="statistics.this_year"),
+        Binding("p", "custom_period", "Period…", id="statistics.custom",
+                tooltip="Choose a period (from, to)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.period = "month"  # a key of PERIODS, or "custom"
+        self.custom: tuple[dt.date, dt.date] | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Statistics: not built yet.", markup=False)
-        yield Footer()
+        yield Static("", id="statistics-period", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=False, id="statistics-table")
+        yield Static(LEGEND, id="statistics-legend", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for title in COLUMNS:
+            table.add_column(Text(title, justify="left" if title == "Employee" else "right"),
+                             key=title)
+        table.focus()
+        self.load()
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        self.load()
+
+    def _dates(self, today: dt.date) -> tuple[str, dt.date, dt.date]:
+        if self.period == "custom" and self.custom:
+            return "Period", *self.custom
+        label, period = PERIODS[self.period]
+        return label, *period(today)
+
+    def load(self) -> None:
+        today = self.app.ctx.today()
+        label, date_from, date_to = self._dates(today)
+        stats = reports.statistics(today, date_from, date_to)
+        heading = f"{label}: {date_from.isoformat()} to {date_to.isoformat()}"
+        if stats.counted_to < date_to:
+            heading += (f" (counted up to today, {stats.counted_to.isoformat()})"
+                        if date_from <= today else " (after today: nothing counts yet)")
+        self.query_one("#statistics-period", Static).update(heading)
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        # Totals first, so they stay in sight however many employees follow.
+        table.add_row(*cells(stats.total, "Total", "bold"), key="total")
+        for row in stats.employees:
+            table.add_row(*cells(row, row.employee[:20]), key=f"employee:{row.employee}")
+        table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def action_period(self, period: str) -> None:
+        self.period = period
+        self.load()
+
+    def action_custom_period(self) -> None:
+        from screens.period_prompt import PeriodPrompt
+
+        today = self.app.ctx.today()
+        _, start, end = self._dates(today)
+
+        def chosen(period: tuple[dt.date, dt.date] | None) -> None:
+            if period is not None:
+                self.period, self.custom = "custom", period
+                self.load()
+
+        self.app.push_screen(PeriodPrompt(start, end, today=today), chosen)

@@ -1,0 +1,70 @@
+"""PeriodPrompt: ask for a period, From and To, e.g. for the statistics.
+
+    def on_period(period: tuple[dt.date, dt.date] | None) -> None: ...   # None: cancelled
+    self.app.push_screen(PeriodPrompt(start, end, today=today), on_period)
+
+Dates as in the conversation form (YYYY-MM-DD, today, +N, -N). Tab moves between the two
+fields; enter in either answers once both are valid; a bad field is named in the message and
+every typed character stays; escape cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from storage.parsing import DATE_HINT, parse_date
+
+
+class PeriodPrompt(ModalScreen[tuple[dt.date, dt.date] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="period_prompt.cancel")]
+
+    def __init__(self, start: dt.date, end: dt.date, *, today: dt.date) -> None:
+        super().__init__()
+        self.start = start
+        self.end = end
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="period-prompt-box"):
+            yield Static("Statistics for the period", id="period-prompt-question", markup=False)
+            with Horizontal(classes="period-prompt-row"):
+                yield Label("From", markup=False)
+                yield Input(self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-from",
+                            select_on_focus=True)
+            with Horizontal(classes="period-prompt-row"):
+                yield Label("To", markup=False)
+                yield Input(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-to",
+                            select_on_focus=True)
+            yield Static(f"tab: next field · enter: OK · escape: cancel\n{DATE_HINT}",
+                         id="period-prompt-error", markup=False)
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        days = {}
+        for name, label in (("from", "From"), ("to", "To")):
+            text = self.query_one(f"#period-{name}", Input).value
+            try:
+                days[name] = parse_date(text, self.today)
+            except ValueError as exc:
+                return self._error(f"{label}: {exc}", name)
+            if days[name] is None:
+                return self._error(f"{label}: a date is needed ({DATE_HINT})", name)
+        if days["from"] > days["to"]:
+            return self._error("From is after To", "to")
+        self.dismiss((days["from"], days["to"]))
+
+    def _error(self, message: str, field: str) -> None:
+        error = self.query_one("#period-prompt-error", Static)
+        error.update(message)
+        error.add_class("shown")
+        self.query_one(f"#period-{field}", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
