@@ -5,7 +5,7 @@ typed from ``values()`` and stores it in ``save(values)`` (calling storage, whic
 ``ValidationError``). The form shows each field's error inline under it and stays open with
 every typed character kept; on success it dismisses with the saved row's id.
 
-Keys: ctrl+s saves, escape cancels, asking first when anything was typed.
+Keys: ctrl+s saves (so does enter in the last field), escape cancels, asking first when anything was typed.
 
 Unsaved text is kept as a draft (``DraftKeeper``) under the subclass's ``DRAFT_FORM`` and
 ``draft_key()``; its module's ``open_draft`` reopens it on the next start (``tui.drafts``).
@@ -76,9 +76,13 @@ class RecordForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- actions ------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a field moves on to the next one, like tab."""
+        """Enter in a field moves on to the next one, like tab; in the last field it saves."""
         event.stop()
-        self.focus_next()
+        chain = self.focus_chain
+        if chain and chain[-1] is event.input:
+            self.action_save()
+        else:
+            self.focus_next()
 
     def action_save(self) -> None:
         for error in self.query(".field-error"):
