@@ -11,6 +11,7 @@ from platformdirs import user_config_path, user_data_path
 
 from storage.errors import RapportError
 from storage.models import Employee
+from storage.retry import retrying
 
 ENV_CONFIG = "RAPPORT_CONFIG"
 
@@ -49,9 +50,14 @@ def current_login(config: dict) -> str:
 def ensure_employee(login: str) -> Employee:
     """The employee with this login, created on first use."""
     employee = Employee.get_or_none(Employee.login == login)
-    if employee is None:
-        employee, _ = Employee.get_or_create(login=login, defaults={"name": login})
-    return employee
+    return employee if employee is not None else _create_employee(login)
+
+
+@retrying
+def _create_employee(login: str) -> Employee:
+    # Two Rapports of the same new user may start at once: the second insert is ignored.
+    Employee.insert(login=login, name=login).on_conflict_ignore().execute()
+    return Employee.get(Employee.login == login)
 
 
 def export_folder(config: dict) -> Path:

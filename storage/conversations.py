@@ -2,6 +2,8 @@
 them, saving the conversation form with the rules of SPEC §3.
 
 Every edit bumps ``sequence`` and ``updated_at`` so calendar clients see a new revision.
+Every write is ``@retrying`` (storage/retry.py): one transaction, retried on a lock, a
+conflict or a dropped connection, else ``DatabaseBusy``/``ConnectionLost`` with nothing written.
 
 The form hands over what the user typed as a ``ConversationInput`` (text for dates, times and
 minutes; ids for the pick lists). ``save`` checks it all first and raises ``ValidationError``
@@ -23,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from storage.errors import ValidationError
-from storage.models import Conversation, Customer, Employee, db, utcnow
+from storage.models import Conversation, Customer, Employee, utcnow
 from storage.parsing import (
     format_date,
     format_time,
@@ -32,6 +34,7 @@ from storage.parsing import (
     parse_minutes,
     parse_time,
 )
+from storage.retry import retrying
 
 
 def _edit(conversation_id: int, **fields) -> int:
@@ -40,35 +43,35 @@ def _edit(conversation_id: int, **fields) -> int:
     return Conversation.update(**fields).where(Conversation.id == conversation_id).execute()
 
 
+@retrying
 def set_completed(conversation_id: int, completed: bool, today: dt.date) -> None:
     """Completing records completed on = today; un-completing clears it (SPEC §3)."""
-    with db.atomic():
-        _edit(conversation_id, completed=completed, completed_on=today if completed else None)
+    _edit(conversation_id, completed=completed, completed_on=today if completed else None)
 
 
+@retrying
 def set_follow_up(conversation_id: int, follow_up: dt.date | None) -> None:
     """Snooze or reschedule: move the follow-up date."""
-    with db.atomic():
-        _edit(conversation_id, follow_up=follow_up)
+    _edit(conversation_id, follow_up=follow_up)
 
 
+@retrying
 def toggle_completed(conversation_id: int, today: dt.date) -> bool:
     """Flip Completed (SPEC §3); returns the new state."""
-    with db.atomic():
-        completed = not Conversation.get_by_id(conversation_id).completed
-        _edit(conversation_id, completed=completed, completed_on=today if completed else None)
+    completed = not Conversation.get_by_id(conversation_id).completed
+    _edit(conversation_id, completed=completed, completed_on=today if completed else None)
     return completed
 
 
+@retrying
 def delete(conversation_id: int) -> None:
     """Move a conversation to the trash; ``restore`` undoes it."""
-    with db.atomic():
-        _edit(conversation_id, deleted_at=utcnow())
+    _edit(conversation_id, deleted_at=utcnow())
 
 
+@retrying
 def restore(conversation_id: int) -> None:
-    with db.atomic():
-        _edit(conversation_id, deleted_at=None)
+    _edit(conversation_id, deleted_at=None)
 
 
 @dataclass
@@ -195,6 +198,7 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
     )
 
 
+@retrying
 def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
          conversation_id: int | None = None) -> int:
     """Create (``conversation_id`` None) or update a conversation; returns its id.
@@ -203,21 +207,20 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
     """
     today = now.date()
     fields = validate(form, now, default_employee_id)
-    with db.atomic():
-        if conversation_id is None:
-            if fields["completed"]:
-                fields["completed_on"] = today
-            conv = Conversation.create(**fields)
-            if form.follows_id is not None:
-                _complete_earlier(form.follows_id, fields["date"])
-            return conv.id
-        current = Conversation.get_by_id(conversation_id)
-        if fields["completed"] and not current.completed:
+    if conversation_id is None:
+        if fields["completed"]:
             fields["completed_on"] = today
-        elif not fields["completed"]:
-            fields["completed_on"] = None
-        _edit(conversation_id, **fields)
-        return conversation_id
+        conv = Conversation.create(**fields)
+        if form.follows_id is not None:
+            _complete_earlier(form.follows_id, fields["date"])
+        return conv.id
+    current = Conversation.get_by_id(conversation_id)
+    if fields["completed"] and not current.completed:
+        fields["completed_on"] = today
+    elif not fields["completed"]:
+        fields["completed_on"] = None
+    _edit(conversation_id, **fields)
+    return conversation_id
 
 
 def _complete_earlier(earlier_id: int, on: dt.date) -> None:

@@ -18,6 +18,7 @@ from platformdirs import user_data_path
 
 from storage.errors import RapportError
 from storage.models import db
+from storage.retry import is_connection_lost, retry_when_busy, unavailable
 
 APP_NAME = "rapport"
 ENV_DATABASE = "RAPPORT_DATABASE"
@@ -102,6 +103,44 @@ def _prepare_sqlite_file(path: Path) -> None:
         raise RapportError(f"cannot create the database file {path}: {exc.strerror}") from None
 
 
+class PostgresDatabase(peewee.PostgresqlDatabase):
+    """PostgreSQL that opens a new connection when the old one was dropped (a server restart,
+    a network blip, an idle timeout), before a statement that runs outside a transaction:
+    a read, or the BEGIN of a write. Inside a transaction nothing is repeated silently;
+    ``storage.retry`` reruns the whole write instead. If the server stays away, the error is
+    ``ConnectionLost``, one line."""
+
+    def execute_sql(self, sql, params=None):
+        return self._reconnecting(super().execute_sql, sql, params)
+
+    def begin(self, *args, **kwargs):
+        return self._reconnecting(super().begin, *args, **kwargs)
+
+    def _reconnecting(self, func, *args, **kwargs):
+        if self.in_transaction():
+            return func(*args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            if not is_connection_lost(exc):
+                raise
+            first = exc
+        self._forget_connection()
+        try:
+            return func(*args, **kwargs)
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            if is_connection_lost(exc):
+                self._forget_connection()
+                raise unavailable(exc) from first
+            raise
+
+    def _forget_connection(self) -> None:
+        try:
+            self.close()
+        except Exception:  # a dead connection may complain while closing
+            self.dispose()
+
+
 def make_database(url: str) -> peewee.Database:
     """Build (but do not connect) the peewee database for ``url``."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -133,7 +172,7 @@ def make_database(url: str) -> peewee.Database:
             kwargs["port"] = parsed.port
         # Anything else libpq understands may ride along: ?sslmode=require&options=...
         kwargs.update(parse_qsl(parsed.query))
-        return peewee.PostgresqlDatabase(unquote(name), **kwargs)
+        return PostgresDatabase(unquote(name), **kwargs)
     raise RapportError(
         f"unknown database URL {redact(url)!r}: use sqlite:///ABSOLUTE/PATH or postgresql://user@host:port/dbname"
     )
@@ -145,10 +184,18 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
 
     database = make_database(url)
     db.initialize(database)
+
+    def connect_and_migrate() -> None:
+        try:
+            database.connect(reuse_if_open=True)
+            if migrate:
+                migrations.ensure_schema(database, url)
+        except Exception:
+            close_database()  # the next try starts from a new connection
+            raise
+
     try:
-        database.connect(reuse_if_open=True)
-        if migrate:
-            migrations.ensure_schema(database, url)
+        retry_when_busy(connect_and_migrate)
     except RapportError:
         close_database()
         raise
@@ -178,5 +225,8 @@ def close_database() -> None:
 
 def write_transaction():
     """A transaction for a write that reads first (SPEC §9). On SQLite every transaction this
-    database opens is BEGIN IMMEDIATE (``lock_type``), so this is plain ``atomic``."""
+    database opens is BEGIN IMMEDIATE (``lock_type``), so this is plain ``atomic``.
+
+    Prefer ``storage.retry.run_write``/``@retrying``: they also retry a lock, a conflict or a
+    dropped connection, and run PostgreSQL writes SERIALIZABLE so no write is lost."""
     return db.atomic()

@@ -11,3 +11,17 @@ class ValidationError(RapportError):
     def __init__(self, errors: dict[str, str]):
         self.errors = dict(errors)
         super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()))
+
+
+class DatabaseUnavailable(RapportError):
+    """A write could not be made even after retrying, because the database was locked or the
+    connection to the server dropped. Nothing was written: screens show the message as a
+    notification and keep the user's text, so saving again later works (``storage.retry``)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """SQLite stayed locked by another connection, or PostgreSQL kept reporting conflicts."""
+
+
+class ConnectionLost(DatabaseUnavailable):
+    """The connection to the PostgreSQL server dropped and could not be opened again."""

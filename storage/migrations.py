@@ -34,6 +34,9 @@ from storage.models import (
 
 CURRENT_VERSION = 3
 
+# pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
+SCHEMA_LOCK_KEY = 0x52415050
+
 DEFAULT_STAGES = [
     ("Initial contact", "open"),
     ("Qualifying", "open"),
@@ -133,11 +136,28 @@ def _backup_sqlite(url: str, version: int) -> Path | None:
     return backup
 
 
+def lock_schema(database: peewee.Database) -> None:
+    """On PostgreSQL, take a transaction-scoped advisory lock for this schema, so that two
+    Rapports connecting for the first time at the same moment do not both create (or upgrade)
+    it: the second waits for the first to commit, then finds the schema done. SQLite needs
+    none: its write transactions (BEGIN IMMEDIATE) already run one at a time."""
+    if isinstance(database, peewee.PostgresqlDatabase):
+        database.execute_sql(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')))",
+            (SCHEMA_LOCK_KEY,),
+        )
+
+
 def ensure_schema(database: peewee.Database, url: str = "") -> None:
-    """Create the schema (and seed it) on an empty database, or upgrade an older one."""
+    """Create the schema (and seed it) on an empty database, or upgrade an older one.
+
+    On PostgreSQL everything happens in one transaction under ``lock_schema``. On SQLite the
+    file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
+    """
     from storage.database import is_sqlite
 
     with database.atomic():
+        lock_schema(database)
         version = schema_version(database)
         if version is None:
             if database.get_tables():
@@ -156,7 +176,10 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                 f"database schema version {version} is newer than this Rapport knows "
                 f"({CURRENT_VERSION}); upgrade Rapport"
             )
-    if is_sqlite(database) and url:
+        if not is_sqlite(database):
+            upgrade(database, version)  # nested: the same transaction, still holding the lock
+            return
+    if url:
         # Checkpoint so the copy holds every committed page, then copy before touching it.
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         _backup_sqlite(url, version)
@@ -164,9 +187,11 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
 
 
 def upgrade(database: peewee.Database, from_version: int) -> None:
-    """Run every step from ``from_version`` to CURRENT_VERSION in one transaction."""
+    """Run every step from ``from_version`` to CURRENT_VERSION in one transaction. The version
+    is read again inside it: another Rapport may have upgraded the database meanwhile."""
     with database.atomic():
-        version = from_version
+        lock_schema(database)
+        version = max(from_version, schema_version(database) or from_version)
         while version < CURRENT_VERSION:
             STEPS[version](database)
             version += 1
