@@ -84,6 +84,8 @@ class ConversationsPanel(Vertical):
 
     def on_mount(self) -> None:
         self._show_filter_state()
+        # The newest conversation is the last row (SPEC §2 order): start there, like a log.
+        self.call_after_refresh(self.table.action_last)
 
     def on_resize(self) -> None:
         table = self.table
