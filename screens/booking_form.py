@@ -1,7 +1,8 @@
 """The booking form ("Create booking", SPEC §2, §4): date, start, end, title, location, note.
 
 Opened from a conversation it starts filled in: title "CUSTOMER — ABOUT", the follow-up
-date (else the conversation's date), 09:00–10:00 and the conversation's note.
+date (else the conversation's date, and never before today), 09:00–10:00 and the
+conversation's note.
 ``ctrl+s`` saves (the rules live in ``storage.bookings``; a bad field gets its message
 under it and every typed character stays); ``escape`` cancels, asking first when text was
 typed. Unsaved text is kept as a draft.
@@ -45,8 +46,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
         self.booking_id = booking_id
 
     @classmethod
-    def for_conversation(cls, conversation_id: int) -> "BookingForm":
-        return cls(bookings.prefill(conversation_id), conversation_id=conversation_id)
+    def for_conversation(cls, conversation_id: int, today=None) -> "BookingForm":
+        return cls(bookings.prefill(conversation_id, today), conversation_id=conversation_id)
 
     @classmethod
     def edit(cls, booking_id: int) -> "BookingForm":
