@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from storage import conversation_list
 from storage.queries import CustomerList, CustomerRow
 from tui.widgets.paged_table import Column, PagedTable, Row
 
@@ -51,6 +52,12 @@ def customer_of(screen: Screen) -> tuple[int | None, int | None]:
     return getattr(screen, "customer_id", None), getattr(screen, "highlighted_customer_id", None)
 
 
+class PickerInput(Input):
+    """The picker's filter: enter chooses the highlighted customer (and says so in the footer)."""
+
+    BINDINGS = [Binding("enter", "screen.choose", "Choose", id="quick_add.choose_from_filter")]
+
+
 class QuickAddScreen(ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="quick_add.cancel"),
@@ -70,8 +77,8 @@ class QuickAddScreen(ModalScreen[int | None]):
         with Vertical(id="quick-add-box"):
             yield Static("Quick add — which customer? Type to filter, enter to choose.",
                          markup=False, id="quick-add-title")
-            yield Input(placeholder="number, name, contact, phone or email", compact=True,
-                        id="quick-add-search")
+            yield PickerInput(placeholder="number, name, contact, phone or email", compact=True,
+                              id="quick-add-search")
             yield PagedTable(PICKER_COLUMNS, empty_text="No customer matches.", id="quick-add-list")
         yield Footer()
 
@@ -92,11 +99,6 @@ class QuickAddScreen(ModalScreen[int | None]):
     def _search(self, event: Input.Changed) -> None:
         self.query_one(PagedTable).set_source(
             PickerRows(CustomerList(self.app.ctx.today(), event.value)))
-
-    @on(Input.Submitted, "#quick-add-search")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_choose()
 
     @on(PagedTable.RowSelected, "#quick-add-list")
     def _selected(self, event: PagedTable.RowSelected) -> None:
@@ -123,7 +125,8 @@ class QuickAddScreen(ModalScreen[int | None]):
         self.dismiss(conversation_id)
         if conversation_id is not None:
             refresh_lists(self.app, conversation_id)
-            self.app.notify("Conversation saved.", markup=False)
+            name = conversation_list.customer_name(conversation_list.row_customer(conversation_id))
+            self.app.notify(f"Conversation saved for {name}.", markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
