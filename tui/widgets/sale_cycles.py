@@ -58,7 +58,8 @@ class SaleCycles(Vertical):
     DEFAULT_CSS = """
     SaleCycles {
         height: auto;
-        max-height: 14;
+        max-height: 9;
+        border-bottom: solid $panel-lighten-2;
     }
     SaleCycles > #sale-cycles-summary {
         height: 1;
@@ -67,7 +68,7 @@ class SaleCycles(Vertical):
     }
     SaleCycles > PagedTable {
         height: auto;
-        max-height: 12;
+        max-height: 7;
     }
     """
 
