@@ -65,6 +65,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         self.form = form
         self.conversation_id = conversation_id
         self._autofilled = conversation_id is not None
+        self._choices: dict[str, set[int]] = {}  # the ids each pick list offers
 
     @property
     def customer_id(self) -> int:
@@ -127,6 +128,8 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                     yield Input(form.duration, placeholder="auto", compact=True, id="duration")
                 for name in ("time_begin", "time_end", "duration", "customer"):
                     yield self._error(name)
+            yield Static("Dates YYYY-MM-DD, today, +3 · times HH:MM · tab next · enter opens lists",
+                         markup=False, id="form-hint")
         yield Footer()
 
     def _error(self, name: str) -> Static:
@@ -141,6 +144,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     def _select_row(self, label: str, name: str, rows, current: int | None):
         options = _options(rows)
+        self._choices[name] = {value for _, value in options}
         if current is not None and current not in {value for _, value in options}:
             options.append((Text(_inactive_name(name, current)), current))
         with Horizontal(classes="row"):
@@ -150,12 +154,26 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         yield self._error(name)
 
     def on_mount(self) -> None:
+        self._default_topic: int | None = None
         if self.conversation_id is None and self.form.topic_id is None:
-            employee_id = self.form.employee_id or self.app.ctx.employee().id
-            default = conversation_list.default_topic_id(employee_id)
-            if default is not None:
-                self.query_one("#topic", Select).value = default
+            self._set_default_topic(self.form.employee_id or self.app.ctx.employee().id)
         self.query_one("#note", TextArea).focus()
+
+    def _set_default_topic(self, employee_id: int) -> None:
+        """About follows the employee's default topic until the user picks one (SPEC §3)."""
+        topic = self.query_one("#topic", Select)
+        current = None if topic.value is Select.NULL else topic.value
+        if current != self._default_topic:
+            return  # chosen by the user: keep it
+        default = conversation_list.default_topic_id(employee_id)
+        if default is not None and default in self._choices["topic"]:
+            topic.value = default
+            self._default_topic = default
+
+    @on(Select.Changed, "#employee")
+    def _employee_changed(self, event: Select.Changed) -> None:
+        if self.conversation_id is None and event.value is not Select.NULL:
+            self._set_default_topic(event.value)
 
     # -- auto-fill (SPEC §3) --------------------------------------------------------------
     @on(TextArea.Changed, "#note")

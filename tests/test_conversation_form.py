@@ -132,3 +132,19 @@ async def test_unsaved_text_is_kept_as_a_draft_and_reopens(app):
         await pilot.pause()
     assert Conversation.get().note == "half a thought"
     assert drafts.pending("tester") == []
+
+
+async def test_about_follows_the_chosen_employee_until_picked_by_hand(app):
+    cust = factories.customer("Acme")
+    factories.employee("tester", default_topic=factories.topic("Support"))
+    ann = factories.employee("ann", default_topic=factories.topic("Order"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot, ConversationForm.new(cust.id))
+        form = app.screen
+        form.query_one("#employee", Select).value = ann.id
+        await pilot.pause()
+        assert form.query_one("#topic", Select).value == factories.topic("Order").id
+        form.query_one("#topic", Select).value = factories.topic("Quote").id
+        form.query_one("#employee", Select).value = app.ctx.employee().id
+        await pilot.pause()
+        assert form.query_one("#topic", Select).value == factories.topic("Quote").id
