@@ -1,7 +1,8 @@
 """The booking form ("Create booking", SPEC §2, §4): date, start, end, title, location, note.
 
 Opened from a conversation it starts filled in: title "CUSTOMER — ABOUT", the follow-up
-date (else the conversation's date), 09:00–10:00 and the conversation's note.
+date (else the conversation's date, and never before today), 09:00–10:00 and the
+conversation's note.
 ``ctrl+s`` saves (the rules live in ``storage.bookings``; a bad field gets its message
 under it and every typed character stays); ``escape`` cancels, asking first when text was
 typed. Unsaved text is kept as a draft.
@@ -21,6 +22,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from storage import bookings
 from storage.errors import ValidationError
 from storage.models import Booking, Conversation, Customer
+from tui.palette import ScreenCommands
 from tui.widgets.draft_keeper import DraftKeeper
 
 INPUTS = ("date", "start", "end", "title", "location")
@@ -32,6 +34,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     """New booking for a conversation, or an existing booking to edit."""
 
     DRAFT_FORM = "booking"
+    PALETTE_PREFIX = "Booking"
+    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="booking.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="booking.cancel"),
@@ -45,8 +49,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
         self.booking_id = booking_id
 
     @classmethod
-    def for_conversation(cls, conversation_id: int) -> "BookingForm":
-        return cls(bookings.prefill(conversation_id), conversation_id=conversation_id)
+    def for_conversation(cls, conversation_id: int, today=None) -> "BookingForm":
+        return cls(bookings.prefill(conversation_id, today), conversation_id=conversation_id)
 
     @classmethod
     def edit(cls, booking_id: int) -> "BookingForm":

@@ -15,6 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from tui.widgets.paged_table import visible_text
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -26,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def __init__(self, question: str, yes: str = "y / enter: yes", no: str = "n / escape: no") -> None:
         super().__init__()
-        self.question = question
+        self.question = visible_text(question)
         self.hint = f"{yes}    {no}"
 
     def compose(self) -> ComposeResult:

@@ -1,23 +1,135 @@
-"""Customers: the start screen (minimal first version)."""
+"""Customers: the start screen. Search as you type over a paged table of every customer.
+
+``/`` focuses the search; down or enter there moves into the table; in the table enter opens
+the customer form, ``n`` makes a new customer, ``e`` edits the highlighted one, escape goes back
+to the search. The list is refetched whenever the screen comes back to the front, so saves made
+in a form (or by another session) show up.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import Footer, Header, Input
 
-from storage import queries
+from storage.queries import CustomerList, CustomerRow
+from tui.widgets.paged_table import Column, PagedTable, Row
+
+COLUMNS = [
+    Column("Number", 7),
+    Column("Name", 14, flex=True),
+    Column("Contact", 11),
+    Column("Phone", 10),
+    Column("Stage", 10),
+    Column("Last", 10),
+    Column("Follow-up", 10),
+]
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+class CustomerRows:
+    """CustomerList rows as PagedTable rows (archived customers dimmed)."""
+
+    def __init__(self, customers: CustomerList) -> None:
+        self.customers = customers
+
+    def count(self) -> int:
+        return self.customers.count()
+
+    def index_of(self, customer_id: int) -> int | None:
+        return self.customers.index_of(customer_id)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return [self._row(c) for c in self.customers.fetch(offset, limit)]
+
+    @staticmethod
+    def _row(c: CustomerRow) -> Row:
+        cells = (c.number, c.name, c.main_contact, c.phone, c.stage,
+                 _date(c.last_conversation), _date(c.next_follow_up))
+        return Row(c.id, cells, "dim" if c.archived else "")
 
 
 class CustomersScreen(Screen):
+    TITLE = "Customers"
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="customers.search", show=False),  # hint in the box
+        Binding("n", "new_customer", "New", id="customers.new"),
+        Binding("e", "edit_customer", "Edit", id="customers.edit"),
+        Binding("down", "focus_table", "To list", id="customers.to_list", show=False),
+        Binding("escape", "focus_search", "Search", id="customers.back_to_search", show=False),
+    ]
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(cursor_type="row")
-        yield Footer()
+        yield Input(placeholder="Search number, name, contact, phone, email  ( / )",
+                    id="customer-search", compact=True)
+        yield PagedTable(COLUMNS, empty_text="No customers. Press n to add one.", id="customer-table")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#customer-table", PagedTable)
+
+    @property
+    def search(self) -> Input:
+        return self.query_one("#customer-search", Input)
+
+    @property
+    def highlighted_customer_id(self) -> int | None:
+        """The customer under the cursor (quick add preselects it)."""
+        return self.table.cursor_row_id
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Number", "Name", "Phone")
-        for row in queries.customer_page(limit=200):
-            table.add_row(Text(row.number), Text(row.name), Text(row.phone))
+        self.table.set_source(self._source(""))
+        self.table.focus()
+
+    def _source(self, text: str) -> CustomerRows:
+        return CustomerRows(CustomerList(self.app.ctx.today(), text))
+
+    @on(ScreenResume)
+    def refresh_list(self) -> None:
+        self.table.reload()
+
+    @on(Input.Changed, "#customer-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.table.set_source(self._source(event.value))
+
+    @on(Input.Submitted, "#customer-search")
+    def search_submitted(self) -> None:
+        self.action_focus_table()
+
+    @on(PagedTable.RowSelected, "#customer-table")
+    def open_selected(self, event: PagedTable.RowSelected) -> None:
+        self.open_customer(event.row_id)
+
+    def action_focus_search(self) -> None:
+        self.search.focus()
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_new_customer(self) -> None:
+        self.open_customer(None, edit=True)
+
+    def action_edit_customer(self) -> None:
+        customer_id = self.table.cursor_row_id
+        if customer_id is None:
+            self.notify("No customer selected.", severity="warning")
+            return
+        self.open_customer(customer_id, edit=True)
+
+    def open_customer(self, customer_id: int | None, edit: bool = False) -> None:
+        from screens.customer_form import CustomerForm
+
+        self.app.push_screen(CustomerForm(customer_id, edit=edit), self._form_closed)
+
+    def _form_closed(self, customer_id: int | None) -> None:
+        if customer_id is not None:
+            self.table.reload()
+            self.table.select_row_id(customer_id)

@@ -22,9 +22,10 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from storage import reports
+from storage import lookups, reports
 from storage.conversations import set_completed, set_follow_up
 from storage.reports import FollowUpItem
+from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns
 from tui.palette import ScreenCommands
 from tui.widgets.paged_table import PagedTable, visible_text
@@ -55,6 +56,9 @@ class FollowupsScreen(Screen):
         Binding("v", "whose", "Whose", id="followups.whose",
                 tooltip="Show me, everyone or one employee"),
         Binding("u", "undo", "Undo", id="followups.undo", tooltip="Undo the last action"),
+        Binding("b", "booking", "Book", id="followups.booking", tooltip="Create a booking"),
+        Binding("t", "task", "Task", id="followups.task", tooltip="Create a task (.ics to-do)"),
+        Binding("x", "export", "Export", id="followups.export", tooltip="Export to calendar"),
     ]
 
     def __init__(self) -> None:
@@ -65,6 +69,7 @@ class FollowupsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="followups-summary", markup=False)
+        yield DayBookings(id="followups-bookings")
         yield FollowupTable(columns(False), empty_text="No follow-ups.", id="followups-table")
         yield Static("", id="followups-detail", markup=False)
         yield Static("", id="followups-note", markup=False)
@@ -109,7 +114,16 @@ class FollowupsScreen(Screen):
             table.set_source(FollowupSource(today, login, show_employee))
             table.snap(0)
         self._show_summary()
+        self.query_one(DayBookings).show(today, self._employee_id())
         self._show_detail(table.cursor_row_id)
+
+    def _employee_id(self) -> int | None:
+        """The id of the employee whose list this is; None for everyone."""
+        login = self._login()
+        if login is None:
+            return None
+        employee = lookups.employee_by_login(login)
+        return employee.id if employee else 0  # an unknown login has nothing
 
     def _show_summary(self) -> None:
         source = self.table.source
@@ -229,7 +243,12 @@ class FollowupsScreen(Screen):
         item = self._need_item()
         if item is None:
             return
-        self.notify("Opening a customer arrives with the customer form.", markup=False)
+        try:
+            from screens.customer_form import CustomerForm
+        except ImportError:  # until the customer form lands on main
+            self.notify("Opening a customer arrives with the customer form.", markup=False)
+            return
+        self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations"))
 
     @on(PagedTable.RowSelected)
     def _selected_row(self, event: PagedTable.RowSelected) -> None:
@@ -249,3 +268,23 @@ class FollowupsScreen(Screen):
             self.load(keep_position=False)
 
         self.app.push_screen(EmployeePicker(current, self.app.ctx.employee().login), picked)
+
+    # -- calendar (SPEC §7a): b create booking, t create task, x export to calendar -------
+    def action_booking(self) -> None:
+        from tui import calendar_actions
+
+        item = self._need_item()
+        if item is not None:
+            calendar_actions.create_booking(self, item.id)
+
+    def action_task(self) -> None:
+        from tui import calendar_actions
+
+        item = self._need_item()
+        if item is not None:
+            calendar_actions.create_task(self, item.id)
+
+    def action_export(self) -> None:
+        from tui import calendar_actions
+
+        calendar_actions.choose_export(self, self._employee_id(), self._login() or "everyone")

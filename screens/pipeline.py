@@ -1,14 +1,258 @@
-"""Pipeline (placeholder until its issue lands)."""
+"""Pipeline dashboard (F5): the §6 metrics as tiles, the stage funnel, won/lost per month and
+a per-employee breakdown (SPEC §4).
+
+Keys: arrows or tab move between tiles, enter lists the customers behind a tile's number
+(and from there enter opens a customer); p steps through preset periods (all time, this
+month, last month, this quarter, this year, the last 12 months), r asks for a range of close
+dates, v chooses whose numbers (everyone or one employee). The numbers come from
+``storage.pipeline``, the functions behind ``rapport pipeline --json``, computed in a worker
+thread (a million conversations take longer than a frame); the screen only draws them.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from storage.models import db
+from storage.pipeline import Period, PipelineReport, pipeline_report, won_lost_by_month
+from tui.widgets.pipeline_charts import FunnelChart, MonthChart
+from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
+
+try:  # the shared palette provider (screen keys by name in ctrl+p)
+    from tui.palette import ScreenCommands
+
+    _COMMANDS = {ScreenCommands}
+except ImportError:  # pragma: no cover
+    _COMMANDS = set()
+
+PRESETS = ["all", "month", "last_month", "quarter", "year", "12_months"]
+EVERYONE = None
+
+
+def preset_period(name: str, today: dt.date) -> Period:
+    """A named period of close dates, as of ``today``."""
+    first_of_month = today.replace(day=1)
+    if name == "month":
+        return Period(today, first_of_month, today)
+    if name == "last_month":
+        end = first_of_month - dt.timedelta(days=1)
+        return Period(today, end.replace(day=1), end)
+    if name == "quarter":
+        return Period(today, dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today)
+    if name == "year":
+        return Period(today, dt.date(today.year, 1, 1), today)
+    if name == "12_months":
+        return Period(today, today - dt.timedelta(days=364), today)
+    return Period(today)
+
+
+def period_text(period: Period, kind: str) -> str:
+    """The period line of a tile (at most 17 characters)."""
+    if kind == "now":
+        return f"as of {period.as_of}"
+    if kind == "month":
+        return f"in {period.as_of:%Y-%m}"
+    if not period.date_from and not period.date_to:
+        return "closed all time"
+    start = f"{period.date_from:%y-%m-%d}" if period.date_from else "start"
+    return f"{start}–{period.last:%y-%m-%d}"
 
 
 class PipelineScreen(Screen):
+    TITLE = "Pipeline"
+    PALETTE_PREFIX = "Pipeline"
+    COMMANDS = _COMMANDS
+    BINDINGS = [
+        Binding("p", "next_period", "Period", id="pipeline.period", tooltip="Next preset period"),
+        Binding("r", "choose_range", "Range", id="pipeline.range", tooltip="Close dates from … to …"),
+        Binding("v", "whose", "Whose", id="pipeline.whose", tooltip="Everyone or one employee"),
+        Binding("pagedown", "scroll(1)", "Page down", id="pipeline.page_down", show=False),
+        Binding("pageup", "scroll(-1)", "Page up", id="pipeline.page_up", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.preset = "all"
+        self.period: Period | None = None
+        self.employee_id: int | None = EVERYONE
+        self.employee_login = ""
+        self.report: PipelineReport | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Pipeline: not built yet.", markup=False)
-        yield Footer()
+        yield Static("", id="pipeline-summary", markup=False)
+        with VerticalScroll(id="pipeline-body"):
+            with Grid(id="pipeline-tiles"):
+                for index, spec in enumerate(TILES):
+                    yield MetricTile(spec, index, id=f"tile-{spec.metric}")
+                yield Static("arrows/tab: tile\nenter: customers\np period r range\nv whose",
+                             id="pipeline-keys", markup=False)
+            yield Static("Customers per open stage", classes="pipeline-heading", markup=False)
+            yield FunnelChart(id="pipeline-funnel")
+            yield Static("Won and lost per month", classes="pipeline-heading", markup=False)
+            yield MonthChart(id="pipeline-months")
+            yield Static("Per employee", id="pipeline-employees-heading", classes="pipeline-heading",
+                         markup=False)
+            yield DataTable(cursor_type="row", id="pipeline-employees")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pipeline-employees", DataTable)
+        table.add_columns("Employee", "In pipe", "Won", "Lost", "Closed", "Win %", "New", "Avg days")
+        self.query_one(MetricTile).focus()
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        self.reload()
+
+    # -- data ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Recompute for the chosen period (today may have changed), in a worker thread."""
+        today = self.app.ctx.today()
+        if self.period is None or self.preset != "custom" or self.period.as_of != today:
+            if self.preset == "custom" and self.period is not None:
+                self.period = Period(today, self.period.date_from, self.period.date_to)
+            else:
+                self.period = preset_period(self.preset, today)
+        self.query_one("#pipeline-summary", Static).update(self._summary() + " · computing…")
+        self._compute(self.period, self.employee_id)
+
+    @work(thread=True, exclusive=True, group="pipeline")
+    def _compute(self, period: Period, employee_id: int | None) -> None:
+        with db.connection_context():
+            report = pipeline_report(period)
+            months = won_lost_by_month(period, employee_id, report.stages)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, report, months, employee_id)
+
+    def _show(self, report: PipelineReport, months, employee_id: int | None) -> None:
+        if report.period != self.period or employee_id != self.employee_id:
+            return  # a newer computation is on its way
+        self.report = report
+        document = report.document(employee_id)
+        for tile in self.query(MetricTile):
+            tile.show(document[tile.spec.metric], period_text(report.period, tile.spec.period))
+        self.query_one(FunnelChart).show([(row["stage"], row["customers"]) for row in document["by_stage"]])
+        self.query_one(MonthChart).show(months)
+        self._show_employees(report)
+        self.query_one("#pipeline-summary", Static).update(self._summary())
+
+    def _show_employees(self, report: PipelineReport) -> None:
+        table = self.query_one("#pipeline-employees", DataTable)
+        table.clear()
+        for login, c in report.employee_rows():
+            table.add_row(Text(login), c.customers_in_pipeline, c.won, c.lost, c.closed,
+                          show_value(c.win_rate), c.new_prospects, show_value(c.avg_days_to_close))
+        total = report.totals()
+        table.add_row(Text("all", style="bold"), total.customers_in_pipeline, total.won, total.lost,
+                      total.closed, show_value(total.win_rate), total.new_prospects,
+                      show_value(total.avg_days_to_close))
+        self.query_one("#pipeline-employees-heading", Static).update(
+            f"Per employee ({period_text(report.period, 'close')})")
+
+    def _summary(self) -> str:
+        period = self.period
+        if period.date_from or period.date_to:
+            closes = f"closed {period.date_from or 'start'} to {period.date_to or period.as_of}"
+        else:
+            closes = "closed any time"
+        who = self.employee_login or "everyone"
+        return f"As of {period.as_of} · {closes} · {who}"
+
+    # -- actions --------------------------------------------------------------------------
+    def action_next_period(self) -> None:
+        index = PRESETS.index(self.preset) if self.preset in PRESETS else -1
+        self.preset = PRESETS[(index + 1) % len(PRESETS)]
+        self.period = None
+        self.reload()
+
+    def action_choose_range(self) -> None:
+        from screens.date_prompt import DatePrompt
+
+        today = self.app.ctx.today()
+
+        def got_to(date_from: dt.date | None, date_to: dt.date | None) -> None:
+            if date_to is None:
+                return
+            if date_from and date_from > date_to:
+                self.notify(f"From {date_from} is after to {date_to}.", severity="error", markup=False)
+                return
+            self.preset = "custom"
+            self.period = Period(today, date_from, date_to)
+            self.reload()
+
+        def got_from(date_from: dt.date | None) -> None:
+            if date_from is None:
+                return
+            self.app.push_screen(DatePrompt("Closed to (YYYY-MM-DD)", initial=today, today=today),
+                                 lambda date_to: got_to(date_from, date_to))
+
+        self.app.push_screen(DatePrompt("Closed from (YYYY-MM-DD)", initial=self.period.first
+                                        if self.period and self.period.date_from else today.replace(day=1),
+                                        today=today), got_from)
+
+    def action_whose(self) -> None:
+        from screens.employee_picker import EVERYONE as ALL
+        from screens.employee_picker import ME, EmployeePicker
+        from storage.lookups import employee_by_login
+
+        me = self.app.ctx.employee().login
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                return
+            login = me if choice == ME else None if choice == ALL else choice
+            employee = employee_by_login(login) if login else None
+            self.employee_id = employee.id if employee else EVERYONE
+            self.employee_login = employee.login if employee else ""
+            self.reload()
+
+        current = ALL if self.employee_id is None else self.employee_login
+        self.app.push_screen(PipelinePicker(current, me), picked)
+
+    def action_scroll(self, pages: int) -> None:
+        body = self.query_one("#pipeline-body", VerticalScroll)
+        body.scroll_page_down() if pages > 0 else body.scroll_page_up()
+
+    @on(MetricTile.Selected)
+    def _tile_selected(self, event: MetricTile.Selected) -> None:
+        if self.period is not None:
+            self._drill_down(event.tile.spec.metric, event.tile.spec.title, self.period, self.employee_id)
+
+    @work(thread=True, exclusive=True, group="drill-down")
+    def _drill_down(self, metric: str, title: str, period: Period, employee_id: int | None) -> None:
+        from storage.pipeline_customers import metric_customers
+
+        with db.connection_context():
+            rows = metric_customers(metric, period, employee_id)
+        self.app.call_from_thread(self._push_customers, title, rows)
+
+    def _push_customers(self, title: str, rows) -> None:
+        from screens.pipeline_customers import PipelineCustomers
+
+        who = f" · {self.employee_login}" if self.employee_login else ""
+        self.app.push_screen(PipelineCustomers(f"{title}{who}", rows))
+
+
+def _picker_base():
+    from screens.employee_picker import EmployeePicker
+
+    return EmployeePicker
+
+
+class PipelinePicker(_picker_base()):
+    """The follow-ups' employee picker, asking whose pipeline to show."""
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#employee-picker-title", Static).update("Show the pipeline of")

@@ -61,9 +61,11 @@ def parse_form(values: dict[str, str]) -> dict:
     }
 
 
-def prefill(conversation_id: int) -> dict[str, str]:
+def prefill(conversation_id: int, today: dt.date | None = None) -> dict[str, str]:
     """Form texts for a new booking made from a conversation: title "CUSTOMER — ABOUT",
-    the follow-up date (else the conversation's date), 09:00–10:00, the conversation's note."""
+    the follow-up date (else the conversation's date) but never before ``today`` (an
+    appointment for an overdue follow-up is made for today or later), 09:00–10:00, and
+    the conversation's note."""
     row = (
         Conversation.select(Conversation.date, Conversation.follow_up, Conversation.note,
                             Customer.name.alias("customer"), Topic.name.alias("about"))
@@ -75,7 +77,7 @@ def prefill(conversation_id: int) -> dict[str, str]:
         raise RapportError(f"conversation {conversation_id} does not exist")
     title = f"{row['customer']} — {row['about']}" if row["about"] else row["customer"]
     return {
-        "date": (row["follow_up"] or row["date"]).isoformat(),
+        "date": max(row["follow_up"] or row["date"], today or dt.date.min).isoformat(),
         "start": DEFAULT_START.strftime("%H:%M"),
         "end": DEFAULT_END.strftime("%H:%M"),
         "title": title,

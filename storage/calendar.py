@@ -92,11 +92,10 @@ def _conversations():
 
 
 def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
-                   date_to: dt.date | None = None, include_done: bool = False,
-                   customer_id: int | None = None) -> list[dict]:
+                   date_to: dt.date | None = None, include_done: bool = False) -> list[dict]:
     """Follow-ups (not deleted, with a follow-up date) of one employee, or everyone's for
     ``None``, with the follow-up date in [date_from, date_to]; open ones unless
-    ``include_done``; of one customer if given. Ordered by follow-up date, customer, id."""
+    ``include_done``. Ordered by follow-up date, customer name, id."""
     query = _conversations().where(
         Conversation.deleted_at.is_null(), Conversation.follow_up.is_null(False)
     )
@@ -104,8 +103,6 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
         query = query.where(Conversation.completed == False)  # noqa: E712
     if employee_id is not None:
         query = query.where(Conversation.employee == employee_id)
-    if customer_id is not None:
-        query = query.where(Conversation.customer == customer_id)
     if date_from:
         query = query.where(Conversation.follow_up >= date_from)
     if date_to:
@@ -114,7 +111,7 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
 
 
 def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None, customer_id: int | None = None) -> list[dict]:
+                 date_to: dt.date | None = None) -> list[dict]:
     """Bookings of one employee (or everyone's) starting in [date_from, date_to], with their
     customer and, when made from one, their conversation's details."""
     query = (
@@ -135,8 +132,6 @@ def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
     )
     if employee_id is not None:
         query = query.where(Booking.employee == employee_id)
-    if customer_id is not None:
-        query = query.where(Booking.customer == customer_id)
     if date_from:
         query = query.where(Booking.start >= dt.datetime.combine(date_from, dt.time.min))
     if date_to:
@@ -151,9 +146,9 @@ def _stamp(stamp: dt.datetime | None) -> dt.datetime:
 def build_export(employee_id: int | None, date_from: dt.date | None = None,
                  date_to: dt.date | None = None, mode: str = "events", include_done: bool = False,
                  tz: ZoneInfo | None = None, stamp: dt.datetime | None = None,
-                 customer_id: int | None = None, bookings_from: dt.date | None = None) -> Export:
+                 bookings_from: dt.date | None = None) -> Export:
     """Follow-ups and bookings of one employee (``None``: everyone) as calendar items,
-    dated in [date_from, date_to]; of one customer if given. ``bookings_from`` starts the
+    dated in [date_from, date_to]. ``bookings_from`` starts the
     bookings later than the follow-ups (a day's list: overdue follow-ups, coming bookings)."""
     if mode not in MODES:
         raise RapportError(f"calendar mode {mode!r}: use events or todos")
@@ -161,13 +156,13 @@ def build_export(employee_id: int | None, date_from: dt.date | None = None,
         raise RapportError(f"--from {date_from} is after --to {date_to}")
     export = Export(stamp=_stamp(stamp))
     if mode == "events":
-        rows = follow_up_rows(employee_id, date_from, date_to, customer_id=customer_id)
+        rows = follow_up_rows(employee_id, date_from, date_to)
         export.items = [follow_up_event(row) for row in rows]
     else:
-        rows = follow_up_rows(employee_id, date_from, date_to, include_done, customer_id)
+        rows = follow_up_rows(employee_id, date_from, date_to, include_done)
         export.items = [follow_up_todo(row, tz) for row in rows]
     export.follow_ups = len(rows)
-    booked = booking_rows(employee_id, bookings_from or date_from, date_to, customer_id)
+    booked = booking_rows(employee_id, bookings_from or date_from, date_to)
     export.items += [booking_event(row, tz) for row in booked]
     export.bookings = len(booked)
     return export

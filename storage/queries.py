@@ -1,9 +1,179 @@
-"""Queries the screens and commands ask for. Screens never build SQL themselves."""
+"""Queries the screens and commands ask for. Screens never build SQL themselves.
+
+The customers list (SPEC §4) is ``CustomerList(today, search)``, a row source for
+``tui.widgets.paged_table``: ``count()``, ``fetch(offset, limit)`` and ``index_of(id)``. A page
+is fetched in two steps, so the costly columns are computed for the visible rows only:
+1. the page of customer ids, filtered by the search text, ordered by name then id (the
+   ``customer_name`` index), with LIMIT/OFFSET;
+2. for those ids only, one scalar subquery per computed column (main contact, current stage,
+   last conversation, next follow-up), each answered from a ``conversation`` index.
+
+Search is case-insensitive over number, name, phone, email and every contact's name, phone and
+email; ``%``, ``_`` and backslashes are matched literally. A search of digits (with spaces,
+dashes, dots, slashes, brackets or a plus) also matches phone numbers written with other
+separators: "555 12" finds "+1 (555) 123-4567".
+"""
 
 from __future__ import annotations
 
-from storage.models import Customer
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import SQL, Case, NodeList, fn
+
+from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
+
+_PHONE_SEPARATORS = " -./()+"
+_PHONE_SEARCH = re.compile(r"^[\d\s\-./()+]*\d[\d\s\-./()+]*$")
 
 
-def customer_page(limit: int = 100, offset: int = 0) -> list[Customer]:
-    return list(Customer.select().order_by(Customer.name, Customer.id).limit(limit).offset(offset))
+def like_pattern(text: str) -> str:
+    """``%text%`` for LIKE ... ESCAPE '\\', with the wildcards in ``text`` escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _like(expression, pattern: str):
+    """Case-insensitive ``expression LIKE pattern`` (the pattern is already lower case)."""
+    return NodeList((fn.LOWER(expression), SQL("LIKE"), pattern, SQL("ESCAPE '\\'")))
+
+
+def _digits_only(expression):
+    for separator in _PHONE_SEPARATORS:
+        expression = fn.REPLACE(expression, separator, "")
+    return expression
+
+
+def search_condition(search: str):
+    """The WHERE condition of the customers search, or None for an empty search."""
+    text = search.strip().lower()
+    if not text:
+        return None
+    pattern = like_pattern(text)
+    contact_match = _like(Contact.name, pattern) | _like(Contact.phone, pattern) | _like(Contact.email, pattern)
+    customer_match = (_like(Customer.number, pattern) | _like(Customer.name, pattern)
+                      | _like(Customer.phone, pattern) | _like(Customer.email, pattern))
+    if _PHONE_SEARCH.match(text):
+        digits = like_pattern("".join(ch for ch in text if ch.isdigit()))
+        customer_match |= _like(_digits_only(Customer.phone), digits)
+        contact_match |= _like(_digits_only(Contact.phone), digits)
+    contacts = (Contact.select(SQL("1"))
+                .where((Contact.customer == Customer.id) & contact_match))
+    return customer_match | fn.EXISTS(contacts)
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    number: str
+    name: str
+    main_contact: str
+    phone: str
+    stage: str
+    last_conversation: dt.date | None
+    next_follow_up: dt.date | None
+    archived: bool
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+class CustomerList:
+    """The customers list for one search text, as of ``today`` (a PagedTable row source)."""
+
+    def __init__(self, today: dt.date, search: str = "") -> None:
+        self.today = today
+        self.search = search
+        self._where = search_condition(search)
+
+    def _base(self, *fields):
+        query = Customer.select(*fields)
+        return query.where(self._where) if self._where is not None else query
+
+    def count(self) -> int:
+        return self._base().count()
+
+    def index_of(self, customer_id: int) -> int | None:
+        """The position of a customer in this list, or None when the search excludes it."""
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is None:
+            return None
+        if self._where is not None and not self._base().where(Customer.id == customer_id).exists():
+            return None
+        before = (Customer.name < customer.name) | ((Customer.name == customer.name) & (Customer.id < customer.id))
+        return self._base().where(before).count()
+
+    def fetch(self, offset: int, limit: int) -> list[CustomerRow]:
+        ids = [c.id for c in self._base(Customer.id).order_by(Customer.name, Customer.id)
+               .limit(limit).offset(offset)]
+        if not ids:
+            return []
+        rows = {row["id"]: row for row in self._details(ids).dicts()}
+        return [self._row(rows[i]) for i in ids if i in rows]
+
+    def _details(self, ids: list[int]):
+        today = self.today
+        live = (Conversation.customer == Customer.id) & Conversation.deleted_at.is_null()
+        latest_first = (Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"),
+                        Conversation.id.desc())
+        main_contact = (Contact.select(Contact.name).where(Contact.customer == Customer.id)
+                        .order_by(Contact.id).limit(1))
+        stage = (Conversation.select(PipelineStage.name)
+                 .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
+                 .where(live & Conversation.pipeline_stage.is_null(False) & (Conversation.date <= today))
+                 .order_by(*latest_first).limit(1))
+        last = (Conversation.select(Conversation.date)
+                .where(live & (Conversation.date <= today)).order_by(*latest_first).limit(1))
+        follow_up = (Conversation.select(fn.MIN(Conversation.follow_up))
+                     .where(live & (Conversation.completed == False)  # noqa: E712
+                            & Conversation.follow_up.is_null(False)))
+        return Customer.select(
+            Customer.id, Customer.number, Customer.name, Customer.phone, Customer.archived,
+            main_contact.alias("main_contact"), stage.alias("stage"),
+            last.alias("last_conversation"), follow_up.alias("next_follow_up"),
+        ).where(Customer.id.in_(ids))
+
+    @staticmethod
+    def _row(row: dict) -> CustomerRow:
+        return CustomerRow(
+            id=row["id"], number=row["number"], name=row["name"],
+            main_contact=row["main_contact"] or "", phone=row["phone"] or "",
+            stage=row["stage"] or "", last_conversation=_as_date(row["last_conversation"]),
+            next_follow_up=_as_date(row["next_follow_up"]), archived=bool(row["archived"]),
+        )
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    conversation_id: int
+    date: dt.date
+    time: dt.time | None
+    stage: str
+    kind: str
+    employee: str
+    note: str  # the first line of the note, cut to about 60 characters
+
+
+def excerpt(note: str, length: int = 60) -> str:
+    first = (note or "").strip().splitlines()[0] if (note or "").strip() else ""
+    return first if len(first) <= length else first[: length - 1] + "…"
+
+
+def stage_history(customer_id: int) -> list[StageEvent]:
+    """The customer's pipeline conversations (not deleted), newest first."""
+    query = (Conversation
+             .select(Conversation.id, Conversation.date, Conversation.time_begin, Conversation.note,
+                     PipelineStage.name.alias("stage"), PipelineStage.kind.alias("kind"),
+                     Case(None, [(Employee.name != "", Employee.name)], Employee.login).alias("employee"))
+             .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
+             .switch(Conversation).join(Employee, on=(Conversation.employee == Employee.id))
+             .where((Conversation.customer == customer_id) & Conversation.deleted_at.is_null())
+             .order_by(Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"),
+                       Conversation.id.desc()))
+    return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]), time=r["time_begin"],
+                       stage=r["stage"], kind=r["kind"], employee=r["employee"], note=excerpt(r["note"]))
+            for r in query.dicts()]

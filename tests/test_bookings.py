@@ -25,6 +25,9 @@ def test_prefill_from_a_conversation(ctx):
     plain = f.conversation(cust, "2026-03-02", note="")
     assert bookings.prefill(plain.id)["date"] == "2026-03-02"
     assert bookings.prefill(plain.id)["title"] == "Acme GmbH"
+    # Never in the past: an overdue follow-up is booked from today on.
+    assert bookings.prefill(plain.id, today=dt.date(2026, 3, 18))["date"] == "2026-03-18"
+    assert bookings.prefill(conv.id, today=dt.date(2026, 3, 18))["date"] == "2026-03-20"
 
 
 @pytest.mark.parametrize("field, value, message", [

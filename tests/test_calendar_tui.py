@@ -162,17 +162,6 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
             "followups-everyone-2026-03-18.ics", "followups-everyone-open.ics"]
 
 
-async def test_export_one_customer(app, isolated_home):
-    mine = a_conversation("Acme")
-    other = a_conversation("Other")
-    async with app.run_test(size=(80, 24)) as pilot:
-        calendar_actions.export_customer(app.screen, mine.customer_id, mine.customer.number)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-    text = (isolated_home / f".local/share/rapport/exports/customer-{mine.customer.number}.ics").read_text()
-    assert f"UID:{mine.uid}@rapport" in text and f"UID:{other.uid}@rapport" not in text
-
-
 async def test_day_bookings_line_shows_the_days_bookings_literally(app):
     from textual.app import App
 
@@ -200,3 +189,85 @@ async def test_day_bookings_line_shows_the_days_bookings_literally(app):
         line.show(dt.date(2026, 3, 20), None)
         await pilot.pause()
         assert line.display is False or "Bookings" not in screen_text(host)
+
+
+async def test_b_t_x_on_the_conversations_tab(app, isolated_home):
+    from tests.panel_host import PanelHost
+
+    conv = a_conversation("Acme")
+    folder = isolated_home / ".local/share/rapport/exports"
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(PanelHost(conv.customer_id))
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BookingForm)
+        assert "New booking — Acme" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PanelHost) and "Booking saved." in screen_text(app)
+        assert Booking.get().conversation_id == conv.id
+        await pilot.press("t")
+        await pilot.pause()
+        (task,) = folder.glob("task-*.ics")
+        assert f"UID:{conv.uid}@rapport" in task.read_text(encoding="utf-8")
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exported = (folder / "follow-ups-tester.ics").read_text(encoding="utf-8")
+        assert f"UID:{conv.uid}@rapport" in exported
+        assert f"UID:{Booking.get().uid}@rapport" in exported
+        assert "Exported 1 follow-up and 1 booking" in screen_text(app)
+
+
+async def test_b_t_x_and_the_days_bookings_on_the_follow_ups_screen(app, isolated_home):
+    from screens.export_choice import ExportChoice
+    from screens.followups import FollowupsScreen
+
+    cust = factories.customer("Zed [bold]x[/]")
+    conv = factories.conversation(cust, "2026-03-02", follow_up="2026-03-18", note="today one",
+                                  topic=factories.topic("Order"))
+    folder = isolated_home / ".local/share/rapport/exports"
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupsScreen)
+        assert "Bookings" not in screen_text(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BookingForm)
+        assert app.screen.query_one("#date", Input).value == "2026-03-18"
+        app.screen.query_one("#start", Input).value = "14:00"
+        app.screen.query_one("#end", Input).value = "15:30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupsScreen)
+        assert "Bookings Wed 2026-03-18: 14:00–15:30 Zed [bold]x[/] — Order" in screen_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert len(list(folder.glob("task-*.ics"))) == 1
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportChoice)
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        day = (folder / "followups-tester-2026-03-18.ics").read_text(encoding="utf-8")
+        assert f"UID:{conv.uid}@rapport" in day and f"UID:{Booking.get().uid}@rapport" in day
+
+
+async def test_the_booking_form_is_in_the_command_palette(app):
+    conv = a_conversation()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot, conv.id)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "booking save")
+        await pilot.pause(0.3)
+        assert "Booking: Save" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert Booking.select().count() == 1

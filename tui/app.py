@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
+from typing import Iterable
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
+
+from tui import commands_palette as palette
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
@@ -66,16 +71,24 @@ class RapportApp(App):
         "employees": _employees,
     }
     DEFAULT_MODE = "customers"
+    SCREENS_GROUP = Binding.Group("Screens", compact=False)
     BINDINGS = [
         Binding("f1", "help", "Keys", id="help", priority=True),
-        Binding("f2", "switch_mode('customers')", "Customers", id="customers", priority=True),
-        Binding("f3", "switch_mode('followups')", "Follow-ups", id="followups", priority=True),
-        Binding("f4", "switch_mode('statistics')", "Stats", id="statistics", priority=True),
-        Binding("f5", "switch_mode('pipeline')", "Pipeline", id="pipeline", priority=True),
-        Binding("f6", "switch_mode('maintenance')", "Tables", id="maintenance", show=False, priority=True),
-        Binding("f7", "switch_mode('employees')", "Employees", id="employees", show=False, priority=True),
         Binding("ctrl+n", "quick_add", "Quick add", id="quick_add", priority=True),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f2", "switch_mode('customers')", "Customers", id="customers", priority=True,
+                group=SCREENS_GROUP),
+        Binding("f3", "switch_mode('followups')", "Follow-ups", id="followups", priority=True,
+                group=SCREENS_GROUP),
+        Binding("f4", "switch_mode('statistics')", "Statistics", id="statistics", priority=True,
+                group=SCREENS_GROUP),
+        Binding("f5", "switch_mode('pipeline')", "Pipeline", id="pipeline", priority=True,
+                group=SCREENS_GROUP),
+        Binding("f6", "switch_mode('maintenance')", "Table maintenance", id="maintenance",
+                priority=True, show=False),
+        Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
+                show=False),
+        # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
     def __init__(self, ctx, **kwargs) -> None:
@@ -108,4 +121,23 @@ class RapportApp(App):
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_new_customer(self) -> None:
+        """Go to Customers and open an empty customer form."""
+        from screens.customer_form import CustomerForm
+
+        self.switch_mode("customers")
+        self.push_screen(CustomerForm(None, edit=True))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every global action by name, then the keys of the screen the palette was opened on
+        (its bindings and those of the focused widget), then Textual's own (theme, ...)."""
+        yield from palette.global_commands(self)
+        yield from palette.screen_commands(self, screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in palette.REPLACED:
+                yield command

@@ -35,7 +35,7 @@ def create_booking(host: DOMNode, conversation_id: int | None,
             if saved is not None:
                 saved(booking_id)
 
-    host.app.push_screen(BookingForm.for_conversation(conversation_id), done)
+    host.app.push_screen(BookingForm.for_conversation(conversation_id, host.app.ctx.today()), done)
 
 
 def create_task(host: DOMNode, conversation_id: int | None) -> None:
@@ -57,7 +57,7 @@ UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (SPEC §5)
 def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:
     """Export open follow-ups and bookings of one employee (None: everyone) as events into
     ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
-    ``storage.calendar.build_export`` (date_from, date_to, customer_id, bookings_from)."""
+    ``storage.calendar.build_export`` (date_from, date_to, bookings_from)."""
     path = export_folder(host.app.ctx.config) / calendar.safe_name(name + ".ics")
     host.run_worker(lambda: _run_export(host, path, employee_id, options),
                     thread=True, exclusive=True, group="calendar-export")
@@ -77,11 +77,6 @@ def choose_export(host: DOMNode, employee_id: int | None, who: str) -> None:
             export_follow_ups(host, f"followups-{who}-open", employee_id)
 
     host.app.push_screen(ExportChoice(str(export_folder(host.app.ctx.config))), chosen)
-
-
-def export_customer(host: DOMNode, customer_id: int, number: str) -> None:
-    """``x`` on a customer's Conversations tab: that customer's open follow-ups and bookings."""
-    export_follow_ups(host, f"customer-{number}", None, customer_id=customer_id)
 
 
 def _run_export(host: DOMNode, path, employee_id, options: dict) -> None:

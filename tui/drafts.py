@@ -14,6 +14,8 @@ import signal
 import threading
 
 OPENERS: dict[str, str] = {
+    "customer": "screens.customer_form:restore_draft",
+    "contact": "screens.contact_form:restore_draft",
     "conversation": "screens.conversation_form:open_draft",
     "booking": "screens.booking_form:open_draft",
     "topic": "screens.value_form:open_draft",

@@ -239,4 +239,4 @@ class ConversationsPanel(Vertical):
         employee_id = self.filter.employee_id or ctx.employee().id
         login = next((e.login for e in lookups.employees(include_inactive=True)
                       if e.id == employee_id), ctx.login)
-        calendar_actions.export_follow_ups(self, employee_id, None, None, f"follow-ups-{login}")
+        calendar_actions.export_follow_ups(self, f"follow-ups-{login}", employee_id)

@@ -25,6 +25,7 @@ width left over by the others (at least its own ``width``).
     table.set_source(other_source)   # e.g. a new search: cursor back to the first row
     table.reload()                   # refetch (after a save, or to see what others saved);
                                      # the cursor stays on the same record where possible
+    table.reload(new_source)         # the same, reading from another source
     table.cursor_row_id              # id of the highlighted row, or None when empty
     table.select_row_id(42)          # move the cursor to a record (needs index_of, or a
                                      # record inside the cached window)
@@ -132,10 +133,11 @@ class PagedTable(ScrollView, can_focus=True):
         height: 1fr;
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-size-vertical: 1;
         background: $surface;
         & > .paged-table--header { text-style: bold; background: $panel; }
-        & > .paged-table--cursor { background: $surface-lighten-2; }
-        &:focus > .paged-table--cursor { background: $accent; color: $text; text-style: bold; }
+        & > .paged-table--cursor { text-style: reverse; }
+        &:focus > .paged-table--cursor { text-style: reverse bold; }
         & > .paged-table--dim { color: $text-muted; }
         & > .paged-table--warning { color: $warning; }
         & > .paged-table--bold { text-style: bold; }
@@ -211,9 +213,12 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh()
         self._announce()
 
-    def reload(self) -> None:
-        """Refetch everything; keep the cursor on the same record where possible."""
+    def reload(self, source: RowSource | None = None) -> None:
+        """Refetch everything (from ``source`` when given); keep the cursor on the same record
+        where possible."""
         keep = self.cursor_row_id
+        if source is not None:
+            self._source = source
         self._recount()
         index = min(self.cursor, max(self._count - 1, 0))
         if keep is not None:

@@ -1,0 +1,97 @@
+"""ContactForm: a small modal to add or edit one contact of a customer.
+
+ctrl+s saves (name required; errors inline, every typed character kept), escape cancels and
+asks first when something was typed. Dismisses with the contact's id, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from screens.confirm import ConfirmScreen
+from storage import customers
+from storage.errors import ValidationError
+from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.form_field import FormField
+
+FIELDS = [("name", "Name"), ("role", "Role"), ("phone", "Phone"), ("email", "Email")]
+
+
+class ContactForm(DraftKeeper, ModalScreen[int | None]):
+    DRAFT_FORM = "contact"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="contact.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="contact.cancel"),
+    ]
+
+    def __init__(self, customer_id: int, contact_id: int | None = None,
+                 values: dict | None = None) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.contact_id = contact_id
+        self.initial = dict(values or {})
+
+    def draft_key(self) -> str:
+        return f"{self.customer_id}:{self.contact_id or ''}"
+
+    def draft_values(self) -> dict:
+        return {name: self.query_one(f"#contact-{name}", Input).value for name, _ in FIELDS}
+
+    def compose(self) -> ComposeResult:
+        contact = customers.get_contact(self.contact_id) if self.contact_id else None
+        title = "Edit contact" if contact else "New contact"
+        with Vertical(id="contact-box"):
+            yield Static(title, id="contact-title", markup=False)
+            for name, label in FIELDS:
+                value = self.initial.get(name, getattr(contact, name, "") if contact else "")
+                yield FormField(label, Input(value, id=f"contact-{name}", compact=True, select_on_focus=False),
+                                id=f"contact-field-{name}")
+            yield Static("ctrl+s save   escape cancel", classes="hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#contact-name", Input).focus()
+        if self.initial:
+            self.mark_restored()
+
+    def action_save(self) -> None:
+        for name, _ in FIELDS:
+            self.query_one(f"#contact-field-{name}", FormField).error = ""
+        try:
+            contact_id = customers.save_contact(self.customer_id, self.draft_values(), self.contact_id)
+        except ValidationError as exc:
+            for name, message in exc.errors.items():
+                self.query_one(f"#contact-field-{name}", FormField).error = message
+            first = next(iter(exc.errors))
+            self.query_one(f"#contact-{first}", Input).focus()
+            return
+        self.drop_draft()
+        self.dismiss(contact_id)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes():
+            self.drop_draft()
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.drop_draft()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard the contact details you typed?"), answered)
+
+
+def restore_draft(app, draft) -> None:
+    """tui.drafts opener: reopen a contact form with the text of a draft."""
+    customer_key, _, contact_key = draft.key.partition(":")
+    if not customer_key.isdigit() or customers.get_customer(int(customer_key)) is None:
+        app.notify("The customer of this contact draft no longer exists.", severity="warning")
+        return
+    contact_id = int(contact_key) if contact_key.isdigit() else None
+    app.push_screen(ContactForm(int(customer_key), contact_id, values=draft.values))

@@ -1,0 +1,103 @@
+"""PipelineCustomers: the customers behind one number of the pipeline dashboard.
+
+    self.app.push_screen(PipelineCustomers(title, rows))
+
+``rows`` are ``storage.pipeline_customers.MetricCustomer``; they are listed through the
+paged table (drawn a screenful at a time, so thousands of rows cost nothing). Enter opens
+the customer; escape goes back to the dashboard.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from storage.pipeline_customers import MetricCustomer
+from tui.widgets.paged_table import Column, PagedTable, Row
+
+try:  # the shared palette provider (screen keys by name in ctrl+p)
+    from tui.palette import ScreenCommands
+
+    _COMMANDS = {ScreenCommands}
+except ImportError:  # pragma: no cover
+    _COMMANDS = set()
+
+COLUMNS = [Column("No.", 8), Column("Customer", 18, flex=True), Column("Date", 10),
+           Column("Employee", 9), Column("Detail", 26)]
+
+
+class ListSource:
+    """A paged-table source over rows already computed (row id = position + 1)."""
+
+    def __init__(self, rows: list[MetricCustomer]) -> None:
+        self.rows = rows
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return [Row(offset + i + 1, (r.number, r.name, r.date.isoformat(), r.employee, r.detail))
+                for i, r in enumerate(self.rows[offset:offset + limit])]
+
+    def index_of(self, row_id: int) -> int | None:
+        return row_id - 1 if 0 < row_id <= len(self.rows) else None
+
+
+def open_customer(app, customer_id: int) -> None:
+    """Open the customer form on its Pipeline tab, or say why not."""
+    try:
+        from screens.customer_form import CustomerForm
+    except ImportError:
+        app.notify("Opening a customer arrives with the customer form.", markup=False)
+        return
+    try:
+        app.push_screen(CustomerForm(customer_id, tab="tab-pipeline"))
+    except TypeError:  # an older form without tabs to choose
+        app.push_screen(CustomerForm(customer_id))
+
+
+class PipelineCustomers(Screen):
+    TITLE = "Pipeline"
+    PALETTE_PREFIX = "Pipeline customers"
+    COMMANDS = _COMMANDS
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="pipeline_customers.back"),
+        Binding("o", "open", "Customer", id="pipeline_customers.open", tooltip="Open the customer"),
+    ]
+
+    def __init__(self, title: str, rows: list[MetricCustomer]) -> None:
+        super().__init__()
+        self.heading = title
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        count = len(self.rows)
+        yield Static(f"{self.heading} · {count} row{'s' if count != 1 else ''} · enter opens the customer",
+                     id="pipeline-customers-title", markup=False)
+        yield PagedTable(COLUMNS, ListSource(self.rows), empty_text="No customers behind this number.",
+                         id="pipeline-customers-table")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(PagedTable).focus()
+
+    def selected(self) -> MetricCustomer | None:
+        row_id = self.query_one(PagedTable).cursor_row_id
+        return self.rows[row_id - 1] if row_id else None
+
+    @on(PagedTable.RowSelected)
+    def _chosen(self, event: PagedTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.selected()
+        if row is not None:
+            open_customer(self.app, row.customer_id)
+
+    def action_back(self) -> None:
+        self.dismiss()

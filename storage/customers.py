@@ -1,0 +1,119 @@
+"""Customers and their contacts: read one, save (with validation), delete a contact.
+
+Saving takes the fields as typed (strings) and raises ``ValidationError`` with a message per
+field when something is wrong, before anything is written: name and number are required and
+the number is unique (compared ignoring case and surrounding spaces). Values are stored with
+surrounding spaces removed; the text in between is kept exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from peewee import IntegrityError, fn
+
+from storage.errors import ValidationError
+from storage.models import Contact, Customer, db
+
+CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes")
+CONTACT_FIELDS = ("name", "role", "email", "phone")
+_TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
+
+
+def _clean(fields: dict, names: tuple[str, ...]) -> dict:
+    return {name: str(fields.get(name) or "").strip() for name in names}
+
+
+def _check_email(values: dict, errors: dict) -> None:
+    email = values.get("email", "")
+    if email and ("@" not in email or " " in email):
+        errors["email"] = "Not an email address (expected name@example.com)."
+
+
+def get_customer(customer_id: int) -> Customer | None:
+    return Customer.get_or_none(Customer.id == customer_id)
+
+
+def number_taken(number: str, except_id: int | None = None) -> bool:
+    query = Customer.select().where(fn.LOWER(fn.TRIM(Customer.number)) == number.strip().lower())
+    if except_id is not None:
+        query = query.where(Customer.id != except_id)
+    return query.exists()
+
+
+def validate_customer(fields: dict, customer_id: int | None = None) -> dict:
+    """The cleaned values, or ValidationError naming every bad field."""
+    values = _clean(fields, CUSTOMER_FIELDS)
+    errors: dict[str, str] = {}
+    if not values["number"]:
+        errors["number"] = "Number is required."
+    elif number_taken(values["number"], customer_id):
+        errors["number"] = f"Number {values['number']} is already used by another customer."
+    if not values["name"]:
+        errors["name"] = "Name is required."
+    _check_email(values, errors)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def save_customer(fields: dict, customer_id: int | None = None, archived: bool | None = None) -> int:
+    """Create (``customer_id`` None) or update a customer; returns its id."""
+    with db.atomic():
+        values = validate_customer(fields, customer_id)
+        if archived is not None:
+            values["archived"] = archived
+        try:
+            if customer_id is None:
+                return Customer.create(**values).id
+            if not Customer.update(**values).where(Customer.id == customer_id).execute():
+                raise ValidationError({"number": "This customer no longer exists (deleted elsewhere)."})
+            return customer_id
+        except IntegrityError as exc:  # another session took the number in between
+            raise ValidationError({"number": f"Number {values['number']} is already used."}) from exc
+
+
+def suggest_number() -> str:
+    """A free number for a new customer: the latest customer's number plus one."""
+    latest = Customer.select(Customer.number).order_by(Customer.id.desc()).first()
+    prefix, digits = "", "0"
+    if latest and (match := _TRAILING_DIGITS.match(latest.number.strip())):
+        prefix, digits = match.groups()
+    value = int(digits)
+    while True:
+        value += 1
+        candidate = f"{prefix}{value:0{len(digits)}d}"
+        if not number_taken(candidate):
+            return candidate
+
+
+# -- contacts ---------------------------------------------------------------------------------
+def contacts(customer_id: int) -> list[Contact]:
+    """The customer's contacts; the first one is the main contact."""
+    return list(Contact.select().where(Contact.customer == customer_id).order_by(Contact.id))
+
+
+def get_contact(contact_id: int) -> Contact | None:
+    return Contact.get_or_none(Contact.id == contact_id)
+
+
+def save_contact(customer_id: int, fields: dict, contact_id: int | None = None) -> int:
+    """Create or update a contact of a customer; returns its id. Name is required."""
+    values = _clean(fields, CONTACT_FIELDS)
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = "Name is required."
+    _check_email(values, errors)
+    if errors:
+        raise ValidationError(errors)
+    with db.atomic():
+        if contact_id is None:
+            return Contact.create(customer=customer_id, **values).id
+        Contact.update(**values).where(
+            (Contact.id == contact_id) & (Contact.customer == customer_id)).execute()
+        return contact_id
+
+
+def delete_contact(contact_id: int) -> None:
+    with db.atomic():
+        Contact.delete().where(Contact.id == contact_id).execute()
