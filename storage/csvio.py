@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,6 +102,9 @@ def read_table(path: Path | str, kind: str) -> Table:
     path = Path(path)
     filename = str(path)
     try:
+        if stat.S_ISCHR(path.stat().st_mode) or stat.S_ISBLK(path.stat().st_mode):
+            # /dev/zero would be read until memory runs out; a pipe (<(...)) is fine.
+            raise RapportError(f"{filename} is a device, not a CSV file")
         data = path.read_bytes()
     except FileNotFoundError:
         raise RapportError(f"{filename}: no such file") from None
