@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import os
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.errors import RapportError
@@ -63,16 +63,6 @@ class CsvImportError(RapportError):
         super().__init__(self.summary + first)
 
 
-@dataclass
-class Table:
-    """A file whose shape was checked: its name for messages, its well-formed rows as
-    (line number, {column: text}), and the errors of the rows left out."""
-
-    filename: str
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    errors: list[LineError] = field(default_factory=list)
-
-
 def show(value: str, limit: int = 40) -> str:
     """A value quoted for a message: control characters escaped, long values shortened."""
     if len(value) > limit:
@@ -90,76 +80,122 @@ def _undecodable(value: str) -> str | None:
     return None
 
 
-def read_table(path: Path | str, kind: str) -> Table:
-    """Read and check the shape of a customers or conversations file.
+class _Lines:
+    """The file's lines for the csv reader, noting whether any held bytes that are not UTF-8
+    (decoded with surrogateescape, so nothing is lost and the error can name the field)."""
 
-    Raises ``RapportError`` when the file cannot be read, and ``CsvImportError`` for an empty
-    file, a bad header (missing, unknown or repeated columns) or a header without rows. Rows
-    with bad quoting, the wrong number of fields or text that is not UTF-8 are left out of
-    ``rows`` and listed in ``errors``, so the caller can add the errors of the other rows.
+    def __init__(self, handle):
+        self.handle = handle
+        self.undecodable = False
+
+    def __iter__(self):
+        for line in self.handle:
+            if not line.isascii() and _undecodable(line):
+                self.undecodable = True
+            yield line
+
+
+class CsvFile:
+    """A customers or conversations file, read one row at a time (a file of a million rows
+    needs no more memory than one of ten).
+
+    Opening checks the header: ``CsvImportError`` for an empty file or a bad header (missing,
+    unknown or repeated columns), ``RapportError`` when the file cannot be read. ``rows()``
+    yields (line number, {column: text}) for well-formed rows; rows with bad quoting, the
+    wrong number of fields or bytes that are not UTF-8 are left out and their problems added
+    to ``errors``, which the caller extends with its own and passes to ``finish()``.
     Optional columns may be left out of the file; they read as empty.
     """
-    path = Path(path)
-    filename = str(path)
-    try:
-        if stat.S_ISCHR(path.stat().st_mode) or stat.S_ISBLK(path.stat().st_mode):
-            # /dev/zero would be read until memory runs out; a pipe (<(...)) is fine.
-            raise RapportError(f"{filename} is a device, not a CSV file")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RapportError(f"{filename}: no such file") from None
-    except IsADirectoryError:
-        raise RapportError(f"{filename} is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise RapportError(f"cannot read {filename}: {exc.strerror}") from None
-    columns = COLUMNS[kind]
-    try:
-        text, suspect = data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        text, suspect = data.decode("utf-8-sig", errors="surrogateescape"), True
-    empty = LineError(1, None, "the file is empty; the first line must be the header: " + ",".join(columns))
-    if not text.strip():
-        raise CsvImportError(filename, [empty])
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    table = Table(filename)
-    errors = table.errors
-    header: list[str] = []
-    last_line = 0
-    while True:
+
+    def __init__(self, path: Path | str, kind: str):
+        self.path = Path(path)
+        self.filename = str(path)
+        self.kind = kind
+        self.columns = COLUMNS[kind]
+        self.errors: list[LineError] = []
+        self.count = 0
+        self.last_line = 0
         try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(LineError(last_line + 1, None, f"bad CSV quoting ({exc}); nothing after it was read"))
-            break
-        line, last_line = last_line + 1, reader.line_num
-        if not fields or fields == [""]:
-            continue  # blank line
-        if suspect and _undecodable_errors(line, fields, header, errors):
-            if not header:
-                break  # the header itself is unreadable
-            continue
-        if not header:
+            self.handle = open(self.path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        except FileNotFoundError:
+            raise RapportError(f"{self.filename}: no such file") from None
+        except IsADirectoryError:
+            raise RapportError(f"{self.filename} is a folder, not a CSV file") from None
+        except OSError as exc:
+            raise RapportError(f"cannot read {self.filename}: {exc.strerror}") from None
+        mode = os.fstat(self.handle.fileno()).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero never ends; a pipe (<(...)) does
+            self.handle.close()
+            raise RapportError(f"{self.filename} is a device, not a CSV file")
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
+        self.lines = _Lines(self.handle)
+        self.reader = csv.reader(self.lines, strict=True)
+        try:
+            self.header = self._read_header()
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> "CsvFile":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def _records(self):
+        """(line number, fields, had bytes that are not UTF-8), skipping blank lines."""
+        while True:
+            self.lines.undecodable = False
+            try:
+                fields = next(self.reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.errors.append(LineError(self.last_line + 1, None,
+                                             f"bad CSV quoting ({exc}); nothing after it was read"))
+                return
+            except OSError as exc:
+                raise RapportError(f"cannot read {self.filename}: {exc.strerror}") from None
+            line, self.last_line = self.last_line + 1, self.reader.line_num
+            if any(field.strip() for field in fields):
+                yield line, fields, self.lines.undecodable
+
+    def _read_header(self) -> list[str]:
+        for line, fields, undecodable in self._records():
+            if undecodable:
+                _undecodable_errors(line, fields, [], self.errors)
+                raise CsvImportError(self.filename, self.errors)
             header = [name.strip().lower() for name in fields]
-            errors.extend(_header_errors(header, kind))
-            if errors:
-                break
-            continue
-        if len(fields) != len(header):
-            errors.append(LineError(line, None, f"{len(fields)} fields, but the header has {len(header)} columns"))
-            continue
-        row = dict.fromkeys(columns, "")
-        row.update(zip(header, fields))
-        table.rows.append((line, row))
-    if not header or (errors and not table.rows):
-        raise CsvImportError(filename, errors or [empty])
-    if not table.rows:
-        raise CsvImportError(filename, [LineError(
-            last_line + 1, None, "the file has a header but no rows: there is nothing to import"
-        )])
-    return table
+            self.errors.extend(_header_errors(line, header, self.kind))
+            if self.errors:
+                raise CsvImportError(self.filename, self.errors)
+            return header
+        raise CsvImportError(self.filename, self.errors or [LineError(
+            1, None, "the file is empty; the first line must be the header: " + ",".join(self.columns))])
+
+    def rows(self):
+        header, width = self.header, len(self.header)
+        for line, fields, undecodable in self._records():
+            if undecodable and _undecodable_errors(line, fields, header, self.errors):
+                continue
+            if len(fields) != width:
+                self.errors.append(LineError(line, None, f"{len(fields)} fields, but the header has {width} columns"))
+                continue
+            row = dict.fromkeys(self.columns, "")
+            row.update(zip(header, fields))
+            self.count += 1
+            yield line, row
+
+    def finish(self) -> None:
+        """Raise ``CsvImportError`` if the file had any error, or a header and no rows."""
+        if self.errors:
+            raise CsvImportError(self.filename, self.errors)
+        if not self.count:
+            raise CsvImportError(self.filename, [LineError(
+                self.last_line + 1, None, "the file has a header but no rows: there is nothing to import")])
 
 
 def _undecodable_errors(line: int, fields: list[str], header: list[str], errors: list[LineError]) -> bool:
@@ -174,19 +210,19 @@ def _undecodable_errors(line: int, fields: list[str], header: list[str], errors:
     return found
 
 
-def _header_errors(header: list[str], kind: str) -> list[LineError]:
+def _header_errors(line: int, header: list[str], kind: str) -> list[LineError]:
     columns = COLUMNS[kind]
     errors = []
     seen: set[str] = set()
     for name in header:
         if name not in columns:
-            errors.append(LineError(1, name or "(empty)", "unknown column; the columns are " + ",".join(columns)))
+            errors.append(LineError(line, name or "(empty)", "unknown column; the columns are " + ",".join(columns)))
         elif name in seen:
-            errors.append(LineError(1, name, "column appears twice in the header"))
+            errors.append(LineError(line, name, "column appears twice in the header"))
         seen.add(name)
     for name in REQUIRED[kind]:
         if name not in seen:
-            errors.append(LineError(1, name, "required column is missing from the header"))
+            errors.append(LineError(line, name, "required column is missing from the header"))
     return errors
 
 

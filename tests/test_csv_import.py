@@ -230,3 +230,19 @@ def test_optional_columns_may_be_left_out(base, tmp_path):
     import_customers(write(tmp_path, "name,number\nGamma,C7\n"))
     gamma = Customer.get(Customer.number == "C7")
     assert (gamma.name, gamma.email, gamma.notes) == ("Gamma", "", "")
+
+
+def test_excel_style_file_with_bom_and_crlf_imports(base, tmp_path):
+    data = "\ufeffNumber, Name ,Email\r\nC7,Ça va SARL,\r\n\r\nC8,Ünal,u@example.com\r\n".encode("utf-8")
+    assert import_customers(write(tmp_path, data)).imported == 2
+    assert Customer.get(Customer.number == "C8").email == "u@example.com"
+
+
+def test_blank_file_counts_as_empty(base, tmp_path):
+    error = failing_import("conversations", write(tmp_path, "\n  \r\n\n"))
+    assert messages(error)[0].startswith("line 1: the file is empty")
+
+
+def test_not_utf8_header_names_line_1(base, tmp_path):
+    error = failing_import("customers", write(tmp_path, b"number,n\xe4me\nC7,Gamma\n"))
+    assert messages(error) == ["line 1, column #2: not UTF-8 text (byte 0xE4); save the file as UTF-8"]
