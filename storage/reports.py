@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from storage.errors import RapportError
 from storage.lookups import employee_by_login
@@ -288,13 +288,13 @@ def _count_per_employee(today: dt.date, first: dt.date, last: dt.date) -> dict[i
         return fn.SUM(Case(None, [(condition, 1)], 0))
 
     by_date = (
-        C.select(C.employee, fn.COUNT(C.id), count(C.follow_up.is_null(False)))
+        C.select(C.employee, fn.COUNT(SQL("*")), count(C.follow_up.is_null(False)))
         .where(C.deleted_at.is_null(), C.date.between(first, last))
         .group_by(C.employee)
     )
     by_follow_up = (
         C.select(
-            C.employee, fn.COUNT(C.id), count(C.completed),
+            C.employee, fn.COUNT(SQL("*")), count(C.completed),
             count(C.completed & C.completed_on.is_null(False) & (C.completed_on <= C.follow_up)),
             count(~C.completed & (C.follow_up < today)),
         )
