@@ -126,3 +126,12 @@ def test_sizes_default_to_a_few_hundred_conversations():
     assert demo.sizes(None, None) == (40, 400)
     assert demo.sizes(10, None) == (10, 100)
     assert demo.sizes(None, 1_000_000) == (10_000, 1_000_000)
+
+
+@pytest.mark.parametrize("customers, conversations, big", [(1, 50, 10), (5, 50, 0), (5, 50, 50), (30, 7, 0)])
+def test_every_conversation_goes_to_some_customer(customers, conversations, big):
+    import random
+
+    counts = demo._customer_counts(random.Random(1), customers, conversations, big)
+    assert len(counts) == customers and sum(counts) == conversations
+    assert counts[0] >= big
