@@ -32,9 +32,9 @@ def when(days_overdue: int) -> str:
 
 def columns(show_employee: bool) -> list[Column]:
     if show_employee:
-        return [Column("When", 8), Column("Follow-up", 10), Column("Customer", 20),
+        return [Column("When", 10), Column("Follow-up", 10), Column("Customer", 20),
                 Column("Employee", 8), Column("About", 10), Column("Note", 14, flex=True)]
-    return [Column("When", 8), Column("Follow-up", 10), Column("Customer", 22),
+    return [Column("When", 10), Column("Follow-up", 10), Column("Customer", 22),
             Column("About", 10), Column("With whom", 12), Column("Note", 8, flex=True)]
 
 

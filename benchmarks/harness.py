@@ -1,0 +1,96 @@
+"""Measuring tools for benchmarks/run.py: medians, frame timing, subprocess timing.
+
+Frame timing: Textual's headless driver skips turning a frame into terminal output, so
+``FrameClock`` wraps the app's ``_display`` to render the update into escape sequences as a
+real terminal session would, and records when that finished. A keypress is timed from the
+moment the key event is posted until the first frame written after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    name: str
+    target_ms: float | None
+    samples_ms: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms) if self.samples_ms else float("nan")
+
+    @property
+    def ok(self) -> bool | None:
+        if self.target_ms is None:
+            return None
+        return bool(self.samples_ms) and self.median_ms <= self.target_ms
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "target_ms": self.target_ms, "median_ms": round(self.median_ms, 2), "ok": self.ok}
+
+
+def timed(fn, repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def run_process(args: list[str], env: dict | None = None) -> float:
+    """Wall time of a whole process in ms; its stdout is discarded, a failure raises."""
+    start = time.perf_counter()
+    subprocess.run(
+        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
+    return (time.perf_counter() - start) * 1000
+
+
+class FrameClock:
+    """Records when each frame has been rendered to terminal output."""
+
+    def __init__(self, app) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.app = app
+        self.times: list[float] = []
+        original = app._display
+
+        def display(screen, renderable):
+            original(screen, renderable)
+            if renderable is not None and isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(app.console)
+                self.times.append(time.perf_counter())
+
+        app._display = display
+
+    async def key_to_frame(self, pilot, key: str, timeout: float = 2.0) -> float:
+        """Press ``key``; ms until the first frame written after the press."""
+        await pilot.pause()
+        before = len(self.times)
+        start = time.perf_counter()
+        await pilot.press(key)
+        deadline = start + timeout
+        while len(self.times) == before and time.perf_counter() < deadline:
+            await asyncio.sleep(0.0005)
+        if len(self.times) == before:
+            raise TimeoutError(f"no frame within {timeout}s after {key!r}")
+        return (self.times[before] - start) * 1000
+
+
+def python() -> str:
+    return sys.executable

@@ -1,0 +1,155 @@
+"""Speed budgets of SPEC §11, measured on the reference data.
+
+    python benchmarks/run.py            # full run: 10,000 customers, 1,000,000 conversations
+    python benchmarks/run.py --quick    # a smaller data set, for a quick look
+    python benchmarks/run.py --json     # a JSON list of {"name", "target_ms", "median_ms", "ok"}
+
+The reference database is built once and cached in benchmarks/.cache/ (rebuild with
+--rebuild). Every budget is measured several times; the median is reported. This is not part
+of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.harness import ROOT, FrameClock, Result, python, run_process, timed  # noqa: E402
+
+CACHE = HERE / ".cache"
+TODAY = dt.date(2026, 11, 27)
+SIZES = {
+    "full": {"customers": 10_000, "conversations": 1_000_000, "big": 10_000},
+    "quick": {"customers": 1_000, "conversations": 100_000, "big": 2_000},
+}
+BIG_CUSTOMER_NUMBER_HINT = "big"  # the generator's big customer is found by conversation count
+
+
+def database_url(size: str) -> str:
+    return "sqlite:///" + str(CACHE / f"reference-{size}.db").lstrip("/")
+
+
+def build_reference(size: str, rebuild: bool, log) -> str:
+    """Build (once) and return the URL of the reference database of this size."""
+    from storage.context import Context
+    from storage.database import close_database, open_database
+
+    path = CACHE / f"reference-{size}.db"
+    url = database_url(size)
+    if path.exists() and not rebuild:
+        return url
+    CACHE.mkdir(exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    from storage import demo
+
+    n = SIZES[size]
+    log(f"building reference data ({n['customers']:,} customers, {n['conversations']:,} conversations, "
+        f"one customer with {n['big']:,}) ...")
+    start = time.perf_counter()
+    open_database(url)
+    ctx = Context(url=url, today_override=TODAY, login="bench")
+    demo.generate(ctx, customers=n["customers"], conversations=n["conversations"], seed=1,
+                  big_customer_conversations=n["big"])
+    close_database()
+    log(f"built in {time.perf_counter() - start:.1f} s")
+    return url
+
+
+def big_customer_id() -> int:
+    from peewee import fn
+    from storage.models import Conversation
+
+    row = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id).alias("n"))
+           .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).get())
+    return row.customer_id
+
+
+# ---------------------------------------------------------------------------------------
+# Start-up
+# ---------------------------------------------------------------------------------------
+def startup_ms(kind: str, url: str) -> float:
+    import subprocess
+
+    args = [python(), str(HERE / "startup_child.py"), kind] + ([url] if kind == "rapport" else [])
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_T0": repr(time.time())}
+    out = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return float(out.stderr.strip().splitlines()[-1])
+
+
+def bench_startup(url: str, repeat: int) -> list[Result]:
+    empty = Result("start: empty Textual app to first frame", None)
+    rapport = Result("start: Rapport to first frame", None)
+    for _ in range(repeat):  # interleaved, so both see the same machine state
+        empty.samples_ms.append(startup_ms("empty", url))
+        rapport.samples_ms.append(startup_ms("rapport", url))
+    extra = Result("start: added over an empty app", 150)
+    extra.samples_ms = [r - e for r, e in zip(rapport.samples_ms, empty.samples_ms)]
+    return [empty, rapport, extra]
+
+
+# ---------------------------------------------------------------------------------------
+# Command-line reports as whole processes
+# ---------------------------------------------------------------------------------------
+def bench_cli(url: str, repeat: int) -> list[Result]:
+    results = []
+    for name, args in (
+        ("process: rapport followups --json", ["followups", "--all", "--json"]),
+        ("process: rapport pipeline --json", ["pipeline", "--json"]),
+    ):
+        cmd = [python(), "-m", "tui", "--database", url, "--today", TODAY.isoformat(), *args]
+        results.append(Result(name, None, [run_process(cmd) for _ in range(repeat)]))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller data set")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached reference data")
+    parser.add_argument("--repeat", type=int, default=None, help="samples per budget")
+    args = parser.parse_args(argv)
+    size = "quick" if args.quick else "full"
+    repeat = args.repeat or (5 if args.quick else 7)
+    log = (lambda msg: print(msg, file=sys.stderr)) if args.json else print
+
+    url = build_reference(size, args.rebuild, log)
+    from benchmarks import scenarios
+
+    results: list[Result] = []
+    for step in scenarios.STEPS:
+        log(f"measuring: {step.__doc__.strip().splitlines()[0]}")
+        results.extend(step(url, repeat, TODAY))
+    results.extend(bench_startup(url, repeat))
+    results.extend(bench_cli(url, repeat))
+
+    if args.json:
+        json.dump([r.as_json() for r in results], sys.stdout, indent=2)
+        print()
+    else:
+        print(f"\n{platform.node()} · {platform.processor() or platform.machine()} · "
+              f"{os.cpu_count()} cores · Python {platform.python_version()} · {dt.date.today()} · {size} data\n")
+        print(f"{'budget':58} {'target':>9} {'median':>10}  verdict")
+        for r in results:
+            target = f"{r.target_ms:.0f} ms" if r.target_ms is not None else "-"
+            unit = " MB" if r.name.startswith("peak memory") else " ms"
+            median = f"{r.median_ms:.1f}{unit}"
+            verdict = {True: "ok", False: "OVER", None: ""}[r.ok]
+            print(f"{r.name:58} {target:>9} {median:>10}  {verdict}")
+    return 0 if all(r.ok is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""What benchmarks/run.py measures. Each step is ``step(url, repeat, today) -> [Result]``."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import resource
+import tempfile
+from pathlib import Path
+
+from benchmarks.harness import FrameClock, Result, timed
+
+
+def _open(url: str, today: dt.date):
+    from storage.context import Context
+    from storage.database import open_database
+
+    open_database(url)
+    return Context(url=url, today_override=today, login="bench")
+
+
+def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
+    """follow-up report, statistics and pipeline metrics through storage"""
+    from storage import reports
+    from storage.database import close_database
+
+    _open(url, today)
+    results = [
+        Result("storage: follow-up report, everyone", 50,
+               timed(lambda: reports.followups_report(today, None), repeat)),
+        Result("storage: statistics, this month", 50, timed(lambda: reports.statistics(today), repeat)),
+    ]
+    try:
+        from storage import pipeline
+    except ImportError:
+        pipeline = None
+    if pipeline is not None and hasattr(pipeline, "pipeline_metrics"):
+        results.append(Result("storage: pipeline metrics", 50,
+                              timed(lambda: pipeline.pipeline_metrics(today), repeat)))
+    close_database()
+    return results
+
+
+def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
+    """export-ics of 10,000 follow-ups"""
+    from storage import calendar
+    from storage.database import close_database
+    from storage.models import Conversation
+
+    _open(url, today)
+    # The 10,000 open follow-ups with the latest dates: a --from date that selects them.
+    dates = (Conversation.select(Conversation.follow_up)
+             .where(Conversation.follow_up.is_null(False), Conversation.completed == False,  # noqa: E712
+                    Conversation.deleted_at.is_null())
+             .order_by(Conversation.follow_up.desc()).offset(9_999).limit(1).scalar())
+    out = Path(tempfile.mkdtemp()) / "bench.ics"
+
+    def run():
+        export = calendar.build_export(None, date_from=dates)
+        calendar.write_file(export, out)
+        run.count = export.follow_ups + export.bookings
+
+    samples = timed(run, repeat)
+    close_database()
+    return [Result(f"export-ics of {run.count:,} follow-ups and bookings", 1000, samples)]
+
+
+STEPS = [storage_reports, export_ics]
