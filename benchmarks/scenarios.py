@@ -66,3 +66,37 @@ def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
 
 
 STEPS = [storage_reports, export_ics]
+
+
+# Budgets of the TUI measurements made by benchmarks/tui_child.py.
+TUI_TARGETS = {
+    "customers list": 16, "big customer's conversations": 16, "search as you type": 50,
+    "open the big customer": 50, "big customer: Conversations tab": 50,
+}
+
+
+def tui(url: str, repeat: int, today: dt.date) -> list[Result]:
+    """keypresses, search and opening a customer in the TUI at 120x40, and peak memory"""
+    import json
+    import os
+    import subprocess
+
+    from benchmarks.harness import ROOT, python
+
+    out = subprocess.run(
+        [python(), str(ROOT / "benchmarks" / "tui_child.py"), url, today.isoformat(), str(repeat)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    results = []
+    for name, samples in data.items():
+        if name.startswith("_") or name == "peak_rss_mb":
+            continue
+        target = next(t for prefix, t in TUI_TARGETS.items() if name.startswith(prefix))
+        results.append(Result(f"tui: {name}", target, samples))
+    results.append(Result("peak memory of the TUI session, MB", 150, [data["peak_rss_mb"]]))
+    return results
+
+
+STEPS.append(tui)
