@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from storage import bookings
 from storage.errors import ValidationError
 from storage.models import Booking, Conversation, Customer
+from tui.palette import ScreenCommands
 from tui.widgets.draft_keeper import DraftKeeper
 
 INPUTS = ("date", "start", "end", "title", "location")
@@ -33,6 +34,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     """New booking for a conversation, or an existing booking to edit."""
 
     DRAFT_FORM = "booking"
+    PALETTE_PREFIX = "Booking"
+    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="booking.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="booking.cancel"),

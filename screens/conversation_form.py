@@ -5,6 +5,8 @@
 - About starts at the employee's default topic.
 - ``ctrl+s`` saves: the rules live in ``storage.conversations.save``; a bad field gets its
   message right under it, every typed character stays, nothing is written until all is valid.
+  A locked or unreachable database is retried (``storage.retry``, with a notification), and
+  if it stays so the form stays open with every character and says "press ctrl+s to try again".
 - ``escape`` cancels, asking first when text was typed. Unsaved text is kept as a draft.
 
 Dismisses with the saved conversation's id, or None when cancelled.
@@ -23,8 +25,9 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
-from storage.errors import ValidationError
+from storage.errors import DatabaseUnavailable, ValidationError
 from storage.parsing import format_date, format_time
+from storage.retry import run_write
 from tui.widgets.draft_keeper import DraftKeeper
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
@@ -215,13 +218,21 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     def action_save(self) -> None:
         ctx = self.app.ctx
         try:
-            saved = conversations.save(self.current_input(), ctx.now(), ctx.employee().id,
-                                       self.conversation_id)
+            saved = run_write(conversations.save, self.current_input(), ctx.now(),
+                              ctx.employee().id, self.conversation_id,
+                              on_wait=self._database_waiting)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
+        except DatabaseUnavailable as exc:  # locked or unreachable even after retrying
+            self.notify(f"Not saved: {exc.reason}. Your text is kept; press ctrl+s to try again.",
+                        severity="error", markup=False, timeout=10)
+            return
         self.drop_draft()
         self.dismiss(saved)
+
+    def _database_waiting(self, error: DatabaseUnavailable, attempt: int) -> None:
+        self.notify(f"{error.reason}; trying again…", severity="warning", markup=False)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".error").results(Static):

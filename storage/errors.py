@@ -16,7 +16,14 @@ class ValidationError(RapportError):
 class DatabaseUnavailable(RapportError):
     """A write could not be made even after retrying, because the database was locked or the
     connection to the server dropped. Nothing was written: screens show the message as a
-    notification and keep the user's text, so saving again later works (``storage.retry``)."""
+    notification and keep the user's text, so saving again later works (``storage.retry``).
+
+    ``reason`` is the short cause ("the database is busy: ..."); the message adds what it
+    means for the user."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"{reason}; nothing was saved, try again")
 
 
 class DatabaseBusy(DatabaseUnavailable):

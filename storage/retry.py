@@ -21,10 +21,10 @@ What happens:
   again, and no write is lost).
 - On a lock, a conflict or a dropped connection, the transaction is rolled back, a broken
   connection is closed (the next statement opens a new one), ``on_wait(error, attempt)`` is
-  called if given (a screen shows a notification), and after a short back-off the *whole
-  function* runs again. So it must not do anything outside the database that cannot be
-  repeated (no file writes, no mail).
-- After ``ATTEMPTS`` tries it raises ``DatabaseBusy`` or ``ConnectionLost``: one-line
+  called if given (a screen notifies ``error.reason``), and after a short back-off the
+  *whole function* runs again. So it must not do anything outside the database that cannot
+  be repeated (no file writes, no mail).
+- After ``ATTEMPTS[kind]`` tries it raises ``DatabaseBusy`` or ``ConnectionLost``: one-line
   ``RapportError``s, nothing written. The CLI prints them; a screen notifies and keeps the text.
 - Called inside a transaction that is already open, the function runs nested (a savepoint)
   and is not retried on its own: the outermost ``run_write``/``retrying`` call retries it all.
@@ -32,7 +32,12 @@ What happens:
 
 A context manager cannot do this (a ``with`` block cannot run its body twice), hence a
 decorator and ``run_write``. On SQLite each try already waits up to the busy timeout (10 s)
-for the lock, so the number of tries stays small.
+for the lock, so the number of tries stays small. Screens call these on the UI thread: a
+lock that outlasts the busy timeout freezes the screen until it is reported (~20 s at most).
+
+Reads need none of this: on PostgreSQL ``storage.database.PostgresDatabase`` reopens a
+dropped connection before a statement outside a transaction (or raises ``ConnectionLost``),
+and SQLite readers in WAL mode are not blocked by a writer.
 """
 
 from __future__ import annotations
@@ -49,13 +54,15 @@ from storage.errors import ConnectionLost, DatabaseBusy, DatabaseUnavailable
 from storage.models import db
 
 T = TypeVar("T")
+OnWait = Callable[[DatabaseUnavailable, int], None]  # (the error, the try that failed)
 
-ATTEMPTS = 5
-# Seconds to wait before try 2, 3, 4, 5: a PostgreSQL restart takes a second or two.
-DELAYS = (0.05, 0.3, 1.0, 2.5)
-# A PostgreSQL conflict (two transactions on the same rows) is over at once: retry sooner and
-# more often, with jitter so that the two writers do not meet again.
-CONFLICT_ATTEMPTS = 12
+# Tries per kind of trouble. "lost": a PostgreSQL restart takes a second or two. "busy": on
+# SQLite each try has already waited the busy timeout (10 s) for the lock, so one more try is
+# enough (a screen waits at most ~20 s before saying so). "conflict": two PostgreSQL
+# transactions on the same rows; it is over at once, so retry sooner and more often, with
+# jitter so that the two writers do not meet again.
+ATTEMPTS = {"lost": 5, "busy": 2, "conflict": 12}
+DELAYS = (0.05, 0.3, 1.0, 2.5)  # seconds before try 2, 3, 4, 5
 CONFLICT_DELAY = 0.02
 
 BUSY_MESSAGES = ("database is locked", "database table is locked", "database schema is locked")
@@ -126,14 +133,10 @@ def unavailable(exc: BaseException) -> DatabaseUnavailable:
         return exc
     kind = classify(exc)
     if kind == "lost":
-        return ConnectionLost(
-            f"lost the connection to the database server ({_first_line(exc)}); nothing was saved, try again"
-        )
+        return ConnectionLost(f"lost the connection to the database server ({_first_line(exc)})")
     if kind == "conflict":
-        return DatabaseBusy("another user kept changing the same records; nothing was saved, try again")
-    return DatabaseBusy(
-        "the database is busy (another Rapport is writing to it); nothing was saved, try again"
-    )
+        return DatabaseBusy("another user kept changing the same records")
+    return DatabaseBusy("the database is busy: another Rapport is writing to it")
 
 
 def _delay(kind: str, attempt: int) -> float:
@@ -143,7 +146,7 @@ def _delay(kind: str, attempt: int) -> float:
 
 
 def _attempts(kind: str) -> int:
-    return CONFLICT_ATTEMPTS if kind == "conflict" else ATTEMPTS
+    return ATTEMPTS[kind]
 
 
 def _write_transaction(database: peewee.Database):
@@ -163,8 +166,7 @@ def _drop_broken_connection(database: peewee.Database) -> None:
         database.dispose()
 
 
-def _run(fn: Callable[..., T], args: tuple, kwargs: dict,
-         on_wait: Callable[[DatabaseUnavailable, int], None] | None = None) -> T:
+def _run(fn: Callable[..., T], args: tuple, kwargs: dict, on_wait: OnWait | None = None) -> T:
     database = db.obj
     if database.in_transaction():
         with database.atomic():
@@ -177,7 +179,8 @@ def _run(fn: Callable[..., T], args: tuple, kwargs: dict,
     return _retry(once, on_wait)
 
 
-def _retry(once: Callable[[], T], on_wait=None, kinds=("busy", "conflict", "lost")) -> T:
+def _retry(once: Callable[[], T], on_wait: OnWait | None = None,
+           kinds=("busy", "conflict", "lost")) -> T:
     attempt = 0
     while True:
         attempt += 1
@@ -204,12 +207,11 @@ def retry_when_busy(fn: Callable[..., T], *args) -> T:
     return _retry(lambda: fn(*args), kinds=("busy",))
 
 
-def run_write(fn: Callable[..., T], *args, on_wait: Callable[[DatabaseUnavailable, int], None] | None = None,
-              **kwargs) -> T:
+def run_write(fn: Callable[..., T], *args, on_wait: OnWait | None = None, **kwargs) -> T:
     """``fn(*args, **kwargs)`` in a write transaction, retried as the module docstring says.
 
-    ``on_wait(error, attempt)`` is called before each new try (a screen shows ``str(error)``
-    with "retrying..."); it runs in the calling thread.
+    ``on_wait(error, attempt)`` is called before each new try, in the calling thread (a screen
+    notifies ``error.reason`` and "trying again").
     """
     return _run(fn, args, kwargs, on_wait)
 
@@ -221,5 +223,4 @@ def retrying(fn: Callable[..., T]) -> Callable[..., T]:
     def wrapper(*args, **kwargs):
         return _run(fn, args, kwargs)
 
-    wrapper.__wrapped__ = fn
     return wrapper

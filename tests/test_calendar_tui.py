@@ -256,3 +256,18 @@ async def test_b_t_x_and_the_days_bookings_on_the_follow_ups_screen(app, isolate
         await pilot.pause()
         day = (folder / "followups-tester-2026-03-18.ics").read_text(encoding="utf-8")
         assert f"UID:{conv.uid}@rapport" in day and f"UID:{Booking.get().uid}@rapport" in day
+
+
+async def test_the_booking_form_is_in_the_command_palette(app):
+    conv = a_conversation()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot, conv.id)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "booking save")
+        await pilot.pause(0.3)
+        assert "Booking: Save" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert Booking.select().count() == 1

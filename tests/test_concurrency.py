@@ -35,7 +35,11 @@ def run_workers(target, *jobs) -> None:
 
 def test_two_processes_insert_500_conversations_each(ctx):
     cust = factories.customer("Acme")
-    run_workers(workers.insert_conversations, ("anna", ctx.url, cust.id, 500), ("ben", ctx.url, cust.id, 500))
+    run_workers(
+        workers.insert_conversations,
+        ("anna", ctx.url, cust.id, 500),
+        ("ben", ctx.url, cust.id, 500),
+    )
     assert Conversation.select().count() == 1000
     per_login = {
         login: count

@@ -31,6 +31,10 @@ def busy_error() -> peewee.OperationalError:
     return peewee.OperationalError("database is locked")
 
 
+def lost_error() -> peewee.OperationalError:
+    return peewee.OperationalError("server closed the connection unexpectedly")
+
+
 def test_a_busy_write_is_retried_and_the_user_told(ctx, no_sleeping):
     cust = factories.customer("Acme")
     calls, told = [], []
@@ -38,15 +42,27 @@ def test_a_busy_write_is_retried_and_the_user_told(ctx, no_sleeping):
     def rename():
         calls.append(1)
         Customer.update(name=f"Acme {len(calls)}").where(Customer.id == cust.id).execute()
-        if len(calls) < 3:
+        if len(calls) < 2:
             raise busy_error()
 
-    run_write(rename, on_wait=lambda error, attempt: told.append((attempt, str(error))))
-    assert len(calls) == 3
-    assert Customer.get_by_id(cust.id).name == "Acme 3"
-    assert [attempt for attempt, _ in told] == [1, 2]
-    assert "database is busy" in told[0][1]
-    assert len(no_sleeping) == 2
+    run_write(rename, on_wait=lambda error, attempt: told.append((attempt, error.reason)))
+    assert len(calls) == 2
+    assert Customer.get_by_id(cust.id).name == "Acme 2"  # the first try was rolled back
+    assert told == [(1, "the database is busy: another Rapport is writing to it")]
+    assert len(no_sleeping) == 1
+
+
+def test_a_lost_connection_is_retried_with_growing_back_off(ctx, no_sleeping):
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 4:
+            raise lost_error()
+
+    run_write(flaky)
+    assert len(calls) == 4
+    assert no_sleeping == sorted(no_sleeping) and len(no_sleeping) == 3
 
 
 def test_still_busy_after_every_try_is_one_line_and_writes_nothing(ctx):
