@@ -24,10 +24,28 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
     from storage import reports
     from storage.database import close_database
 
+    from peewee import fn
+    from storage.models import Conversation, Employee
+    from tui.widgets.followup_table import FollowupSource
+
     _open(url, today)
+    # The employee with the most open follow-ups: the longest "my follow-ups" list.
+    busiest = (Employee.select(Employee.login).join(Conversation, on=(Conversation.employee == Employee.id))
+               .where(Conversation.follow_up.is_null(False), ~Conversation.completed,
+                      Conversation.deleted_at.is_null())
+               .group_by(Employee.login).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    size = reports.followups_report(today, busiest)
+
+    def screen_page():
+        source = FollowupSource(today, None, True)
+        source.count()
+        source.fetch(0, 60)
+
     results = [
-        Result("storage: follow-up report, everyone", 50,
-               timed(lambda: reports.followups_report(today, None), repeat)),
+        Result(f"storage: follow-up report of {busiest} ({len(size['due'])} due, "
+               f"{len(size['upcoming'])} upcoming)", 50,
+               timed(lambda: reports.followups_report(today, busiest), repeat)),
+        Result("storage: follow-ups screen, everyone: counts + first page", 50, timed(screen_page, repeat)),
         Result("storage: statistics, this month", 50, timed(lambda: reports.statistics(today), repeat)),
     ]
     try:
