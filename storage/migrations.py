@@ -93,8 +93,23 @@ INDEXES = [
 ]
 
 
+# PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
+# a missing time first, so on PostgreSQL the pipeline index says NULLS FIRST and its backward
+# scan gives "latest first" without a sort (SQLite's CREATE INDEX has no NULLS clause).
+POSTGRES_INDEXES = {
+    "conversation_pipeline_live": "CREATE INDEX IF NOT EXISTS conversation_pipeline_live ON conversation "
+    "(customer_id, date, time_begin NULLS FIRST, id, pipeline_stage_id, employee_id) "
+    "WHERE pipeline_stage_id IS NOT NULL AND deleted_at IS NULL",
+}
+
+
 def _create_indexes(database: peewee.Database) -> None:
+    from storage.database import is_sqlite
+
     for statement in INDEXES:
+        name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
+        if not is_sqlite(database):
+            statement = POSTGRES_INDEXES.get(name, statement)
         database.execute_sql(statement)
 
 
