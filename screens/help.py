@@ -26,7 +26,8 @@ CONVENTIONS = [
 FORMS = [("ctrl+s", "save"), ("escape", "cancel (asks before discarding typed text)"),
          ("tab", "next field"), ("shift+tab", "previous field")]
 _SKIP_MODULES = ("textual.",)
-_LIST_MOVES = "paged_table."  # up, down, paging, enter: listed once under "In every list"
+# Cursor keys of every list: listed once, under "In every list".
+_LIST_MOVES = tuple(f"paged_table.{name}" for name in ("up", "down", "page_up", "page_down", "first", "last"))
 
 
 def _where(widget) -> str:
@@ -48,7 +49,7 @@ def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]
         for binding in bindings:
             key = app.get_key_display(binding)
             if (binding.id and binding.description and (key, binding.description) not in rows
-                    and not binding.id.startswith(_LIST_MOVES)):
+                    and binding.id not in _LIST_MOVES):
                 rows.append((key, binding.description))
         return rows
 
