@@ -133,7 +133,6 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             await self._fill_tab(event.pane.id)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_title()
         if self.customer_id is None:
             for tab in TABS[1:]:
