@@ -10,6 +10,8 @@ Dismisses with the customer's id when it was saved at least once, else None.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,6 +43,7 @@ def archived_label(archived: bool) -> str:
 
 
 class CustomerForm(DraftKeeper, Screen[int | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     DRAFT_FORM = "customer"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="customer_form.save", priority=True),

@@ -6,7 +6,6 @@ them with F2..F7. Screens are imported lazily: the command line never loads them
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from typing import Iterable
 
@@ -16,7 +15,6 @@ from textual.screen import Screen
 
 from tui import commands_palette as palette
 
-SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
 
 def _customers():
@@ -59,9 +57,10 @@ class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
     TITLE = "Rapport"
-    # app.tcss holds theme-level rules; each screen has screens/<name>.tcss with every rule
-    # nested under its screen's type selector.
-    CSS_PATH = ["app.tcss", *sorted(SCREENS_DIR.glob("*.tcss"))]
+    # app.tcss holds theme-level rules. Each screen has screens/<name>.tcss, every rule nested
+    # under its screen's type selector, loaded by the screen's own CSS_PATH when it is first
+    # used, so start-up parses only what the first screen needs.
+    CSS_PATH = "app.tcss"
     MODES = {
         "customers": _customers,
         "followups": _followups,
