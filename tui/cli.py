@@ -47,7 +47,7 @@ def make_context(args: argparse.Namespace):
     from storage.database import open_database, resolve_database_url
 
     config = load_config()
-    url = resolve_database_url(args.database or config.get("database"))
+    url = resolve_database_url(args.database, configured=config.get("database"))
     open_database(url)
     return Context(url=url, config=config, today_override=args.today)
 
