@@ -26,6 +26,7 @@ from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.draft_keeper import DraftKeeper
 from tui.widgets.form_field import FormField
 from tui.widgets.paged_table import visible_text
+from tui.widgets.sale_cycles import SaleCycles
 from tui.widgets.stage_history import StageHistory
 
 INPUTS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email")]
@@ -116,6 +117,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
                 if self.customer_id is not None:
                     yield conversations_panel(self.customer_id)
             with TabPane("4 Pipeline", id="tab-pipeline"):
+                yield SaleCycles(self.customer_id, id="sale-cycles")
                 yield StageHistory(self.customer_id, id="stage-history")
         yield Footer(compact=True)
 
@@ -169,6 +171,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         if self.customer_id is not None:
             self.query_one(ContactsPane).reload()
             self.query_one(StageHistory).reload()
+            self.query_one(SaleCycles).reload()
 
     # -- save and close -------------------------------------------------------------------
     def action_save(self) -> None:
@@ -201,6 +204,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             tabs.enable_tab(tab)
         self.query_one(ContactsPane).customer_id = self.customer_id
         self.query_one(StageHistory).customer_id = self.customer_id
+        self.query_one(SaleCycles).customer_id = self.customer_id
         self.query_one("#tab-conversations", TabPane).mount(conversations_panel(self.customer_id))
 
     def action_close(self) -> None:

@@ -47,16 +47,10 @@ class ListSource:
 
 
 def open_customer(app, customer_id: int) -> None:
-    """Open the customer form on its Pipeline tab, or say why not."""
-    try:
-        from screens.customer_form import CustomerForm
-    except ImportError:
-        app.notify("Opening a customer arrives with the customer form.", markup=False)
-        return
-    try:
-        app.push_screen(CustomerForm(customer_id, tab="tab-pipeline"))
-    except TypeError:  # an older form without tabs to choose
-        app.push_screen(CustomerForm(customer_id))
+    """Open the customer form on its Pipeline tab (sale cycles and stage history)."""
+    from screens.customer_form import CustomerForm
+
+    app.push_screen(CustomerForm(customer_id, tab="tab-pipeline"))
 
 
 class PipelineCustomers(Screen):

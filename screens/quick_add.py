@@ -1,15 +1,141 @@
-"""Quick add (placeholder until the Customers issue lands)."""
+"""Quick add (``ctrl+n`` from every screen, SPEC §4): log a conversation in seconds.
+
+On a customer's form (any screen below with a ``customer_id``) it is for that customer and
+opens the conversation form straight away. Elsewhere it starts with a customer picker: type to
+filter (number, name, contact, phone, email), up/down to move, enter to choose; on the
+Customers screen the highlighted customer (``highlighted_customer_id``) is preselected. Then
+the conversation form, with the cursor in Note; ``ctrl+s`` saves and the user is back exactly
+where they were (the screen below and its focus are untouched).
+
+Dismisses with the saved conversation's id, or None.
+"""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from storage import conversation_list
+from storage.queries import CustomerList, CustomerRow
+from tui.widgets.paged_table import Column, PagedTable, Row
+
+PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16),
+                  Column("Phone", 14)]
 
 
-class QuickAddScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="close")]
+class PickerRows:
+    """CustomerList rows as picker rows."""
+
+    def __init__(self, customers: CustomerList) -> None:
+        self.customers = customers
+
+    def count(self) -> int:
+        return self.customers.count()
+
+    def index_of(self, customer_id: int) -> int | None:
+        return self.customers.index_of(customer_id)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return [self._row(c) for c in self.customers.fetch(offset, limit)]
+
+    @staticmethod
+    def _row(c: CustomerRow) -> Row:
+        return Row(c.id, (c.number, c.name, c.main_contact, c.phone), "dim" if c.archived else "")
+
+
+def customer_of(screen: Screen) -> tuple[int | None, int | None]:
+    """(the customer a screen is about, the customer highlighted on it), either may be None."""
+    return getattr(screen, "customer_id", None), getattr(screen, "highlighted_customer_id", None)
+
+
+class PickerInput(Input):
+    """The picker's filter: enter chooses the highlighted customer (and says so in the footer)."""
+
+    BINDINGS = [Binding("enter", "screen.choose", "Choose", id="quick_add.choose_from_filter")]
+
+
+class QuickAddScreen(ModalScreen[int | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="quick_add.cancel"),
+        Binding("enter", "choose", "Choose", id="quick_add.choose"),
+        Binding("up", "move('cursor_up')", "Up", id="quick_add.up", show=False),
+        Binding("down", "move('cursor_down')", "Down", id="quick_add.down", show=False),
+        Binding("pageup", "move('page_up')", "Page up", id="quick_add.page_up", show=False),
+        Binding("pagedown", "move('page_down')", "Page down", id="quick_add.page_down", show=False),
+    ]
+
+    def __init__(self, customer_id: int | None = None) -> None:
+        super().__init__()
+        self.customer_id = customer_id  # known up front: skip the picker
+        self.preselect: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Quick add: not built yet.", markup=False)
+        with Vertical(id="quick-add-box"):
+            yield Static("Quick add — which customer? Type to filter, enter to choose.",
+                         markup=False, id="quick-add-title")
+            yield PickerInput(placeholder="number, name, contact, phone or email", compact=True,
+                              id="quick-add-search")
+            yield PagedTable(PICKER_COLUMNS, empty_text="No customer matches.", id="quick-add-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if below is not None and self.customer_id is None:
+            self.customer_id, self.preselect = customer_of(below)
+        if self.customer_id is not None:
+            self.open_form(self.customer_id)
+            return
+        table = self.query_one(PagedTable)
+        table.set_source(PickerRows(CustomerList(self.app.ctx.today())))
+        if self.preselect is not None:
+            table.select_row_id(self.preselect)
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#quick-add-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.query_one(PagedTable).set_source(
+            PickerRows(CustomerList(self.app.ctx.today(), event.value)))
+
+    @on(PagedTable.RowSelected, "#quick-add-list")
+    def _selected(self, event: PagedTable.RowSelected) -> None:
+        event.stop()
+        self.open_form(event.row_id)
+
+    def action_move(self, action: str) -> None:
+        getattr(self.query_one(PagedTable), f"action_{action}")()
+
+    def action_choose(self) -> None:
+        customer_id = self.query_one(PagedTable).cursor_row_id
+        if customer_id is None:
+            self.notify("No customer matches: change the filter.", severity="warning")
+            return
+        self.open_form(customer_id)
+
+    def open_form(self, customer_id: int) -> None:
+        from screens.conversation_form import ConversationForm
+
+        self.query_one("#quick-add-box").display = False
+        self.app.push_screen(ConversationForm.new(customer_id), self._finished)
+
+    def _finished(self, conversation_id: int | None) -> None:
+        self.dismiss(conversation_id)
+        if conversation_id is not None:
+            refresh_lists(self.app, conversation_id)
+            name = conversation_list.customer_name(conversation_list.row_customer(conversation_id))
+            self.app.notify(f"Conversation saved for {name}.", markup=False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def refresh_lists(app, conversation_id: int) -> None:
+    """Show the new conversation in any Conversations tab open below."""
+    from tui.widgets.conversations_panel import ConversationsPanel
+
+    for screen in app.screen_stack:
+        for panel in screen.query(ConversationsPanel):
+            panel.reload(select=conversation_id)

@@ -100,7 +100,7 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
         Conversation.deleted_at.is_null(), Conversation.follow_up.is_null(False)
     )
     if not include_done:
-        query = query.where(Conversation.completed == False)  # noqa: E712
+        query = query.where(~Conversation.completed)  # as the partial index says it
     if employee_id is not None:
         query = query.where(Conversation.employee == employee_id)
     if date_from:

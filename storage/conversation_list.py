@@ -101,7 +101,14 @@ def row(conversation_id: int) -> ConversationRow | None:
     return _row(found) if found else None
 
 
-def customer_name(customer_id: int) -> str:
+def row_customer(conversation_id: int) -> int | None:
+    """The customer a conversation belongs to."""
+    found = (Conversation.select(Conversation.customer).where(Conversation.id == conversation_id)
+             .tuples().first())
+    return found[0] if found else None
+
+
+def customer_name(customer_id: int | None) -> str:
     found = Customer.select(Customer.name).where(Customer.id == customer_id).tuples().first()
     return found[0] if found else ""
 

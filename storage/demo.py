@@ -105,7 +105,9 @@ def _customer_counts(rng: random.Random, customers: int, conversations: int, big
     if big:
         counts[0], rest = big, conversations - big
     others = range(1 if big else 0, customers)
-    if rest and len(others):
+    if not len(others):
+        counts[0] += rest  # a single customer gets them all
+    elif rest:
         weights = [rng.paretovariate(1.5) for _ in others]
         drawn = Counter(rng.choices(others, weights, k=rest))
         for index, count in drawn.items():

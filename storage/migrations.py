@@ -10,6 +10,8 @@ Version history:
      lists and reports need.
   3. two covering partial indexes over live pipeline conversations, for the pipeline
      metrics on a million conversations (storage/pipeline_sql.py explains them).
+  4. a partial index of each customer's open follow-ups, for the customers list's "next
+     follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from storage.models import (
     Topic,
 )
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -80,6 +82,9 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_stage_date ON conversation "
     "(pipeline_stage_id, date, customer_id, time_begin, employee_id) "
     "WHERE pipeline_stage_id IS NOT NULL AND deleted_at IS NULL",
+    "CREATE INDEX IF NOT EXISTS conversation_customer_open_follow_up ON conversation "
+    "(customer_id, follow_up) "
+    "WHERE deleted_at IS NULL AND NOT completed AND follow_up IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_follows ON conversation (follows_id)",
     "CREATE INDEX IF NOT EXISTS contact_customer ON contact (customer_id)",
     "CREATE INDEX IF NOT EXISTS customer_name ON customer (name)",
@@ -88,8 +93,23 @@ INDEXES = [
 ]
 
 
+# PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
+# a missing time first, so on PostgreSQL the pipeline index says NULLS FIRST and its backward
+# scan gives "latest first" without a sort (SQLite's CREATE INDEX has no NULLS clause).
+POSTGRES_INDEXES = {
+    "conversation_pipeline_live": "CREATE INDEX IF NOT EXISTS conversation_pipeline_live ON conversation "
+    "(customer_id, date, time_begin NULLS FIRST, id, pipeline_stage_id, employee_id) "
+    "WHERE pipeline_stage_id IS NOT NULL AND deleted_at IS NULL",
+}
+
+
 def _create_indexes(database: peewee.Database) -> None:
+    from storage.database import is_sqlite
+
     for statement in INDEXES:
+        name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
+        if not is_sqlite(database):
+            statement = POSTGRES_INDEXES.get(name, statement)
         database.execute_sql(statement)
 
 
@@ -106,7 +126,7 @@ def _to_v3(database: peewee.Database) -> None:
 
 
 # STEPS[n] upgrades a database at version n to version n + 1.
-STEPS: dict[int, Callable[[peewee.Database], None]] = {1: _to_v2, 2: _to_v3}
+STEPS: dict[int, Callable[[peewee.Database], None]] = {1: _to_v2, 2: _to_v3, 3: _create_indexes}
 
 
 def schema_version(database: peewee.Database) -> int | None:

@@ -148,9 +148,10 @@ def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, C
         setattr(of(employee_id), kind, getattr(of(employee_id), kind) + n)
     cycles = q.closing_cycles(stages.ids("won"), stages.closing_ids)
     days = q.days_between("date", "start")
-    for employee_id, total_days in q.run(
-        f"{cycles} SELECT employee_id, SUM({days}) FROM cycles GROUP BY employee_id", **params
-    ):
+    with q.planner_hints():
+        won_days = q.run(f"{cycles} SELECT employee_id, SUM({days}) FROM cycles GROUP BY employee_id",
+                         **params)
+    for employee_id, total_days in won_days:
         of(employee_id).won_days += int(total_days or 0)
     for employee_id, n in q.run(
         f"SELECT employee_id, COUNT(*) FROM ({q.new_prospect_rows(stages.all_ids)}) t GROUP BY employee_id",

@@ -64,9 +64,9 @@ def metric_customers(metric: str, period: Period, employee_id: int | None = None
     cycles = q.closing_cycles(stages.ids(*kinds), stages.closing_ids)
     inner = f"{cycles} SELECT customer_id, employee_id, date, stage_id, start FROM cycles"
     rows = []
-    for cid, _e, close, sid, start, number, name, login in _rows(
-        inner, "t.date DESC, cu.name, cu.id", period, employee_id
-    ):
+    with q.planner_hints():
+        cycles_rows = _rows(inner, "t.date DESC, cu.name, cu.id", period, employee_id)
+    for cid, _e, close, sid, start, number, name, login in cycles_rows:
         close, start = _as_date(close), _as_date(start)
         detail = f"{stages.kind(sid)} at {names.get(sid, '')}, {(close - start).days} days from {start}"
         rows.append(MetricCustomer(cid, number, name, close, login, detail))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 
 from storage.models import db
 
@@ -45,6 +46,26 @@ def run(sql: str, **params) -> list[tuple]:
         return db.param
 
     return list(db.execute_sql(_NAME.sub(placeholder, sql), args).fetchall())
+
+
+@contextmanager
+def planner_hints():
+    """On PostgreSQL, steer the per-cycle probes onto ``conversation_pipeline_live``.
+
+    Its estimates rate the plain customer index plus a sort cheaper than a backward scan of
+    the pipeline index, which is ten times slower in fact (measured: 0.078 against 0.008 ms
+    a probe), and JIT compiling adds 20 ms to every report. Both settings last until the end
+    of this transaction only. SQLite needs nothing.
+    """
+    from storage.database import is_sqlite
+
+    if is_sqlite():
+        yield
+        return
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_sort = off")
+        db.execute_sql("SET LOCAL jit = off")
+        yield
 
 
 def id_list(ids) -> str:

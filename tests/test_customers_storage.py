@@ -134,3 +134,14 @@ def test_stage_history_newest_first(ctx):
     assert history[0].employee == "Maria Lopez" and history[1].employee == "tester"
     assert history[1].note == "First call"
     assert len(history[0].note) == 60 and history[0].note.endswith("…")
+
+
+def test_a_search_list_sees_new_customers_on_reload(ctx):
+    f.customer("Acme One")
+    source = CustomerList(TODAY, "acme")
+    assert source.count() == 1
+    two = f.customer("Acme Two")
+    assert source.index_of(two.id) is None  # not searched again until the next count()
+    assert source.count() == 2  # PagedTable.reload() counts first
+    assert source.index_of(two.id) == 1
+    assert names(source) == ["Acme One", "Acme Two"]

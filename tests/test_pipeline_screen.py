@@ -114,3 +114,23 @@ def test_charts_read_without_colour():
     assert "█ won" in months[0] and "░ lost" in months[0]
     assert months[1].startswith("2026-02") and "█" in months[1] and " 3 " in months[1]
     assert months[2].startswith("2026-03") and "█" not in months[2] and "░░" in months[2]
+
+
+async def test_enter_on_a_listed_customer_opens_its_sale_cycles(app):
+    make_shop()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dashboard(app, pilot)
+        await pilot.press("right", "enter")  # Won: Bravo (2026-03-11) first, then Alpha
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        from screens.customer_form import CustomerForm
+
+        assert isinstance(app.screen, CustomerForm)
+        text = screen_text(app)
+        assert "1 sale cycle: 1 won" in text
+        assert "2026-03-01 2026-03-11 won     10    Qualifying → Won" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PipelineCustomers)

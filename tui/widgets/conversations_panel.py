@@ -45,13 +45,13 @@ class ConversationsPanel(Vertical):
     BINDINGS = [
         Binding("n", "new", "New", id="conversations.new"),
         Binding("e", "edit", "Edit", id="conversations.edit"),
-        Binding("d", "delete", "Del", id="conversations.delete"),
+        Binding("d", "delete", "Delete", id="conversations.delete"),
         Binding("u", "undo", "Undo", id="conversations.undo"),
-        Binding("c", "complete", "Done", id="conversations.complete"),
-        Binding("f", "follow_up", "Follow", id="conversations.follow_up"),
-        Binding("slash", "find", "Find", id="conversations.filter"),
-        Binding("o", "open_only", "Open", id="conversations.open_only"),
-        Binding("m", "employee", "Who", id="conversations.employee"),
+        Binding("c", "complete", "Complete", id="conversations.complete"),
+        Binding("f", "follow_up", "Follow-up", id="conversations.follow_up"),
+        Binding("slash", "find", "Filter", id="conversations.filter"),
+        Binding("o", "open_only", "Open only", id="conversations.open_only"),
+        Binding("m", "employee", "Employee", id="conversations.employee"),
         Binding("b", "booking", "Booking", id="conversations.booking"),
         Binding("t", "task", "Task", id="conversations.task"),
         Binding("x", "export", "Export", id="conversations.export"),
@@ -84,6 +84,8 @@ class ConversationsPanel(Vertical):
 
     def on_mount(self) -> None:
         self._show_filter_state()
+        # The newest conversation is the last row (SPEC §2 order): start there, like a log.
+        self.call_after_refresh(self.table.action_last)
 
     def on_resize(self) -> None:
         table = self.table

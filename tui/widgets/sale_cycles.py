@@ -1,0 +1,97 @@
+"""SaleCycles: one customer's sale cycles (SPEC §6) for the customer form's Pipeline tab.
+
+Each cycle with its start, close, outcome, days (to the close, or to today while open) and
+the stages it passed through, newest first, with a one-line summary above. The cycles come
+from ``storage.sale_cycles.customer_cycles``, the same definition the dashboard counts with.
+The list is re-read whenever the widget is shown again (e.g. after logging a conversation).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from storage.sale_cycles import Cycle, customer_cycles
+from tui.widgets.paged_table import Column, PagedTable, Row
+
+COLUMNS = [Column("Start", 10), Column("Close", 10), Column("Outcome", 7), Column("Days", 5),
+           Column("Stages passed through", 20, flex=True)]
+
+
+class CycleSource:
+    """Paged-table rows over a customer's cycles, newest first (row id = cycle number)."""
+
+    def __init__(self, cycles: list[Cycle], today) -> None:
+        self.cycles = list(reversed(cycles))
+        self.today = today
+
+    def count(self) -> int:
+        return len(self.cycles)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        rows = []
+        for i, cycle in enumerate(self.cycles[offset:offset + limit]):
+            number = len(self.cycles) - offset - i
+            close = cycle.close.isoformat() if cycle.close else "open"
+            rows.append(Row(number, (cycle.start.isoformat(), close, cycle.outcome,
+                                     str(cycle.days(self.today)), " → ".join(cycle.stages)),
+                            style="bold" if cycle.outcome == "open" else ""))
+        return rows
+
+    def index_of(self, row_id: int) -> int | None:
+        index = len(self.cycles) - row_id
+        return index if 0 <= index < len(self.cycles) else None
+
+
+def cycles_summary(cycles: list[Cycle]) -> str:
+    if not cycles:
+        return "No sale cycles yet: no conversation of this customer has a pipeline stage."
+    outcomes = [c.outcome for c in cycles]
+    parts = [f"{outcomes.count(kind)} {kind}" for kind in ("won", "lost", "closed", "open")
+             if outcomes.count(kind)]
+    plural = "s" if len(cycles) != 1 else ""
+    return f"{len(cycles)} sale cycle{plural}: " + ", ".join(parts)
+
+
+class SaleCycles(Vertical):
+    DEFAULT_CSS = """
+    SaleCycles {
+        height: auto;
+        max-height: 9;
+        border-bottom: solid $panel-lighten-2;
+    }
+    SaleCycles > #sale-cycles-summary {
+        height: 1;
+        padding: 0 1;
+        text-style: bold;
+    }
+    SaleCycles > PagedTable {
+        height: auto;
+        max-height: 7;
+    }
+    """
+
+    def __init__(self, customer_id: int | None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="sale-cycles-summary", markup=False)
+        yield PagedTable(COLUMNS, empty_text="No sale cycles.", id="sale-cycles-table")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_show(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        summary = self.query_one("#sale-cycles-summary", Static)
+        if self.customer_id is None:
+            summary.update("Sale cycles appear once the customer is saved.")
+            return
+        today = self.app.ctx.today()
+        cycles = customer_cycles(self.customer_id, today)
+        summary.update(cycles_summary(cycles))
+        self.query_one(PagedTable).set_source(CycleSource(cycles, today))
