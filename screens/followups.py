@@ -243,11 +243,8 @@ class FollowupsScreen(Screen):
         item = self._need_item()
         if item is None:
             return
-        try:
-            from screens.customer_form import CustomerForm
-        except ImportError:  # until the customer form lands on main
-            self.notify("Opening a customer arrives with the customer form.", markup=False)
-            return
+        from screens.customer_form import CustomerForm
+
         self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations"))
 
     @on(PagedTable.RowSelected)

@@ -22,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
 from storage.errors import RapportError
 from storage.lookups import employee_by_login
 from storage.models import Conversation, Customer, Employee, Method, Topic
+from storage.pipeline import pipeline_metrics  # noqa: F401  (pipeline: storage/pipeline.py)
 
 UPCOMING_DAYS = 7
 
@@ -93,8 +94,30 @@ def _open_follow_ups(employee_id: int | None):
     return query
 
 
+SEEK_FROM = 200  # deeper offsets seek by follow-up date first (see _seek)
+
+
+def _seek(query, offset: int):
+    """Turn a deep offset into a shallow one: find the follow-up date at ``offset`` from the
+    index alone, then start at that date. Rows are ordered by follow-up date first, so the
+    rows before it are exactly those with an earlier date. Keeps the last page of a long
+    overdue list as cheap as the first (the joins only run for one date's rows)."""
+    C = Conversation
+    if offset < SEEK_FROM:
+        return query, offset
+    first = query.select(C.follow_up).order_by(C.follow_up).limit(1).offset(offset).scalar()
+    if first is None:  # past the end
+        return None, 0
+    before = query.where(C.follow_up < first).count()
+    return query.where(C.follow_up >= first), offset - before
+
+
 def _items(today: dt.date, query, limit: int | None, offset: int) -> list[FollowUpItem]:
     C = Conversation
+    if limit is not None:
+        query, offset = _seek(query, offset)
+        if query is None:
+            return []
     query = (
         query.select(
             C.id, C.uid, Customer.id, Customer.number, Customer.name, Employee.login,
@@ -288,13 +311,13 @@ def _count_per_employee(today: dt.date, first: dt.date, last: dt.date) -> dict[i
         return fn.SUM(Case(None, [(condition, 1)], 0))
 
     by_date = (
-        C.select(C.employee, fn.COUNT(C.id), count(C.follow_up.is_null(False)))
+        C.select(C.employee, fn.COUNT(SQL("*")), count(C.follow_up.is_null(False)))
         .where(C.deleted_at.is_null(), C.date.between(first, last))
         .group_by(C.employee)
     )
     by_follow_up = (
         C.select(
-            C.employee, fn.COUNT(C.id), count(C.completed),
+            C.employee, fn.COUNT(SQL("*")), count(C.completed),
             count(C.completed & C.completed_on.is_null(False) & (C.completed_on <= C.follow_up)),
             count(~C.completed & (C.follow_up < today)),
         )

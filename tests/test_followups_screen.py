@@ -160,3 +160,19 @@ async def test_empty_list_says_so_and_keys_do_no_harm(app):
         await pilot.press("c", "s", "w", "u", "down", "end")
         await pilot.pause()
         assert table_lines(app)[1].split() == ["Overdue", "none"]
+
+
+async def test_enter_opens_the_customer_and_escape_comes_back(app):
+    make_day()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_followups(app, pilot)
+        await pilot.press("down", "enter")  # today's follow-up, at Zed
+        await pilot.pause()
+        from screens.customer_form import CustomerForm
+
+        assert isinstance(app.screen, CustomerForm)
+        assert app.screen.customer_id == f.Customer.get(f.Customer.name == "Zed [bold]x[/]").id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupsScreen)
+        assert cursor_note(app) == "today one"

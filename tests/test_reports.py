@@ -211,3 +211,17 @@ def test_follow_up_item(ctx):
     conv = f.conversation(acme, "2026-03-01", follow_up="2026-03-16", completed=True)
     assert reports.follow_up_item(TODAY, conv.id).days_overdue == 2
     assert reports.follow_up_item(TODAY, f.conversation(acme, "2026-03-01").id) is None
+
+
+def test_deep_pages_seek_by_date_and_match_the_whole_list(ctx, monkeypatch):
+    monkeypatch.setattr(reports, "SEEK_FROM", 2)
+    names = ["Zed", "Abe", "Mia", "Bo"]
+    for day in range(1, 6):
+        for name in names:
+            f.conversation(f.customer(name), "2026-02-01", follow_up=f"2026-03-0{day}",
+                           note=f"{day}{name}")
+    whole = uids(reports.due(TODAY))
+    assert whole[:4] == ["1Abe", "1Bo", "1Mia", "1Zed"]
+    for offset in range(0, 22):
+        for limit in (1, 3, 7):
+            assert uids(reports.due(TODAY, limit=limit, offset=offset)) == whole[offset:offset + limit]
