@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import peewee
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from storage.errors import RapportError
 from storage.models import db
 from storage.pipeline import Period, PipelineReport, pipeline_report, won_lost_by_month
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
@@ -127,13 +129,21 @@ class PipelineScreen(Screen):
         self.query_one("#pipeline-summary", Static).update(self._summary() + " · computing…")
         self._compute(self.period, self.employee_id)
 
-    @work(thread=True, exclusive=True, group="pipeline")
+    @work(thread=True, exclusive=True, group="pipeline", exit_on_error=False)
     def _compute(self, period: Period, employee_id: int | None) -> None:
-        with db.connection_context():
-            report = pipeline_report(period)
-            months = won_lost_by_month(period, employee_id, report.stages)
+        try:
+            with db.connection_context():
+                report = pipeline_report(period)
+                months = won_lost_by_month(period, employee_id, report.stages)
+        except (RapportError, peewee.DatabaseError) as exc:  # e.g. the database went away
+            self.app.call_from_thread(self._failed, str(exc).splitlines()[0] if str(exc) else "")
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, report, months, employee_id)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#pipeline-summary", Static).update(self._summary() + " · not computed")
+        self.notify(f"Pipeline not computed: {message}", severity="error", markup=False)
 
     def _show(self, report: PipelineReport, months, employee_id: int | None) -> None:
         if report.period != self.period or employee_id != self.employee_id:
@@ -229,12 +239,16 @@ class PipelineScreen(Screen):
         if self.period is not None:
             self._drill_down(event.tile.spec.metric, event.tile.spec.title, self.period, self.employee_id)
 
-    @work(thread=True, exclusive=True, group="drill-down")
+    @work(thread=True, exclusive=True, group="drill-down", exit_on_error=False)
     def _drill_down(self, metric: str, title: str, period: Period, employee_id: int | None) -> None:
         from storage.pipeline_customers import metric_customers
 
-        with db.connection_context():
-            rows = metric_customers(metric, period, employee_id)
+        try:
+            with db.connection_context():
+                rows = metric_customers(metric, period, employee_id)
+        except (RapportError, peewee.DatabaseError) as exc:
+            self.app.call_from_thread(self._failed, str(exc).splitlines()[0] if str(exc) else "")
+            return
         self.app.call_from_thread(self._push_customers, title, rows)
 
     def _push_customers(self, title: str, rows) -> None:

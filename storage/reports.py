@@ -27,6 +27,7 @@ from peewee import JOIN, SQL, Case, fn
 from storage.errors import RapportError
 from storage.lookups import employee_by_login
 from storage.models import Conversation, Customer, Employee, Method, Topic
+from storage.pipeline import pipeline_metrics  # noqa: F401  (pipeline: storage/pipeline.py)
 
 UPCOMING_DAYS = 7
 

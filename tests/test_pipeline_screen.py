@@ -134,3 +134,20 @@ async def test_enter_on_a_listed_customer_opens_its_sale_cycles(app):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PipelineCustomers)
+
+
+async def test_a_failed_computation_is_reported_not_fatal(app, monkeypatch):
+    import screens.pipeline
+    from storage.errors import RapportError
+
+    def broken(period):
+        raise RapportError("database is locked")
+
+    monkeypatch.setattr(screens.pipeline, "pipeline_report", broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PipelineScreen)
+        assert "not computed" in screen_text(app)
