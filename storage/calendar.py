@@ -179,7 +179,7 @@ def conversation_task(conversation_id: int, tz: ZoneInfo | None = None,
 
 def write_atomic(path: Path, data: str) -> None:
     """Write ``data`` (UTF-8, line ends kept) so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # exports hold customer data
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rapport-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -217,8 +217,10 @@ def write_vdir(export: Export, folder: Path) -> tuple[int, int]:
     unchanged one alone (no needless sync); Rapport's files (``*@rapport.ics``) for items no
     longer selected are removed, anything else in the folder is left alone.
     Returns (items in the folder, files removed)."""
+    if folder.exists() and not folder.is_dir():
+        raise RapportError(f"{folder} is a file, not a folder (--vdir needs a folder)")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         names = set()
         for item in export.items:
             name = vdir_name(item.uid)

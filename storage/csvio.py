@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,6 +123,10 @@ class CsvFile:
             raise RapportError(f"{self.filename} is a folder, not a CSV file") from None
         except OSError as exc:
             raise RapportError(f"cannot read {self.filename}: {exc.strerror}") from None
+        mode = os.fstat(self.handle.fileno()).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero never ends; a pipe (<(...)) does
+            self.handle.close()
+            raise RapportError(f"{self.filename} is a device, not a CSV file")
         csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
         self.lines = _Lines(self.handle)
         self.reader = csv.reader(self.lines, strict=True)

@@ -59,7 +59,10 @@ def sqlite_path(url: str) -> Path:
     path = url[len("sqlite://"):]
     if not path.startswith("/") or path == "/":
         raise RapportError(f"database URL {url!r}: use sqlite:///ABSOLUTE/PATH (three slashes)")
-    return Path("/" + unquote(path).lstrip("/"))
+    path = unquote(path)
+    if "\x00" in path:
+        raise RapportError(f"database URL {url!r}: a file name cannot contain a NUL character (%00)")
+    return Path("/" + path.lstrip("/"))
 
 
 def is_sqlite(database: peewee.Database | None = None) -> bool:

@@ -265,7 +265,10 @@ async def test_the_booking_form_is_in_the_command_palette(app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "booking save")
-        await pilot.pause(0.3)
+        for _ in range(50):  # the palette searches its providers in the background
+            if "Booking: Save" in screen_text(app):
+                break
+            await pilot.pause()
         assert "Booking: Save" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()

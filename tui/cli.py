@@ -47,6 +47,8 @@ def make_context(args: argparse.Namespace):
     from storage.database import open_database, resolve_database_url
 
     config = load_config()
+    if args.database is not None and not args.database.strip():
+        raise RapportError("--database: the URL is empty; use sqlite:///ABSOLUTE/PATH or postgresql://user@host:port/dbname")
     url = resolve_database_url(args.database or config.get("database"))
     open_database(url)
     return Context(url=url, config=config, today_override=args.today)
@@ -55,8 +57,9 @@ def make_context(args: argparse.Namespace):
 def run_tui(ctx) -> int:
     from tui.app import RapportApp
 
-    RapportApp(ctx).run()
-    return 0
+    app = RapportApp(ctx)
+    app.run()
+    return app.return_code or 0  # 128 + N after signal N (SIGHUP, SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,6 +64,8 @@ def run_export(args: argparse.Namespace, ctx) -> int:
     """``-o -`` (the default) writes to stdout, ``-o FILE`` writes FILE (replaced whole)."""
     from storage.csvexport import export_to_file, export_to_stdout
 
+    if not args.output.strip():
+        raise RapportError("-o: the file name is empty; use -o FILE, or -o - for standard output")
     if args.output == "-":
         export_to_stdout(args.kind, args.format)
     else:
