@@ -84,6 +84,9 @@ class QuickAddScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if isinstance(below, QuickAddScreen):  # ctrl+n again inside the picker: one is enough
+            self.dismiss(None)
+            return
         if below is not None and self.customer_id is None:
             self.customer_id, self.preselect = customer_of(below)
         if self.customer_id is not None:

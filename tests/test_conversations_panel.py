@@ -146,3 +146,28 @@ async def test_t_writes_the_conversation_as_a_task(app):
         await pressed(pilot, "t")
     written = list(export_folder(app.ctx.config).glob("*.ics"))
     assert len(written) == 1 and conv.uid in written[0].read_text()
+
+
+async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app, monkeypatch):
+    import sqlite3
+
+    from storage.database import sqlite_path
+    from storage.models import db
+
+    cust = factories.customer("Acme")
+    conv = factories.conversation(cust, "2026-03-01", note="still here")
+    monkeypatch.setattr("storage.retry.sleep", lambda seconds: None)
+    db.execute_sql("PRAGMA busy_timeout = 20")
+    other = sqlite3.connect(str(sqlite_path(app.ctx.url)), isolation_level=None)
+    try:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await open_panel(app, pilot, cust.id)
+            other.execute("BEGIN IMMEDIATE")
+            await pressed(pilot, "d")
+            assert "Not done" in " ".join(screen_text(app).split())
+            assert "still here" in screen_text(app)
+            other.execute("ROLLBACK")
+            await pressed(pilot, "d")
+            assert Conversation.get_by_id(conv.id).deleted_at is not None
+    finally:
+        other.close()

@@ -104,3 +104,14 @@ async def test_escape_in_quick_add_asks_before_dropping_typed_text(app):
         assert app.screen is customers
     assert Conversation.select().count() == 0
     assert acme.id
+
+
+async def test_arrows_move_the_picker_while_typing_and_ctrl_n_twice_opens_one(app):
+    factories.customer("Acme")
+    beta = factories.customer("Beta")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pressed(pilot, "ctrl+n", "ctrl+n")
+        assert sum(isinstance(s, QuickAddScreen) for s in app.screen_stack) == 1
+        await pressed(pilot, "down", "enter")
+        assert isinstance(app.screen, ConversationForm) and app.screen.customer_id == beta.id

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from storage import conversation_list as clist
 from storage import conversations, lookups
 from storage.conversation_list import ConversationFilter
+from storage.errors import RapportError
 from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
 from tui.widgets.paged_table import PagedTable
 
@@ -195,12 +196,21 @@ class ConversationsPanel(Vertical):
             self._open_form(ConversationForm.follow_up(row_id))
 
     def action_delete(self) -> None:
-        if (row_id := self._current()) is not None:
-            conversations.delete(row_id)
+        if (row_id := self._current()) is not None and self._write(conversations.delete, row_id):
             self._trash.append(row_id)
             self.refresh_bindings()
             self.reload()
             self.notify("Conversation moved to the trash: u brings it back.")
+
+    def _write(self, write, *args):
+        """Run a storage write; a database that stays locked or unreachable is reported, not
+        raised (``storage.retry`` has already tried again). Returns the result, or None."""
+        try:
+            result = write(*args)
+        except RapportError as exc:
+            self.notify(f"Not done: {exc}", severity="error", markup=False, timeout=10)
+            return None
+        return True if result is None else result
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Undo shows in the footer only when there is a delete to undo."""
@@ -212,15 +222,19 @@ class ConversationsPanel(Vertical):
         if not self._trash:
             self.notify("Nothing to undo.", severity="warning")
             return
-        row_id = self._trash.pop()
+        row_id = self._trash[-1]
+        if not self._write(conversations.restore, row_id):
+            return  # still in the trash: u can try again
+        self._trash.pop()
         self.refresh_bindings()
-        conversations.restore(row_id)
         self.reload(select=row_id)
         self.notify("Conversation restored.")
 
     def action_complete(self) -> None:
         if (row_id := self._current()) is not None:
-            done = conversations.toggle_completed(row_id, self.app.ctx.today())
+            done = self._write(conversations.toggle_completed, row_id, self.app.ctx.today())
+            if done is None:
+                return
             self.reload(select=row_id)
             self.notify("Completed." if done else "Marked open again.")
 
