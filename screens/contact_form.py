@@ -54,7 +54,6 @@ class ContactForm(DraftKeeper, ModalScreen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#contact-name", Input).focus()
         if self.initial:
             self.mark_restored()

@@ -122,7 +122,6 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_title()
         if self.customer_id is None:
             for tab in TABS[1:]:

@@ -62,7 +62,7 @@ class CustomersScreen(Screen):
         Binding("n", "new_customer", "New", id="customers.new"),
         Binding("e", "edit_customer", "Edit", id="customers.edit"),
         Binding("down", "focus_table", "To list", id="customers.to_list", show=False),
-        Binding("escape", "focus_search", "Search", id="customers.back_to_search", show=False),
+        Binding("escape", "focus_search", "Back to search", id="customers.back_to_search", show=False),
     ]
 
     def compose(self) -> ComposeResult:

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Static, TabPane
+
+from tui.widgets.paged_table import visible_text
 
 CONVENTIONS = [
     ("enter", "open"), ("n", "new"), ("e", "edit"), ("d", "delete"), ("u", "undo"),
@@ -24,35 +26,44 @@ CONVENTIONS = [
 FORMS = [("ctrl+s", "save"), ("escape", "cancel (asks before discarding typed text)"),
          ("tab", "next field"), ("shift+tab", "previous field")]
 _SKIP_MODULES = ("textual.",)
+# Cursor keys of every list: listed once, under "In every list".
+_LIST_MOVES = tuple(f"paged_table.{name}" for name in ("up", "down", "page_up", "page_down", "first", "last"))
 
 
-def _key(app, binding: Binding) -> str:
-    return app.get_key_display(binding)
+def _where(widget) -> str:
+    """Where a widget's keys apply: the tab it sits on, else the widget's kind."""
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, TabPane):
+            return f"On the {ancestor._title} tab".replace("\n", " ")
+    return getattr(widget, "HELP_TITLE", "") or type(widget).__name__
 
 
-def screen_bindings(app, screen: Screen) -> list[tuple[str, str]]:
-    """(key, description) of the screen's own keys, the focused chain's, and those of
-    Rapport's widgets on the screen (e.g. the keys of a list that is not focused yet)."""
-    rows: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(key, description)]) for the keys that work now (the screen's own and the
+    focused widget's), then for Rapport's other widgets on the screen (e.g. a list on another
+    tab), each under where it applies. Textual's built-in bindings (no id) are left out."""
+    active = [b for node, b, _enabled, _tip in screen.active_bindings.values() if node is not app]
+    listed = {id(b) for b in active}  # keys that work now are listed once, under "This screen"
 
-    def add(key: str, description: str) -> None:
-        if description and (key, description) not in seen:
-            seen.add((key, description))
-            rows.append((key, description))
+    def rows_of(bindings, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for binding in bindings:
+            key = app.get_key_display(binding)
+            if (binding.id and binding.description and (key, binding.description) not in rows
+                    and binding.id not in _LIST_MOVES):
+                rows.append((key, binding.description))
+        return rows
 
-    # Rapport's bindings all have an id; Textual's built-in ones (scroll left, copy, ...) do not.
-    for node, binding, _enabled, _tip in screen.active_bindings.values():
-        if node is not app and binding.id:
-            add(_key(app, binding), binding.description)
+    title = visible_text(str(screen.title or type(screen).__name__))
+    sections = [(f"This screen: {title}", rows_of(active, []))]
+    by_place: dict[str, list[tuple[str, str]]] = {}
     for widget in screen.walk_children(with_self=False):
         if type(widget).__module__.startswith(_SKIP_MODULES):
             continue
-        for bindings in widget._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.id:
-                    add(_key(app, binding), binding.description)
-    return rows
+        bindings = [b for group in widget._bindings.key_to_bindings.values() for b in group
+                    if id(b) not in listed]
+        rows_of(bindings, by_place.setdefault(_where(widget), []))
+    sections.extend((place, rows) for place, rows in by_place.items() if rows)
+    return sections
 
 
 def help_text(app, screen: Screen) -> Text:
@@ -65,8 +76,9 @@ def help_text(app, screen: Screen) -> Text:
             text.append(f"{description}\n")
         text.append("\n")
 
-    section(f"This screen: {screen.title or type(screen).__name__}", screen_bindings(app, screen))
-    section("Everywhere", [(_key(app, b), b.description) for b in app.BINDINGS]
+    for title, rows in screen_sections(app, screen):
+        section(title, rows)
+    section("Everywhere", [(app.get_key_display(b), b.description) for b in app.BINDINGS]
             + [("ctrl+p", "command palette: every action by name")])
     section("In every list", CONVENTIONS)
     section("In every form", FORMS)

@@ -178,3 +178,29 @@ async def test_palette_lists_global_and_screen_actions(app):
         await new_customer.callback()
         await pilot.pause()
         assert isinstance(app.screen, CustomerForm) and app.screen.customer_id is None
+
+
+async def test_typed_customer_text_is_kept_as_a_draft_and_restored(app):
+    from storage import drafts
+    from tui import drafts as tui_drafts
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "Half typed")
+        app.screen.flush_draft()  # what SIGHUP, SIGTERM and quit do
+        [draft] = drafts.pending("tester")
+        assert draft.form == "customer" and draft.values["name"] == "Half typed"
+        await pilot.press("escape", "y")  # discard: the draft goes too
+        await pilot.pause()
+        assert drafts.pending("tester") == []
+        tui_drafts.opener("customer")(app, draft)  # as the drafts screen does on restore
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CustomerForm)
+        assert form.query_one("#customer-name", Input).value == "Half typed"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert Customer.get(Customer.name == "Half typed")
+        assert drafts.pending("tester") == []

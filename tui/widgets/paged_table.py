@@ -199,7 +199,6 @@ class PagedTable(ScrollView, can_focus=True):
         return row.id if row else None
 
     def on_mount(self) -> None:
-        super().on_mount()
         if not self._counted:
             self._recount()
             self._announce()
