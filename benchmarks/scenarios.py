@@ -24,10 +24,28 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
     from storage import reports
     from storage.database import close_database
 
+    from peewee import fn
+    from storage.models import Conversation, Employee
+    from tui.widgets.followup_table import FollowupSource
+
     _open(url, today)
+    # The employee with the most open follow-ups: the longest "my follow-ups" list.
+    busiest = (Employee.select(Employee.login).join(Conversation, on=(Conversation.employee == Employee.id))
+               .where(Conversation.follow_up.is_null(False), ~Conversation.completed,
+                      Conversation.deleted_at.is_null())
+               .group_by(Employee.login).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    size = reports.followups_report(today, busiest)
+
+    def screen_page():
+        source = FollowupSource(today, None, True)
+        source.count()
+        source.fetch(0, 60)
+
     results = [
-        Result("storage: follow-up report, everyone", 50,
-               timed(lambda: reports.followups_report(today, None), repeat)),
+        Result(f"storage: follow-up report of {busiest} ({len(size['due'])} due, "
+               f"{len(size['upcoming'])} upcoming)", 50,
+               timed(lambda: reports.followups_report(today, busiest), repeat)),
+        Result("storage: follow-ups screen, everyone: counts + first page", 50, timed(screen_page, repeat)),
         Result("storage: statistics, this month", 50, timed(lambda: reports.statistics(today), repeat)),
     ]
     try:
@@ -66,3 +84,37 @@ def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
 
 
 STEPS = [storage_reports, export_ics]
+
+
+# Budgets of the TUI measurements made by benchmarks/tui_child.py.
+TUI_TARGETS = {
+    "customers list": 16, "big customer's conversations": 16, "search as you type": 50,
+    "open the big customer": 50, "big customer: Conversations tab": 50,
+}
+
+
+def tui(url: str, repeat: int, today: dt.date) -> list[Result]:
+    """keypresses, search and opening a customer in the TUI at 120x40, and peak memory"""
+    import json
+    import os
+    import subprocess
+
+    from benchmarks.harness import ROOT, python
+
+    out = subprocess.run(
+        [python(), str(ROOT / "benchmarks" / "tui_child.py"), url, today.isoformat(), str(repeat)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    results = []
+    for name, samples in data.items():
+        if name.startswith("_") or name == "peak_rss_mb":
+            continue
+        target = next(t for prefix, t in TUI_TARGETS.items() if name.startswith(prefix))
+        results.append(Result(f"tui: {name}", target, samples))
+    results.append(Result("peak memory of the TUI session, MB", 150, [data["peak_rss_mb"]]))
+    return results
+
+
+STEPS.append(tui)

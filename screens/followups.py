@@ -5,7 +5,8 @@ in one paged list. Keys act on the highlighted follow-up:
   c complete · s snooze +1 day · w snooze +1 week (counted from today for a due one, so it
   leaves today's list) · r reschedule (date prompt) · f log follow-up (the conversation form
   as a follow-up; saving it completes this one) · o / enter open the customer · u undo the
-  last complete/snooze/reschedule · v choose whose follow-ups.
+  last complete/snooze/reschedule · v choose whose follow-ups · b create booking ·
+  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py).
 Missed follow-ups stay on the list until one of those handles them. After an action the
 cursor stays in place, so the next follow-up is under it: pressing c, s or w down the list
 clears the day. The list is refreshed whenever the screen comes back to the front.

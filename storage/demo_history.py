@@ -5,6 +5,7 @@ cycles through the pipeline stages. Everything comes from the caller's seeded ge
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 
 from storage.demo_text import LINES, PARAGRAPH_SENTENCES, Script
@@ -129,7 +130,8 @@ class History:
         if follow_up > self.today:
             return  # upcoming
         age = (self.today - follow_up).days
-        if rng.random() > (0.93 if age > 30 else 0.5):
+        kept = 0.99 if age > 90 else 0.95 if age > 30 else 0.5
+        if rng.random() > kept:
             return  # missed: stays due until someone handles it
         if rng.random() < 0.7:
             done = row[DATE] + DAY * rng.randint(0, (follow_up - row[DATE]).days)
@@ -143,8 +145,10 @@ class History:
         if not count:
             return []
         span = 1095 if count > 300 else 30 + int(rand() * 1065)
-        # Busier lately: days back are squared fractions of the span, so recent days are denser.
-        dates = sorted(today - DAY * int(span * rand() ** 2) for _ in range(count))
+        # Busier lately, as a growing business is: the density of conversations rises linearly
+        # towards today (twice the average on the last day). A steeper curve put 8 % of three
+        # years' conversations into the last week.
+        dates = sorted(today - DAY * int(span * (1 - math.sqrt(rand()))) for _ in range(count))
         stages = self._stages(count)
         owner = plan["owner"][0]
         contacts = plan["contact_names"]

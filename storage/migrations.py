@@ -117,6 +117,7 @@ def _to_v2(database: peewee.Database) -> None:
     migrator = SchemaMigrator.from_database(database)
     migrate(migrator.add_column("conversation", "sequence", peewee.IntegerField(default=0)))
     database.create_tables([Booking, Draft], safe=True)
+    binary_text_order(database)
     _create_indexes(database)
 
 
@@ -156,6 +157,32 @@ def _backup_sqlite(url: str, version: int) -> Path | None:
     return backup
 
 
+# Every text column of the current schema, as "table", "column", "type".
+_PG_TEXT_COLUMNS = """
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+  AND a.atttypid IN ('text'::regtype, 'varchar'::regtype)
+ORDER BY c.relname, a.attnum
+"""
+
+
+def binary_text_order(database: peewee.Database) -> None:
+    """On PostgreSQL, give every text column the "C" collation: names then sort and compare
+    by code point, exactly as SQLite's BINARY does, whatever locale the server was set up
+    with (en_US.UTF-8 would put "beta" before "Zeta" and ignore accents), so both backends
+    list customers and reports in the same order and indexes still serve ORDER BY name.
+    Run on a new schema, before the indexes are made. SQLite needs nothing."""
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        return
+    for table, column, type_name in database.execute_sql(_PG_TEXT_COLUMNS).fetchall():
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {type_name} COLLATE "C"'
+        )
+
+
 def lock_schema(database: peewee.Database) -> None:
     """On PostgreSQL, take a transaction-scoped advisory lock for this schema, so that two
     Rapports connecting for the first time at the same moment do not both create (or upgrade)
@@ -185,6 +212,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                     f"{url or 'the database'} holds tables but is not a Rapport database"
                 )
             database.create_tables(ALL_MODELS)
+            binary_text_order(database)
             _create_indexes(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
