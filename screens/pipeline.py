@@ -2,7 +2,7 @@
 a per-employee breakdown (SPEC §4).
 
 Keys: arrows or tab move between tiles, enter lists the customers behind a tile's number
-(and from there enter opens a customer); p steps through preset periods (all time, this
+(and from there enter opens a customer), 1-7 do so for tile N directly; p steps through preset periods (all time, this
 month, last month, this quarter, this year, the last 12 months), r asks for a range of close
 dates, v chooses whose numbers (everyone or one employee). The numbers come from
 ``storage.pipeline``, the functions behind ``rapport pipeline --json``, computed in a worker
@@ -80,6 +80,10 @@ class PipelineScreen(Screen):
         Binding("v", "whose", "Whose", id="pipeline.whose", tooltip="Everyone or one employee"),
         Binding("pagedown", "scroll(1)", "Page down", id="pipeline.page_down", show=False),
         Binding("pageup", "scroll(-1)", "Page up", id="pipeline.page_up", show=False),
+    ] + [  # 1-7: the customers behind tile N at once (and by name in the palette)
+        Binding(str(index + 1), f"drill({index})", f"{spec.title}: customers",
+                id=f"pipeline.drill_{spec.metric}", show=False)
+        for index, spec in enumerate(TILES)
     ]
 
     def __init__(self) -> None:
@@ -97,7 +101,7 @@ class PipelineScreen(Screen):
             with Grid(id="pipeline-tiles"):
                 for index, spec in enumerate(TILES):
                     yield MetricTile(spec, index, id=f"tile-{spec.metric}")
-                yield Static("arrows/tab: tile\nenter: customers\np period r range\nv whose",
+                yield Static("arrows/tab: tile\nenter/1-7: list\np period r range\nv whose",
                              id="pipeline-keys", markup=False)
             yield Static("Customers per open stage", classes="pipeline-heading", markup=False)
             yield FunnelChart(id="pipeline-funnel")
@@ -236,8 +240,14 @@ class PipelineScreen(Screen):
 
     @on(MetricTile.Selected)
     def _tile_selected(self, event: MetricTile.Selected) -> None:
+        self.action_drill(event.tile.index)
+
+    def action_drill(self, index: int) -> None:
+        """List the customers behind tile ``index`` (for the period and employee shown)."""
+        tile = list(self.query(MetricTile))[index]
+        tile.focus()
         if self.period is not None:
-            self._drill_down(event.tile.spec.metric, event.tile.spec.title, self.period, self.employee_id)
+            self._drill_down(tile.spec.metric, tile.spec.title, self.period, self.employee_id)
 
     @work(thread=True, exclusive=True, group="drill-down", exit_on_error=False)
     def _drill_down(self, metric: str, title: str, period: Period, employee_id: int | None) -> None:

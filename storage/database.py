@@ -40,10 +40,12 @@ def default_database_url() -> str:
     return "sqlite:///" + str(default_database_path()).lstrip("/")
 
 
-def resolve_database_url(cli_value: str | None = None, environ: dict | None = None) -> str:
-    """``--database`` wins over ``RAPPORT_DATABASE``, which wins over the per-user default."""
+def resolve_database_url(cli_value: str | None = None, environ: dict | None = None,
+                         configured: str | None = None) -> str:
+    """``--database`` wins over ``RAPPORT_DATABASE`` (this shell), which wins over config.toml's
+    ``database`` (for good), which wins over the per-user default."""
     environ = os.environ if environ is None else environ
-    return cli_value or environ.get(ENV_DATABASE) or default_database_url()
+    return cli_value or environ.get(ENV_DATABASE) or configured or default_database_url()
 
 
 def redact(url: str) -> str:
@@ -208,6 +210,8 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "not a database" in message or "malformed" in message:
             raise RapportError(describe_corrupt_file(Path(where))) from None
+        if ("permission denied" in message or "must be owner" in message) and not is_sqlite(database):
+            message += " (the database owner starts Rapport first, to create or upgrade the schema)"
         raise RapportError(f"cannot open database {where}: {message}") from None
     except peewee.OperationalError as exc:  # pragma: no cover - subclass of DatabaseError
         close_database()

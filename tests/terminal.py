@@ -75,6 +75,11 @@ class Terminal:
             with self._lock:
                 self._output += chunk
 
+    def raw(self) -> bytes:
+        """Everything written so far, escape sequences included."""
+        with self._lock:
+            return bytes(self._output)
+
     def text(self) -> str:
         """Everything written so far, without escape sequences."""
         with self._lock:

@@ -274,3 +274,50 @@ async def test_the_booking_form_is_in_the_command_palette(app):
         await pilot.pause()
         await pilot.pause()
         assert Booking.select().count() == 1
+
+
+async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
+    from screens.confirm import ConfirmScreen
+    from screens.followups import FollowupsScreen
+    from storage import bookings
+    from tui.widgets.day_bookings import DayBookings
+
+    conv = a_conversation("Acme")
+    first = bookings.create({"date": "2026-03-18", "start": "09:00", "end": "10:00", "title": "Early"},
+                            conversation_id=conv.id)
+    second = bookings.create({"date": "2026-03-18", "start": "15:00", "end": "16:00", "title": "Late"},
+                             conversation_id=conv.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupsScreen)
+        line = app.screen.query_one(DayBookings)
+        line.focus()
+        await pilot.pause()
+        assert "Edit booking" in screen_text(app)  # the footer shows the line's keys
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BookingForm) and app.screen.booking_id == second.id
+        assert "Edit booking — Acme" in screen_text(app)
+        app.screen.query_one("#title", Input).focus()
+        await type_text(pilot, "Later")  # replaces the selected text
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        stored = Booking.get_by_id(second.id)
+        assert (stored.title, stored.sequence) == ("Later", 1)
+        assert "15:00–16:00 Later" in screen_text(app)
+        await pilot.press("left", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert Booking.get_or_none(Booking.id == first.id) is None
+        assert "Early" not in screen_text(app) and "Later" in screen_text(app)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        await pilot.pause()
+        assert Booking.select().count() == 0
+        assert "Bookings" not in screen_text(app)
+        assert app.focused is not line

@@ -151,3 +151,15 @@ async def test_a_failed_computation_is_reported_not_fatal(app, monkeypatch):
         await pilot.pause()
         assert isinstance(app.screen, PipelineScreen)
         assert "not computed" in screen_text(app)
+
+
+async def test_digit_keys_list_a_tile_directly(app):
+    make_shop()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dashboard(app, pilot)
+        await pilot.press("3")  # Lost
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PipelineCustomers)
+        text = screen_text(app)
+        assert "Lost · 1 row" in text and "Charly" in text and "Alpha" not in text

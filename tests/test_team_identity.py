@@ -57,3 +57,19 @@ def test_config_employee_names_a_new_member_on_first_start(sqlite_ctx, monkeypat
     assert main(["--database", sqlite_ctx.url, "followups"]) == 0
     assert "Follow-ups for carla" in capsys.readouterr().out
     assert Employee.get(Employee.login == "carla").name == "carla"
+
+
+def test_database_choice_cli_then_environment_then_config(monkeypatch, tmp_path, capsys):
+    def url(name):
+        return "sqlite:///" + str(tmp_path / f"{name}.db").lstrip("/")
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "{url("configured")}"\n')
+    monkeypatch.setenv("RAPPORT_CONFIG", str(config))
+    assert main(["stats", "--json"]) == 0
+    assert (tmp_path / "configured.db").exists() and not (tmp_path / "env.db").exists()
+    monkeypatch.setenv("RAPPORT_DATABASE", url("env"))
+    assert main(["stats", "--json"]) == 0
+    assert (tmp_path / "env.db").exists()
+    assert main(["--database", url("cli"), "stats", "--json"]) == 0
+    assert (tmp_path / "cli.db").exists()

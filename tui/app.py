@@ -92,6 +92,9 @@ class RapportApp(App):
     ]
 
     def __init__(self, ctx, **kwargs) -> None:
+        from tui import terminal_safety
+
+        terminal_safety.install()  # user text never reaches the terminal as control characters
         super().__init__(**kwargs)
         self.ctx = ctx
 

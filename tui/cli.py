@@ -49,7 +49,7 @@ def make_context(args: argparse.Namespace):
     config = load_config()
     if args.database is not None and not args.database.strip():
         raise RapportError("--database: the URL is empty; use sqlite:///ABSOLUTE/PATH or postgresql://user@host:port/dbname")
-    url = resolve_database_url(args.database or config.get("database"))
+    url = resolve_database_url(args.database, configured=config.get("database"))
     open_database(url)
     return Context(url=url, config=config, today_override=args.today)
 

@@ -4,7 +4,9 @@
     ...
     self.query_one(DayBookings).show(day, employee_id)   # None: everyone's
 
-Hidden when the day has none. Titles and locations are user text: shown literally.
+Hidden when the day has none. It takes the focus (tab): left/right choose a booking,
+enter or e edits it in the booking form, d deletes it after asking. Titles and locations
+are user text: shown literally.
 """
 
 from __future__ import annotations
@@ -12,24 +14,28 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 from storage import bookings
 
 
-def describe(day: dt.date, rows) -> Text:
+def describe(day: dt.date, rows, selected: int | None = None) -> Text:
     text = Text(f"Bookings {day:%a %Y-%m-%d}: ", style="bold")
     for index, booking in enumerate(rows):
         if index:
             text.append(" · ")
+        start = len(text)
         text.append(f"{booking.start:%H:%M}–{booking.end:%H:%M} ")
         text.append(booking.title or booking.customer.name)
         if booking.location:
             text.append(f" ({booking.location})")
+        if index == selected:
+            text.stylize("reverse", start, len(text))
     return text
 
 
-class DayBookings(Static):
+class DayBookings(Static, can_focus=True):
     DEFAULT_CSS = """
     DayBookings {
         height: 1;
@@ -42,13 +48,76 @@ class DayBookings(Static):
         display: block;
     }
     """
+    BINDINGS = [
+        Binding("left", "move(-1)", "Prev booking", id="day_bookings.previous"),
+        Binding("right", "move(1)", "Next booking", id="day_bookings.next"),
+        Binding("enter", "edit", "Edit booking", id="day_bookings.edit"),
+        Binding("e", "edit", "Edit booking", id="day_bookings.edit_e", show=False),
+        Binding("d", "delete", "Delete booking", id="day_bookings.delete"),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
         self.rows: list = []
+        self.day: dt.date | None = None
+        self.employee_id: int | None = None
+        self.selected = 0
 
     def show(self, day: dt.date, employee_id: int | None) -> None:
         """Show the bookings of ``day`` for one employee (``None``: everyone)."""
+        self.day, self.employee_id = day, employee_id
         self.rows = bookings.for_day(day, employee_id)
-        self.update(describe(day, self.rows) if self.rows else "")
+        self.selected = min(self.selected, max(len(self.rows) - 1, 0))
+        if not self.rows and self.has_focus:
+            self.screen.focus_next()
         self.set_class(bool(self.rows), "-has-bookings")
+        self.can_focus = bool(self.rows)
+        self._render_line()
+
+    def _render_line(self) -> None:
+        if not self.rows:
+            self.update("")
+            return
+        self.update(describe(self.day, self.rows, self.selected if self.has_focus else None))
+
+    def on_focus(self) -> None:
+        self._render_line()
+
+    def on_blur(self) -> None:
+        self._render_line()
+
+    def action_move(self, step: int) -> None:
+        if self.rows:
+            self.selected = (self.selected + step) % len(self.rows)
+            self._render_line()
+
+    def _current(self):
+        return self.rows[self.selected] if self.rows else None
+
+    def _refresh(self, *_) -> None:
+        if self.day is not None:
+            self.show(self.day, self.employee_id)
+
+    def action_edit(self) -> None:
+        booking = self._current()
+        if booking is None:
+            return
+        from screens.booking_form import BookingForm
+
+        self.app.push_screen(BookingForm.edit(booking.id), self._refresh)
+
+    def action_delete(self) -> None:
+        booking = self._current()
+        if booking is None:
+            return
+        from screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                bookings.delete(booking.id)
+                self.notify("Booking deleted.", markup=False)
+                self._refresh()
+
+        title = booking.title or booking.customer.name
+        self.app.push_screen(ConfirmScreen(f"Delete the booking {booking.start:%H:%M} {title}?"),
+                             answered)

@@ -48,10 +48,10 @@ class MetricTile(Widget, can_focus=True):
     BINDINGS = [
         Binding("enter", "select", "Customers", id="pipeline_tile.select",
                 tooltip="List the customers behind this number"),
-        Binding("left", "move(-1)", "Left", id="pipeline_tile.left", show=False),
-        Binding("right", "move(1)", "Right", id="pipeline_tile.right", show=False),
-        Binding("up", "move(-4)", "Up", id="pipeline_tile.up", show=False),
-        Binding("down", "move(4)", "Down", id="pipeline_tile.down", show=False),
+        Binding("left", "move(-1)", "Tile to the left", id="pipeline_tile.left", show=False),
+        Binding("right", "move(1)", "Tile to the right", id="pipeline_tile.right", show=False),
+        Binding("up", "move(-4)", "Tile above", id="pipeline_tile.up", show=False),
+        Binding("down", "move(4)", "Tile below", id="pipeline_tile.down", show=False),
     ]
 
     @dataclass

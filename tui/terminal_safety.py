@@ -1,0 +1,46 @@
+"""No control character a user typed ever reaches the terminal (SPEC §10).
+
+Names and notes may hold anything: ESC, BEL, NUL, DEL, C1 controls (pasted from a log, imported
+from a CSV file). Written raw, ``ESC ] 0 ; … BEL`` would retitle the user's terminal and
+``ESC [ 5 m`` make the screen blink; most of our widgets show such text through
+``visible_text`` (␛, ␡), but Textual's own Input, TextArea, Select, OptionList, Header and
+notifications print a value as it is. Rather than trust every widget, ``install()`` makes
+Textual's last step, ``Strip.render`` (segments to terminal text), drop C0/C1 control
+characters from the text of segments. Textual's own escape sequences are added after that
+step, so they are untouched. Rich measures these characters as zero cells wide, so dropping
+them keeps every layout exactly as measured. A strip without control characters (nearly all)
+costs one regular-expression scan per segment, once: the result is cached by the strip.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.segment import Segment
+from textual.strip import Strip
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _safe_render(original):
+    def render(self: Strip, console) -> str:
+        if self._render_cache is None:
+            segments = self._segments
+            if any(CONTROL.search(text) for text, _, _ in segments):
+                clean = Strip(
+                    [Segment(CONTROL.sub("", text), style, control) for text, style, control in segments],
+                    self._cell_length,
+                )
+                self._render_cache = original(clean, console)
+            else:
+                original(self, console)
+        return self._render_cache
+
+    render.rapport_safe = True
+    return render
+
+
+def install() -> None:
+    """Make ``Strip.render`` drop control characters from text (once per process)."""
+    if not getattr(Strip.render, "rapport_safe", False):
+        Strip.render = _safe_render(Strip.render)
