@@ -1,5 +1,10 @@
 """The SQL behind the pipeline metrics (SPEC §6), written once for SQLite and PostgreSQL.
 
+The report's numbers (``pipeline_counts``) now come from the stored cycles of
+storage/cycle_store.py (the ``stored_*`` queries at the end). The per-conversation queries
+below remain the exact "as of D" definition behind the drill-down lists
+(storage/pipeline_customers.py).
+
 Why SQL and not a pass in Python: a million conversations hold about 200,000 pipeline
 conversations, and merely fetching them into Python takes longer than the 50 ms of §11.
 So every query here touches only what its number needs, through two covering partial
