@@ -14,6 +14,8 @@ clears the day. The list is refreshed whenever the screen comes back to the fron
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import dataclass
 
 from textual import on
@@ -43,6 +45,7 @@ class _Undo:
 
 
 class FollowupsScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"
     COMMANDS = {ScreenCommands}
@@ -102,6 +105,11 @@ class FollowupsScreen(Screen):
         ctx = self.app.ctx
         today = ctx.today()
         login = self._login()
+        if login is not None and lookups.employee_by_login(login) is None:
+            # The chosen employee's login was changed meanwhile: fall back to my own list.
+            self.notify(f"No employee {login!r} any more; showing yours.", markup=False)
+            self.whose, keep_position = "me", False
+            login = self._login()
         table = self.table
         source = table.source
         position = table.cursor

@@ -61,7 +61,11 @@ POSTGRES_TRIGGERS = [
        END $$""",
     """CREATE OR REPLACE FUNCTION rapport_pipeline_all_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN
-         INSERT INTO pipeline_dirty (customer_id) VALUES (-1) ON CONFLICT DO NOTHING;
+         -- the kind is compared here, not in a WHEN clause: a column named in a trigger
+         -- definition could no longer be altered (migrations.binary_text_order)
+         IF TG_OP = 'DELETE' OR OLD.kind IS DISTINCT FROM NEW.kind THEN
+           INSERT INTO pipeline_dirty (customer_id) VALUES (-1) ON CONFLICT DO NOTHING;
+         END IF;
          RETURN NULL;
        END $$""",
     "DROP TRIGGER IF EXISTS conversation_pipeline ON conversation",
@@ -70,7 +74,7 @@ POSTGRES_TRIGGERS = [
        FOR EACH ROW EXECUTE FUNCTION rapport_pipeline_dirty()""",
     "DROP TRIGGER IF EXISTS pipeline_stage_kind ON pipeline_stage",
     """CREATE TRIGGER pipeline_stage_kind AFTER UPDATE ON pipeline_stage FOR EACH ROW
-       WHEN (OLD.kind IS DISTINCT FROM NEW.kind) EXECUTE FUNCTION rapport_pipeline_all_dirty()""",
+       EXECUTE FUNCTION rapport_pipeline_all_dirty()""",
     "DROP TRIGGER IF EXISTS pipeline_stage_delete ON pipeline_stage",
     """CREATE TRIGGER pipeline_stage_delete AFTER DELETE ON pipeline_stage FOR EACH ROW
        EXECUTE FUNCTION rapport_pipeline_all_dirty()""",

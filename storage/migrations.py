@@ -38,7 +38,7 @@ from storage.models import (
     Topic,
 )
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -62,6 +62,10 @@ DEFAULT_TOPICS = ["General", "Quote", "Order", "Support", "Complaint", "Payment"
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation "
     "(customer_id, date, time_begin, id)",
+    # One customer's conversations in SPEC §2 order, trash left out: the Conversations tab
+    # counts and pages them from this index alone, however deep the page.
+    "CREATE INDEX IF NOT EXISTS conversation_customer_live ON conversation "
+    "(customer_id, date, time_begin, id) WHERE deleted_at IS NULL",
     # The next three also cover the per-employee statistics (storage/reports.py), so that a
     # month or a year of them is read from the index alone, whichever one the planner picks.
     "CREATE INDEX IF NOT EXISTS conversation_employee_date ON conversation "
@@ -121,7 +125,6 @@ def _to_v2(database: peewee.Database) -> None:
     migrator = SchemaMigrator.from_database(database)
     migrate(migrator.add_column("conversation", "sequence", peewee.IntegerField(default=0)))
     database.create_tables([Booking, Draft], safe=True)
-    binary_text_order(database)
     _create_indexes(database)
 
 
@@ -129,7 +132,7 @@ def _to_v3(database: peewee.Database) -> None:
     _create_indexes(database)
 
 
-def _to_v5(database: peewee.Database) -> None:
+def _to_v6(database: peewee.Database) -> None:
     """Stored sale cycles (storage/cycle_store.py): tables, triggers, filled for every customer."""
     from storage.cycle_store import create_triggers, refresh_all
 
@@ -140,7 +143,8 @@ def _to_v5(database: peewee.Database) -> None:
 
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _to_v5}
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+}
 
 
 def schema_version(database: peewee.Database) -> int | None:
@@ -171,7 +175,7 @@ def _backup_sqlite(url: str, version: int) -> Path | None:
     return backup
 
 
-# Every text column of the current schema, as "table", "column", "type".
+# Every text column of the current schema not yet collated "C", as "table", "column", "type".
 _PG_TEXT_COLUMNS = """
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
 FROM pg_attribute a
@@ -179,6 +183,7 @@ JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
   AND a.atttypid IN ('text'::regtype, 'varchar'::regtype)
+  AND a.attcollation <> 'pg_catalog."C"'::regcollation
 ORDER BY c.relname, a.attnum
 """
 
@@ -188,7 +193,8 @@ def binary_text_order(database: peewee.Database) -> None:
     by code point, exactly as SQLite's BINARY does, whatever locale the server was set up
     with (en_US.UTF-8 would put "beta" before "Zeta" and ignore accents), so both backends
     list customers and reports in the same order and indexes still serve ORDER BY name.
-    Run on a new schema, before the indexes are made. SQLite needs nothing."""
+    Run on a new schema before the indexes are made, and after every upgrade (a step may add
+    a column; columns already collated "C" are left alone). SQLite needs nothing."""
     if not isinstance(database, peewee.PostgresqlDatabase):
         return
     for table, column, type_name in database.execute_sql(_PG_TEXT_COLUMNS).fetchall():
@@ -255,7 +261,10 @@ def upgrade(database: peewee.Database, from_version: int) -> None:
     with database.atomic():
         lock_schema(database)
         version = max(from_version, schema_version(database) or from_version)
+        if version >= CURRENT_VERSION:
+            return
         while version < CURRENT_VERSION:
             STEPS[version](database)
             version += 1
             SchemaVersion.create(version=version)
+        binary_text_order(database)
