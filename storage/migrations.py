@@ -23,18 +23,22 @@ from typing import Callable
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from storage.cycle_store import create_triggers
 from storage.errors import RapportError
 from storage.models import (
     ALL_MODELS,
     Booking,
     Draft,
     Method,
+    PipelineCustomer,
+    PipelineDirty,
     PipelineStage,
+    SaleCycle,
     SchemaVersion,
     Topic,
 )
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -128,9 +132,18 @@ def _to_v3(database: peewee.Database) -> None:
     _create_indexes(database)
 
 
+def _to_v6(database: peewee.Database) -> None:
+    """Stored sale cycles (storage/cycle_store.py): tables, triggers, filled for every customer."""
+    from storage.cycle_store import create_triggers, refresh_all
+
+    database.create_tables([SaleCycle, PipelineCustomer, PipelineDirty], safe=True)
+    create_triggers(database)
+    refresh_all()
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes,
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
 }
 
 
@@ -221,6 +234,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
             _create_indexes(database)
+            create_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return
