@@ -14,7 +14,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from screens.confirm import ConfirmScreen
 from storage import customers
 from storage.errors import ValidationError
 from tui.widgets.draft_keeper import DraftKeeper
@@ -76,17 +75,7 @@ class ContactForm(DraftKeeper, ModalScreen[int | None]):
         self.dismiss(contact_id)
 
     def action_cancel(self) -> None:
-        if not self.has_unsaved_changes():
-            self.drop_draft()
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.drop_draft()
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Discard the contact details you typed?"), answered)
+        self.close_form(None, question="Discard the contact details you typed?")
 
 
 def restore_draft(app, draft) -> None:

@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets._tabbed_content import ContentTabs
 from textual.widgets import Checkbox, Footer, Header, Input, Static, TabbedContent, TabPane, TextArea
 
-from screens.confirm import ConfirmScreen
 from storage import customers
 from storage.errors import ValidationError
 from tui.widgets.contacts_pane import ContactsPane
@@ -221,17 +220,8 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             tabs.enable_tab(tab)  # their content is mounted when first opened
 
     def action_close(self) -> None:
-        if not self.has_unsaved_changes():
-            self.drop_draft()
-            self.dismiss(self.saved_id or self.customer_id)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.drop_draft()
-                self.dismiss(self.saved_id or self.customer_id)
-
-        self.app.push_screen(ConfirmScreen("Discard the changes you typed on General?"), answered)
+        self.close_form(self.saved_id or self.customer_id,
+                        question="Discard the changes you typed on General?")
 
 
 def restore_draft(app, draft) -> None:

@@ -116,15 +116,4 @@ class RecordForm(DraftKeeper, ModalScreen[int | None]):
                 return
 
     def action_cancel(self) -> None:
-        if not self.has_unsaved_changes():
-            self.drop_draft()
-            self.dismiss(None)
-            return
-        from screens.confirm import ConfirmScreen
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.drop_draft()
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Discard the text you typed?"), answered)
+        self.close_form(None)

@@ -124,6 +124,22 @@ class DraftKeeper:
         except Exception as exc:  # a locked or unreachable database must not cost the text
             self.app.notify(f"Draft not saved yet: {exc}", severity="warning", markup=False)
 
+    def close_form(self, result=None, question: str = "Discard the text you typed?") -> None:
+        """Escape on a form: close at once when nothing was typed, else ask first; the draft
+        is dropped only when the user chose to throw the text away."""
+
+        def close(discard: bool | None = True) -> None:
+            if discard:
+                self.drop_draft()
+                self.dismiss(result)
+
+        if not self.has_unsaved_changes():
+            close()
+            return
+        from screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(question), close)
+
     def drop_draft(self) -> None:
         """The record was saved or the text deliberately discarded: forget the draft."""
         if self._draft_timer is not None:
