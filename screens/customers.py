@@ -19,25 +19,40 @@ from storage.queries import CustomerList, CustomerRow
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [
-    Column("Number", 7),
-    Column("Name", 14, flex=True),
-    Column("Contact", 11),
-    Column("Phone", 10),
-    Column("Stage", 10),
+    Column("Number", 8),
+    Column("Name", 20, flex=True),
+    Column("Contact", 16),
+    Column("Phone", 15),
+    Column("Stage", 14),
     Column("Last", 10),
     Column("Follow-up", 10),
 ]
+# Below 100 columns: narrower columns and dates as yy-mm-dd, so that names and phone numbers
+# still fit at 80 columns.
+NARROW = 100
+NARROW_COLUMNS = [
+    Column("No.", 6),
+    Column("Name", 16, flex=True),
+    Column("Contact", 11),
+    Column("Phone", 12),
+    Column("Stage", 9),
+    Column("Last", 8),
+    Column("Next", 8),  # the next follow-up
+]
 
 
-def _date(value) -> str:
-    return value.isoformat() if value else ""
+def _date(value, short: bool = False) -> str:
+    if not value:
+        return ""
+    return value.strftime("%y-%m-%d") if short else value.isoformat()
 
 
 class CustomerRows:
     """CustomerList rows as PagedTable rows (archived customers dimmed)."""
 
-    def __init__(self, customers: CustomerList) -> None:
+    def __init__(self, customers: CustomerList, short_dates: bool = False) -> None:
         self.customers = customers
+        self.short_dates = short_dates
 
     def count(self) -> int:
         return self.customers.count()
@@ -48,10 +63,9 @@ class CustomerRows:
     def fetch(self, offset: int, limit: int) -> list[Row]:
         return [self._row(c) for c in self.customers.fetch(offset, limit)]
 
-    @staticmethod
-    def _row(c: CustomerRow) -> Row:
+    def _row(self, c: CustomerRow) -> Row:
         cells = (c.number, c.name, c.main_contact, c.phone, c.stage,
-                 _date(c.last_conversation), _date(c.next_follow_up))
+                 _date(c.last_conversation, self.short_dates), _date(c.next_follow_up, self.short_dates))
         return Row(c.id, cells, "dim" if c.archived else "")
 
 
@@ -69,7 +83,7 @@ class CustomersScreen(Screen):
         yield Header()
         yield Input(placeholder="Search number, name, contact, phone, email  ( / )",
                     id="customer-search", compact=True)
-        yield PagedTable(COLUMNS, empty_text="No customers. Press n to add one.", id="customer-table")
+        yield PagedTable(NARROW_COLUMNS if self._narrow() else COLUMNS, empty_text="No customers. Press n to add one.", id="customer-table")
         yield Footer(compact=True)
 
     @property
@@ -89,8 +103,17 @@ class CustomersScreen(Screen):
         self.table.set_source(self._source(""))
         self.table.focus()
 
+    def _narrow(self) -> bool:
+        return self.app.size.width < NARROW
+
     def _source(self, text: str) -> CustomerRows:
-        return CustomerRows(CustomerList(self.app.ctx.today(), text))
+        return CustomerRows(CustomerList(self.app.ctx.today(), text), short_dates=self._narrow())
+
+    def on_resize(self) -> None:
+        columns = NARROW_COLUMNS if self._narrow() else COLUMNS
+        if self.table.columns != columns:
+            self.table.columns = list(columns)
+            self.table.reload(self._source(self.search.value))
 
     @on(ScreenResume)
     def refresh_list(self) -> None:

@@ -102,6 +102,11 @@ class FollowupsScreen(Screen):
         ctx = self.app.ctx
         today = ctx.today()
         login = self._login()
+        if login is not None and lookups.employee_by_login(login) is None:
+            # The chosen employee's login was changed meanwhile: fall back to my own list.
+            self.notify(f"No employee {login!r} any more; showing yours.", markup=False)
+            self.whose, keep_position = "me", False
+            login = self._login()
         table = self.table
         source = table.source
         position = table.cursor

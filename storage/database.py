@@ -210,7 +210,7 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "not a database" in message or "malformed" in message:
             raise RapportError(describe_corrupt_file(Path(where))) from None
-        if "permission denied" in message and not is_sqlite(database):
+        if ("permission denied" in message or "must be owner" in message) and not is_sqlite(database):
             message += " (the database owner starts Rapport first, to create or upgrade the schema)"
         raise RapportError(f"cannot open database {where}: {message}") from None
     except peewee.OperationalError as exc:  # pragma: no cover - subclass of DatabaseError

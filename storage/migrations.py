@@ -117,7 +117,6 @@ def _to_v2(database: peewee.Database) -> None:
     migrator = SchemaMigrator.from_database(database)
     migrate(migrator.add_column("conversation", "sequence", peewee.IntegerField(default=0)))
     database.create_tables([Booking, Draft], safe=True)
-    binary_text_order(database)
     _create_indexes(database)
 
 
@@ -157,7 +156,7 @@ def _backup_sqlite(url: str, version: int) -> Path | None:
     return backup
 
 
-# Every text column of the current schema, as "table", "column", "type".
+# Every text column of the current schema not yet collated "C", as "table", "column", "type".
 _PG_TEXT_COLUMNS = """
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
 FROM pg_attribute a
@@ -165,6 +164,7 @@ JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
   AND a.atttypid IN ('text'::regtype, 'varchar'::regtype)
+  AND a.attcollation <> 'pg_catalog."C"'::regcollation
 ORDER BY c.relname, a.attnum
 """
 
@@ -174,7 +174,8 @@ def binary_text_order(database: peewee.Database) -> None:
     by code point, exactly as SQLite's BINARY does, whatever locale the server was set up
     with (en_US.UTF-8 would put "beta" before "Zeta" and ignore accents), so both backends
     list customers and reports in the same order and indexes still serve ORDER BY name.
-    Run on a new schema, before the indexes are made. SQLite needs nothing."""
+    Run on a new schema before the indexes are made, and after every upgrade (a step may add
+    a column; columns already collated "C" are left alone). SQLite needs nothing."""
     if not isinstance(database, peewee.PostgresqlDatabase):
         return
     for table, column, type_name in database.execute_sql(_PG_TEXT_COLUMNS).fetchall():
@@ -240,7 +241,10 @@ def upgrade(database: peewee.Database, from_version: int) -> None:
     with database.atomic():
         lock_schema(database)
         version = max(from_version, schema_version(database) or from_version)
+        if version >= CURRENT_VERSION:
+            return
         while version < CURRENT_VERSION:
             STEPS[version](database)
             version += 1
             SchemaVersion.create(version=version)
+        binary_text_order(database)

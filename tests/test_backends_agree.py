@@ -149,3 +149,25 @@ def test_every_postgresql_text_column_sorts_by_code_point(pg_url):
     ).fetchall()
     assert ("customer", "name", "C") in rows
     assert {collation for _, _, collation in rows} == {"C"}
+
+
+def test_a_postgresql_database_upgraded_from_v1_sorts_by_code_point_too(pg_url):
+    from storage import migrations
+    from storage.database import close_database, make_database, open_database
+    from tests.test_migrations import build_v1
+
+    raw = make_database(pg_url)
+    raw.connect()
+    build_v1(raw)
+    raw.close()
+    database = open_database(pg_url)
+    assert migrations.schema_version(database) == migrations.CURRENT_VERSION
+    collations = database.execute_sql(
+        "SELECT DISTINCT coalesce(co.collname, '') FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+        "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 "
+        "AND a.atttypid IN ('text'::regtype, 'varchar'::regtype)"
+    ).fetchall()
+    assert collations == [("C",)]
+    close_database()

@@ -176,3 +176,18 @@ async def test_enter_opens_the_customer_and_escape_comes_back(app):
         await pilot.pause()
         assert isinstance(app.screen, FollowupsScreen)
         assert cursor_note(app) == "today one"
+
+
+async def test_a_renamed_employee_falls_back_to_my_list(app):
+    make_day()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_followups(app, pilot)
+        await pilot.press("v", "down", "down", "enter")  # bob
+        await pilot.pause()
+        assert "bob's" in "\n".join(table_lines(app))
+        f.Employee.update(login="robert").where(f.Employee.login == "bob").execute()
+        await pilot.press("f4", "f3")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowupsScreen)
+        assert "me (tester)" in static_text(app, "#followups-summary")
+        assert "late one" in "\n".join(table_lines(app))

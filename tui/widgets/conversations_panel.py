@@ -52,10 +52,10 @@ class ConversationsPanel(Vertical):
         Binding("f", "follow_up", "Follow-up", id="conversations.follow_up"),
         Binding("slash", "find", "Filter", id="conversations.filter"),
         Binding("o", "open_only", "Open only", id="conversations.open_only"),
-        Binding("m", "employee", "Employee", id="conversations.employee"),
-        Binding("b", "booking", "Booking", id="conversations.booking"),
-        Binding("t", "task", "Task", id="conversations.task"),
-        Binding("x", "export", "Export", id="conversations.export"),
+        Binding("m", "employee", "Employee filter", id="conversations.employee"),
+        Binding("b", "booking", "Create booking", id="conversations.booking"),
+        Binding("t", "task", "Create task", id="conversations.task"),
+        Binding("x", "export", "Export to calendar", id="conversations.export"),
     ]
 
     DEFAULT_CSS = """
