@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{os.cpu_count()} cores · Python {platform.python_version()} · {dt.date.today()} · {size} data\n")
         print(f"{'budget':58} {'target':>9} {'median':>10}  verdict")
         for r in results:
-            target = f"{r.target_ms:.0f} ms" if r.target_ms is not None else "-"
             unit = " MB" if r.name.startswith("peak memory") else " ms"
+            target = f"{r.target_ms:.0f}{unit}" if r.target_ms is not None else "-"
             median = f"{r.median_ms:.1f}{unit}"
             verdict = {True: "ok", False: "OVER", None: ""}[r.ok]
             print(f"{r.name:58} {target:>9} {median:>10}  {verdict}")

@@ -12,6 +12,8 @@ Dismisses with the saved booking's id, or None when cancelled.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,6 +34,7 @@ LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
 
 class BookingForm(DraftKeeper, ModalScreen[int | None]):
     """New booking for a conversation, or an existing booking to edit."""
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     DRAFT_FORM = "booking"
     PALETTE_PREFIX = "Booking"

@@ -9,6 +9,8 @@ typed text stays). The question is shown literally (it may quote what the user t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,6 +21,7 @@ from tui.widgets.paged_table import visible_text
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("enter", "answer(True)", "Yes", id="confirm.yes_enter", show=False),

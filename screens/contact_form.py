@@ -6,6 +6,8 @@ asks first when something was typed. Dismisses with the contact's id, or None wh
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +24,7 @@ FIELDS = [("name", "Name"), ("role", "Role"), ("phone", "Phone"), ("email", "Ema
 
 
 class ContactForm(DraftKeeper, ModalScreen[int | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     DRAFT_FORM = "contact"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact.save", priority=True),

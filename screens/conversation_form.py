@@ -14,6 +14,8 @@ Dismisses with the saved conversation's id, or None when cancelled.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -53,6 +55,7 @@ def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
 
 class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     """New, edit or follow-up conversation for one customer."""
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     DRAFT_FORM = "conversation"
     BINDINGS = [

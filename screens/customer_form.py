@@ -10,6 +10,8 @@ Dismisses with the customer's id when it was saved at least once, else None.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,7 @@ from screens.confirm import ConfirmScreen
 from storage import customers
 from storage.errors import ValidationError
 from tui.widgets.contacts_pane import ContactsPane
+from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.draft_keeper import DraftKeeper
 from tui.widgets.form_field import FormField
 from tui.widgets.paged_table import visible_text
@@ -34,21 +37,13 @@ AREAS = [("address", "Address"), ("notes", "Notes")]
 TABS = ["tab-general", "tab-contacts", "tab-conversations", "tab-pipeline"]
 
 
-def conversations_panel(customer_id: int):
-    """The Conversations tab's panel, or a placeholder until that panel is built."""
-    try:
-        from tui.widgets.conversations_panel import ConversationsPanel
-    except ImportError:
-        return Static("The conversations of this customer will be listed here.", markup=False)
-    return ConversationsPanel(customer_id)
-
-
 def archived_label(archived: bool) -> str:
     """Says the state in words: the check mark alone is invisible without colours."""
     return "Archived: yes (space to change)" if archived else "Archived: no (space to change)"
 
 
 class CustomerForm(DraftKeeper, Screen[int | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     DRAFT_FORM = "customer"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="customer_form.save", priority=True),
@@ -111,15 +106,34 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
                                    id="customer-archived", compact=True)
                     yield Static("ctrl+s save · escape close · ctrl+t or 1-4 (outside a field) "
                                  "switch tabs · tab next field", classes="hint", markup=False)
-            with TabPane("2 Contacts", id="tab-contacts"):
-                yield ContactsPane(self.customer_id, id="contacts-pane")
-            with TabPane("3 Conversations", id="tab-conversations"):
-                if self.customer_id is not None:
-                    yield conversations_panel(self.customer_id)
-            with TabPane("4 Pipeline", id="tab-pipeline"):
-                yield SaleCycles(self.customer_id, id="sale-cycles")
-                yield StageHistory(self.customer_id, id="stage-history")
+            # The other tabs are filled when first opened (opening a customer with 10,000
+            # conversations must stay quick), except the one the form opens on.
+            for tab, title in (("tab-contacts", "2 Contacts"), ("tab-conversations", "3 Conversations"),
+                               ("tab-pipeline", "4 Pipeline")):
+                with TabPane(title, id=tab):
+                    if tab == self.initial_tab and self.customer_id is not None:
+                        yield from self._tab_content(tab)
         yield Footer(compact=True)
+
+    def _tab_content(self, tab: str) -> list:
+        assert self.customer_id is not None
+        if tab == "tab-contacts":
+            return [ContactsPane(self.customer_id, id="contacts-pane")]
+        if tab == "tab-conversations":
+            return [ConversationsPanel(self.customer_id)]
+        return [SaleCycles(self.customer_id, id="sale-cycles"),
+                StageHistory(self.customer_id, id="stage-history")]
+
+    async def _fill_tab(self, tab: str) -> None:
+        """Mount a tab's content the first time it is opened."""
+        pane = self.query_one(f"#{tab}", TabPane)
+        if tab != "tab-general" and self.customer_id is not None and not pane.children:
+            await pane.mount_all(self._tab_content(tab))
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            await self._fill_tab(event.pane.id)
 
     def on_mount(self) -> None:
         self._show_title()
@@ -142,12 +156,13 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         event.checkbox.label = archived_label(event.value)
 
     # -- tabs -----------------------------------------------------------------------------
-    def action_tab(self, index: int) -> None:
+    async def action_tab(self, index: int) -> None:
         tabs = self.query_one(TabbedContent)
         if self.customer_id is None and index > 0:
             self.notify("Save the customer first (ctrl+s).", severity="warning")
             return
         tabs.active = TABS[index]
+        await self._fill_tab(TABS[index])
         self.call_after_refresh(self._focus_tab_content)
 
     def action_next_tab(self) -> None:
@@ -167,10 +182,13 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
 
     @on(ScreenResume)
     def _resumed(self) -> None:
-        if self.customer_id is not None:
-            self.query_one(ContactsPane).reload()
-            self.query_one(StageHistory).reload()
-            self.query_one(SaleCycles).reload()
+        # Back from a form on top: show what it (or another session) saved. The Pipeline tab
+        # loads when shown, so it is refreshed here only while it is the one on screen.
+        for contacts in self.query(ContactsPane):
+            contacts.reload()
+        if self.query_one(TabbedContent).active == "tab-pipeline":
+            for widget in self.query("StageHistory, SaleCycles"):
+                widget.reload()
 
     # -- save and close -------------------------------------------------------------------
     def action_save(self) -> None:
@@ -200,11 +218,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     def _became_existing(self) -> None:
         tabs = self.query_one(TabbedContent)
         for tab in TABS[1:]:
-            tabs.enable_tab(tab)
-        self.query_one(ContactsPane).customer_id = self.customer_id
-        self.query_one(StageHistory).customer_id = self.customer_id
-        self.query_one(SaleCycles).customer_id = self.customer_id
-        self.query_one("#tab-conversations", TabPane).mount(conversations_panel(self.customer_id))
+            tabs.enable_tab(tab)  # their content is mounted when first opened
 
     def action_close(self) -> None:
         if not self.has_unsaved_changes():

@@ -8,6 +8,8 @@ in a form (or by another session) show up.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -70,6 +72,7 @@ class CustomerRows:
 
 
 class CustomersScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Customers"
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="customers.search", show=False),  # hint in the box

@@ -10,6 +10,8 @@ the text stays; escape cancels.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import datetime as dt
 
 from textual.app import ComposeResult
@@ -22,6 +24,7 @@ from storage.parsing import DATE_HINT, parse_date
 
 
 class DatePrompt(ModalScreen[dt.date | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="date_prompt.cancel")]
 
     def __init__(self, question: str, *, initial: dt.date | None, today: dt.date) -> None:

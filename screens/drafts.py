@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,6 +37,7 @@ def describe(draft: drafts.DraftInfo) -> Text:
 
 class DraftsScreen(ModalScreen[None]):
     """Lists this employee's drafts; enter restores one, d discards it, escape keeps them."""
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     BINDINGS = [
         Binding("enter", "restore", "Restore", id="restore"),

@@ -8,6 +8,8 @@ Up/down and enter choose; escape cancels. Names are shown literally.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +25,7 @@ EVERYONE = "\x00everyone"
 
 
 class EmployeePicker(ModalScreen[str | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="employee_picker.cancel")]
 
     def __init__(self, current: str, my_login: str) -> None:

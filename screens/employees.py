@@ -7,6 +7,8 @@ and dimmed. A team has tens of employees, so the list is loaded whole.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +23,7 @@ from tui.palette import ScreenCommands
 
 
 class EmployeesScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Employees"
     COMMANDS = {ScreenCommands}
     BINDINGS = [

@@ -9,6 +9,8 @@ bookings of those days), ``a`` all open follow-ups, ``escape`` cancels.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,6 +21,7 @@ from tui.palette import ScreenCommands
 
 
 class ExportChoice(ModalScreen[str | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Export to calendar"
     COMMANDS = {ScreenCommands}
     BINDINGS = [

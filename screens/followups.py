@@ -14,6 +14,8 @@ clears the day. The list is refreshed whenever the screen comes back to the fron
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import dataclass
 
 from textual import on
@@ -43,6 +45,7 @@ class _Undo:
 
 
 class FollowupsScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"
     COMMANDS = {ScreenCommands}

@@ -6,6 +6,8 @@ Scrolls with the arrows and paging keys; escape or F1 closes it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -86,6 +88,7 @@ def help_text(app, screen: Screen) -> Text:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="help.close"),
     ]

@@ -11,6 +11,8 @@ The lists are a few dozen rows at most, so each is loaded whole; every write goe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -32,6 +34,7 @@ def status_text(active: bool) -> Text:
 
 
 class MaintenanceScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Tables"
     COMMANDS = {ScreenCommands}
     BINDINGS = [

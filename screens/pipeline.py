@@ -11,6 +11,8 @@ thread (a million conversations take longer than a frame); the screen only draws
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import datetime as dt
 
 import peewee
@@ -71,6 +73,7 @@ def period_text(period: Period, kind: str) -> str:
 
 
 class PipelineScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline"
     COMMANDS = _COMMANDS

@@ -9,6 +9,8 @@ the customer; escape goes back to the dashboard.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,6 +56,7 @@ def open_customer(app, customer_id: int) -> None:
 
 
 class PipelineCustomers(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline customers"
     COMMANDS = _COMMANDS

@@ -12,6 +12,8 @@ Dismisses with the saved conversation's id, or None.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -59,6 +61,7 @@ class PickerInput(Input):
 
 
 class QuickAddScreen(ModalScreen[int | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="quick_add.cancel"),
         Binding("enter", "choose", "Choose", id="quick_add.choose"),

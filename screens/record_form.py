@@ -14,6 +14,8 @@ A subclass takes ``initial`` (the drafted values) to fill its fields from.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,6 +28,7 @@ from tui.widgets.draft_keeper import DraftKeeper
 
 
 class RecordForm(DraftKeeper, ModalScreen[int | None]):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),

@@ -9,6 +9,8 @@ screen comes back to the front.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import datetime as dt
 
 from rich.text import Text
@@ -43,6 +45,7 @@ def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
 
 
 class StatisticsScreen(Screen):
+    CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Statistics"
     PALETTE_PREFIX = "Statistics"
     COMMANDS = {ScreenCommands}

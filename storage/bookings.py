@@ -13,6 +13,7 @@ from peewee import JOIN
 
 from storage.errors import RapportError, ValidationError
 from storage.models import Booking, Conversation, Customer, Topic, db, utcnow
+from storage.retry import retrying
 
 DEFAULT_START = dt.time(9, 0)
 DEFAULT_END = dt.time(10, 0)
@@ -86,6 +87,7 @@ def prefill(conversation_id: int, today: dt.date | None = None) -> dict[str, str
     }
 
 
+@retrying
 def create(values: dict[str, str], conversation_id: int | None = None,
            customer_id: int | None = None, employee_id: int | None = None) -> Booking:
     """A booking from the form's texts, for a conversation (its customer and employee
@@ -104,6 +106,7 @@ def create(values: dict[str, str], conversation_id: int | None = None,
                               employee=employee_id, **fields)
 
 
+@retrying
 def update(booking_id: int, values: dict[str, str]) -> None:
     """Change a booking from the form's texts; a new revision for calendar clients."""
     fields = parse_form(values)
@@ -113,6 +116,7 @@ def update(booking_id: int, values: dict[str, str]) -> None:
             raise RapportError(f"booking {booking_id} does not exist")
 
 
+@retrying
 def delete(booking_id: int) -> None:
     with db.atomic():
         Booking.delete().where(Booking.id == booking_id).execute()

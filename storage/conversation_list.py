@@ -91,8 +91,12 @@ def count(customer_id: int, flt: ConversationFilter = ConversationFilter()) -> i
 def page(customer_id: int, flt: ConversationFilter = ConversationFilter(),
          offset: int = 0, limit: int = 100) -> list[ConversationRow]:
     """Rows ``offset`` .. ``offset + limit`` of the customer's conversations."""
-    query = _rows().where(_where(customer_id, flt)).order_by(*_order()).limit(limit).offset(offset)
-    return [_row(r) for r in query]
+    # Two steps: the ids of the page straight from the conversation_customer_live index
+    # (a deep OFFSET then skips index entries, not joined rows), then those rows in full.
+    ids = [r[0] for r in Conversation.select(Conversation.id).where(_where(customer_id, flt))
+           .order_by(*_order()).limit(limit).offset(offset).tuples()]
+    rows = {r[0]: r for r in _rows().where(Conversation.id.in_(ids))} if ids else {}
+    return [_row(rows[i]) for i in ids if i in rows]
 
 
 def row(conversation_id: int) -> ConversationRow | None:

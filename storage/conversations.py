@@ -34,6 +34,7 @@ from storage.parsing import (
     parse_minutes,
     parse_time,
 )
+from storage.cycle_store import ensure_fresh
 from storage.retry import retrying
 
 
@@ -67,11 +68,13 @@ def toggle_completed(conversation_id: int, today: dt.date) -> bool:
 def delete(conversation_id: int) -> None:
     """Move a conversation to the trash; ``restore`` undoes it."""
     _edit(conversation_id, deleted_at=utcnow())
+    ensure_fresh()
 
 
 @retrying
 def restore(conversation_id: int) -> None:
     _edit(conversation_id, deleted_at=None)
+    ensure_fresh()
 
 
 @dataclass
@@ -213,6 +216,7 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
         conv = Conversation.create(**fields)
         if form.follows_id is not None:
             _complete_earlier(form.follows_id, fields["date"])
+        ensure_fresh()
         return conv.id
     current = Conversation.get_by_id(conversation_id)
     if fields["completed"] and not current.completed:
@@ -220,6 +224,7 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
     elif not fields["completed"]:
         fields["completed_on"] = None
     _edit(conversation_id, **fields)
+    ensure_fresh()
     return conversation_id
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage import bulk
+from storage.cycle_store import ensure_fresh
 from storage.csvio import CsvFile, RowChecker, show
 from storage.database import write_transaction
 from storage.models import Conversation, Customer, Employee, Method, PipelineStage, Topic, utcnow
@@ -132,6 +133,7 @@ def import_conversations(path: Path | str, default_login: str) -> ImportSummary:
 
         count = bulk.insert_rows(Conversation, CONVERSATION_FIELDS, records())
         table.finish()
+        ensure_fresh()  # the imported customers' stored sale cycles, in this transaction
     return ImportSummary("conversations", count, employees.created + topics.created + methods.created)
 
 

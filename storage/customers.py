@@ -14,6 +14,7 @@ from peewee import IntegrityError, fn
 
 from storage.errors import ValidationError
 from storage.models import Contact, Customer, db
+from storage.retry import retrying
 
 CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes")
 CONTACT_FIELDS = ("name", "role", "email", "phone")
@@ -57,6 +58,7 @@ def validate_customer(fields: dict, customer_id: int | None = None) -> dict:
     return values
 
 
+@retrying
 def save_customer(fields: dict, customer_id: int | None = None, archived: bool | None = None) -> int:
     """Create (``customer_id`` None) or update a customer; returns its id."""
     with db.atomic():
@@ -97,6 +99,7 @@ def get_contact(contact_id: int) -> Contact | None:
     return Contact.get_or_none(Contact.id == contact_id)
 
 
+@retrying
 def save_contact(customer_id: int, fields: dict, contact_id: int | None = None) -> int:
     """Create or update a contact of a customer; returns its id. Name is required."""
     values = _clean(fields, CONTACT_FIELDS)
@@ -114,6 +117,7 @@ def save_contact(customer_id: int, fields: dict, contact_id: int | None = None) 
         return contact_id
 
 
+@retrying
 def delete_contact(contact_id: int) -> None:
     with db.atomic():
         Contact.delete().where(Contact.id == contact_id).execute()

@@ -227,6 +227,13 @@ def describe_corrupt_file(path: Path) -> str:
 
 def close_database() -> None:
     if db.obj is not None and not db.obj.is_closed():
+        if is_sqlite(db.obj):
+            # Keeps the query planner's statistics fresh (SQLite's advice for every
+            # connection that closes): new indexes from an upgrade get analysed too.
+            try:
+                db.obj.execute_sql("PRAGMA optimize")
+            except peewee.DatabaseError:
+                pass
         db.obj.close()
 
 

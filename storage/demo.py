@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from storage import bulk
+from storage import bulk, cycle_store
 from storage.database import write_transaction
 from storage.demo_history import History, NoteMaker
 from storage.demo_text import EMPLOYEES, ROLES, SCRIPTS
@@ -147,6 +147,7 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         bulk.sync_id_sequence(Conversation)
         for statement in dropped:
             Conversation._meta.database.execute_sql(statement)
+        cycle_store.refresh_all()  # one pass over the pipeline conversations, by customer
     for table in ("customer", "contact", "conversation"):  # fresh planner statistics
         Conversation._meta.database.execute_sql(f"ANALYZE {table}")
     return DemoSummary(customers, contacts, written, len(people), time.perf_counter() - started)

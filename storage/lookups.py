@@ -185,6 +185,10 @@ def update_value(kind: str, value_id: int, name: str, *, sort_order: int | str |
             _get(kind, value_id)
             fields = _checked_fields(kind, name, value_id, sort_order, stage_kind)
             model.update(**fields).where(model.id == value_id).execute()
+            if model is PipelineStage:
+                from storage.cycle_store import ensure_fresh
+
+                ensure_fresh()  # a new kind cuts every customer's cycles anew
     except peewee.IntegrityError:
         raise _integrity(kind) from None
 

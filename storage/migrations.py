@@ -23,18 +23,22 @@ from typing import Callable
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from storage.cycle_store import create_triggers
 from storage.errors import RapportError
 from storage.models import (
     ALL_MODELS,
     Booking,
     Draft,
     Method,
+    PipelineCustomer,
+    PipelineDirty,
     PipelineStage,
+    SaleCycle,
     SchemaVersion,
     Topic,
 )
 
-CURRENT_VERSION = 4
+CURRENT_VERSION = 6
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -58,6 +62,10 @@ DEFAULT_TOPICS = ["General", "Quote", "Order", "Support", "Complaint", "Payment"
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation "
     "(customer_id, date, time_begin, id)",
+    # One customer's conversations in SPEC §2 order, trash left out: the Conversations tab
+    # counts and pages them from this index alone, however deep the page.
+    "CREATE INDEX IF NOT EXISTS conversation_customer_live ON conversation "
+    "(customer_id, date, time_begin, id) WHERE deleted_at IS NULL",
     # The next three also cover the per-employee statistics (storage/reports.py), so that a
     # month or a year of them is read from the index alone, whichever one the planner picks.
     "CREATE INDEX IF NOT EXISTS conversation_employee_date ON conversation "
@@ -124,8 +132,19 @@ def _to_v3(database: peewee.Database) -> None:
     _create_indexes(database)
 
 
+def _to_v6(database: peewee.Database) -> None:
+    """Stored sale cycles (storage/cycle_store.py): tables, triggers, filled for every customer."""
+    from storage.cycle_store import create_triggers, refresh_all
+
+    database.create_tables([SaleCycle, PipelineCustomer, PipelineDirty], safe=True)
+    create_triggers(database)
+    refresh_all()
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
-STEPS: dict[int, Callable[[peewee.Database], None]] = {1: _to_v2, 2: _to_v3, 3: _create_indexes}
+STEPS: dict[int, Callable[[peewee.Database], None]] = {
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+}
 
 
 def schema_version(database: peewee.Database) -> int | None:
@@ -215,6 +234,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
             _create_indexes(database)
+            create_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return

@@ -160,3 +160,41 @@ ALL_MODELS = [
     Booking,
     Draft,
 ]
+
+
+class SaleCycle(BaseModel):
+    """A stored sale cycle (SPEC §6, all dates): kept by storage/cycle_store.py."""
+
+    customer_id = IntegerField(index=True)
+    start = DateField()
+    close = DateField(null=True)  # None while open
+    close_stage_id = IntegerField(null=True)  # the stage that ended it
+    employee_id = IntegerField()  # of its latest pipeline conversation
+    days = IntegerField(null=True)  # close − start, None while open
+
+    class Meta:
+        # covering the closes per stage and employee (storage/pipeline_sql.stored_closes)
+        indexes = ((("close_stage_id", "employee_id", "close", "days"), False),)
+
+
+class PipelineCustomer(BaseModel):
+    """Per customer with pipeline conversations: its first and latest one (all dates)."""
+
+    customer_id = IntegerField(primary_key=True)
+    first_date = DateField(index=True)
+    first_employee_id = IntegerField()
+    latest_date = DateField(index=True)
+    latest_stage_id = IntegerField()
+    latest_employee_id = IntegerField()
+
+    class Meta:
+        # covering the customers per open stage and employee (stored_in_pipeline)
+        indexes = ((("latest_stage_id", "latest_employee_id", "latest_date"), False),)
+
+
+class PipelineDirty(BaseModel):
+    """Customers whose stored cycles are stale (filled by triggers); -1 means all of them."""
+
+    customer_id = IntegerField(primary_key=True)
+
+ALL_MODELS += [SaleCycle, PipelineCustomer, PipelineDirty]

@@ -127,38 +127,75 @@ class Counts:
 
 
 def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, Counts]:
-    """Every §6 number per employee id (employees with nothing are left out)."""
+    """Every §6 number per employee id (employees with nothing are left out).
+
+    Read from the stored cycles (storage/cycle_store.py), which cover all dates. Customers
+    with a pipeline conversation dated after D (rare) are taken out again and computed as
+    of D by the same §6 pass over just their conversations."""
+    from storage import cycle_store
+
     stages = stages or Stages.load()
+    cycle_store.ensure_fresh()
     params = period.params()
+    kinds = {s.id: normal_kind(s.kind) for s in stages.rows}
     counts: dict[int, Counts] = {}
 
     def of(employee_id: int) -> Counts:
         return counts.setdefault(employee_id, Counts())
 
-    latest = q.latest_rows([s.id for s in stages.open_stages])
-    for stage_id, employee_id, n in q.run(
-        f"SELECT stage_id, employee_id, COUNT(*) FROM ({latest}) t GROUP BY stage_id, employee_id",
-        **params,
-    ):
+    for stage_id, employee_id, n in q.run(q.stored_in_pipeline([s.id for s in stages.open_stages]),
+                                          **params):
         of(employee_id).customers_in_pipeline += n
         of(employee_id).by_stage[stage_id] = n
-    kinds = {s.id: normal_kind(s.kind) for s in stages.rows}
-    for stage_id, employee_id, n in q.run(q.closes_by_stage(stages.closing_ids), **params):
+    for stage_id, employee_id, n, total_days in q.run(q.stored_closes(stages.closing_ids), **params):
         kind = kinds[stage_id]
         setattr(of(employee_id), kind, getattr(of(employee_id), kind) + n)
-    cycles = q.closing_cycles(stages.ids("won"), stages.closing_ids)
-    days = q.days_between("date", "start")
-    with q.planner_hints():
-        won_days = q.run(f"{cycles} SELECT employee_id, SUM({days}) FROM cycles GROUP BY employee_id",
-                         **params)
-    for employee_id, total_days in won_days:
-        of(employee_id).won_days += int(total_days or 0)
-    for employee_id, n in q.run(
-        f"SELECT employee_id, COUNT(*) FROM ({q.new_prospect_rows(stages.all_ids)}) t GROUP BY employee_id",
-        **params,
-    ):
+        if kind == "won":
+            of(employee_id).won_days += int(total_days or 0)
+    for employee_id, n in q.run(q.STORED_NEW_PROSPECTS, **params):
         of(employee_id).new_prospects += n
-    return counts
+    later = [row[0] for row in q.run(q.STORED_LATER_CUSTOMERS, **params)]
+    for i in range(0, len(later), cycle_store.CHUNK):
+        chunk = later[i:i + cycle_store.CHUNK]
+        stored = cycle_store.stored_rows(chunk)
+        _add_rows(of, period, stages, kinds, *stored, sign=-1)
+        exact = cycle_store.compute(cycle_store.pipeline_rows(chunk, period.as_of), kinds)
+        _add_rows(of, period, stages, kinds, *exact, sign=1)
+    return {emp: c for emp, c in counts.items() if _has_numbers(c)}
+
+
+def _add_rows(of, period: Period, stages: Stages, kinds: dict[int, str],
+              cycles: list[tuple], customers: list[tuple], sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) the numbers of cycle and customer rows as
+    storage.cycle_store makes them."""
+    from storage.cycle_store import as_date
+
+    open_ids = {s.id for s in stages.open_stages}
+    for _customer, _start, close, stage_id, employee_id, days in cycles:
+        close = as_date(close) if close is not None else None
+        if close is None or not (period.first <= close <= period.last):
+            continue
+        kind = kinds.get(stage_id, "open")
+        if kind == "open":
+            continue
+        counts = of(employee_id)
+        setattr(counts, kind, getattr(counts, kind) + sign)
+        if kind == "won":
+            counts.won_days += sign * days
+    for _customer, first_date, first_employee, _latest_date, stage_id, employee_id in customers:
+        if stage_id in open_ids:
+            counts = of(employee_id)
+            counts.customers_in_pipeline += sign
+            counts.by_stage[stage_id] = counts.by_stage.get(stage_id, 0) + sign
+        if period.month_start <= as_date(first_date) <= period.as_of:
+            of(first_employee).new_prospects += sign
+
+
+def _has_numbers(counts: Counts) -> bool:
+    for stage_id in [s for s, n in counts.by_stage.items() if not n]:
+        del counts.by_stage[stage_id]
+    return any((counts.customers_in_pipeline, counts.won, counts.lost, counts.closed,
+                counts.new_prospects, counts.won_days, counts.by_stage))
 
 
 def find_employee(login: str) -> Employee:

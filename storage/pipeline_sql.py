@@ -1,5 +1,10 @@
 """The SQL behind the pipeline metrics (SPEC §6), written once for SQLite and PostgreSQL.
 
+The report's numbers (``pipeline_counts``) now come from the stored cycles of
+storage/cycle_store.py (the ``stored_*`` queries at the end). The per-conversation queries
+below remain the exact "as of D" definition behind the drill-down lists
+(storage/pipeline_customers.py).
+
 Why SQL and not a pass in Python: a million conversations hold about 200,000 pipeline
 conversations, and merely fetching them into Python takes longer than the 50 ms of §11.
 So every query here touches only what its number needs, through two covering partial
@@ -191,3 +196,29 @@ def closes_by_stage(closing_ids) -> str:
         WHERE w.pipeline_stage_id IN {id_list(closing_ids)} AND w.deleted_at IS NULL
           AND w.date >= :date_from AND w.date <= :date_to
         GROUP BY w.pipeline_stage_id, w.employee_id"""
+
+
+# The stored cycles (storage/cycle_store.py). Customers with a pipeline conversation after D
+# are counted here too; storage.pipeline takes them out again and adds their numbers as of D.
+def stored_in_pipeline(open_ids) -> str:
+    """(stage_id, employee_id, customers) whose latest pipeline conversation is at an open stage."""
+    return f"""
+        SELECT latest_stage_id, latest_employee_id, COUNT(*) FROM pipeline_customer
+        WHERE latest_stage_id IN {id_list(open_ids)}
+        GROUP BY latest_stage_id, latest_employee_id"""
+
+
+def stored_closes(closing_ids) -> str:
+    """(stage_id, employee_id, cycles, sum of days) of the cycles closed in [:date_from, :date_to]."""
+    return f"""
+        SELECT close_stage_id, employee_id, COUNT(*), SUM(days) FROM sale_cycle
+        WHERE close >= :date_from AND close <= :date_to AND close_stage_id IN {id_list(closing_ids)}
+        GROUP BY close_stage_id, employee_id"""
+
+
+STORED_NEW_PROSPECTS = """
+    SELECT first_employee_id, COUNT(*) FROM pipeline_customer
+    WHERE first_date >= :month_start AND first_date <= :as_of
+    GROUP BY first_employee_id"""
+
+STORED_LATER_CUSTOMERS = "SELECT customer_id FROM pipeline_customer WHERE latest_date > :as_of"

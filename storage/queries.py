@@ -185,17 +185,30 @@ def excerpt(note: str, length: int = 60) -> str:
     return first if len(first) <= length else first[: length - 1] + "…"
 
 
-def stage_history(customer_id: int) -> list[StageEvent]:
-    """The customer's pipeline conversations (not deleted), newest first."""
+def _stage_history_where(customer_id: int):
+    return ((Conversation.customer == customer_id) & Conversation.pipeline_stage.is_null(False)
+            & Conversation.deleted_at.is_null())
+
+
+def stage_history_count(customer_id: int) -> int:
+    """How many pipeline conversations (not deleted) the customer has."""
+    return Conversation.select().where(_stage_history_where(customer_id)).count()
+
+
+def stage_history(customer_id: int, offset: int = 0, limit: int | None = None) -> list[StageEvent]:
+    """The customer's pipeline conversations (not deleted), newest first; a page of them when
+    ``limit`` is given (a customer may have thousands)."""
     query = (Conversation
              .select(Conversation.id, Conversation.date, Conversation.time_begin, Conversation.note,
                      PipelineStage.name.alias("stage"), PipelineStage.kind.alias("kind"),
                      Case(None, [(Employee.name != "", Employee.name)], Employee.login).alias("employee"))
              .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
              .switch(Conversation).join(Employee, on=(Conversation.employee == Employee.id))
-             .where((Conversation.customer == customer_id) & Conversation.deleted_at.is_null())
+             .where(_stage_history_where(customer_id))
              .order_by(Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"),
                        Conversation.id.desc()))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]), time=r["time_begin"],
                        stage=r["stage"], kind=r["kind"], employee=r["employee"], note=excerpt(r["note"]))
             for r in query.dicts()]

@@ -26,7 +26,7 @@ from peewee import JOIN, SQL, Case, fn
 
 from storage.errors import RapportError
 from storage.lookups import employee_by_login
-from storage.models import Conversation, Customer, Employee, Method, Topic
+from storage.models import Conversation, Customer, Employee, Method, Topic, db
 from storage.pipeline import pipeline_metrics  # noqa: F401  (pipeline: storage/pipeline.py)
 
 UPCOMING_DAYS = 7
@@ -132,15 +132,23 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
     if limit is not None:
         query = query.limit(limit).offset(offset)
     items = []
+    # Raw rows from the cursor: peewee's per-field conversion (dates tried against several
+    # formats) cost more than the query itself on a list of thousands.
     for (cid, uid, cust_id, number, name, login, date, follow_up, with_whom, about, how,
-         note) in query.tuples():
+         note) in db.execute(query):
+        follow_up = _as_date(follow_up)
         items.append(FollowUpItem(
             id=cid, uid=uid, customer_id=cust_id, customer_number=number, customer=name,
-            employee=login, date=date, follow_up=follow_up,
+            employee=login, date=_as_date(date), follow_up=follow_up,
             days_overdue=(today - follow_up).days, with_whom=with_whom or "",
             about=about or "", how=how or "", note=note or "",
         ))
     return items
+
+
+def _as_date(value) -> dt.date:
+    """A date column as SQLite (text) or PostgreSQL (date) returns it."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value[:10])
 
 
 def due(today: dt.date, login: str | None = None, *, overdue_only: bool = False,

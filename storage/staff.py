@@ -12,6 +12,7 @@ import peewee
 from storage.errors import RapportError, ValidationError
 from storage.lookups import check_fields, clean_name, taken
 from storage.models import Employee, Topic, db
+from storage.retry import retrying
 
 LOGIN_MAX = 64
 
@@ -38,6 +39,7 @@ def _default_topic(topic_id: int | None) -> int | None:
     return int(topic_id)
 
 
+@retrying
 def add_employee(login: str, name: str = "", default_topic_id: int | None = None) -> Employee:
     """Add an employee; the login is required, without spaces and unique ignoring case.
     An empty name shows as the login."""
@@ -53,6 +55,7 @@ def add_employee(login: str, name: str = "", default_topic_id: int | None = None
         raise ValidationError({"login": "an employee with this login already exists"}) from None
 
 
+@retrying
 def update_employee(employee_id: int, name: str, default_topic_id: int | None) -> None:
     """Change an employee's display name and default topic (the login never changes: it is
     who the person is in config files and imports)."""
@@ -65,6 +68,7 @@ def update_employee(employee_id: int, name: str, default_topic_id: int | None) -
         Employee.update(**fields).where(Employee.id == employee_id).execute()
 
 
+@retrying
 def set_employee_active(employee_id: int, active: bool) -> None:
     with db.atomic():
         _existing(employee_id)

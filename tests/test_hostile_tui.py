@@ -114,7 +114,6 @@ async def test_one_megabyte_paste_into_a_note_is_saved_and_listed_by_its_first_l
         assert results == [saved.id]
         assert saved.note.startswith("First line of the paste\n") and len(saved.note) == len(paste) + 1
         assert Conversation.get_by_id(kept.id).note == "an earlier call"
-        from screens.customer_form import conversations_panel  # noqa: F401 (the panel's module)
 
         app.push_screen(CustomerForm(cust.id, tab="tab-conversations"))
         await pilot.pause(0.3)

@@ -6,17 +6,18 @@ them with F2..F7. Screens are imported lazily: the command line never loads them
 
 from __future__ import annotations
 
-from pathlib import Path
 
+import asyncio
 from typing import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
+from textual.message_pump import MessagePump
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tui import commands_palette as palette
 
-SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
 
 def _customers():
@@ -59,9 +60,10 @@ class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
     TITLE = "Rapport"
-    # app.tcss holds theme-level rules; each screen has screens/<name>.tcss with every rule
-    # nested under its screen's type selector.
-    CSS_PATH = ["app.tcss", *sorted(SCREENS_DIR.glob("*.tcss"))]
+    # app.tcss holds theme-level rules. Each screen has screens/<name>.tcss, every rule nested
+    # under its screen's type selector, loaded by the screen's own CSS_PATH when it is first
+    # used, so start-up parses only what the first screen needs.
+    CSS_PATH = "app.tcss"
     MODES = {
         "customers": _customers,
         "followups": _followups,
@@ -97,6 +99,50 @@ class RapportApp(App):
         terminal_safety.install()  # user text never reaches the terminal as control characters
         super().__init__(**kwargs)
         self.ctx = ctx
+
+    # -- keys arrive in order, even in a burst ---------------------------------------------
+    # Textual hands each key to the focused widget's own message queue and goes on with the
+    # next key at once; a key the widget does not use comes back to the app later, behind the
+    # keys that arrived with it. Keys that arrive together (a fast typist over SSH, a paste,
+    # tmux send-keys) then all land where the focus was when they arrived: text typed after
+    # tab ends up in the field before, a ctrl+s save runs before the last characters reached
+    # the form. So the app finishes one key before it looks at the next: it waits until the
+    # focused widget and its ancestors have handled it, and handles a key they passed back
+    # (tab, escape, a screen's keys) right then.
+    SETTLE_TIMEOUT = 0.5  # seconds; a widget busy for longer does not hold the keyboard up
+    _passed_back: list[events.Key] | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, events.Key) or event.is_forwarded or self._passed_back is not None:
+            await super().on_event(event)
+            return
+        await self._settle_input()
+        self._passed_back = []
+        try:
+            await super().on_event(event)
+            await self._settle_input()
+        finally:
+            passed_back, self._passed_back = self._passed_back, None
+        for key in passed_back:
+            await super().on_event(key)
+
+    def post_message(self, message) -> bool:
+        if self._passed_back is not None and isinstance(message, events.Key) and message.is_forwarded:
+            self._passed_back.append(message)
+            return True
+        return super().post_message(message)
+
+    async def _settle_input(self) -> None:
+        """Wait until the focused widget and its ancestors have handled what they were sent."""
+        node: MessagePump | None = self.focused or (self.screen if self._running else None)
+        while node is not None and node is not self:
+            done = asyncio.Event()
+            if node.call_later(done.set):
+                try:
+                    await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
+                except asyncio.TimeoutError:
+                    return
+            node = node._parent
 
     def on_mount(self) -> None:
         from tui import drafts

@@ -80,10 +80,8 @@ class SaleCycles(Vertical):
         yield Static("", id="sale-cycles-summary", markup=False)
         yield PagedTable(COLUMNS, empty_text="No sale cycles.", id="sale-cycles-table")
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def on_show(self) -> None:
+        # Fetched when the Pipeline tab is opened, not with the customer form.
         self.reload()
 
     def reload(self) -> None:

@@ -1,17 +1,39 @@
 """StageHistory: a customer's pipeline conversations, newest first (date, time, stage,
-employee, the start of the note). Sale cycles and metrics come with the pipeline issue."""
+employee, the start of the note), paged from SQL: a customer may have thousands.
+
+The list is fetched when the widget is first shown (the Pipeline tab is opened), not when the
+customer form opens, and again each time it is shown."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from storage.queries import stage_history
-from tui.widgets.list_source import ListSource
-from tui.widgets.paged_table import Column, PagedTable, Row
+from storage.queries import StageEvent, stage_history, stage_history_count
+from tui.widgets.paged_table import Column, EmptySource, PagedTable, Row
 
 COLUMNS = [Column("Date", 10), Column("Time", 5), Column("Stage", 15), Column("Employee", 12),
            Column("Note", 20, flex=True)]
+
+
+class StageHistorySource:
+    """PagedTable source over one customer's stage history."""
+
+    def __init__(self, customer_id: int) -> None:
+        self.customer_id = customer_id
+
+    def count(self) -> int:
+        return stage_history_count(self.customer_id)
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return [self._row(e) for e in stage_history(self.customer_id, offset, limit)]
+
+    @staticmethod
+    def _row(e: StageEvent) -> Row:
+        return Row(e.conversation_id,
+                   (e.date.isoformat(), e.time.strftime("%H:%M") if e.time else "", e.stage,
+                    e.employee, e.note),
+                   "" if e.kind == "open" else "bold")
 
 
 class StageHistory(Vertical):
@@ -22,14 +44,9 @@ class StageHistory(Vertical):
     def compose(self) -> ComposeResult:
         yield PagedTable(COLUMNS, empty_text="No pipeline stage recorded yet.", id="stage-history-table")
 
-    def on_mount(self) -> None:
+    def on_show(self) -> None:
         self.reload()
 
     def reload(self) -> None:
-        events = stage_history(self.customer_id) if self.customer_id is not None else []
-        rows = [Row(e.conversation_id,
-                    (e.date.isoformat(), e.time.strftime("%H:%M") if e.time else "", e.stage,
-                     e.employee, e.note),
-                    "" if e.kind == "open" else "bold")
-                for e in events]
-        self.query_one(PagedTable).reload(ListSource(rows))
+        source = StageHistorySource(self.customer_id) if self.customer_id is not None else EmptySource()
+        self.query_one(PagedTable).reload(source)

@@ -1,0 +1,59 @@
+"""Keys that arrive in one burst (a fast typist over SSH, a paste, tmux send-keys) are
+handled in order: text typed after tab goes to the next field, and ctrl+s saves every
+character typed before it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+from storage.models import Contact, Customer
+from tests.factories import customer
+
+
+def key_event(key: str) -> events.Key:
+    """The event Textual's driver makes for ``key`` (as Pilot.press does)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+def burst(app, *parts: str) -> None:
+    """Send every key at once, without waiting between them: strings are typed character by
+    character, names in angle brackets (<tab>, <ctrl+s>) are single keys."""
+    for part in parts:
+        keys = [part[1:-1]] if part.startswith("<") and part.endswith(">") else list(part)
+        for key in keys:
+            event = key_event(key)
+            event.set_sender(app)
+            app._driver.send_message(event)
+
+
+async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")  # new customer: the cursor is in Name
+        await pilot.pause(0.3)
+        burst(app, "Acme [bold]GmbH[/]", "<tab>", "+49 30 1234567", "<ctrl+s>")
+        await pilot.pause(1.0)
+        saved = Customer.get()
+        assert (saved.name, saved.phone) == ("Acme [bold]GmbH[/]", "+49 30 1234567")
+
+
+async def test_a_burst_in_the_contact_form(app):
+    acme = customer("Acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("enter", "2")
+        await pilot.pause(0.3)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        burst(app, "Jana Nováková", "<tab>", "Buyer", "<tab>", "+420 777 888 999", "<ctrl+s>")
+        await pilot.pause(1.0)
+        contact = Contact.get(Contact.customer == acme)
+        assert (contact.name, contact.role, contact.phone) == ("Jana Nováková", "Buyer", "+420 777 888 999")
