@@ -150,3 +150,43 @@ async def test_confirm_screen_answers():
             await pilot.press(key)
             await pilot.pause()
             assert app.answers == [expected]
+
+
+class FlakySource(FakeSource):
+    """A source whose database goes away (a PostgreSQL server restarting) and comes back."""
+
+    down = False
+
+    def count(self) -> int:
+        if self.down:
+            from storage.errors import ConnectionLost
+
+            raise ConnectionLost("the connection to the database server was lost")
+        return super().count()
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        if self.down:
+            from storage.errors import ConnectionLost
+
+            raise ConnectionLost("the connection to the database server was lost")
+        return super().fetch(offset, limit)
+
+
+async def test_a_database_gone_away_is_a_notice_not_a_crash():
+    source = FlakySource(n=500)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await pilot.pause()
+        source.down = True
+        table.reload()
+        await pilot.press("end", "pagedown", "home")
+        await pilot.pause()
+        assert app.is_running
+        assert any("List not refreshed" in str(n.message) for n in app._notifications)
+        source.down = False
+        table.reload()
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row_id == 500

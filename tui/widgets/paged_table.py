@@ -55,6 +55,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from storage.errors import DatabaseUnavailable
+
 
 @dataclass(frozen=True)
 class Row:
@@ -239,7 +241,12 @@ class PagedTable(ScrollView, can_focus=True):
 
     def _recount(self) -> None:
         self._counted = True
-        self._count = max(0, int(self._source.count()))
+        try:
+            self._count = max(0, int(self._source.count()))
+        except DatabaseUnavailable as error:
+            self._database_unavailable(error)
+            return
+        self._unavailable = False
         self._window = []
         self._window_start = 0
         self.virtual_size = Size(self.size.width, self._count + 1)
@@ -267,8 +274,21 @@ class PagedTable(ScrollView, can_focus=True):
         if self._window_start <= first and last <= end:
             return
         start = max(0, first - page)
-        self._window = list(self._source.fetch(start, page * 3))
+        try:
+            self._window = list(self._source.fetch(start, page * 3))
+        except DatabaseUnavailable as error:
+            self._database_unavailable(error)
+            return
         self._window_start = start
+
+    _unavailable = False
+
+    def _database_unavailable(self, error: DatabaseUnavailable) -> None:
+        """The database is locked past every retry or the server is gone: keep what is shown,
+        say so once, and try again on the next key or refresh — never crash the app."""
+        if not self._unavailable:
+            self._unavailable = True
+            self.notify(f"List not refreshed: {error}", severity="warning", markup=False)
 
     def _row(self, index: int) -> Row | None:
         if not 0 <= index < self._count:
