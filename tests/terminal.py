@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and two-character ESC sequences.
 ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 KEYS = {"enter": "\r", "down": "\x1b[B", "up": "\x1b[A", "escape": "\x1b", "tab": "\t",
-        "ctrl+s": "\x13", "ctrl+q": "\x11", "ctrl+n": "\x0e"}
+        "ctrl+s": "\x13", "ctrl+q": "\x11", "ctrl+n": "\x0e", "f2": "\x1bOQ", "f3": "\x1bOR",
+        "shift+tab": "\x1b[Z", "end": "\x1b[F"}
 
 
 def private_env(home: Path, login: str = "tester") -> dict[str, str]:

@@ -85,3 +85,21 @@ def test_signal_while_typing_keeps_the_draft_and_offers_it_back(database, tmp_pa
         term.press("ctrl+q")
         assert term.wait(timeout=15) == 0
     assert rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_text_typed_ahead_of_the_form_is_kept(database, tmp_path):
+    """Keys that arrive as the form is first drawn (type-ahead over a slow SSH link, a paste
+    right after n) are typing like any other: quitting keeps them as a draft. (They used to
+    become the form's "original" text: no draft, and escape discarded them without asking.)"""
+    url, path = database
+    with start(url, tmp_path) as term:
+        term.wait_for("Acme")
+        mark = term.mark()
+        term.press("n")  # new customer
+        term.wait_for("New customer", after=mark)
+        term.type("Typed ahead")  # at once, as the form is first drawn
+        term.wait_for("Typed ahead", after=mark)
+        term.press("ctrl+q")
+        assert term.wait(timeout=15) == 0
+    ((payload,),) = rows(path, "SELECT payload FROM draft WHERE form = 'customer'")
+    assert json.loads(payload)["name"] == "Typed ahead"

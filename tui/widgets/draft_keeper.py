@@ -48,9 +48,15 @@ class DraftKeeper:
     # -- lifecycle --------------------------------------------------------------------
     def on_mount(self) -> None:
         LIVE_FORMS.add(self)
-        # Capture the fields once the form has filled them in, so that loading an existing
-        # record is not mistaken for typing.
-        self.call_after_refresh(self._capture_baseline)
+        # Capture the fields as the form filled them in (its own on_mount ran first: Textual
+        # calls the handlers of the MRO from the subclass down), so that loading a record is
+        # not mistaken for typing. Now, not after the next refresh: keys typed ahead (type
+        # ahead over SSH, a paste, a fast typist after ctrl+n) may be handled before that
+        # refresh, and would then count as the form's original text: no draft, no question
+        # before discarding it. Only if the form cannot answer yet, wait for a refresh.
+        self._capture_baseline()
+        if self._draft_baseline is None:
+            self.call_after_refresh(self._capture_baseline)
 
     def on_unmount(self) -> None:
         LIVE_FORMS.discard(self)
