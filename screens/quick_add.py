@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from screens.customers import CustomerRows
 from storage import conversation_list
 from storage.queries import CustomerList, CustomerRow
 from tui.widgets.paged_table import Column, PagedTable, Row
@@ -29,23 +30,10 @@ PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Co
                   Column("Phone", 14)]
 
 
-class PickerRows:
-    """CustomerList rows as picker rows."""
+class PickerRows(CustomerRows):
+    """The Customers screen's row source, with the picker's four columns."""
 
-    def __init__(self, customers: CustomerList) -> None:
-        self.customers = customers
-
-    def count(self) -> int:
-        return self.customers.count()
-
-    def index_of(self, customer_id: int) -> int | None:
-        return self.customers.index_of(customer_id)
-
-    def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [self._row(c) for c in self.customers.fetch(offset, limit)]
-
-    @staticmethod
-    def _row(c: CustomerRow) -> Row:
+    def _row(self, c: CustomerRow) -> Row:
         return Row(c.id, (c.number, c.name, c.main_contact, c.phone), "dim" if c.archived else "")
 
 
