@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 import time
 
-import pytest
 
 from storage.database import close_database, open_database
 from tests import factories
@@ -41,15 +40,23 @@ def add_customer(term: Terminal, name: str) -> None:
     term.press("ctrl+s")
 
 
-def refresh(term: Terminal) -> int:
-    """Leave the Customers screen and come back (F3, F2): the list is read again."""
-    term.press("f3")
-    mark = term.mark()
-    term.press("f2")
-    return mark
+def refresh_until(term: Terminal, needle: str, tries: int = 5) -> None:
+    """Leave the Customers screen and come back (F3, then F2): the list is read again. Each
+    step waits for its screen, and the round is repeated a few times on a busy machine."""
+    for attempt in range(tries):
+        mark = term.mark()
+        term.press("f3")
+        term.wait_for("Follow-ups", after=mark)
+        mark = term.mark()
+        term.press("f2")
+        try:
+            term.wait_for(needle, after=mark, timeout=4 if attempt < tries - 1 else 20)
+            return
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
 
 
-@pytest.mark.skip(reason="passes alone; under the full suite the F3/F2 refresh marker was once missed: to be made robust (notes/hostile.md)")
 def test_two_apps_on_one_file_see_each_others_saves(tmp_path):
     url = sqlite_url(tmp_path)
     open_database(url)
@@ -64,12 +71,12 @@ def test_two_apps_on_one_file_see_each_others_saves(tmp_path):
         add_customer(a, "Alpha from A")
         wait_for_row(path, "Alpha from A")
         a.press("escape")
-        b.wait_for("Alpha from A", after=refresh(b))
+        refresh_until(b, "Alpha from A")
 
         add_customer(b, "Beta from B")
         wait_for_row(path, "Beta from B")
         b.press("escape")
-        a.wait_for("Beta from B", after=refresh(a))
+        refresh_until(a, "Beta from B")
 
         # Both open a new customer at once (the same suggested number), both save at once:
         # one is saved, the other says why not and keeps the text; nothing crashes on the lock.
