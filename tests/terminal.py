@@ -148,3 +148,19 @@ class Terminal:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def open_new_conversation(term: Terminal) -> int:
+    """Customers → the first customer (Acme) → Conversations tab → n: a new conversation form.
+    Returns the output mark taken before the form opened."""
+    term.wait_for("Acme")
+    mark = term.mark()
+    term.press("down", "enter")
+    term.wait_for("1 General", after=mark)
+    mark = term.mark()
+    term.press("3")
+    term.wait_for("/ filter note", after=mark)
+    mark = term.mark()
+    term.press("n")
+    term.wait_for("New conversation", after=mark)
+    return mark

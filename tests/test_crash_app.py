@@ -16,7 +16,7 @@ import pytest
 from storage.database import close_database, open_database
 from tests import factories
 from tests.conftest import sqlite_url
-from tests.terminal import ROOT, Terminal, private_env
+from tests.terminal import open_new_conversation, ROOT, Terminal, private_env
 from tui.cli import main
 
 
@@ -93,16 +93,7 @@ def test_sigkill_during_a_save_from_the_tui(tmp_path, delay):
     note = "Killed while saving " + "x" * 300 + " end"
     env = private_env(tmp_path / "home")
     with Terminal(["--database", url, "--today", "2026-03-18"], env) as term:
-        term.wait_for("Acme")
-        mark = term.mark()
-        term.press("down", "enter")
-        term.wait_for("1 General", after=mark)
-        mark = term.mark()
-        term.press("3")
-        term.wait_for("/ filter note", after=mark)
-        mark = term.mark()
-        term.press("n")
-        term.wait_for("New conversation", after=mark)
+        mark = open_new_conversation(term)
         term.type(note)
         term.wait_for(" end", after=mark)
         term.type("\x13")  # ctrl+s

@@ -14,7 +14,7 @@ import pytest
 from storage.database import close_database, open_database
 from tests import factories
 from tests.conftest import sqlite_url
-from tests.terminal import Terminal, private_env
+from tests.terminal import open_new_conversation, Terminal, private_env
 
 NOTE = "Zebraphone call [bold]about[/] the order \u05e9\u05dc\u05d5\u05dd"
 
@@ -43,16 +43,7 @@ def start(url: str, tmp_path) -> Terminal:
 
 def type_note_in_a_new_conversation(term: Terminal) -> None:
     """Customers → Acme → Conversations tab → n, then type NOTE and see all of it on screen."""
-    term.wait_for("Acme")
-    mark = term.mark()
-    term.press("down", "enter")
-    term.wait_for("1 General", after=mark)
-    mark = term.mark()
-    term.press("3")
-    term.wait_for("/ filter note", after=mark)
-    mark = term.mark()
-    term.press("n")
-    term.wait_for("New conversation", after=mark)
+    open_new_conversation(term)
     mark = term.mark()
     term.type(NOTE)
     term.wait_for(NOTE, after=mark)  # every key reached the form: the signal comes mid-typing
