@@ -146,7 +146,7 @@ class ConversationsPanel(Vertical):
     @on(PagedTable.RowHighlighted, "#conversations-table")
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
         row = clist.row(event.row_id) if event.row_id is not None else None
-        self.query_one("#conversations-detail", Static).update(describe(row) if row else "")
+        self.query_one("#conversations-detail", Static).update(describe(row) if row else "", layout=False)
 
     @on(PagedTable.RowSelected, "#conversations-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:
@@ -167,7 +167,7 @@ class ConversationsPanel(Vertical):
         self._show_filter_state()
         row_id = self.table.cursor_row_id
         row = clist.row(row_id) if row_id is not None else None
-        self.query_one("#conversations-detail", Static).update(describe(row) if row else "")
+        self.query_one("#conversations-detail", Static).update(describe(row) if row else "", layout=False)
 
     # -- actions --------------------------------------------------------------------------
     def _open_form(self, form) -> None:

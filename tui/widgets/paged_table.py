@@ -56,6 +56,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from storage.errors import DatabaseUnavailable
+from tui.widgets.row_cache import RowCache
 
 
 @dataclass(frozen=True)
@@ -177,23 +178,39 @@ class PagedTable(ScrollView, can_focus=True):
                  empty_text: str = "Nothing to show.", name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.columns = list(columns)
+        self._columns = list(columns)
         self.empty_text = empty_text
-        self._source: RowSource = source or EmptySource()
-        self._count = 0
-        self._window_start = 0
-        self._window: list[Row] = []
+        self._rows = RowCache(source or EmptySource())
         self._highlighted_id: int | None = None
         self._counted = False
+        # What drawing a line needs, worked out once: each row's text at the current width
+        # (keyed by row id, checked against the Row object, which a refetch replaces), and
+        # the styles (Textual computes a widget's style by walking up its ancestors).
+        self._texts: dict[int, tuple[Row, int, str]] = {}
+        self._styles: dict[tuple[str, bool], Style] = {}
+
+    @property
+    def columns(self) -> list[Column]:
+        return self._columns
+
+    @columns.setter
+    def columns(self, columns: Sequence[Column]) -> None:
+        self._columns = list(columns)
+        self._texts.clear()
+        self.refresh()
 
     # -- data ---------------------------------------------------------------------------
     @property
     def row_count(self) -> int:
-        return self._count
+        return self._rows.count
+
+    @property
+    def _count(self) -> int:
+        return self._rows.count
 
     @property
     def source(self) -> RowSource:
-        return self._source
+        return self._rows.source
 
     @property
     def cursor_row_id(self) -> int | None:
@@ -207,7 +224,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     def set_source(self, source: RowSource) -> None:
         """Show another list (e.g. new search text): cursor and scroll back to the top."""
-        self._source = source
+        self._rows.source = source
         self._recount()
         self.set_reactive(PagedTable.cursor, 0)
         self.scroll_to(y=0, animate=False, force=True)
@@ -219,7 +236,7 @@ class PagedTable(ScrollView, can_focus=True):
         where possible."""
         keep = self.cursor_row_id
         if source is not None:
-            self._source = source
+            self._rows.source = source
         self._recount()
         index = min(self.cursor, max(self._count - 1, 0))
         if keep is not None:
@@ -242,21 +259,20 @@ class PagedTable(ScrollView, can_focus=True):
     def _recount(self) -> None:
         self._counted = True
         try:
-            self._count = max(0, int(self._source.count()))
+            self._rows.recount()
         except DatabaseUnavailable as error:
             self._database_unavailable(error)
             return
         self._unavailable = False
-        self._window = []
-        self._window_start = 0
+        self._texts.clear()
         self.virtual_size = Size(self.size.width, self._count + 1)
 
     def _find(self, row_id: int, near: int) -> int | None:
         self._ensure_window(max(0, near - self._page_height()))
-        for offset, row in enumerate(self._window):
-            if row.id == row_id:
-                return self._window_start + offset
-        index_of = getattr(self._source, "index_of", None)
+        found = self._rows.find(row_id)
+        if found is not None:
+            return found
+        index_of = getattr(self.source, "index_of", None)
         if index_of is not None:
             index = index_of(row_id)
             if index is not None and 0 <= index < self._count:
@@ -267,19 +283,11 @@ class PagedTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _ensure_window(self, first: int) -> None:
-        """Make sure rows first .. first+page are cached; fetch a window around them if not."""
-        page = self._page_height()
-        last = min(first + page, self._count)
-        end = self._window_start + len(self._window)
-        if self._window_start <= first and last <= end:
-            return
-        start = max(0, first - page)
+        """Make sure rows first .. first+page are held; fetch a window around them if not."""
         try:
-            self._window = list(self._source.fetch(start, page * 3))
+            self._rows.ensure(first, self._page_height())
         except DatabaseUnavailable as error:
             self._database_unavailable(error)
-            return
-        self._window_start = start
 
     _unavailable = False
 
@@ -291,15 +299,11 @@ class PagedTable(ScrollView, can_focus=True):
             self.notify(f"List not refreshed: {error}", severity="warning", markup=False)
 
     def _row(self, index: int) -> Row | None:
-        if not 0 <= index < self._count:
+        try:
+            return self._rows.get(index, self._page_height())
+        except DatabaseUnavailable as error:
+            self._database_unavailable(error)
             return None
-        offset = index - self._window_start
-        if not 0 <= offset < len(self._window):
-            self._ensure_window(max(0, index - self._page_height() // 2))
-            offset = index - self._window_start
-        if 0 <= offset < len(self._window):
-            return self._window[offset]
-        return None
 
     # -- cursor -------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
@@ -367,6 +371,10 @@ class PagedTable(ScrollView, can_focus=True):
         self.virtual_size = Size(event.size.width, self._count + 1)
         self._scroll_cursor_into_view()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()  # focus, theme or CSS changed
+
     def _widths(self, width: int) -> list[int]:
         widths = [c.width for c in self.columns]
         gaps = max(0, len(widths) - 1)
@@ -381,28 +389,45 @@ class PagedTable(ScrollView, can_focus=True):
         parts = [fit(visible_text(cell), w) for cell, w in zip(cells, self._widths(width))]
         return fit(" " + " ".join(parts), width)
 
+    def _row_text(self, row: Row, width: int) -> str:
+        known = self._texts.get(row.id)
+        if known is not None and known[0] is row and known[1] == width:
+            return known[2]
+        if len(self._texts) > 2000:  # rows of windows long dropped
+            self._texts.clear()
+        text = self._line_text(row.cells, width)
+        self._texts[row.id] = (row, width, text)
+        return text
+
+    def _style(self, kind: str = "", cursor: bool = False) -> Style:
+        """The style of a line: ``kind`` a component (header, empty) or a row style."""
+        key = (kind, cursor)
+        style = self._styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if kind:
+                style += self.get_component_rich_style(f"paged-table--{kind}", partial=True)
+            if cursor:
+                style += self.get_component_rich_style("paged-table--cursor")
+            self._styles[key] = style
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
-        base = self.rich_style
         if y == 0:
-            style = base + self.get_component_rich_style("paged-table--header")
-            return Strip([Segment(self._line_text([c.title for c in self.columns], width), style)], width)
+            titles = [c.title for c in self.columns]
+            return Strip([Segment(self._line_text(titles, width), self._style("header"))], width)
         if self._count == 0:
             if y == 1:
-                style = base + self.get_component_rich_style("paged-table--empty")
-                return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
-            return Strip.blank(width, base)
+                return Strip([Segment(fit(" " + self.empty_text, width), self._style("empty"))], width)
+            return Strip.blank(width, self._style())
         top = round(self.scroll_y)
         index = top + y - 1
         if index >= self._count:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style())
         self._ensure_window(top)
         row = self._row(index)
         if row is None:
-            return Strip.blank(width, base)
-        style: Style = base
-        if row.style:
-            style += self.get_component_rich_style(f"paged-table--{row.style}", partial=True)
-        if index == self.cursor:
-            style += self.get_component_rich_style("paged-table--cursor")
-        return Strip([Segment(self._line_text(row.cells, width), style)], width)
+            return Strip.blank(width, self._style())
+        style = self._style(row.style, index == self.cursor)
+        return Strip([Segment(self._row_text(row, width), style)], width)
