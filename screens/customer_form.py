@@ -1,9 +1,11 @@
 """CustomerForm: one customer, in the original's tabs General, Contacts, Conversations, Pipeline.
 
-General edits the customer's own fields: ctrl+s saves, errors show inline under their field and
-every typed character stays; escape closes, asking first when typed text would be lost. A new
-customer starts on General with the other tabs disabled until the first save. The tabs are
-switched with 1-4 (when no text field has the focus) or ctrl+t (next tab, from anywhere).
+General shows the customer's own fields: read only on a customer opened to look at (one card,
+so that opening is quick), editable after ``e``, or at once when the form is opened to edit or
+for a new customer. There ctrl+s saves, errors show inline under their field and every typed
+character stays; escape closes, asking first when typed text would be lost. A new customer
+starts on General with the other tabs disabled until the first save. The tabs are switched with
+1-4 (when no text field has the focus) or ctrl+t (next tab, from anywhere).
 
 Dismisses with the customer's id when it was saved at least once, else None.
 """
@@ -18,22 +20,25 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets._tabbed_content import ContentTabs
-from textual.widgets import Checkbox, Footer, Header, Input, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
 from storage import customers
 from storage.errors import ValidationError
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
+from tui.widgets.customer_card import CustomerCard
 from tui.widgets.draft_keeper import DraftKeeper
 from tui.widgets.form_field import FormField
 from tui.widgets.paged_table import visible_text
 from tui.widgets.sale_cycles import SaleCycles
 from tui.widgets.stage_history import StageHistory
+from tui.widgets.tab_strip import TabBody, TabStrip
 
 INPUTS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email")]
 AREAS = [("address", "Address"), ("notes", "Notes")]
-TABS = ["tab-general", "tab-contacts", "tab-conversations", "tab-pipeline"]
+TAB_TITLES = [("tab-general", "1 General"), ("tab-contacts", "2 Contacts"),
+              ("tab-conversations", "3 Conversations"), ("tab-pipeline", "4 Pipeline")]
+TABS = [tab for tab, _ in TAB_TITLES]
 
 
 def archived_label(archived: bool) -> str:
@@ -47,6 +52,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="customer_form.save", priority=True),
         Binding("escape", "close", "Close", id="customer_form.close"),
+        Binding("e", "edit", "Edit", id="customer_form.edit"),
         Binding("ctrl+t", "next_tab", "Next tab", id="customer_form.next_tab", priority=True,
                 show=False),  # in F1; the footer has no room at 80 columns
         Binding("1", "tab(0)", "General", id="customer_form.general", show=False),
@@ -63,6 +69,10 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         self.edit = edit
         self.initial_tab = tab
         self.restored = dict(values or {})
+        # Editable fields, or the read-only card (a customer opened to look at).
+        self.editing = edit or customer_id is None or bool(values)
+        self._shown: dict = {}  # the customer's values as loaded (the card shows them)
+        self._filling: set[str] = set()  # tabs whose content is mounted or being mounted
 
     @property
     def active_bindings(self):
@@ -76,43 +86,52 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         return str(self.customer_id or "")
 
     def draft_values(self) -> dict:
+        if not self.editing:
+            return dict(self._shown)  # nothing can be typed on the card
         values = {name: self.query_one(f"#customer-{name}", Input).value for name, _ in INPUTS}
         values.update({name: self.query_one(f"#customer-{name}", TextArea).text for name, _ in AREAS})
         values["archived"] = self.query_one("#customer-archived", Checkbox).value
         return values
 
     # -- layout ---------------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
+    def _load(self) -> dict:
         customer = customers.get_customer(self.customer_id) if self.customer_id else None
         values = {name: getattr(customer, name, "") or "" for name, _ in INPUTS + AREAS}
         values["archived"] = bool(customer and customer.archived)
         if customer is None:
             values["number"] = customers.suggest_number()
-        values.update(self.restored)
+        return values
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._load()
+        values = {**self._shown, **self.restored}
+        initial = self.initial_tab or "tab-general"
         yield Header()
-        with TabbedContent(initial=self.initial_tab or "tab-general"):
-            with TabPane("1 General", id="tab-general"):
-                with VerticalScroll(id="customer-fields"):
-                    for name, label in INPUTS:
-                        yield FormField(label, Input(values[name], id=f"customer-{name}", compact=True,
-                                                        select_on_focus=False),
-                                        id=f"field-{name}")
-                    for name, label in AREAS:
-                        yield FormField(label, TextArea(values[name], id=f"customer-{name}", compact=True,
-                                                        tab_behavior="focus", highlight_cursor_line=False),
-                                        id=f"field-{name}")
-                    yield Checkbox(archived_label(bool(values["archived"])), bool(values["archived"]),
-                                   id="customer-archived", compact=True)
-                    yield Static("ctrl+s save · escape close · ctrl+t or 1-4 (outside a field) "
-                                 "switch tabs · tab next field", classes="hint", markup=False)
+        yield TabStrip(TAB_TITLES, initial, id="customer-tabs")
+        with ContentSwitcher(initial=initial, id="customer-panes"):
+            general = self._fields(values) if self.editing else CustomerCard(values, id="customer-card")
+            yield TabBody("1 General", general, id="tab-general")
             # The other tabs are filled when first opened (opening a customer with 10,000
             # conversations must stay quick), except the one the form opens on.
-            for tab, title in (("tab-contacts", "2 Contacts"), ("tab-conversations", "3 Conversations"),
-                               ("tab-pipeline", "4 Pipeline")):
-                with TabPane(title, id=tab):
-                    if tab == self.initial_tab and self.customer_id is not None:
-                        yield from self._tab_content(tab)
+            for tab, title in TAB_TITLES[1:]:
+                content = self._tab_content(tab) if tab == initial and self.customer_id else []
+                yield TabBody(title, *content, id=tab)
         yield Footer(compact=True)
+
+    @staticmethod
+    def _fields(values: dict) -> VerticalScroll:
+        fields = [FormField(label, Input(values[name], id=f"customer-{name}", compact=True,
+                                         select_on_focus=False), id=f"field-{name}")
+                  for name, label in INPUTS]
+        fields += [FormField(label, TextArea(values[name], id=f"customer-{name}", compact=True,
+                                             tab_behavior="focus", highlight_cursor_line=False),
+                             id=f"field-{name}")
+                   for name, label in AREAS]
+        fields.append(Checkbox(archived_label(bool(values["archived"])), bool(values["archived"]),
+                               id="customer-archived", compact=True))
+        fields.append(Static("ctrl+s save · escape close · ctrl+t or 1-4 (outside a field) "
+                             "switch tabs · tab next field", classes="hint", markup=False))
+        return VerticalScroll(*fields, id="customer-fields")
 
     def _tab_content(self, tab: str) -> list:
         assert self.customer_id is not None
@@ -125,26 +144,41 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
 
     async def _fill_tab(self, tab: str) -> None:
         """Mount a tab's content the first time it is opened."""
-        pane = self.query_one(f"#{tab}", TabPane)
-        if tab != "tab-general" and self.customer_id is not None and not pane.children:
+        pane = self.query_one(f"#{tab}", TabBody)
+        if tab != "tab-general" and self.customer_id is not None and not pane.children \
+                and tab not in self._filling:
+            self._filling.add(tab)  # a key and the tab strip's message may both ask
             await pane.mount_all(self._tab_content(tab))
 
-    @on(TabbedContent.TabActivated)
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id:
-            await self._fill_tab(event.pane.id)
+    @property
+    def tabs(self) -> TabStrip:
+        return self.query_one("#customer-tabs", TabStrip)
+
+    @property
+    def active_tab(self) -> str:
+        return self.tabs.active
+
+    def show_tab(self, tab: str) -> None:
+        """Make ``tab`` the one shown (the Changed handler mounts its content if need be)."""
+        self.tabs.active = tab
+        self.query_one("#customer-panes", ContentSwitcher).current = tab
+
+    @on(TabStrip.Changed, "#customer-tabs")
+    async def _tab_changed(self, event: TabStrip.Changed) -> None:
+        await self._fill_tab(event.tab)
+        self.query_one("#customer-panes", ContentSwitcher).current = event.tab
 
     def on_mount(self) -> None:
         self._show_title()
         if self.customer_id is None:
             for tab in TABS[1:]:
-                self.query_one(TabbedContent).disable_tab(tab)
+                self.tabs.disable(tab)
         if self.restored:
             self.mark_restored()
-        if self.edit or self.customer_id is None:
+        if self.editing:
             self.query_one("#customer-name", Input).focus()
         else:  # opened to look: the tab bar has the focus, so 1-4 and the arrows switch tabs
-            self.query_one(ContentTabs).focus()
+            self.tabs.focus()
 
     def _show_title(self) -> None:
         customer = customers.get_customer(self.customer_id) if self.customer_id else None
@@ -154,23 +188,41 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     def _archived_changed(self, event: Checkbox.Changed) -> None:
         event.checkbox.label = archived_label(event.value)
 
+    # -- view and edit --------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """e (edit) is offered only while General shows the card."""
+        return not self.editing if action == "edit" else True
+
+    async def action_edit(self) -> None:
+        """Swap the card for the editable fields, filled from the database as it is now."""
+        if self.editing:
+            return
+        self.editing = True
+        self._shown = self._load()
+        pane = self.query_one("#tab-general", TabBody)
+        await pane.remove_children()
+        await pane.mount(self._fields(self._shown))
+        self.reset_draft_baseline()
+        self.show_tab("tab-general")
+        self.query_one("#customer-name", Input).focus()
+        self.refresh_bindings()
+
     # -- tabs -----------------------------------------------------------------------------
     async def action_tab(self, index: int) -> None:
-        tabs = self.query_one(TabbedContent)
         if self.customer_id is None and index > 0:
             self.notify("Save the customer first (ctrl+s).", severity="warning")
             return
-        tabs.active = TABS[index]
+        self.show_tab(TABS[index])
         await self._fill_tab(TABS[index])
         self.call_after_refresh(self._focus_tab_content)
 
     def action_next_tab(self) -> None:
-        current = TABS.index(self.query_one(TabbedContent).active or TABS[0])
+        current = TABS.index(self.active_tab or TABS[0])
         self.action_tab((current + 1) % len(TABS) if self.customer_id is not None else 0)
 
     def _focus_tab_content(self) -> None:
-        pane = self.query_one(TabbedContent).active_pane
-        if pane is None or (self.focused is not None and pane in self.focused.ancestors):
+        pane = self.query_one(f"#{self.active_tab}", TabBody)
+        if self.focused is not None and pane in self.focused.ancestors:
             return
         # A list first (its keys then show in the footer), else the first field.
         for selector in ("PagedTable", "Input, TextArea, Checkbox"):
@@ -185,12 +237,19 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         # loads when shown, so it is refreshed here only while it is the one on screen.
         for contacts in self.query(ContactsPane):
             contacts.reload()
-        if self.query_one(TabbedContent).active == "tab-pipeline":
+        if not self.editing and self.customer_id is not None:
+            self._shown = self._load()
+            self.reset_draft_baseline()
+            self.query_one(CustomerCard).show(self._shown)
+        if self.active_tab == "tab-pipeline":
             for widget in self.query("StageHistory, SaleCycles"):
                 widget.reload()
 
     # -- save and close -------------------------------------------------------------------
     def action_save(self) -> None:
+        if not self.editing:
+            self.notify("Nothing to save: e edits the customer.")
+            return
         values = self.draft_values()
         for name, _ in INPUTS + AREAS:
             self.query_one(f"#field-{name}", FormField).error = ""
@@ -199,7 +258,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         except ValidationError as exc:
             for name, message in exc.errors.items():
                 self.query_one(f"#field-{name}", FormField).error = message
-            self.query_one(TabbedContent).active = "tab-general"
+            self.show_tab("tab-general")
             self.query_one(f"#customer-{next(iter(exc.errors))}").focus()
             self.notify("Not saved: please correct the marked field.", severity="error")
             return
@@ -211,13 +270,12 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         if new:
             self._became_existing()
         # Out of the fields, so that 1-4 switch tabs at once (e.g. 2 to add contacts).
-        self.query_one(ContentTabs).focus()
+        self.tabs.focus()
         self.notify("Customer saved. 2: contacts, 3: conversations.")
 
     def _became_existing(self) -> None:
-        tabs = self.query_one(TabbedContent)
         for tab in TABS[1:]:
-            tabs.enable_tab(tab)  # their content is mounted when first opened
+            self.tabs.enable(tab)  # their content is mounted when first opened
 
     def action_close(self) -> None:
         self.close_form(self.saved_id or self.customer_id,

@@ -37,6 +37,8 @@ def _where(widget) -> str:
     for ancestor in widget.ancestors:
         if isinstance(ancestor, TabPane):
             return f"On the {ancestor._title} tab".replace("\n", " ")
+        if title := getattr(ancestor, "tab_title", ""):
+            return f"On the {title} tab"
     return getattr(widget, "HELP_TITLE", "") or type(widget).__name__
 
 

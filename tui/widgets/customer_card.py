@@ -1,0 +1,54 @@
+"""CustomerCard: the General tab of a customer opened to look at, read only.
+
+One widget draws every field (a grid of label and value; long notes wrap under their label), so
+opening a customer costs a single widget instead of a dozen inputs. ``e`` on the form swaps the
+card for the editable fields. User text is shown literally: no markup, control characters made
+visible.
+
+    yield CustomerCard(values, id="customer-card")   # values: number, name, phone, ... archived
+    card.show(values)                                # after another session changed them
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.widgets.paged_table import visible_text
+
+FIELDS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email"),
+          ("address", "Address"), ("notes", "Notes")]
+HINT = "e edit · 2 contacts · 3 conversations · 4 pipeline · escape back"
+
+
+def card(values: dict) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=9, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for name, label in FIELDS:
+        lines = str(values.get(name) or "").splitlines() or [""]
+        grid.add_row(Text(label, style="bold"), Text("\n".join(visible_text(line) for line in lines)))
+    grid.add_row(Text("Archived", style="bold"), Text("yes" if values.get("archived") else "no"))
+    grid.add_row("", "")
+    grid.add_row("", Text(HINT, style="dim"))
+    return grid
+
+
+class CustomerCard(VerticalScroll):
+    """The fields of a customer, read only; scrolls (up/down when focused) when notes are long."""
+
+    DEFAULT_CSS = """
+    CustomerCard {
+        height: 1fr;
+        padding: 0 1;
+        & > Static { height: auto; }
+    }
+    """
+
+    def __init__(self, values: dict, **kwargs) -> None:
+        super().__init__(Static(card(values)), **kwargs)
+
+    def show(self, values: dict) -> None:
+        self.query_one(Static).update(card(values))
