@@ -37,15 +37,23 @@ def main() -> None:
         from textual.app import App
 
         app = App()
-    else:
-        from tui.cli import build_parser, make_context
+        exit_after_first_frame(app)
+        app.run(headless=True, size=(120, 40))
+        return
+    # Rapport starts as the `rapport` command does (its entry point is tui.cli:main); only
+    # the final app.run is headless at 120x40.
+    from tui import cli
 
-        ctx = make_context(build_parser().parse_args(["--database", sys.argv[2]]))
+    def run_tui(ctx) -> int:
         from tui.app import RapportApp
 
         app = RapportApp(ctx)
-    exit_after_first_frame(app)
-    app.run(headless=True, size=(120, 40))
+        exit_after_first_frame(app)
+        app.run(headless=True, size=(120, 40))
+        return 0
+
+    cli.run_tui = run_tui
+    cli.main(["--database", sys.argv[2]])
 
 
 if __name__ == "__main__":

@@ -102,9 +102,12 @@ class CustomersScreen(Screen):
         """The customer under the cursor (quick add preselects it)."""
         return self.table.cursor_row_id
 
+    _fresh = False  # the list was just loaded: the screen's first ScreenResume need not reload
+
     def on_mount(self) -> None:
         self.table.set_source(self._source(""))
         self.table.focus()
+        self._fresh = True
 
     def _narrow(self) -> bool:
         return self.app.size.width < NARROW
@@ -120,6 +123,9 @@ class CustomersScreen(Screen):
 
     @on(ScreenResume)
     def refresh_list(self) -> None:
+        if self._fresh:
+            self._fresh = False
+            return
         self.table.reload()
 
     @on(Input.Changed, "#customer-search")

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui import commands_palette as palette
+from tui import heap
 
 
 
@@ -97,6 +98,7 @@ class RapportApp(App):
         from tui import terminal_safety
 
         terminal_safety.install()  # user text never reaches the terminal as control characters
+        heap.starting()
         super().__init__(**kwargs)
         self.ctx = ctx
 
@@ -151,18 +153,12 @@ class RapportApp(App):
         drafts.offer_drafts(self)
 
     def on_ready(self) -> None:
-        """The first screen is on the terminal: move every object alive now (Textual, Rich,
-        Peewee, the stylesheets, the first screen: some 240,000) into the collector's permanent
-        generation. Without this each full collection walks them all, 100-180 ms in which no
-        key is answered, every few seconds of use; with it a full collection walks only what
-        was made since. gc.freeze() is meant for exactly this (see the gc module's docs)."""
-        import gc
-
-        gc.freeze()
+        heap.started()
 
     def on_unmount(self) -> None:
         from tui import drafts
 
+        heap.started()  # if the app stopped before its first frame
         drafts.remove_signal_handlers()
 
     async def action_quit(self) -> None:

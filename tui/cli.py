@@ -63,12 +63,15 @@ def run_tui(ctx) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from tui import heap
+
+    heap.starting()  # until the TUI's first frame, or until a subcommand starts (tui.heap)
     try:
+        args = build_parser().parse_args(argv)
         ctx = make_context(args)
         if args.command is None:
             return run_tui(ctx)
+        heap.resume()
         return int(args.func(args, ctx) or 0)
     except RapportError as exc:
         print(f"rapport: {exc}", file=sys.stderr)
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         from storage.database import close_database
 
+        heap.resume()  # (main may run inside a longer process: tests)
         close_database()
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from storage import reports
 from storage.errors import RapportError
 from tui.commands.common import add_command, add_period, print_json
 from tui.commands.textout import table
+
+if TYPE_CHECKING:
+    from storage import reports
 
 
 def add_parsers(sub) -> None:
@@ -46,6 +49,7 @@ def _login(args: argparse.Namespace, ctx) -> str | None:
 
 
 def run_followups(args: argparse.Namespace, ctx) -> int:
+    from storage import reports  # not at import: the TUI's start-up never needs it
     today = ctx.today()
     login = _login(args, ctx)
     if args.json:
@@ -66,6 +70,7 @@ def _when(days_overdue: int) -> str:
 
 def followups_text(today: dt.date, login: str | None, due: list, upcoming: list) -> list[str]:
     """The readable report: a summary line, then overdue, today and upcoming sections."""
+    from storage import reports  # not at import: the TUI's start-up never needs it
     overdue = [item for item in due if item.days_overdue > 0]
     todays = [item for item in due if item.days_overdue == 0]
     who = "everyone" if login is None else login
@@ -114,6 +119,7 @@ def stat_cells(row: reports.EmployeeStats, name: str) -> list[str]:
 
 
 def run_stats(args: argparse.Namespace, ctx) -> int:
+    from storage import reports  # not at import: the TUI's start-up never needs it
     today = ctx.today()
     stats = reports.statistics(today, *_period(args, today))
     if args.json:

@@ -280,7 +280,10 @@ class PagedTable(ScrollView, can_focus=True):
         return None
 
     def _page_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        height = self.scrollable_content_region.height
+        if not height:  # not laid out yet: the terminal's height is near enough for a fetch
+            height = self.app.size.height
+        return max(1, height - 1)
 
     def _ensure_window(self, first: int) -> None:
         """Make sure rows first .. first+page are held; fetch a window around them if not."""

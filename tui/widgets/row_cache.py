@@ -1,7 +1,7 @@
 """RowCache: the rows of a long list that a PagedTable holds, a few windows of them at a time.
 
 A window is a run of consecutive rows fetched in one call to the source (three pages: the page
-asked for and one either side). The cache keeps the few most recently used windows, so jumping
+asked for and one either side; two at the top of the list). The cache keeps the few most recently used windows, so jumping
 between the two ends of a list (home, end, home ...) or back to where the cursor was costs no
 query after the first visit; anything else costs one fetch of one window. ``recount()`` drops
 every window (the list may have changed).
@@ -45,7 +45,7 @@ class RowCache:
                     self._windows.insert(0, self._windows.pop(i))
                 return
         start = max(0, min(first, self.count - page) - page)
-        rows = list(self.source.fetch(start, page * 3))
+        rows = list(self.source.fetch(start, first + 2 * page - start))
         self._windows = [(start, rows)] + self._windows[: WINDOWS - 1]
 
     def get(self, index: int, page: int) -> "Row | None":
