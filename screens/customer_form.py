@@ -216,9 +216,9 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         await self._fill_tab(TABS[index])
         self.call_after_refresh(self._focus_tab_content)
 
-    def action_next_tab(self) -> None:
+    async def action_next_tab(self) -> None:
         current = TABS.index(self.active_tab or TABS[0])
-        self.action_tab((current + 1) % len(TABS) if self.customer_id is not None else 0)
+        await self.action_tab((current + 1) % len(TABS) if self.customer_id is not None else 0)
 
     def _focus_tab_content(self) -> None:
         pane = self.query_one(f"#{self.active_tab}", TabBody)
