@@ -190,8 +190,12 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
 
     # -- view and edit --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """e (edit) is offered only while General shows the card."""
-        return not self.editing if action == "edit" else True
+        """While General shows the card: e (edit), and no ctrl+s (nothing can be typed)."""
+        if action == "edit":
+            return not self.editing
+        if action == "save":
+            return self.editing
+        return True
 
     async def action_edit(self) -> None:
         """Swap the card for the editable fields, filled from the database as it is now."""
@@ -247,9 +251,6 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
 
     # -- save and close -------------------------------------------------------------------
     def action_save(self) -> None:
-        if not self.editing:
-            self.notify("Nothing to save: e edits the customer.")
-            return
         values = self.draft_values()
         for name, _ in INPUTS + AREAS:
             self.query_one(f"#field-{name}", FormField).error = ""
