@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from peewee import JOIN, SQL, Case, fn
 
@@ -32,9 +33,9 @@ from storage.pipeline import pipeline_metrics  # noqa: F401  (pipeline: storage/
 UPCOMING_DAYS = 7
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 3x (reports build thousands)
 class FollowUpItem:
-    """One open follow-up, with what the report shows about it."""
+    """One open follow-up, with what the report shows about it (treat as read only)."""
 
     id: int
     uid: str
@@ -148,7 +149,12 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
 
 def _as_date(value) -> dt.date:
     """A date column as SQLite (text) or PostgreSQL (date) returns it."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value[:10])
+    return value if isinstance(value, dt.date) else _parse_date(value)
+
+
+@lru_cache(maxsize=8192)  # a report of thousands of rows holds a few hundred distinct dates
+def _parse_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
 
 
 def due(today: dt.date, login: str | None = None, *, overdue_only: bool = False,
