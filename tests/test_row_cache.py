@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 from tests.test_paged_table import FakeSource, TableApp
 from tests.screen_text import screen_text
 from tui.widgets.paged_table import Column, PagedTable, Row
@@ -73,22 +71,3 @@ async def test_changed_rows_are_drawn_anew_after_reload():
         table.columns = [Column("Name", 10, flex=True), Column("No.", 8)]  # another layout
         await pilot.pause()
         assert "Name" in screen_text(app).splitlines()[0].split("No.")[0]
-
-
-def test_rapport_leaves_the_collector_on_whatever_the_command_did(monkeypatch):
-    from tui import heap
-    from tui.cli import main
-
-    monkeypatch.setattr(heap, "_frozen", False)  # as in a new process: starting() turns it off
-    for argv in (["--database", ""], ["--database", "nosuch://x"]):
-        assert main(argv) == 1
-        assert gc.isenabled()
-    try:
-        main(["--today", "2026-02-30"])
-    except SystemExit as exc:
-        assert exc.code == 2
-    assert gc.isenabled()
-    heap.starting()
-    assert not gc.isenabled()
-    heap.resume()
-    assert gc.isenabled()

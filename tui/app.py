@@ -8,6 +8,7 @@ from __future__ import annotations
 
 
 import asyncio
+import time
 from typing import Iterable
 
 from textual import events
@@ -115,6 +116,8 @@ class RapportApp(App):
     _passed_back: list[events.Key] | None = None
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()  # (tui.heap: long collector passes wait for rest)
         if not isinstance(event, events.Key) or event.is_forwarded or self._passed_back is not None:
             await super().on_event(event)
             return
@@ -152,8 +155,14 @@ class RapportApp(App):
         drafts.install_signal_handlers(self)
         drafts.offer_drafts(self)
 
+    _last_input = 0.0
+
     def on_ready(self) -> None:
         heap.started()
+        self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
+
+    def _collect_when_idle(self) -> None:
+        heap.collect_when_idle(time.monotonic() - self._last_input)
 
     def on_unmount(self) -> None:
         from tui import drafts
