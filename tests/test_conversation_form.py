@@ -148,3 +148,26 @@ async def test_about_follows_the_chosen_employee_until_picked_by_hand(app):
         form.query_one("#employee", Select).value = app.ctx.employee().id
         await pilot.pause()
         assert form.query_one("#topic", Select).value == factories.topic("Quote").id
+
+
+async def test_with_whom_suggests_contacts_and_earlier_names(app):
+    from storage import customers
+
+    cust = factories.customer("Acme")
+    customers.save_contact(cust.id, {"name": "Hildegard Vogel"})
+    factories.conversation(cust, "2026-03-01", with_whom="Max Mustermann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot, ConversationForm.new(cust.id))
+        form = app.screen
+        with_whom = form.query_one("#with_whom", Input)
+        with_whom.focus()
+        await type_text(pilot, "hil")
+        await pilot.pause()
+        assert "hildegard Vogel" in screen_text(app)  # what was typed, then the rest offered
+        await pilot.press("right")  # takes the suggestion
+        assert with_whom.value == "Hildegard Vogel"
+        with_whom.value = ""
+        await type_text(pilot, "Ma")
+        await pilot.pause()
+        await pilot.press("right")
+        assert with_whom.value == "Max Mustermann"
