@@ -8,12 +8,13 @@ in a form (or by another session) show up.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import ScreenResume
+from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
@@ -102,12 +103,19 @@ class CustomersScreen(Screen):
         """The customer under the cursor (quick add preselects it)."""
         return self.table.cursor_row_id
 
-    _fresh = False  # the list was just loaded: the screen's first ScreenResume need not reload
+    # The list was just loaded: the screen's first ScreenResume, right after, need not reload
+    # it. Not if another screen came first (drafts offered at start) or time has passed.
+    _fresh = False
+    _loaded_at = 0.0
 
     def on_mount(self) -> None:
         self.table.set_source(self._source(""))
         self.table.focus()
-        self._fresh = True
+        self._fresh, self._loaded_at = True, time.monotonic()
+
+    @on(ScreenSuspend)
+    def _suspended(self) -> None:
+        self._fresh = False
 
     def _narrow(self) -> bool:
         return self.app.size.width < NARROW
@@ -123,8 +131,8 @@ class CustomersScreen(Screen):
 
     @on(ScreenResume)
     def refresh_list(self) -> None:
-        if self._fresh:
-            self._fresh = False
+        fresh, self._fresh = self._fresh, False
+        if fresh and time.monotonic() - self._loaded_at < 1.0:
             return
         self.table.reload()
 

@@ -129,3 +129,22 @@ async def test_new_customer_tabs_stay_disabled_until_saved(app):
         await pilot.press("right")
         await pilot.pause()
         assert strip.active == "tab-contacts"
+
+
+async def test_a_customer_saved_from_a_draft_offered_at_start_shows_in_the_list(app):
+    from storage import drafts
+
+    f.customer("Existing", number="E-1")
+    drafts.save("customer", "", "tester", {"number": "D-1", "name": "Drafted Ltd", "phone": "",
+                                           "email": "", "address": "", "notes": "", "archived": False})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # restore the draft offered at start
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CustomerForm)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomersScreen)
+        assert "Drafted Ltd" in screen_text(app) and "Existing" in screen_text(app)
