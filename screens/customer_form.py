@@ -72,7 +72,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         # Editable fields, or the read-only card (a customer opened to look at).
         self.editing = edit or customer_id is None or bool(values)
         self._shown: dict = {}  # the customer's values as loaded (the card shows them)
-        self._filling: set[str] = set()  # tabs whose content is mounted or being mounted
+        self._filled: set[str] = set()  # tabs whose content is mounted or being mounted
 
     @property
     def active_bindings(self):
@@ -114,7 +114,10 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             # The other tabs are filled when first opened (opening a customer with 10,000
             # conversations must stay quick), except the one the form opens on.
             for tab, title in TAB_TITLES[1:]:
-                content = self._tab_content(tab) if tab == initial and self.customer_id else []
+                content = []
+                if tab == initial and self.customer_id:
+                    content = self._tab_content(tab)
+                    self._filled.add(tab)
                 yield TabBody(title, *content, id=tab)
         yield Footer(compact=True)
 
@@ -145,9 +148,8 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     async def _fill_tab(self, tab: str) -> None:
         """Mount a tab's content the first time it is opened."""
         pane = self.query_one(f"#{tab}", TabBody)
-        if tab != "tab-general" and self.customer_id is not None and not pane.children \
-                and tab not in self._filling:
-            self._filling.add(tab)  # a key and the tab strip's message may both ask
+        if tab != "tab-general" and self.customer_id is not None and tab not in self._filled:
+            self._filled.add(tab)  # before mounting: a key and the tab strip's message may both ask
             await pane.mount_all(self._tab_content(tab))
 
     @property
@@ -169,7 +171,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         self.query_one("#customer-panes", ContentSwitcher).current = event.tab
 
     def on_mount(self) -> None:
-        self._show_title()
+        self._show_title(self._shown)
         if self.customer_id is None:
             for tab in TABS[1:]:
                 self.tabs.disable(tab)
@@ -180,9 +182,13 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         else:  # opened to look: the tab bar has the focus, so 1-4 and the arrows switch tabs
             self.tabs.focus()
 
-    def _show_title(self) -> None:
-        customer = customers.get_customer(self.customer_id) if self.customer_id else None
-        self.title = visible_text(f"{customer.number}  {customer.name}") if customer else "New customer"
+    def _show_title(self, values: dict | None = None) -> None:
+        """The customer's number and name as stored (``values``: as just loaded, else read)."""
+        if self.customer_id is None:
+            self.title = "New customer"
+            return
+        values = values if values is not None else self._load()
+        self.title = visible_text(f"{values['number']}  {values['name']}")
 
     @on(Checkbox.Changed, "#customer-archived")
     def _archived_changed(self, event: Checkbox.Changed) -> None:

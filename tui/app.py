@@ -167,7 +167,7 @@ class RapportApp(App):
     def on_unmount(self) -> None:
         from tui import drafts
 
-        heap.started()  # if the app stopped before its first frame
+        heap.resume()  # if the app stopped before its first frame
         drafts.remove_signal_handlers()
 
     async def action_quit(self) -> None:

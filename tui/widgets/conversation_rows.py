@@ -67,7 +67,7 @@ class ConversationSource:
         return clist.count(self.customer_id, self.filter)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(r.id, r.cells(), "dim" if r.completed else "")
+        return [Row(r.id, r.cells(), "dim" if r.completed else "", r)
                 for r in clist.page(self.customer_id, self.filter, offset, limit)]
 
     def index_of(self, row_id: int) -> int | None:

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from storage import conversation_list as clist
 from storage import conversations, lookups
 from storage.conversation_list import ConversationFilter
 from storage.errors import RapportError
@@ -144,9 +143,14 @@ class ConversationsPanel(Vertical):
 
     # -- the highlighted conversation -----------------------------------------------------
     @on(PagedTable.RowHighlighted, "#conversations-table")
-    def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
-        row = clist.row(event.row_id) if event.row_id is not None else None
-        self.query_one("#conversations-detail", Static).update(describe(row) if row else "", layout=False)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted conversation in full, from the page the table fetched (no query)."""
+        row = self.table.cursor_row
+        detail = describe(row.data) if row is not None else ""
+        self.query_one("#conversations-detail", Static).update(detail, layout=False)
 
     @on(PagedTable.RowSelected, "#conversations-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:
@@ -165,9 +169,7 @@ class ConversationsPanel(Vertical):
         if select is not None:
             self.table.select_row_id(select)
         self._show_filter_state()
-        row_id = self.table.cursor_row_id
-        row = clist.row(row_id) if row_id is not None else None
-        self.query_one("#conversations-detail", Static).update(describe(row) if row else "", layout=False)
+        self._show_detail()
 
     # -- actions --------------------------------------------------------------------------
     def _open_form(self, form) -> None:

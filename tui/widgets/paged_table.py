@@ -18,7 +18,8 @@ the cursor back on the same record after ``reload()`` when it moved far away.
 A ``Row`` is ``Row(id, cells, style="")``: ``id`` is the record's primary key, ``cells`` a tuple
 of plain strings (one per column, shown literally: no markup, control characters made visible),
 ``style`` an optional highlight, one of ``"dim"`` (e.g. completed), ``"warning"`` (overdue) or
-``"bold"``. Columns are ``Column(title, width, flex=False)``; the one ``flex`` column takes the
+``"bold"``, and ``data`` optionally the record itself (``table.cursor_row.data``: what the
+highlighted row shows, without another query). Columns are ``Column(title, width, flex=False)``; the one ``flex`` column takes the
 width left over by the others (at least its own ``width``).
 
     table = PagedTable([Column("No.", 8), Column("Name", 20, flex=True)], source, id="customers")
@@ -41,7 +42,7 @@ Styling: component classes ``paged-table--header``, ``--cursor``, ``--dim``, ``-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, Sequence, runtime_checkable
 
 from rich.cells import cell_len, set_cell_size
@@ -64,6 +65,7 @@ class Row:
     id: int
     cells: tuple[str, ...]
     style: str = ""  # "", "dim", "warning" or "bold"
+    data: object = field(default=None, compare=False)  # the source's record, for its owner
 
 
 @dataclass(frozen=True)
@@ -205,17 +207,18 @@ class PagedTable(ScrollView, can_focus=True):
         return self._rows.count
 
     @property
-    def _count(self) -> int:
-        return self._rows.count
-
-    @property
     def source(self) -> RowSource:
         return self._rows.source
 
     @property
     def cursor_row_id(self) -> int | None:
-        row = self._row(self.cursor)
+        row = self.cursor_row
         return row.id if row else None
+
+    @property
+    def cursor_row(self) -> Row | None:
+        """The highlighted row as fetched (None when the list is empty)."""
+        return self._row(self.cursor)
 
     def on_mount(self) -> None:
         if not self._counted:
@@ -238,7 +241,7 @@ class PagedTable(ScrollView, can_focus=True):
         if source is not None:
             self._rows.source = source
         self._recount()
-        index = min(self.cursor, max(self._count - 1, 0))
+        index = min(self.cursor, max(self.row_count - 1, 0))
         if keep is not None:
             found = self._find(keep, near=index)
             if found is not None:
@@ -265,7 +268,7 @@ class PagedTable(ScrollView, can_focus=True):
             return
         self._unavailable = False
         self._texts.clear()
-        self.virtual_size = Size(self.size.width, self._count + 1)
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
 
     def _find(self, row_id: int, near: int) -> int | None:
         self._ensure_window(max(0, near - self._page_height()))
@@ -275,7 +278,7 @@ class PagedTable(ScrollView, can_focus=True):
         index_of = getattr(self.source, "index_of", None)
         if index_of is not None:
             index = index_of(row_id)
-            if index is not None and 0 <= index < self._count:
+            if index is not None and 0 <= index < self.row_count:
                 return index
         return None
 
@@ -316,7 +319,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._announce()
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, self._count - 1)) if self._count else 0
+        return max(0, min(value, self.row_count - 1)) if self.row_count else 0
 
     def _announce(self) -> None:
         row_id = self.cursor_row_id
@@ -353,7 +356,7 @@ class PagedTable(ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
-        self.cursor = self._count - 1
+        self.cursor = self.row_count - 1
 
     def action_select(self) -> None:
         row_id = self.cursor_row_id
@@ -364,14 +367,14 @@ class PagedTable(ScrollView, can_focus=True):
         if event.y < 1:
             return
         index = round(self.scroll_y) + event.y - 1
-        if 0 <= index < self._count:
+        if 0 <= index < self.row_count:
             if index == self.cursor and event.chain >= 2:
                 self.action_select()
             self.cursor = index
 
     # -- drawing ------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self._count + 1)
+        self.virtual_size = Size(event.size.width, self.row_count + 1)
         self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
@@ -420,13 +423,13 @@ class PagedTable(ScrollView, can_focus=True):
         if y == 0:
             titles = [c.title for c in self.columns]
             return Strip([Segment(self._line_text(titles, width), self._style("header"))], width)
-        if self._count == 0:
+        if self.row_count == 0:
             if y == 1:
                 return Strip([Segment(fit(" " + self.empty_text, width), self._style("empty"))], width)
             return Strip.blank(width, self._style())
         top = round(self.scroll_y)
         index = top + y - 1
-        if index >= self._count:
+        if index >= self.row_count:
             return Strip.blank(width, self._style())
         self._ensure_window(top)
         row = self._row(index)

@@ -31,11 +31,6 @@ class RowCache:
         self._windows = []
         return self.count
 
-    @property
-    def rows(self) -> list["Row"]:
-        """The rows of the window used last (for tests and for finding a record nearby)."""
-        return self._windows[0][1] if self._windows else []
-
     def ensure(self, first: int, page: int) -> None:
         """Make sure rows ``first`` .. ``first + page - 1`` are held; fetch a window if not."""
         last = min(first + page, self.count)
