@@ -223,6 +223,8 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     """
     from storage.database import is_sqlite
 
+    if schema_version(database) == CURRENT_VERSION:
+        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)
