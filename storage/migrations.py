@@ -222,6 +222,8 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
     """
 
+    if schema_version(database) == CURRENT_VERSION:
+        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)
