@@ -222,11 +222,15 @@ def section_counts(today: dt.date, login: str | None = None) -> SectionCounts:
 
 
 def followups_report(today: dt.date, login: str | None = None) -> dict:
-    """The JSON document of ``rapport followups --json`` (SPEC §7)."""
+    """The JSON document of ``rapport followups --json`` (SPEC §7), with the customers losing
+    touch (§5; whoever spoke to them, so the same for every ``login``)."""
+    from storage.losing_touch import losing_touch
+
     return {
         "date": today.isoformat(),
         "due": [item.as_json() for item in due(today, login)],
         "upcoming": [item.as_json() for item in upcoming(today, login)],
+        "losing_touch": [row.as_json() for row in losing_touch(today)],
     }
 
 

@@ -98,7 +98,7 @@ def test_item_json_has_the_section_7_keys_in_order(ctx):
     conv = f.conversation(acme, "2026-03-01", follow_up="2026-03-15", with_whom="Eve",
                           topic=f.topic("Quote"), method=f.method("Email"), note="call [/] back")
     report = reports.followups_report(TODAY, "tester")
-    assert list(report) == ["date", "due", "upcoming"]
+    assert list(report) == ["date", "due", "upcoming", "losing_touch"]
     assert report["date"] == "2026-03-18"
     assert report["upcoming"] == []
     assert report["due"] == [{

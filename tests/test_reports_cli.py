@@ -37,7 +37,7 @@ def test_followups_json_for_me_by_default(tmp_path, capsys):
     code, out, _ = run(capsys, "followups", "--database", url, "--today", "2026-03-18", "--json")
     assert code == 0
     document = json.loads(out)
-    assert list(document) == ["date", "due", "upcoming"]
+    assert list(document) == ["date", "due", "upcoming", "losing_touch"]
     assert document["date"] == "2026-03-18"
     assert [i["note"] for i in document["due"]] == ["late \x1b[31mred", "today"]
     assert [i["days_overdue"] for i in document["due"]] == [8, 0]
