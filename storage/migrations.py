@@ -15,7 +15,8 @@ Version history:
   (5, 6: stored sale cycles, storage/cycle_store.py.)
   7. (issue 16, ``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
      follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
-     and the statistics' covering index rebuilt with the promised date in it.
+     the statistics' covering index rebuilt with the promised date in it, and
+     pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
 """
 
 from __future__ import annotations
@@ -166,6 +167,12 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
         Conversation.follow_up.is_null(False)).execute()
     database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
     _create_indexes(database, LATER_INDEXES)
+    # (step 6 makes pipeline_customer from the current model, which already has the column)
+    if "stage_since" not in {c.name for c in database.get_columns("pipeline_customer")}:
+        migrate(migrator.add_column("pipeline_customer", "stage_since", peewee.DateField(null=True)))
+    from storage.cycle_store import refresh_all
+
+    refresh_all()
 
 
 # STEPS[n] upgrades a database at version n to version n + 1.

@@ -191,6 +191,9 @@ class PipelineCustomer(BaseModel):
     latest_date = DateField(index=True)
     latest_stage_id = IntegerField()
     latest_employee_id = IntegerField()
+    # the earliest conversation of the unbroken run at latest_stage_id ending with the latest
+    # one: "days in stage" = D − stage_since (SPEC §6)
+    stage_since = DateField(null=True)
 
     class Meta:
         # covering the customers per open stage and employee (stored_in_pipeline)
