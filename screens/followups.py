@@ -6,7 +6,10 @@ in one paged list. Keys act on the highlighted follow-up:
   leaves today's list) · r reschedule (date prompt) · f log follow-up (the conversation form
   as a follow-up; saving it completes this one) · o / enter open the customer · u undo the
   last complete/snooze/reschedule · v choose whose follow-ups · b create booking ·
-  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py).
+  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py) ·
+  l log a new conversation with the highlighted row's customer.
+Under them, "Losing touch" (SPEC §5): customers past their cadence; l logs a conversation
+with one (and takes it off the list), enter opens it.
 Missed follow-ups stay on the list until one of those handles them. After an action the
 cursor stays in place, so the next follow-up is under it: pressing c, s or w down the list
 clears the day. The list is refreshed whenever the screen comes back to the front.
@@ -31,7 +34,8 @@ from storage.errors import RapportError
 from storage.reports import FollowUpItem
 from tui.dbwork import describe, run_db
 from tui.widgets.day_bookings import DayBookings
-from tui.widgets.followup_table import FollowupSource, FollowupTable, columns
+from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
+                                        losing_customer_id)
 from tui.palette import ScreenCommands
 from tui.widgets.paged_table import PagedTable, visible_text
 
@@ -57,6 +61,8 @@ class FollowupsScreen(Screen):
         Binding("w", "snooze(7)", "+1 week", id="followups.snooze_week", tooltip="Snooze one week"),
         Binding("r", "reschedule", "Reschedule", id="followups.reschedule"),
         Binding("f", "log_follow_up", "Follow-up", id="followups.log", tooltip="Log a follow-up"),
+        Binding("l", "log_conversation", "Log", id="followups.log_conversation",
+                tooltip="Log a new conversation with this customer (e.g. one losing touch)"),
         Binding("o", "open_customer", "Customer", id="followups.open_customer",
                 tooltip="Open the customer", show=False),  # enter does the same
         Binding("v", "whose", "Whose", id="followups.whose",
@@ -142,7 +148,7 @@ class FollowupsScreen(Screen):
         who = {"me": f"me ({self._login()})", "everyone": "everyone"}.get(self.whose, self.whose)
         self.query_one("#followups-summary", Static).update(
             f"{source.today:%a %Y-%m-%d} · {who} · {counts.overdue} overdue · "
-            f"{counts.today} today · {counts.upcoming} upcoming"
+            f"{counts.today} today · {counts.upcoming} upcoming · {len(source.losing)} losing touch"
         )
 
     def _selected(self) -> FollowUpItem | None:
@@ -159,6 +165,12 @@ class FollowupsScreen(Screen):
         item = self._selected() if row_id is not None and row_id > 0 else None
         detail = self.query_one("#followups-detail", Static)
         note = self.query_one("#followups-note", Static)
+        losing_row = getattr(self.table.source, "losing_row", None)
+        if losing_row and (losing := losing_row(row_id)) is not None:
+            detail.update(visible_text(f"{losing.customer} ({losing.customer_number}) · stay in "
+                                       f"touch every {losing.cadence_days} days"))
+            note.update("l: log a conversation · enter: open the customer")
+            return
         if item is None:
             detail.update("")
             note.update("")
@@ -271,18 +283,41 @@ class FollowupsScreen(Screen):
 
         self.app.push_screen(ConversationForm.follow_up(item.id), saved)
 
+    def _customer_id(self) -> int | None:
+        """The customer of the highlighted row, a follow-up or a customer losing touch."""
+        row_id = self.table.cursor_row_id
+        customer_id = losing_customer_id(row_id)
+        if customer_id is None and (item := self._selected()) is not None:
+            customer_id = item.customer_id
+        if customer_id is None:
+            self.notify("No customer selected.", markup=False)
+        return customer_id
+
     def action_open_customer(self) -> None:
-        item = self._need_item()
-        if item is None:
+        customer_id = self._customer_id()
+        if customer_id is None:
             return
         from screens.customer_form import CustomerForm
 
-        self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations"))
+        self.app.push_screen(CustomerForm(customer_id, tab="tab-conversations"))
+
+    def action_log_conversation(self) -> None:
+        customer_id = self._customer_id()
+        if customer_id is None:
+            return
+        from screens.conversation_form import ConversationForm
+
+        def saved(conversation_id: int | None) -> None:
+            if conversation_id is not None:
+                self.load()
+                self.notify("Conversation logged.", markup=False)
+
+        self.app.push_screen(ConversationForm.new(customer_id), saved)
 
     @on(PagedTable.RowSelected)
     def _selected_row(self, event: PagedTable.RowSelected) -> None:
         event.stop()
-        if event.row_id > 0:
+        if event.row_id > 0 or losing_customer_id(event.row_id) is not None:
             self.action_open_customer()
 
     def action_whose(self) -> None:
