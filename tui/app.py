@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui import commands_palette as palette
-from tui import heap
+from tui import heap, settings
 
 
 
@@ -95,6 +95,9 @@ class RapportApp(App):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
+    _saved_theme = ""  # the theme as config.toml has it (tui.settings)
+    _theme_timer = None
+
     def __init__(self, ctx, **kwargs) -> None:
         from tui import terminal_safety
 
@@ -102,6 +105,7 @@ class RapportApp(App):
         heap.starting()
         super().__init__(**kwargs)
         self.ctx = ctx
+        settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     # -- keys arrive in order, even in a burst ---------------------------------------------
     # Textual hands each key to the focused widget's own message queue and goes on with the
@@ -154,6 +158,7 @@ class RapportApp(App):
 
         drafts.install_signal_handlers(self)
         drafts.offer_drafts(self)
+        settings.started(self)
 
     _last_input = 0.0
 
@@ -168,6 +173,7 @@ class RapportApp(App):
         from tui import drafts
 
         heap.resume()  # if the app stopped before its first frame
+        settings.flush(self)
         drafts.remove_signal_handlers()
 
     async def action_quit(self) -> None:
