@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from storage import lookups, staff
 from storage.errors import RapportError
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 
 class EmployeesScreen(Screen):
@@ -40,7 +41,7 @@ class EmployeesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="employees", cursor_type="row")
+        yield RowTable(id="employees")
         yield Static("", id="status", markup=False)
         yield Footer()
 

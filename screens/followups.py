@@ -28,6 +28,7 @@ from textual.widgets import Footer, Header, Static
 from storage import lookups, reports
 from storage.conversations import set_completed, set_follow_up
 from storage.reports import FollowUpItem
+from tui import dates
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns
 from tui.palette import ScreenCommands
@@ -162,7 +163,7 @@ class FollowupsScreen(Screen):
             note.update("")
             return
         parts = [f"{item.customer} ({item.customer_number})",
-                 f"logged {item.date.isoformat()} by {item.employee}"]
+                 f"logged {dates.show(item.date)} by {item.employee}"]
         if item.about or item.how:
             parts.append(" by ".join(p for p in (item.about, item.how) if p))
         if item.with_whom:

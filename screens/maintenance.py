@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from storage import lookups
 from storage.errors import RapportError
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 KINDS = ("topic", "method", "stage")
 TAB_TITLES = {"topic": "1 Topics", "method": "2 Methods", "stage": "3 Pipeline stages"}
@@ -64,7 +65,7 @@ class MaintenanceScreen(Screen):
         with TabbedContent(id="lists"):
             for kind in KINDS:
                 with TabPane(TAB_TITLES[kind], id=f"list-{kind}"):
-                    yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=False)
+                    yield RowTable(id=f"table-{kind}", zebra_stripes=False)
         yield Static("", id="status", markup=False)
         yield Footer()
 
