@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DATE_FORMATS = ("iso", "locale")
@@ -57,7 +57,7 @@ SETTINGS: dict[str, Setting] = {
                     _check_keys),
     "sync": Setting(dict, "two-way calendar sync settings (rapport sync)"),
 }
-_KIND_NAMES = {str: "text", dict: "a table ([name] section)"}
+_KIND_NAMES: dict[type, str] = {str: "text", dict: "a table ([name] section)"}
 
 
 def validate(raw: dict, where: str) -> tuple[dict, list[str]]:
@@ -85,7 +85,7 @@ def local_zone(config: dict) -> dt.tzinfo:
     name = config.get("timezone")
     if name:
         return ZoneInfo(name)
-    return dt.datetime.now().astimezone().tzinfo or dt.timezone.utc
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
 def write_setting(path: Path, key: str, value: str) -> None:

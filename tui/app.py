@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.message_pump import MessagePump
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui import commands_palette as palette
 from tui import heap, settings
@@ -96,7 +97,7 @@ class RapportApp(App):
     ]
 
     _saved_theme = ""  # the theme as config.toml has it (tui.settings)
-    _theme_timer = None
+    _theme_timer: Timer | None = None
 
     def __init__(self, ctx, **kwargs) -> None:
         from tui import terminal_safety

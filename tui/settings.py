@@ -5,9 +5,12 @@ to config.toml (tomlkit keeps the file's comments: storage.settings.write_settin
 
 from __future__ import annotations
 
-from textual.app import App
+from typing import TYPE_CHECKING
 
 from tui import dates
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp as App
 
 SAVE_DELAY = 0.5  # seconds: the theme picker previews each theme it passes; save the last one
 

@@ -64,9 +64,10 @@ def known_binding_ids() -> set[str]:
     import importlib
     import pkgutil
 
+    from textual.binding import Binding
+
     import screens
     import tui.widgets
-    from textual.binding import Binding
 
     ids: set[str] = set()
     modules = ["tui.app"] + [f"{package.__name__}.{info.name}" for package in (screens, tui.widgets)
