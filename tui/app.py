@@ -13,7 +13,7 @@ from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
@@ -144,7 +144,7 @@ class RapportApp(App):
 
     async def _settle_input(self) -> None:
         """Wait until the focused widget and its ancestors have handled what they were sent."""
-        node: MessagePump | None = self.focused or (self.screen if self._running else None)
+        node: DOMNode | None = self.focused or (self.screen if self.is_running else None)
         while node is not None and node is not self:
             done = asyncio.Event()
             if node.call_later(done.set):
@@ -152,7 +152,7 @@ class RapportApp(App):
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
                 except asyncio.TimeoutError:
                     return
-            node = node._parent
+            node = node.parent
 
     def on_mount(self) -> None:
         from tui import drafts
