@@ -33,6 +33,7 @@ from storage.conversations import set_completed, set_follow_up
 from storage.errors import RapportError
 from storage.reports import FollowUpItem
 from tui.dbwork import describe, run_db
+from tui import dates
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
                                         losing_customer_id)
@@ -176,7 +177,7 @@ class FollowupsScreen(Screen):
             note.update("")
             return
         parts = [f"{item.customer} ({item.customer_number})",
-                 f"logged {item.date.isoformat()} by {item.employee}"]
+                 f"logged {dates.show(item.date)} by {item.employee}"]
         if item.about or item.how:
             parts.append(" by ".join(p for p in (item.about, item.how) if p))
         if item.with_whom:

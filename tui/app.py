@@ -13,12 +13,14 @@ from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui import commands_palette as palette
-from tui import heap
+from tui import heap, settings
 
 
 
@@ -95,6 +97,9 @@ class RapportApp(App):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
+    _saved_theme = ""  # the theme as config.toml has it (tui.settings)
+    _theme_timer: Timer | None = None
+
     def __init__(self, ctx, **kwargs) -> None:
         from tui import crash, terminal_safety
 
@@ -105,6 +110,7 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
+        settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     def _handle_exception(self, error: Exception) -> None:
         """An error outside any handler (a timer, a worker): a report, one line, go on."""
@@ -205,7 +211,7 @@ class RapportApp(App):
 
     async def _settle_input(self) -> None:
         """Wait until the focused widget and its ancestors have handled what they were sent."""
-        node: MessagePump | None = self.focused or (self.screen if self._running else None)
+        node: DOMNode | None = self.focused or (self.screen if self.is_running else None)
         while node is not None and node is not self:
             done = asyncio.Event()
             if node.call_later(done.set):
@@ -213,13 +219,14 @@ class RapportApp(App):
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
                 except asyncio.TimeoutError:
                     return
-            node = node._parent
+            node = node.parent
 
     def on_mount(self) -> None:
         from tui import drafts
 
         drafts.install_signal_handlers(self)
         drafts.offer_drafts(self)
+        settings.started(self)
 
     _last_input = 0.0
 
@@ -235,6 +242,7 @@ class RapportApp(App):
 
         dbwork.close_connections()
         heap.resume()  # if the app stopped before its first frame
+        settings.flush(self)
         drafts.remove_signal_handlers()
 
     async def action_quit(self) -> None:
