@@ -45,11 +45,14 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     ]
 
     def __init__(self, values: dict[str, str], conversation_id: int | None = None,
-                 booking_id: int | None = None) -> None:
+                 booking_id: int | None = None, customer_id: int | None = None,
+                 employee_id: int | None = None) -> None:
         super().__init__()
         self.values = values
         self.conversation_id = conversation_id
         self.booking_id = booking_id
+        self.customer_id = customer_id  # a booking for a customer, without a conversation
+        self.employee_id = employee_id
 
     @classmethod
     def for_conversation(cls, conversation_id: int, today=None) -> "BookingForm":
@@ -63,6 +66,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     def _customer_name(self) -> str:
         if self.booking_id:
             customer = Booking.get_by_id(self.booking_id).customer
+        elif self.customer_id and not self.conversation_id:
+            customer = Customer.get_or_none(Customer.id == self.customer_id)
         else:
             conv = Conversation.get_or_none(Conversation.id == self.conversation_id)
             customer = conv.customer if conv else None
@@ -76,7 +81,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
             with VerticalScroll(id="booking-body"):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
-                    yield Input(self.values["date"], placeholder="YYYY-MM-DD", compact=True, id="date")
+                    yield Input(self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True,
+                                id="date")
                     yield Label("Start", classes="label short")
                     yield Input(self.values["start"], placeholder="HH:MM", compact=True, id="start")
                     yield Label("End", classes="label short")
@@ -114,12 +120,15 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
         values = self.current_values()
+        ctx = self.app.ctx
         try:
             if self.booking_id:
-                bookings.update(self.booking_id, values)
+                bookings.update(self.booking_id, values, today=ctx.today())
                 saved = self.booking_id
             else:
-                saved = bookings.create(values, conversation_id=self.conversation_id).id
+                saved = bookings.create(values, conversation_id=self.conversation_id,
+                                        customer_id=self.customer_id, employee_id=self.employee_id,
+                                        zone_name=ctx.timezone(), today=ctx.today()).id
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return

@@ -123,7 +123,7 @@ class FollowupsScreen(Screen):
             table.set_source(FollowupSource(today, login, show_employee))
             table.snap(0)
         self._show_summary()
-        self.query_one(DayBookings).show(today, self._employee_id())
+        self.query_one(DayBookings).show(today, self._employee_id(), ctx.timezone())
         self._show_detail(table.cursor_row_id)
 
     def _employee_id(self) -> int | None:

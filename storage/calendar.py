@@ -7,8 +7,10 @@ line (``rapport export-ics``) and the TUI ("Create task", export to calendar).
   ones too, as STATUS:COMPLETED with COMPLETED (UTC) and PERCENT-COMPLETE:100.
 - Bookings are timed VEVENTs in UTC in both modes (an appointment is not a to-do).
 
-One joined query per kind selects everything (no query per row). Bookings store naive
-local times; ``tz`` names the zone they are in (default: the system's local zone).
+One joined query per kind selects everything (no query per row). Bookings are stored as
+UTC instants, so they export the same whatever the exporting machine's zone; ``tz`` (default:
+the system's zone) only says which days a ``--from/--to`` period covers and when a done
+to-do was completed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from storage import ics
 from storage.calendar_items import Item, booking_event, follow_up_event, follow_up_todo
 from storage.errors import RapportError
 from storage.models import Booking, Conversation, Customer, Employee, Method, Topic
+from storage.timezones import day_bounds, system_zone_name
 
 MODES = ("events", "todos")
 PRODID = "-//Rapport//Rapport CRM//EN"
@@ -111,13 +114,28 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
 
 
 def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None) -> list[dict]:
-    """Bookings of one employee (or everyone's) starting in [date_from, date_to], with their
-    customer and, when made from one, their conversation's details."""
-    query = (
+                 date_to: dt.date | None = None, zone_name: str | None = None) -> list[dict]:
+    """Bookings (not cancelled) of one employee (or everyone's) starting in [date_from,
+    date_to] (days of ``zone_name``, default the system's), with their customer and, when
+    made from one, their conversation's details."""
+    query = booking_query().where(Booking.cancelled_at.is_null())
+    if employee_id is not None:
+        query = query.where(Booking.employee == employee_id)
+    zone_name = zone_name or system_zone_name()
+    if date_from:
+        query = query.where(Booking.start >= day_bounds(date_from, date_from, zone_name)[0])
+    if date_to:
+        query = query.where(Booking.start < day_bounds(date_to, date_to, zone_name)[1])
+    return list(query.order_by(Booking.start, Booking.id).dicts())
+
+
+def booking_query():
+    """Bookings joined with what their calendar items show."""
+    return (
         Booking.select(
             Booking.id, Booking.uid, Booking.start, Booking.end, Booking.title, Booking.location,
             Booking.note, Booking.sequence, Booking.created_at, Booking.updated_at,
+            Booking.timezone, Booking.cancelled_at, Booking.conversation.alias("conversation_id"),
             Customer.name.alias("customer"), Customer.number.alias("customer_number"),
             Customer.phone.alias("phone"), Customer.email.alias("email"),
             Employee.login.alias("employee"), Employee.name.alias("employee_name"),
@@ -130,13 +148,6 @@ def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
         .join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
         .switch(Conversation).join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
     )
-    if employee_id is not None:
-        query = query.where(Booking.employee == employee_id)
-    if date_from:
-        query = query.where(Booking.start >= dt.datetime.combine(date_from, dt.time.min))
-    if date_to:
-        query = query.where(Booking.start < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
-    return list(query.order_by(Booking.start, Booking.id).dicts())
 
 
 def _stamp(stamp: dt.datetime | None) -> dt.datetime:
@@ -162,8 +173,9 @@ def build_export(employee_id: int | None, date_from: dt.date | None = None,
         rows = follow_up_rows(employee_id, date_from, date_to, include_done)
         export.items = [follow_up_todo(row, tz) for row in rows]
     export.follow_ups = len(rows)
-    booked = booking_rows(employee_id, bookings_from or date_from, date_to)
-    export.items += [booking_event(row, tz) for row in booked]
+    booked = booking_rows(employee_id, bookings_from or date_from, date_to,
+                          tz.key if tz is not None else None)
+    export.items += [booking_event(row) for row in booked]
     export.bookings = len(booked)
     return export
 

@@ -149,7 +149,7 @@ def test_booking_at_nine_in_berlin_is_written_in_utc(ctx, day, utc_hour):
     conv = follow_up()
     booking = bookings.create({"date": day.isoformat(), "start": "09:00", "end": "10:30",
                                "title": "Visit Acme", "location": "Berlin, HQ", "note": "Bring samples"},
-                              conversation_id=conv.id)
+                              conversation_id=conv.id, zone_name="Europe/Berlin")
     text = calendar.build_export(None, stamp=STAMP, tz=BERLIN).text()
     assert f"DTSTART:{day:%Y%m%d}T{utc_hour:02d}0000Z" in text
     event = by_uid(parse(text), "VEVENT")[f"{booking.uid}@rapport"]
@@ -171,6 +171,15 @@ def test_bookings_follow_the_system_zone_by_default(ctx, monkeypatch):
         monkeypatch.delenv("TZ")
         time.tzset()
     assert "DTSTART:20260115T080000Z" in text
+    assert Booking.get().timezone == "Europe/Berlin"
+    # Exported again from a process in another zone: the same instant.
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert "DTSTART:20260115T080000Z" in calendar.build_export(None, stamp=STAMP).text()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def test_selection_by_employee_and_period(ctx):

@@ -23,11 +23,13 @@ from storage.models import db
 
 def create_booking(host: DOMNode, conversation_id: int | None,
                    saved: Callable[[int], None] | None = None) -> None:
-    """Open the booking form for a conversation; ``saved(booking_id)`` after a save."""
+    """Open the booking form for a conversation; ``saved(booking_id)`` after a save. A
+    conversation that already has a booking (not cancelled) gets that one to edit."""
     if conversation_id is None:
         host.notify("No conversation here.", severity="warning")
         return
     from screens.booking_form import BookingForm
+    from storage.bookings import of_conversation
 
     def done(booking_id: int | None) -> None:
         if booking_id is not None:
@@ -35,6 +37,11 @@ def create_booking(host: DOMNode, conversation_id: int | None,
             if saved is not None:
                 saved(booking_id)
 
+    existing = of_conversation(conversation_id)
+    if existing is not None:
+        host.notify("This conversation has a booking: editing it.", markup=False)
+        host.app.push_screen(BookingForm.edit(existing.id), done)
+        return
     host.app.push_screen(BookingForm.for_conversation(conversation_id, host.app.ctx.today()), done)
 
 
