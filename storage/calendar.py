@@ -222,40 +222,6 @@ def vdir_name(uid: str) -> str:
     return safe_name(uid) + ".ics"
 
 
-def write_vdir(export: Export, folder: Path) -> tuple[int, int]:
-    """One ``UID.ics`` per item into ``folder``, the layout khal, todoman and vdirsyncer
-    read; each file is a whole VCALENDAR as stored on a CalDAV server (see
-    ``calendar_text``). A re-export overwrites a file whose item changed and leaves an
-    unchanged one alone (no needless sync); Rapport's files (``*@rapport.ics``) for items no
-    longer selected are removed, anything else in the folder is left alone.
-    Returns (items in the folder, files removed)."""
-    if folder.exists() and not folder.is_dir():
-        raise RapportError(f"{folder} is a file, not a folder (--vdir needs a folder)")
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        names = set()
-        for item in export.items:
-            name = vdir_name(item.uid)
-            names.add(name)
-            data = calendar_text([item], None)
-            path = folder / name
-            if not _same(path, data):
-                write_atomic(path, data)
-        stale = [p for p in folder.glob("*" + VDIR_SUFFIX) if p.name not in names]
-        for path in stale:
-            path.unlink()
-    except OSError as exc:
-        raise RapportError(f"{exc.filename or folder}: {exc.strerror}") from None
-    return len(names), len(stale)
-
-
-def _same(path: Path, data: str) -> bool:
-    try:
-        return path.read_bytes() == data.encode("utf-8")
-    except FileNotFoundError:
-        return False
-
-
 def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None) -> Path:
     """"Create task": the conversation as a one-item to-do file in ``folder``; the path."""
     export = conversation_task(conversation_id, tz)
