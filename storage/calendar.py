@@ -94,6 +94,11 @@ def _conversations():
     )
 
 
+def conversation_query():
+    """Conversations joined with what their calendar items show (one row per conversation)."""
+    return _conversations()
+
+
 def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
                    date_to: dt.date | None = None, include_done: bool = False) -> list[dict]:
     """Follow-ups (not deleted, with a follow-up date) of one employee, or everyone's for
