@@ -4,6 +4,7 @@ that ``--password-command`` reads). Nothing is mocked at the HTTP level."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ class Radicale:
     url: str  # the server's root
     folder: Path
     password_file: Path
+    log: Path
 
     @property
     def password_command(self) -> str:
@@ -34,8 +36,25 @@ class Radicale:
         calendar = self.client().principal().make_calendar(name=name, cal_id=name)
         return str(calendar.url)
 
-    def files(self) -> list[Path]:
-        return [p for p in self.folder.rglob("*.ics") if ".Radicale" not in str(p)]
+    def calendar(self, url: str):
+        return self.client().calendar(url=url)
+
+    def edit(self, url: str, uid: str, change) -> None:
+        """Change one item as a calendar app would: ``change(component)``, then save it."""
+        item = self.calendar(url).get_object_by_uid(uid)
+        with item.edit_icalendar_instance() as cal:
+            change(next(c for c in cal.walk() if c.name in ("VEVENT", "VTODO")))
+        item.save()
+
+    def requests(self, method: str) -> int:
+        """How many ``method`` requests the server has answered with success so far."""
+        return len(re.findall(rf"\] {method} response status for .*: 2\d\d ",
+                              self.log.read_text(errors="replace")))
+
+    def files(self, url: str) -> list[Path]:
+        """The items of one calendar as Radicale stores them (one file each)."""
+        name = url.rstrip("/").rsplit("/", 1)[1]
+        return sorted((self.folder / "collection-root" / USER / name).glob("*.ics"))
 
 
 def free_port() -> int:
@@ -53,12 +72,13 @@ def start(tmp: Path):
     password_file.write_text(PASSWORD + "\n")
     password_file.chmod(0o600)
     port = free_port()
+    log = tmp / "radicale.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
          "--storage-filesystem-folder", str(folder), "--auth-type", "htpasswd",
          "--auth-htpasswd-filename", str(htpasswd), "--auth-htpasswd-encryption", "plain",
-         "--logging-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "--auth-delay", "0", "--logging-level", "info"],
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"),
     )
     deadline = time.monotonic() + 30
     while True:
@@ -68,6 +88,6 @@ def start(tmp: Path):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("Radicale did not start: " + process.stderr.read().decode()[-2000:])
+                raise RuntimeError("Radicale did not start: " + log.read_text()[-2000:])
             time.sleep(0.05)  # waiting for a server to listen, not for a result
-    return process, Radicale(f"http://127.0.0.1:{port}/", folder, password_file)
+    return process, Radicale(f"http://127.0.0.1:{port}/", folder, password_file, log)
