@@ -47,6 +47,30 @@ def _time(text: str, field: str, errors: dict) -> dt.time | None:
         return None
 
 
+def _when(values: dict[str, str], zone_name: str, today: dt.date | None,
+          errors: dict[str, str]) -> tuple[dt.datetime, dt.datetime] | None:
+    day = _date(values.get("date", ""), errors, today)
+    start = _time(values.get("start", ""), "start", errors)
+    end = _time(values.get("end", ""), "end", errors)
+    if start and end and end <= start:
+        errors["end"] = "must be after the start"
+    if day is None or start is None or end is None or "end" in errors:
+        return None
+    return (to_utc(dt.datetime.combine(day, start), zone_name),
+            to_utc(dt.datetime.combine(day, end), zone_name))
+
+
+def parse_when(values: dict[str, str], zone_name: str,
+               today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Date, start and end texts (wall-clock in ``zone_name``) as UTC instants; raises
+    ValidationError naming each bad field (the Agenda's "move")."""
+    errors: dict[str, str] = {}
+    when = _when(values, zone_name, today, errors)
+    if errors or when is None:
+        raise ValidationError(errors)
+    return when
+
+
 def parse_form(values: dict[str, str], zone_name: str | None = None,
                today: dt.date | None = None) -> dict:
     """The booking form's texts (date, start, end, title, location, note) as field values:
@@ -54,19 +78,15 @@ def parse_form(values: dict[str, str], zone_name: str | None = None,
     system's), ``timezone`` that zone. Raises ValidationError naming every bad field."""
     errors: dict[str, str] = {}
     zone_name = zone_name or system_zone_name()
-    day = _date(values.get("date", ""), errors, today)
-    start = _time(values.get("start", ""), "start", errors)
-    end = _time(values.get("end", ""), "end", errors)
+    when = _when(values, zone_name, today, errors)
     title = values.get("title", "").strip()
     if not title:
         errors["title"] = "required"
-    if start and end and end <= start:
-        errors["end"] = "must be after the start"
     if errors:
         raise ValidationError(errors)
     return {
-        "start": to_utc(dt.datetime.combine(day, start), zone_name),
-        "end": to_utc(dt.datetime.combine(day, end), zone_name),
+        "start": when[0],
+        "end": when[1],
         "timezone": zone_name,
         "title": title,
         "location": values.get("location", "").strip(),
