@@ -6,7 +6,8 @@ in one paged list. Keys act on the highlighted follow-up:
   leaves today's list) · r reschedule (date prompt) · f log follow-up (the conversation form
   as a follow-up; saving it completes this one) · o / enter open the customer · u undo the
   last complete/snooze/reschedule · v choose whose follow-ups · b create booking ·
-  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py).
+  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py) · y sync
+  with the calendar (config [sync], tui/sync_action.py).
 Missed follow-ups stay on the list until one of those handles them. After an action the
 cursor stays in place, so the next follow-up is under it: pressing c, s or w down the list
 clears the day. The list is refreshed whenever the screen comes back to the front.
@@ -63,6 +64,8 @@ class FollowupsScreen(Screen):
         Binding("b", "booking", "Book", id="followups.booking", tooltip="Create a booking"),
         Binding("t", "task", "Task", id="followups.task", tooltip="Create a task (.ics to-do)"),
         Binding("x", "export", "Export", id="followups.export", tooltip="Export to calendar"),
+        Binding("y", "sync", "Sync", id="followups.sync", tooltip="Sync with the calendar",
+                show=False),
     ]
 
     def __init__(self) -> None:
@@ -294,3 +297,8 @@ class FollowupsScreen(Screen):
         from tui import calendar_actions
 
         calendar_actions.choose_export(self, self._employee_id(), self._login() or "everyone")
+
+    def action_sync(self) -> None:
+        from tui.sync_action import sync_now
+
+        sync_now(self, lambda _lines: self.load())

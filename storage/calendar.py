@@ -186,11 +186,14 @@ def build_export(employee_id: int | None, date_from: dt.date | None = None,
 
 
 def conversation_task(conversation_id: int, tz: ZoneInfo | None = None,
-                      stamp: dt.datetime | None = None) -> Export:
-    """One conversation as a one-item to-do calendar ("Create task")."""
+                      stamp: dt.datetime | None = None, due: dt.date | None = None) -> Export:
+    """One conversation as a one-item to-do calendar ("Create task"), due on ``due``
+    (default: its follow-up date)."""
     rows = list(_conversations().where(Conversation.id == conversation_id).dicts())
     if not rows:
         raise RapportError(f"conversation {conversation_id} does not exist")
+    if due is not None:
+        rows[0]["follow_up"] = due
     return Export(items=[follow_up_todo(rows[0], tz)], follow_ups=1, stamp=_stamp(stamp))
 
 
@@ -227,7 +230,8 @@ def vdir_name(uid: str) -> str:
     return safe_name(uid) + ".ics"
 
 
-def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None) -> Path:
+def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None,
+               due: dt.date | None = None) -> Path:
     """"Create task": the conversation as a one-item to-do file in ``folder``; the path."""
-    export = conversation_task(conversation_id, tz)
+    export = conversation_task(conversation_id, tz, due=due)
     return write_file(export, folder / ("task-" + vdir_name(export.items[0].uid)))
