@@ -378,8 +378,8 @@ class AgendaScreen(Screen):
     def action_sync(self) -> None:
         from tui.sync_action import sync_now
 
-        def done(lines: list[str]) -> None:
-            self.query_one("#agenda-sync", Static).update(" · ".join(lines[1:3]))
+        def done(summary) -> None:
+            self.query_one("#agenda-sync", Static).update(summary.short())
             self.load(self.current_key())
 
         sync_now(self, done)

@@ -301,4 +301,4 @@ class FollowupsScreen(Screen):
     def action_sync(self) -> None:
         from tui.sync_action import sync_now
 
-        sync_now(self, lambda _lines: self.load())
+        sync_now(self, lambda _summary: self.load())

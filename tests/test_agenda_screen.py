@@ -118,3 +118,32 @@ async def test_enter_opens_the_conversation(app):
 
         await wait_for(pilot, lambda: isinstance(app.screen, ConversationForm))
         assert app.screen.conversation_id == conv.id
+
+
+async def test_y_syncs_and_shows_what_moved(app, sqlite_ctx, tmp_path):
+    from tests.test_sync_vdir import tick_off
+
+    from textual.widgets import Static
+
+    conv = a_follow_up()
+    folder = tmp_path / "todos"
+
+    def status() -> str:
+        return str(app.screen.query_one("#agenda-sync", Static).content)
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "Follow up: Quote" in screen_text(app))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "No calendar to sync with" in screen_text(app))
+        sqlite_ctx.config["sync"] = {"vdir": str(folder), "as": "todos"}
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: "Synced: to calendar 1 new, 0 changed, 0 removed · from calendar 0"
+                       in status())
+        tick_off(folder / f"{conv.uid}@rapport.ics")
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: "from calendar 1 · 0 conflicts" in status())
+        assert "completed: Follow up: A[b]c[/b]" in screen_text(app)  # in the notification
+        await wait_for(pilot, lambda: "Follow up: Quote" not in screen_text(app))

@@ -1,7 +1,7 @@
 """The sync key (``y``) of the Agenda and Follow-ups screens (SPEC §7b): one sync with the
 calendar configured in config.toml's ``[sync]``, in a worker thread with its own database
 connection; the summary of what moved each way is shown when it is done, and ``done()`` runs
-on the UI thread so the screen can show the changes."""
+on the UI thread with the Summary so the screen can show the changes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ NOT_CONFIGURED = ("No calendar to sync with: add a [sync] table to config.toml "
                   "(caldav = URL, user, password_command; or vdir = DIR). See README \"Calendar sync\".")
 
 
-def sync_now(host: DOMNode, done: Callable[[list[str]], None] | None = None) -> None:
+def sync_now(host: DOMNode, done: Callable[[object], None] | None = None) -> None:
     from storage.sync.settings import from_config
 
     ctx = host.app.ctx
@@ -46,4 +46,4 @@ def _run(host: DOMNode, settings, done) -> None:
     host.app.call_from_thread(host.notify, "\n".join(lines), title="Calendar sync", markup=False,
                               timeout=15)
     if done is not None:
-        host.app.call_from_thread(done, lines)
+        host.app.call_from_thread(done, summary)

@@ -63,6 +63,12 @@ class Summary:
         out += [f"changed during the sync, next time: {name}" for name in self.skipped]
         return out
 
+    def short(self) -> str:
+        """One line for a screen's status line (80 columns)."""
+        return (f"Synced: to calendar {len(self.pushed_new)} new, {len(self.pushed_changed)} changed, "
+                f"{len(self.removed)} removed · from calendar {len(self.pulled)} · "
+                f"{len(self.conflicts)} conflicts")
+
 
 class Sync:
     def __init__(self, transport, employee_id: int | None, mode: str, zone_name: str,
