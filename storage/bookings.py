@@ -14,7 +14,7 @@ import datetime as dt
 
 from peewee import JOIN
 
-from storage import parsing
+from storage import limits, parsing
 from storage.errors import RapportError, ValidationError
 from storage.models import Booking, Conversation, Customer, Topic, db, utcnow
 from storage.retry import retrying
@@ -32,6 +32,9 @@ def _date(text: str, errors: dict, today: dt.date | None) -> dt.date | None:
         return None
     if day is None:
         errors["date"] = "required"
+    elif message := limits.check_date("date", day):
+        errors["date"] = message
+        return None
     return day
 
 
@@ -82,6 +85,9 @@ def parse_form(values: dict[str, str], zone_name: str | None = None,
     title = values.get("title", "").strip()
     if not title:
         errors["title"] = "required"
+    errors.update(limits.check_texts(
+        {"title": title, "location": values.get("location", "").strip(), "note": values.get("note", "")},
+        {"title": limits.NAME_MAX, "location": limits.NAME_MAX, "note": limits.NOTE_MAX}))
     if errors:
         raise ValidationError(errors)
     return {
