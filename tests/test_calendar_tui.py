@@ -311,9 +311,10 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
                              conversation_id=conv.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, FollowupsScreen)
+        for _ in range(50):  # until the screen has read its lists
+            if isinstance(app.screen, FollowupsScreen) and app.screen.query_one(DayBookings).rows:
+                break
+            await pilot.pause()
         line = app.screen.query_one(DayBookings)
         line.focus()
         await pilot.pause()
