@@ -7,8 +7,8 @@ everyone, in the current employee's zone. Keys:
   customer) · e edit the booking · m move it (new date, start, end) · c cancel it ·
   u undo the last move or cancel · enter open the conversation (else the customer) ·
   y sync with the calendar (config [sync]).
-Every title and name is user text: shown literally. Storage is asked in the few ``_db_*``
-methods only, so they can be moved off the UI thread in one place.
+Every title and name is user text: shown literally. Every storage call runs off the UI
+thread through tui.dbwork (``read_db`` for the lists, ``run_db`` for changes).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from storage import agenda, bookings, lookups
 from storage.agenda import Entry
+from storage.timezones import to_local
+from tui.dbwork import read_db, run_db
 from tui.palette import ScreenCommands
 from tui.widgets.paged_table import visible_text
 
@@ -40,6 +42,7 @@ COLUMNS = (("Day", 9), ("Time", 11), ("What", 22), ("Customer", 17), ("Who/where
 class _Undo:
     label: str  # "move" or "cancel"
     booking_id: int
+    day: dt.date  # where the booking was before
     start: dt.datetime | None = None  # before a move (UTC instants)
     end: dt.datetime | None = None
 
@@ -103,30 +106,39 @@ class AgendaScreen(Screen):
     def table(self) -> DataTable:
         return self.query_one(DataTable)
 
-    # -- storage (one place: see the module docstring) ------------------------------------
-    def _employee_id(self) -> int | None:
-        if self.whose == "everyone":
-            return None
-        if self.whose == "me":
-            return self.app.ctx.employee().id
-        employee = lookups.employee_by_login(self.whose)
-        return employee.id if employee else 0
+    # -- storage (on tui.dbwork's database threads) -------------------------------------------
+    @staticmethod
+    def _db_entries(ctx, whose: str, first: dt.date, last: dt.date, zone_name: str) -> list[Entry]:
+        if whose == "everyone":
+            employee_id = None
+        elif whose == "me":
+            employee_id = ctx.employee().id
+        else:
+            employee = lookups.employee_by_login(whose)
+            employee_id = employee.id if employee else 0
+        return agenda.entries(first, last, employee_id, zone_name)
 
-    def _db_entries(self, first: dt.date, last: dt.date) -> list[Entry]:
-        return agenda.entries(first, last, self._employee_id(), self.app.ctx.timezone())
-
-    def _db_booking(self, booking_id: int):
+    @staticmethod
+    def _db_booking(booking_id: int):
         from storage.models import Booking
 
-        return Booking.get_or_none(Booking.id == booking_id)
+        return Booking.get_by_id(booking_id)
+
+    def _day_of(self, instant: dt.datetime) -> dt.date:
+        return to_local(instant, self.app.ctx.timezone()).date()
 
     # -- the view ---------------------------------------------------------------------------
     def period(self) -> tuple[dt.date, dt.date]:
         return agenda.week_of(self.day) if self.week else (self.day, self.day)
 
     def load(self, keep_key: str | None = None) -> None:
+        """Read the period in view, then show it (keeping the cursor on ``keep_key``)."""
         first, last = self.period()
-        found = self._db_entries(first, last)
+        ctx = self.app.ctx
+        read_db(self, self._db_entries, ctx, self.whose, first, last, ctx.timezone(),
+                done=lambda found: self._show(found, first, last, keep_key))
+
+    def _show(self, found: list[Entry], first: dt.date, last: dt.date, keep_key: str | None) -> None:
         table = self.table
         table.clear()
         self.rows = {}
@@ -275,12 +287,12 @@ class AgendaScreen(Screen):
 
     def _reload_on(self, key: str | None):
         def reload(result) -> None:
-            if isinstance(result, int):
-                key_now = f"booking:{result}"
-                booking = self._db_booking(result)
-                if booking is not None:
-                    self.day = bookings.local_times(booking)[0].date()
-                self.load(key_now)
+            if isinstance(result, int):  # a saved booking: show its day, the cursor on it
+                def show(booking) -> None:
+                    self.day = self._day_of(booking.start)
+                    self.load(f"booking:{result}")
+
+                read_db(self, self._db_booking, result, done=show)
             else:
                 self.load(key)
         return reload
@@ -297,11 +309,15 @@ class AgendaScreen(Screen):
         if entry.kind == "follow-up":
             calendar_actions.create_booking(self, entry.conversation_id, self._reload_on(None))
             return
-        booking = self._db_booking(entry.id)
-        values = bookings.form_values(booking)
-        values.update(date=self._current_day().isoformat(), title=booking.title, note="")
-        form = BookingForm(values, customer_id=booking.customer_id, employee_id=booking.employee_id)
-        self.app.push_screen(form, self._reload_on(entry.key))
+        day = self._current_day()
+
+        def open_form(booking) -> None:
+            values = bookings.form_values(booking)
+            values.update(date=day.isoformat(), title=booking.title, note="")
+            form = BookingForm(values, customer_id=booking.customer_id, employee_id=booking.employee_id)
+            self.app.push_screen(form, self._reload_on(entry.key))
+
+        read_db(self, self._db_booking, entry.id, done=open_form)
 
     def action_edit(self) -> None:
         from screens.booking_form import BookingForm
@@ -316,46 +332,50 @@ class AgendaScreen(Screen):
         entry = self._booking()
         if entry is None:
             return
-        booking = self._db_booking(entry.id)
-        old = (booking.start, booking.end)
+        def ask(booking) -> None:
+            def chosen(when) -> None:
+                if when is not None:
+                    undo = _Undo("move", entry.id, entry.day, booking.start, booking.end)
+                    run_db(self, bookings.move, entry.id, *when, busy="Moving…",
+                           done=lambda _: self._changed(undo, self._day_of(when[0]),
+                                                        f"Moved: {entry.title}"))
 
-        def moved(when) -> None:
-            if when is None:
-                return
-            bookings.move(entry.id, *when)
-            self._undo = _Undo("move", entry.id, *old)
-            self.day = bookings.local_times(self._db_booking(entry.id))[0].date()
-            self.load(entry.key)
-            self.notify(f"Moved: {entry.title}. u undoes.", markup=False)
+            values = bookings.form_values(booking)
+            self.app.push_screen(BookingMove(f"Move {entry.title} ({entry.customer}) to",
+                                             {k: values[k] for k in ("date", "start", "end")},
+                                             booking.timezone, self.app.ctx.today()), chosen)
 
-        values = bookings.form_values(booking)
-        self.app.push_screen(BookingMove(f"Move {entry.title} ({entry.customer}) to",
-                                         {k: values[k] for k in ("date", "start", "end")},
-                                         booking.timezone, self.app.ctx.today()), moved)
+        read_db(self, self._db_booking, entry.id, done=ask)
+
+    def _changed(self, undo: _Undo, day: dt.date, message: str) -> None:
+        self._undo = undo
+        self.day = day
+        self.load(f"booking:{undo.booking_id}")
+        self.notify(f"{message}. u undoes.", markup=False)
 
     def action_cancel_booking(self) -> None:
         entry = self._booking()
         if entry is None:
             return
-        bookings.cancel(entry.id)
-        self._undo = _Undo("cancel", entry.id)
-        self.load()
-        self._select_day(entry.day)
-        self.notify(f"Cancelled: {entry.title}. u undoes.", markup=False)
+        run_db(self, bookings.cancel, entry.id, busy="Cancelling…",
+               done=lambda _: self._changed(_Undo("cancel", entry.id, entry.day), entry.day,
+                                            f"Cancelled: {entry.title}"))
 
     def action_undo(self) -> None:
         undo, self._undo = self._undo, None
         if undo is None:
             self.notify("Nothing to undo.", markup=False)
             return
+        def undone(_) -> None:
+            self.day = undo.day
+            self.load(f"booking:{undo.booking_id}")
+            self.notify(f"Undone: {undo.label}.", markup=False)
+
         if undo.label == "cancel":
-            bookings.restore(undo.booking_id)
+            run_db(self, bookings.restore, undo.booking_id, done=undone, busy="Undoing…")
         else:
-            bookings.move(undo.booking_id, undo.start, undo.end)
-        booking = self._db_booking(undo.booking_id)
-        self.day = bookings.local_times(booking)[0].date()
-        self.load(f"booking:{undo.booking_id}")
-        self.notify(f"Undone: {undo.label}.", markup=False)
+            run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone,
+                   busy="Undoing…")
 
     # -- opening and syncing --------------------------------------------------------------------
     @on(DataTable.RowSelected)
