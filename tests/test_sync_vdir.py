@@ -35,7 +35,7 @@ def tick_off(path: Path) -> None:
     path.write_bytes(cal.to_ical())
 
 
-def test_todoman_ticks_come_back_and_own_files_survive(sqlite_ctx, tmp_path):
+def test_todoman_ticks_come_back_and_own_files_survive(ctx, tmp_path):
     folder = tmp_path / "todos"
     folder.mkdir()
     mine = folder / "shopping@rapport.ics"  # a user's own file, even with a @rapport-like name
@@ -43,18 +43,18 @@ def test_todoman_ticks_come_back_and_own_files_survive(sqlite_ctx, tmp_path):
                      b"UID:shopping@rapport\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Milk\r\n"
                      b"END:VTODO\r\nEND:VCALENDAR\r\n")
     convs = follow_ups(3)
-    summary = sync(sqlite_ctx, folder)
+    summary = sync(ctx, folder)
     assert len(summary.pushed_new) == 3
     tick_off(folder / f"{convs[0].uid}@rapport.ics")
-    summary = sync(sqlite_ctx, folder)
+    summary = sync(ctx, folder)
     assert summary.pulled == ["completed: Follow up: Acme GmbH"]
     done = Conversation.get_by_id(convs[0].id)
     assert done.completed and done.completed_on == dt.date(2026, 3, 18)
-    again = sync(sqlite_ctx, folder)
+    again = sync(ctx, folder)
     assert (again.puts, again.deletes, again.pulled) == (0, 0, [])
     # A conversation deleted in Rapport leaves the folder; the user's file stays.
     conversations.delete(convs[1].id)
-    summary = sync(sqlite_ctx, folder)
+    summary = sync(ctx, folder)
     assert summary.removed == ["Follow up: Acme GmbH"]
     assert mine.exists() and not (folder / f"{convs[1].uid}@rapport.ics").exists()
     # The completed to-do stays, marked COMPLETED.
@@ -62,12 +62,12 @@ def test_todoman_ticks_come_back_and_own_files_survive(sqlite_ctx, tmp_path):
     assert str(todo["STATUS"]) == "COMPLETED"
 
 
-def test_a_folder_written_by_export_is_adopted(sqlite_ctx, tmp_path):
+def test_a_folder_written_by_export_is_adopted(ctx, tmp_path):
     folder = tmp_path / "cal"
     convs = follow_ups(4)
     write_vdir(calendar.build_export(None), folder)
     before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.ics")}
-    summary = sync(sqlite_ctx, folder, "events")
+    summary = sync(ctx, folder, "events")
     assert (summary.puts, len(summary.pushed_new)) == (0, 0)
     assert {p.name: p.stat().st_mtime_ns for p in folder.glob("*.ics")} == before
     assert SyncItem.select().count() == 4

@@ -57,7 +57,8 @@ class Summary:
         out = [f"synced with {self.target}"]
         out.append(f"to the calendar: {len(self.pushed_new)} new, {len(self.pushed_changed)} changed, "
                    f"{len(self.removed)} removed")
-        out.append(f"from the calendar: {len(self.pulled)} changes"
+        noun = "change" if len(self.pulled) == 1 else "changes"
+        out.append(f"from the calendar: {len(self.pulled)} {noun}"
                    + (": " + "; ".join(self.pulled) if self.pulled else ""))
         out += [f"conflict: {text}" for text in self.conflicts]
         out += [f"changed during the sync, next time: {name}" for name in self.skipped]
