@@ -14,7 +14,6 @@ thread through tui.dbwork (``read_db`` for the lists, ``run_db`` for changes).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -25,10 +24,10 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from storage import agenda, bookings, lookups
+from storage import agenda, lookups
 from storage.agenda import Entry
-from storage.timezones import to_local
-from tui.dbwork import read_db, run_db
+from tui.agenda_bookings import AgendaBookings
+from tui.dbwork import read_db
 from tui.palette import ScreenCommands
 from tui.widgets.paged_table import visible_text
 
@@ -38,16 +37,7 @@ ONE_DAY = dt.timedelta(days=1)
 COLUMNS = (("Day", 9), ("Time", 11), ("What", 22), ("Customer", 17), ("Who/where", 9))
 
 
-@dataclass(frozen=True)
-class _Undo:
-    label: str  # "move" or "cancel"
-    booking_id: int
-    day: dt.date  # where the booking was before
-    start: dt.datetime | None = None  # before a move (UTC instants)
-    end: dt.datetime | None = None
-
-
-class AgendaScreen(Screen):
+class AgendaScreen(AgendaBookings, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Agenda"
     PALETTE_PREFIX = "Agenda"
@@ -79,7 +69,7 @@ class AgendaScreen(Screen):
         self.week = True
         self.whose = "me"  # "me", "everyone" or a login
         self.rows: dict[str, Entry] = {}
-        self._undo: _Undo | None = None
+        self._undo = None  # (tui.agenda_bookings)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,15 +107,6 @@ class AgendaScreen(Screen):
             employee = lookups.employee_by_login(whose)
             employee_id = employee.id if employee else 0
         return agenda.entries(first, last, employee_id, zone_name)
-
-    @staticmethod
-    def _db_booking(booking_id: int):
-        from storage.models import Booking
-
-        return Booking.get_by_id(booking_id)
-
-    def _day_of(self, instant: dt.datetime) -> dt.date:
-        return to_local(instant, self.app.ctx.timezone()).date()
 
     # -- the view ---------------------------------------------------------------------------
     def period(self) -> tuple[dt.date, dt.date]:
@@ -276,106 +257,6 @@ class AgendaScreen(Screen):
                 self.load()
 
         self.app.push_screen(EmployeePicker(current, self.app.ctx.employee().login), picked)
-
-    # -- bookings -----------------------------------------------------------------------------
-    def _booking(self) -> Entry | None:
-        entry = self.current()
-        if entry is None or entry.kind != "booking":
-            self.notify("No booking here: choose a booking line.", markup=False)
-            return None
-        return entry
-
-    def _reload_on(self, key: str | None):
-        def reload(result) -> None:
-            if isinstance(result, int):  # a saved booking: show its day, the cursor on it
-                def show(booking) -> None:
-                    self.day = self._day_of(booking.start)
-                    self.load(f"booking:{result}")
-
-                read_db(self, self._db_booking, result, done=show)
-            else:
-                self.load(key)
-        return reload
-
-    def action_new(self) -> None:
-        from screens.booking_form import BookingForm
-        from tui import calendar_actions
-
-        entry = self.current()
-        if entry is None:
-            self.notify("Choose a follow-up or a booking: the new booking is for its customer.",
-                        markup=False)
-            return
-        if entry.kind == "follow-up":
-            calendar_actions.create_booking(self, entry.conversation_id, self._reload_on(None))
-            return
-        day = self._current_day()
-
-        def open_form(booking) -> None:
-            values = bookings.form_values(booking)
-            values.update(date=day.isoformat(), title=booking.title, note="")
-            form = BookingForm(values, customer_id=booking.customer_id, employee_id=booking.employee_id)
-            self.app.push_screen(form, self._reload_on(entry.key))
-
-        read_db(self, self._db_booking, entry.id, done=open_form)
-
-    def action_edit(self) -> None:
-        from screens.booking_form import BookingForm
-
-        entry = self._booking()
-        if entry is not None:
-            self.app.push_screen(BookingForm.edit(entry.id), self._reload_on(entry.key))
-
-    def action_move(self) -> None:
-        from screens.booking_move import BookingMove
-
-        entry = self._booking()
-        if entry is None:
-            return
-        def ask(booking) -> None:
-            def chosen(when) -> None:
-                if when is not None:
-                    undo = _Undo("move", entry.id, entry.day, booking.start, booking.end)
-                    run_db(self, bookings.move, entry.id, *when, busy="Moving…",
-                           done=lambda _: self._changed(undo, self._day_of(when[0]),
-                                                        f"Moved: {entry.title}"))
-
-            values = bookings.form_values(booking)
-            self.app.push_screen(BookingMove(f"Move {entry.title} ({entry.customer}) to",
-                                             {k: values[k] for k in ("date", "start", "end")},
-                                             booking.timezone, self.app.ctx.today()), chosen)
-
-        read_db(self, self._db_booking, entry.id, done=ask)
-
-    def _changed(self, undo: _Undo, day: dt.date, message: str) -> None:
-        self._undo = undo
-        self.day = day
-        self.load(f"booking:{undo.booking_id}")
-        self.notify(f"{message}. u undoes.", markup=False)
-
-    def action_cancel_booking(self) -> None:
-        entry = self._booking()
-        if entry is None:
-            return
-        run_db(self, bookings.cancel, entry.id, busy="Cancelling…",
-               done=lambda _: self._changed(_Undo("cancel", entry.id, entry.day), entry.day,
-                                            f"Cancelled: {entry.title}"))
-
-    def action_undo(self) -> None:
-        undo, self._undo = self._undo, None
-        if undo is None:
-            self.notify("Nothing to undo.", markup=False)
-            return
-        def undone(_) -> None:
-            self.day = undo.day
-            self.load(f"booking:{undo.booking_id}")
-            self.notify(f"Undone: {undo.label}.", markup=False)
-
-        if undo.label == "cancel":
-            run_db(self, bookings.restore, undo.booking_id, done=undone, busy="Undoing…")
-        else:
-            run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone,
-                   busy="Undoing…")
 
     # -- opening and syncing --------------------------------------------------------------------
     @on(DataTable.RowSelected)
