@@ -140,9 +140,7 @@ class AgendaScreen(AgendaBookings, Screen):
                               key=entry.key)
             day += ONE_DAY
         self._summary(found, first, last)
-        if keep_key is not None:
-            self.select_key(keep_key)
-        else:
+        if keep_key is None or not self.select_key(keep_key):
             self._select_day(self.day)
         self._show_detail()
 
