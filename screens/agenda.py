@@ -279,6 +279,7 @@ class AgendaScreen(AgendaBookings, Screen):
 
         def done(summary) -> None:
             self.query_one("#agenda-sync", Static).update(summary.short())
+            self.offer_undo_of_sync(summary.cancelled_ids)
             self.load(self.current_key())
 
         sync_now(self, done)

@@ -178,8 +178,10 @@ def cancel(booking_id: int) -> None:
 
 
 @retrying
-def restore(booking_id: int) -> None:
-    change(booking_id, cancelled_at=None)
+def restore(*booking_ids: int) -> None:
+    """Undo cancelling one or more bookings (e.g. those a sync cancelled)."""
+    for booking_id in booking_ids:
+        change(booking_id, cancelled_at=None)
 
 
 @retrying

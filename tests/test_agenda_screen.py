@@ -147,3 +147,17 @@ async def test_y_syncs_and_shows_what_moved(app, sqlite_ctx, tmp_path):
         await wait_for(pilot, lambda: "from calendar 1 · 0 conflicts" in status())
         assert "completed: Follow up: A[b]c[/b]" in screen_text(app)  # in the notification
         await wait_for(pilot, lambda: "Follow up: Quote" not in screen_text(app))
+        # A booking deleted in the calendar is cancelled by the sync; u brings it back.
+        booking = bookings.create({"date": "2026-03-19", "start": "10:00", "end": "11:00",
+                                   "title": "Demo"}, conversation_id=conv.id, zone_name="UTC")
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: "to calendar 1 new" in status())
+        (folder / f"{booking.uid}@rapport.ics").unlink()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: Booking.get_by_id(booking.id).cancelled_at is not None)
+        await wait_for(pilot, lambda: "10:00–11:00" not in screen_text(app))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: Booking.get_by_id(booking.id).cancelled_at is None)
+        await wait_for(pilot, lambda: "10:00–11:00" in screen_text(app))

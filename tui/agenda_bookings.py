@@ -18,11 +18,12 @@ from tui.dbwork import read_db, run_db
 
 @dataclass(frozen=True)
 class _Undo:
-    label: str  # "move" or "cancel"
+    label: str  # "move", "cancel" or "sync" (the bookings a sync cancelled)
     booking_id: int
     day: dt.date  # where the booking was before
     start: dt.datetime | None = None  # before a move (UTC instants)
     end: dt.datetime | None = None
+    more: tuple[int, ...] = ()  # further bookings a sync cancelled
 
 
 class AgendaBookings:
@@ -133,8 +134,18 @@ class AgendaBookings:
             self.load(f"booking:{undo.booking_id}")
             self.notify(f"Undone: {undo.label}.", markup=False)
 
-        if undo.label == "cancel":
-            run_db(self, bookings.restore, undo.booking_id, done=undone, busy="Undoing…")
+        if undo.label in ("cancel", "sync"):
+            run_db(self, bookings.restore, undo.booking_id, *undo.more, done=undone,
+                   busy="Undoing…")
         else:
             run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone,
                    busy="Undoing…")
+
+    def offer_undo_of_sync(self, cancelled_ids: list[int]) -> None:
+        """After a sync from this screen: ``u`` brings back the bookings it cancelled
+        (deleted in the calendar)."""
+        if cancelled_ids:
+            self._undo = _Undo("sync", cancelled_ids[0], self.day, more=tuple(cancelled_ids[1:]))
+            count = len(cancelled_ids)
+            self.notify(f"The sync cancelled {count} booking{'s' if count > 1 else ''} deleted in "
+                        f"the calendar. u undoes.", markup=False, timeout=10)

@@ -50,6 +50,7 @@ class Summary:
     pulled: list[str] = field(default_factory=list)  # "completed: NAME", ...
     conflicts: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # changed while syncing: next time
+    cancelled_ids: list[int] = field(default_factory=list)  # bookings cancelled (for undo)
     puts: int = 0
     deletes: int = 0
 
@@ -216,6 +217,7 @@ class Sync:
         if local.kind == "booking" and local.item is not None and not local_changed:
             run_write(self._cancel, uid, local.record_id)
             self.summary.pulled.append(f"cancelled: {local.name}")
+            self.summary.cancelled_ids.append(local.record_id)
             return
         if local_changed and local.item is not None:
             self.summary.conflicts.append(f"{local.name}: deleted in the calendar and changed "
