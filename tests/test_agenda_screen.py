@@ -36,7 +36,7 @@ async def test_book_see_move_cancel_undo(app):
         await pilot.press("f3")
         await wait_for(pilot, lambda: "A[b]c[/b]me" in screen_text(app))
         await pilot.press("b")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingForm))
+        await wait_for(pilot, lambda: isinstance(app.screen, BookingForm) and app.screen.query("#start"))
         app.screen.query_one("#start", Input).focus()
         await type_text(pilot, "14:00")
         app.screen.query_one("#end", Input).focus()
@@ -54,7 +54,7 @@ async def test_book_see_move_cancel_undo(app):
         await pilot.press("down")  # from the follow-up to the booking under it
         assert agenda.current().key == f"booking:{booking.id}"
         await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, BookingMove))
+        await wait_for(pilot, lambda: isinstance(app.screen, BookingMove) and app.screen.query("#move-date"))
         await type_text(pilot, "tomorrow")  # the date field is selected: typing replaces it
         await pilot.press("enter")
         await wait_for(pilot, lambda: Booking.get().start.date() == TODAY + dt.timedelta(days=1))
