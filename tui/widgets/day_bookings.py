@@ -5,8 +5,8 @@
     self.query_one(DayBookings).show(day, employee_id)   # None: everyone's
 
 Hidden when the day has none. It takes the focus (tab): left/right choose a booking,
-enter or e edits it in the booking form, d cancels it after asking (the Agenda, F8, can
-undo that). Titles and locations
+enter or e edits it in the booking form, d cancels it after asking (the row is kept:
+cancelled, not deleted). Titles and locations
 are user text: shown literally.
 """
 
@@ -123,7 +123,7 @@ class DayBookings(Static, can_focus=True):
         def answered(yes: bool | None) -> None:
             if yes:
                 bookings.cancel(booking.id)
-                self.notify("Booking cancelled (undo on the Agenda, F8).", markup=False)
+                self.notify("Booking cancelled.", markup=False)
                 self._refresh()
 
         title = booking.title or booking.customer.name
