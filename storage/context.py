@@ -34,6 +34,12 @@ class Context:
             now = dt.datetime.combine(self.today_override, now.time())
         return now
 
+    def timezone(self) -> str:
+        """The IANA zone new bookings are made in: config ``timezone``, else the system's."""
+        from storage.timezones import configured_zone_name
+
+        return configured_zone_name(self.config)
+
     def employee(self) -> Employee:
         """The current employee, created on first use."""
         return ensure_employee(self.login)

@@ -53,7 +53,7 @@ def test_every_option(sqlite_ctx, tmp_path):
         f"{c.uid}@rapport" for c in (mine, done, theirs)}
     out = rapport(sqlite_ctx, "export-ics", "--employee", "ALICE", "--vdir", str(tmp_path / "v"))
     assert out.returncode == 0, out.stderr
-    assert [p.name for p in (tmp_path / "v").iterdir()] == [f"{theirs.uid}@rapport.ics"]
+    assert [p.name for p in (tmp_path / "v").glob("*.ics")] == [f"{theirs.uid}@rapport.ics"]
     out = rapport(sqlite_ctx, "export-ics", "--from", "2026-03-19", "-o", "-")
     assert out.returncode == 1 and out.stdout == b""
     assert out.stderr.decode() == "rapport: nothing to export: no follow-ups or bookings match\n"

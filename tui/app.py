@@ -1,7 +1,7 @@
 """The Rapport Textual app: modes (one per main screen), global bindings, command palette.
 
 Main screens are modes, so each keeps its own stack and state while the user hops between
-them with F2..F7. Screens are imported lazily: the command line never loads them.
+them with F2..F8. Screens are imported lazily: the command line never loads them.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ def _maintenance():
     return MaintenanceScreen()
 
 
+def _agenda():
+    from screens.agenda import AgendaScreen
+
+    return AgendaScreen()
+
+
 def _employees():
     from screens.employees import EmployeesScreen
 
@@ -75,6 +81,7 @@ class RapportApp(App):
         "pipeline": _pipeline,
         "maintenance": _maintenance,
         "employees": _employees,
+        "agenda": _agenda,
     }
     DEFAULT_MODE = "customers"
     SCREENS_GROUP = Binding.Group("Screens", compact=False)
@@ -93,6 +100,7 @@ class RapportApp(App):
                 priority=True, show=False),
         Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
                 show=False),
+        Binding("f8", "switch_mode('agenda')", "Agenda", id="agenda", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]

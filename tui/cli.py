@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "tui.commands.pipeline",
     "tui.commands.calendar",
     "tui.commands.settings",
+    "tui.commands.sync",
 )
 
 

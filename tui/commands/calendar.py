@@ -63,9 +63,16 @@ def run_export_ics(args: argparse.Namespace, ctx) -> int:
         employee_id, args.date_from, args.date_to, mode=args.mode, include_done=args.include_done
     )
     if args.vdir:
-        written, removed = calendar.write_vdir(export, Path(args.vdir))
-        extra = f", removed {removed} stale" if removed else ""
-        print(f"wrote {export.describe()} as {written} files to {args.vdir}{extra}")
+        from storage.vdir import write_vdir
+
+        keep = None
+        if args.date_from or args.date_to:  # items outside the period stay in the folder
+            everything = calendar.build_export(employee_id, mode=args.mode,
+                                               include_done=args.include_done)
+            keep = {item.uid for item in everything.items}
+        result = write_vdir(export, Path(args.vdir), keep)
+        extra = f", {result.describe()}" if result.describe() else ""
+        print(f"wrote {export.describe()} as {result.written} files to {args.vdir}{extra}")
     elif args.output == "-":
         if not export.items:
             raise RapportError("nothing to export: no follow-ups or bookings match")
