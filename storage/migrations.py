@@ -16,7 +16,6 @@ Version history:
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -164,14 +163,20 @@ def seed_defaults() -> None:
 
 
 def _backup_sqlite(url: str, version: int) -> Path | None:
+    """Copy the file to ``rapport.db.bak-VERSION`` (0600, whole or not at all: a full disk
+    leaves no truncated copy, and the upgrade does not start)."""
+    from storage.backup import backup_sqlite_file
     from storage.database import sqlite_path
 
     path = sqlite_path(url)
     if not path.exists():
         return None
     backup = path.with_name(f"{path.name}.bak-{version}")
-    shutil.copy2(path, backup)
-    backup.chmod(0o600)
+    try:
+        backup_sqlite_file(path, backup)
+    except RapportError as exc:
+        raise RapportError(f"{path} needs a schema upgrade, but its backup copy could not be "
+                           f"made ({exc}); nothing was changed: free some space and start again") from None
     return backup
 
 
@@ -228,8 +233,10 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
         version = schema_version(database)
         if version is None:
             if database.get_tables():
+                from storage.database import redact
+
                 raise RapportError(
-                    f"{url or 'the database'} holds tables but is not a Rapport database"
+                    f"{redact(url) if url else 'the database'} holds tables but is not a Rapport database"
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)

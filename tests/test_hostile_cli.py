@@ -106,7 +106,7 @@ def test_database_url_naming_a_folder(tmp_path, capsys):
 
 def test_odd_but_valid_database_file_name_is_used_literally(tmp_path, capsys):
     name = "odd [bold] \x1b[31m name.db"
-    url = "sqlite:///" + str(tmp_path / name).lstrip("/")
+    url = "sqlite:///" + str(tmp_path / name)
     assert main(["--database", url, "followups"]) == 0
     assert (tmp_path / name).is_file()
 
