@@ -12,6 +12,11 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
+  7. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
+     on lower(...) (``_to_nocase_keys``): existing customers whose numbers differ only in case
+     keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
+     id); employees whose logins differ only in case are one person, so the later ones are
+     merged into the oldest (their conversations, bookings and drafts move to it).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from storage.models import (
     Topic,
 )
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -97,6 +102,9 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS customer_name ON customer (name)",
     "CREATE INDEX IF NOT EXISTS booking_start ON booking (start)",
     "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
+    # SPEC §12: customer numbers and logins are unique ignoring case (schema version 7).
+    "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS employee_login_nocase ON employee (lower(login))",
 ]
 
 
@@ -140,9 +148,44 @@ def _to_v6(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _to_nocase_keys(database: peewee.Database) -> None:
+    """Customer numbers and logins unique ignoring case; see the version history above."""
+    from storage.models import Customer, Draft, Employee
+
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for id_, number in Customer.select(Customer.id, Customer.number).order_by(Customer.id).tuples():
+        groups.setdefault(number.lower(), []).append((id_, number))
+    taken = set(groups)
+    for rows in groups.values():
+        for id_, number in rows[1:]:
+            new, n = f"{number}-{id_}", 2
+            while new.lower() in taken:
+                new, n = f"{number}-{id_}-{n}", n + 1
+            taken.add(new.lower())
+            Customer.update(number=new).where(Customer.id == id_).execute()
+    people: dict[str, list[tuple[int, str]]] = {}
+    for id_, login in Employee.select(Employee.id, Employee.login).order_by(Employee.id).tuples():
+        people.setdefault(login.lower(), []).append((id_, login))
+    links = [f for model in ALL_MODELS for f in model._meta.sorted_fields
+             if isinstance(f, peewee.ForeignKeyField) and f.rel_model is Employee]
+    for rows in people.values():
+        (keep, keep_login), *others = rows
+        for id_, login in others:
+            for link in links:
+                link.model.update({link: keep}).where(link == id_).execute()
+            Draft.update(employee=keep_login).where(Draft.employee == login).execute()
+            Employee.delete().where(Employee.id == id_).execute()
+    if any(len(rows) > 1 for rows in people.values()):
+        from storage.cycle_store import refresh_all
+
+        refresh_all()  # the stored cycles name employees by id
+    _create_indexes(database)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+    6: _to_nocase_keys,
 }
 
 
