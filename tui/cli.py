@@ -111,6 +111,10 @@ def _database_error(exc: Exception) -> str:
     server that went away), never with a URL's password."""
     from storage.database import redact_text
 
+    # SQLite ends a transaction itself on some errors (a full disk); peewee's rollback then
+    # fails too, and the first error is the one that says what happened.
+    while "no transaction is active" in str(exc) and exc.__context__ is not None:
+        exc = exc.__context__
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     text = redact_text(text)
     if "permission denied" in text.lower() or "read-only" in text.lower() or "readonly" in text.lower():
