@@ -14,7 +14,7 @@ import os
 import sqlite3
 import subprocess
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlparse
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlparse
 
 from storage.errors import RapportError
 from storage.outfile import output_path
@@ -76,8 +76,10 @@ def pg_dump(url: str, target: Path | str) -> None:
     options = query.get("options", "")
     if "search_path=" in options:
         schema = options.split("search_path=", 1)[1].split()[0].split(",")[0]
+    if schema:
+        query.pop("options")  # pg_dump sets its own search_path; --schema says which
     safe = parsed._replace(netloc=(user + "@" if user else "") + netloc[2],
-                           query="&".join(f"{k}={v}" for k, v in query.items()))
+                           query=urlencode(query, quote_via=quote))
     command = ["pg_dump", "--format=custom", "--no-owner", "--dbname", safe.geturl()]
     if schema:
         command += ["--schema", schema]
