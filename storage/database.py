@@ -240,6 +240,8 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
         where = sqlite_path(url) if is_sqlite(database) else redact(url)
+        while "no transaction is active" in str(exc) and exc.__context__ is not None:
+            exc = exc.__context__  # SQLite ended the transaction itself (a full disk)
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "not a database" in message or "malformed" in message:
             raise RapportError(describe_corrupt_file(Path(where))) from None

@@ -126,6 +126,20 @@ def _database_error(exc: Exception) -> str:
     return f"database error: {text}"
 
 
+def _database_errors() -> tuple[type[BaseException], ...]:
+    """Peewee's errors and the drivers' own (bulk inserts use the driver's cursor)."""
+    import sqlite3
+
+    import peewee
+
+    errors: tuple = (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error)
+    try:
+        import psycopg2
+    except ImportError:  # pragma: no cover - team mode not installed
+        return errors
+    return (*errors, psycopg2.Error)
+
+
 def main(argv: list[str] | None = None) -> int:
     import peewee
 
@@ -157,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         _flush_stdout()
         print("rapport: standard output was closed before everything was written", file=sys.stderr)
         return 1
-    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+    except _database_errors() as exc:
         print(f"rapport: {_database_error(exc)}", file=sys.stderr)
         status = 1
     except OSError as exc:
@@ -170,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         heap.resume()  # (main may run inside a longer process: tests)
         try:
             close_database()
-        except (peewee.DatabaseError, peewee.InterfaceError):
+        except _database_errors():
             pass
     problem = _flush_stdout()
     if problem:
