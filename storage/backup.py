@@ -99,7 +99,8 @@ def pg_dump(url: str, target: Path | str) -> None:
 def backup(url: str, target: str | None, progress=None) -> str:
     """Back up the open database to ``target`` (default: a dated file in the data folder);
     returns where it went."""
-    from storage.database import is_sqlite, sqlite_path
+    from storage.database import sqlite_path
+    from storage.dialect import is_sqlite
     from storage.models import db
 
     sqlite = is_sqlite(db.obj)

@@ -27,7 +27,8 @@ def _models() -> list[type[peewee.Model]]:
 def _open_target(url: str) -> peewee.Database:
     """Open ``url``, create the current schema in it, and check that it holds no data."""
     from storage import migrations
-    from storage.database import _use_wal, is_sqlite, make_database, redact
+    from storage.database import _use_wal, make_database, redact
+    from storage.dialect import is_sqlite
 
     source = db.obj
     target = make_database(url)
@@ -51,7 +52,8 @@ def _open_target(url: str) -> peewee.Database:
 
 
 def _same_place(url: str) -> bool:
-    from storage.database import is_file_url, is_sqlite, sqlite_path
+    from storage.database import is_file_url, sqlite_path
+    from storage.dialect import is_sqlite
 
     if is_sqlite(db.obj) and is_file_url(url):
         import os
@@ -79,7 +81,7 @@ def _convert(fields: list[peewee.Field], to_sqlite: bool):
 
 def copy_to(url: str, progress=None) -> dict[str, int]:
     """Copy every table into the database at ``url``; returns rows copied per table."""
-    from storage.database import is_sqlite
+    from storage.dialect import is_sqlite
 
     if _same_place(url):
         raise RapportError("--to names the database this copy reads from")

@@ -10,13 +10,8 @@ import datetime as dt
 import re
 
 from storage.csvio import LineError, show
-
-# SPEC §12. TODO(limits): these mirror storage/limits.py (issue 13) until it is merged.
-YEAR_MIN, YEAR_MAX = 1900, 2999
-NAME_MAX = 255
-TEXT_MAX = 1_000_000
-NUMBER_MAX = 64
-DURATION_MAX = 100_000
+from storage.limits import DURATION_MAX, NAME_MAX, NUMBER_MAX, check_date
+from storage.limits import NOTE_MAX as TEXT_MAX
 
 TRUE_WORDS = {"1", "true", "yes"}
 FALSE_WORDS = {"0", "false", "no", ""}
@@ -61,9 +56,10 @@ class RowChecker:
         try:
             if _DATE.fullmatch(value):
                 day = dt.date.fromisoformat(value)
-                if YEAR_MIN <= day.year <= YEAR_MAX:
+                problem = check_date(column, day)
+                if problem is None:
                     return day
-                self.error(column, f"{show(value)}: the year must be from {YEAR_MIN} to {YEAR_MAX}")
+                self.error(column, f"{show(value)}: {problem}")
                 return None
         except ValueError:
             pass
@@ -91,10 +87,10 @@ class RowChecker:
                 moment = dt.datetime.fromisoformat(f"{match[1]} {int(match[2].split(':')[0]):02d}:{match[2].split(':')[1]}")
             except ValueError:
                 moment = None
-            if moment and YEAR_MIN <= moment.year <= YEAR_MAX:
+            if moment and check_date(column, moment) is None:
                 return moment
             if moment:
-                self.error(column, f"{show(value)}: the year must be from {YEAR_MIN} to {YEAR_MAX}")
+                self.error(column, f"{show(value)}: {check_date(column, moment)}")
                 return None
         self.error(column, f"{show(value)} is not a date and time (YYYY-MM-DD HH:MM)")
         return None

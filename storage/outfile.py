@@ -86,7 +86,7 @@ def database_files() -> list[Path]:
     name = getattr(db.obj, "database", None)
     if db.obj is None or not isinstance(name, str) or not name or name == ":memory:":
         return []
-    from storage.database import is_sqlite
+    from storage.dialect import is_sqlite
 
     if not is_sqlite(db.obj):
         return []
