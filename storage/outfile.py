@@ -109,23 +109,26 @@ def check_target(target: str | Path, *, protected: list[Path] | None = None) -> 
     shown = str(target)
     if not shown.strip():
         raise RapportError("-o: the file name is empty; name a file, or - for standard output")
-    real = Path(os.path.realpath(os.path.expanduser(shown)))
-    for own in database_files() if protected is None else protected:
-        if _same_file(real, own):
-            raise RapportError(f"{shown} is the database's own file ({own.name}); choose another file name")
+    given = os.path.expanduser(shown)
+    real = Path(os.path.realpath(given))
     try:
-        mode = os.stat(real).st_mode
+        mode = os.stat(given).st_mode  # through symlinks, as opening would
     except FileNotFoundError:
         mode = None
     except OSError as exc:
         raise RapportError(f"cannot write {shown}: {exc.strerror}") from None
+    for own in database_files() if protected is None else protected:
+        if _same_file(real, own) or (mode is not None and _same_file(Path(given), own)):
+            raise RapportError(f"{shown} is the database's own file ({own.name}); choose another file name")
     if mode is not None and stat.S_ISDIR(mode):
         raise RapportError(f"{shown} is a folder; name a file in it")
     if mode is None:
         if not real.parent.is_dir():
             raise RapportError(f"cannot write {shown}: the folder {real.parent} does not exist")
         return real, False
-    return real, not stat.S_ISREG(mode)
+    if not stat.S_ISREG(mode):
+        return Path(given), True  # opened by the name given (a /proc link resolves only so)
+    return real, False
 
 
 def _message(shown: str, exc: OSError) -> str:

@@ -181,3 +181,17 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path):
     assert child.wait(timeout=30) == 128 + signal.SIGTERM
     assert "interrupted by SIGTERM" in child.stderr.read()
     assert list(out.iterdir()) == []
+
+
+def test_symlink_to_a_fifo_writes_into_the_fifo(db, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert db("export", "customers", "-o", str(link)) == 0
+    reader.join(timeout=30)
+    assert link.is_symlink() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert received[0].startswith(b"number,name,")
