@@ -103,7 +103,11 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS customer_name ON customer (name)",
     "CREATE INDEX IF NOT EXISTS booking_start ON booking (start)",
     "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
-    # SPEC §12: customer numbers and logins are unique ignoring case (schema version 7).
+]
+
+# SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
+# INDEXES, which earlier steps create before step 7 has removed old duplicates).
+NOCASE_INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
     "CREATE UNIQUE INDEX IF NOT EXISTS employee_login_nocase ON employee (lower(login))",
 ]
@@ -179,7 +183,8 @@ def _to_nocase_keys(database: peewee.Database) -> None:
         from storage.cycle_store import refresh_all
 
         refresh_all()  # the stored cycles name employees by id
-    _create_indexes(database)
+    for statement in NOCASE_INDEXES:
+        database.execute_sql(statement)
 
 
 # STEPS[n] upgrades a database at version n to version n + 1.
@@ -283,6 +288,8 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
             _create_indexes(database)
+            for statement in NOCASE_INDEXES:
+                database.execute_sql(statement)
             create_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
