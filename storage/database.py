@@ -78,7 +78,8 @@ def sqlite_path(url: str) -> Path:
     if url.lower().startswith("sqlite:"):
         rest = url[len("sqlite:"):]
         if not rest.startswith("///") or len(rest) == 3:
-            raise RapportError(f"database URL {url!r}: use sqlite:///RELATIVE/PATH or sqlite:////ABSOLUTE/PATH")
+            raise RapportError(f"database URL {url!r}: use sqlite:///RELATIVE/PATH or sqlite:////ABSOLUTE/PATH "
+                               "(three slashes, then the path)")
         path = unquote(rest[3:].split("?", 1)[0])
     else:
         path = os.path.expanduser(url)

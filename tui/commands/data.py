@@ -81,7 +81,7 @@ def run_import(args: argparse.Namespace, ctx) -> int:
     from storage.csvio import CsvImportError
 
     try:
-        with Progress(f"import {args.kind}") as progress:
+        with Progress(f"import {args.kind}", in_bytes=True) as progress:
             summary = _import(args, ctx, progress)
     except CsvImportError as exc:
         print(f"rapport: {exc.summary}", file=sys.stderr)

@@ -12,8 +12,9 @@ WIDTH = 24
 class Progress:
     """``update(done, total)`` redraws at most ten times a second; ``close()`` clears it."""
 
-    def __init__(self, label: str, stream=None):
+    def __init__(self, label: str, stream=None, *, in_bytes: bool = False):
         self.label = label
+        self.in_bytes = in_bytes  # done and total are bytes (an import reading its file)
         self.stream = stream if stream is not None else sys.stderr
         try:
             self.enabled = bool(self.stream) and self.stream.isatty()
@@ -35,7 +36,8 @@ class Progress:
         if total:
             part = min(1.0, done / total)
             filled = int(part * WIDTH)
-            text = f"{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] {part:4.0%} {done:,}/{total:,}"
+            amount = (f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB" if self.in_bytes else f"{done:,}/{total:,}")
+            text = f"{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] {part:4.0%} {amount}"
         else:
             text = f"{self.label}: {done:,}…"
         self._write("\r" + text + "\x1b[K")
