@@ -99,7 +99,7 @@ def _undecodable(value: str) -> str | None:
     return None
 
 
-def _open(path, filename: str):
+def open_text(path, filename: str, what: str = "CSV file"):
     """The file (or standard input) as text: UTF-8 with an optional BOM; bytes that are not
     UTF-8 kept as surrogates so the error can name their field."""
     if str(path) == STDIN:
@@ -115,13 +115,13 @@ def _open(path, filename: str):
     except FileNotFoundError:
         raise RapportError(f"{filename}: no such file") from None
     except IsADirectoryError:
-        raise RapportError(f"{filename} is a folder, not a CSV file") from None
+        raise RapportError(f"{filename} is a folder, not a {what}") from None
     except OSError as exc:
         raise RapportError(f"cannot read {filename}: {exc.strerror}") from None
     mode = os.fstat(handle.fileno()).st_mode
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero never ends; a pipe (<(...)) does
         handle.close()
-        raise RapportError(f"{filename} is a device, not a CSV file")
+        raise RapportError(f"{filename} is a device, not a {what}")
     return handle
 
 
@@ -178,7 +178,7 @@ class CsvFile:
         self.errors: list[LineError] = []
         self.count = 0
         self.last_line = 0
-        self.handle = _open(path, self.filename)
+        self.handle = open_text(path, self.filename)
         csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
         try:
             self.lines = _Lines(self.handle)

@@ -205,19 +205,27 @@ def open_output(target: str | Path, *, binary: bool = False, encoding: str = "ut
             except OSError as exc:
                 raise RapportError(_message(shown, exc)) from None
             return
-        fd, name = _new_temporary(real, shown)
-        try:
+        with _replacing(real, shown) as (fd, _name):
             with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": ""})) as out:
                 yield out
                 out.flush()
                 os.fsync(out.fileno())
-            _commit(name, real)
-        except OSError as exc:
-            _discard(name)
-            raise RapportError(_message(shown, exc)) from None
-        except BaseException:
-            _discard(name)
-            raise
+
+
+@contextlib.contextmanager
+def _replacing(real: Path, shown: str) -> Iterator[tuple[int, str]]:
+    """A temporary file beside ``real`` (its descriptor and name) that replaces ``real`` when
+    the block ends without an error, and is removed when it does not."""
+    fd, name = _new_temporary(real, shown)
+    try:
+        yield fd, name
+        _commit(name, real)
+    except OSError as exc:
+        _discard(name)
+        raise RapportError(_message(shown, exc)) from None
+    except BaseException:
+        _discard(name)
+        raise
 
 
 @contextlib.contextmanager
@@ -244,16 +252,8 @@ def output_path(target: str | Path) -> Iterator[Path]:
             finally:
                 _discard(name)
             return
-        fd, name = _new_temporary(real, shown)
-        os.close(fd)
-        try:
+        with _replacing(real, shown) as (fd, name):
+            os.close(fd)
             yield Path(name)
             with open(name, "rb+") as done:
                 os.fsync(done.fileno())
-            _commit(name, real)
-        except OSError as exc:
-            _discard(name)
-            raise RapportError(_message(shown, exc)) from None
-        except BaseException:
-            _discard(name)
-            raise

@@ -17,7 +17,7 @@ from typing import IO
 
 from storage.csvcheck import NAME_MAX
 from storage.csvimport import Existing, ImportSummary, customer_ids
-from storage.csvio import CsvImportError, LineError, show
+from storage.csvio import CsvImportError, LineError, open_text, show
 from storage.database import write_transaction
 from storage.errors import RapportError
 from storage.models import Contact, Customer
@@ -48,21 +48,12 @@ def write_vcards(out: IO[str]) -> int:
     return count
 
 
-def _read(path: Path | str) -> str:
-    import sys
-
-    if str(path) == "-":
-        if sys.stdin is None:
-            raise RapportError("standard input is closed; name a file instead of -")
-        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
-    try:
-        return Path(path).read_text(encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise RapportError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RapportError(f"{path} is a folder, not a vCard file") from None
-    except OSError as exc:
-        raise RapportError(f"cannot read {path}: {exc.strerror}") from None
+def _read(path: Path | str, filename: str) -> str:
+    with open_text(path, filename, "vCard file") as handle:
+        try:
+            return handle.read().encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except OSError as exc:
+            raise RapportError(f"cannot read {filename}: {exc.strerror}") from None
 
 
 def _first(card, name: str) -> str:
@@ -77,7 +68,7 @@ def import_vcards(path: Path | str, customer_number: str | None = None, mode: st
     import vobject
 
     filename = "standard input" if str(path) == "-" else str(path)
-    text = _read(path)
+    text = _read(path, filename)
     errors: list[LineError] = []
     try:
         cards = list(vobject.readComponents(text, ignoreUnreadable=True))

@@ -16,15 +16,11 @@ import pytest
 
 from storage.database import close_database, make_database, open_database
 from tests.conftest import PG_SKIP_REASON, PG_URL, PostgresSchema, sqlite_url
+from tests.test_cli_borders import one_line
 from tests.test_output_files import small_tmpfs, small_tmpfs_free  # noqa: F401 - a fixture
 from tui.cli import main
 
 needs_pg = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
-
-
-def one_line(err: str) -> str:
-    assert err.startswith("rapport: ") and err.count("\n") == 1 and "Traceback" not in err, err
-    return err
 
 
 @pytest.fixture
