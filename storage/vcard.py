@@ -33,8 +33,8 @@ def write_vcards(out: IO[str]) -> int:
     for name, role, email, phone, customer, number in query.iterator():
         card = vobject.vCard()
         card.add("fn").value = name
-        family, _, given = name.rpartition(" ") if " " in name else (name, "", "")
-        card.add("n").value = vobject.vcard.Name(family=family or name, given=given if family else "")
+        given, _, family = name.rpartition(" ")  # "Ann Smith": given Ann, family Smith
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
         card.add("org").value = [customer]
         if role:
             card.add("title").value = role

@@ -212,6 +212,17 @@ def test_vcard_round_trip(ctx, tmp_path):
         import_vcards(tmp_path / "c.vcf")
 
 
+def test_vcard_fields(ctx):
+    customer = f.customer("Acme Ltd", number="A1")
+    Contact.create(customer=customer, name="Ann Smith", role="Buyer", email="ann@acme.example", phone="+1 555")
+    out = io.StringIO()
+    write_vcards(out)
+    lines = out.getvalue().split("\r\n")
+    for line in ("FN:Ann Smith", "N:Smith;Ann;;;", "ORG:Acme Ltd", "TITLE:Buyer", "EMAIL:ann@acme.example",
+                 "TEL:+1 555", "X-RAPPORT-CUSTOMER:A1"):
+        assert line in lines
+
+
 def test_vcard_matched_by_org_or_customer_option(ctx, tmp_path):
     f.customer("Acme Ltd", number="A1")
     f.customer("Other", number="B2")
