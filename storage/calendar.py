@@ -210,13 +210,21 @@ def write_atomic(path: Path, data: str) -> None:
         raise
 
 
-def write_file(export: Export, path: Path) -> Path:
+def write_file(export: Export, path: Path, *, make_folder: bool = True) -> Path:
+    """Write the calendar to ``path`` as every output file is written (``storage.outfile``:
+    atomic, symlinks followed, special files in place). ``make_folder`` creates the export
+    folder (the default places); ``-o FILE`` passes False: a missing folder is refused."""
+    from storage.outfile import open_output
+
     if not export.items:
         raise RapportError("nothing to export: no follow-ups or bookings match")
-    try:
-        write_atomic(path, export.text())
-    except OSError as exc:
-        raise RapportError(f"{path}: {exc.strerror}") from None
+    if make_folder:
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # exports hold customer data
+        except OSError as exc:
+            raise RapportError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+    with open_output(path) as out:
+        out.write(export.text())
     return path
 
 

@@ -95,7 +95,9 @@ def follow_up_event(row: dict) -> Item:
     lines = ["BEGIN:VEVENT", *_common(row, summary(row), row["note"])]
     lines += [
         "DTSTART;VALUE=DATE:" + ics.date(day),
-        "DTEND;VALUE=DATE:" + ics.date(day + ONE_DAY),
+        # date.max has no next day: such a date cannot be entered (SPEC §12), but an old
+        # database may hold one, and it must not stop everyone's export.
+        "DTEND;VALUE=DATE:" + ics.date(day + ONE_DAY if day < dt.date.max else day),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]

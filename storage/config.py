@@ -57,15 +57,22 @@ def current_login(config: dict) -> str:
 
 def ensure_employee(login: str) -> Employee:
     """The employee with this login, created on first use."""
-    employee = Employee.get_or_none(Employee.login == login)
+    employee = _by_login(login)
     return employee if employee is not None else _create_employee(login)
+
+
+def _by_login(login: str) -> Employee | None:
+    """Logins are one employee ignoring case (SPEC §12): ``Anna`` is ``anna``."""
+    from peewee import fn
+
+    return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())
 
 
 @retrying
 def _create_employee(login: str) -> Employee:
     # Two Rapports of the same new user may start at once: the second insert is ignored.
     Employee.insert(login=login, name=login).on_conflict_ignore().execute()
-    return Employee.get(Employee.login == login)
+    return _by_login(login)
 
 
 def export_folder(config: dict) -> Path:

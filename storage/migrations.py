@@ -21,11 +21,15 @@ Version history:
      booking.cancelled_at; start and end, until now naive local times, become UTC instants,
      read in the config's ``timezone`` (else the system's zone) of whoever upgrades.
   9. sync_item: the two-way calendar sync's state (SPEC §7b, storage/sync/).
+  10. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
+     on lower(...) (``_to_nocase_keys``): existing customers whose numbers differ only in case
+     keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
+     id); employees whose logins differ only in case are one person, so the later ones are
+     merged into the oldest (their conversations, bookings and drafts move to it).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -49,7 +53,7 @@ from storage.models import (
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 9
+CURRENT_VERSION = 10
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -115,6 +119,13 @@ LATER_INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_follow_up_promised ON conversation "
     "(follow_up, employee_id, completed, completed_on, deleted_at, promised_follow_up) "
     "WHERE follow_up IS NOT NULL",
+]
+
+# SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
+# INDEXES, which earlier steps create before step 7 has removed old duplicates).
+NOCASE_INDEXES = [
+    "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS employee_login_nocase ON employee (lower(login))",
 ]
 
 
@@ -215,10 +226,45 @@ def _sync_state(database: peewee.Database) -> None:
     database.create_tables([SyncItem], safe=True)
 
 
+def _to_nocase_keys(database: peewee.Database) -> None:
+    """Customer numbers and logins unique ignoring case; see the version history above."""
+    from storage.models import Customer, Draft, Employee
+
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for id_, number in Customer.select(Customer.id, Customer.number).order_by(Customer.id).tuples():
+        groups.setdefault(number.lower(), []).append((id_, number))
+    taken = set(groups)
+    for rows in groups.values():
+        for id_, number in rows[1:]:
+            new, n = f"{number}-{id_}", 2
+            while new.lower() in taken:
+                new, n = f"{number}-{id_}-{n}", n + 1
+            taken.add(new.lower())
+            Customer.update(number=new).where(Customer.id == id_).execute()
+    people: dict[str, list[tuple[int, str]]] = {}
+    for id_, login in Employee.select(Employee.id, Employee.login).order_by(Employee.id).tuples():
+        people.setdefault(login.lower(), []).append((id_, login))
+    links = [f for model in ALL_MODELS for f in model._meta.sorted_fields
+             if isinstance(f, peewee.ForeignKeyField) and f.rel_model is Employee]
+    for rows in people.values():
+        (keep, keep_login), *others = rows
+        for id_, login in others:
+            for link in links:
+                link.model.update({link: keep}).where(link == id_).execute()
+            Draft.update(employee=keep_login).where(Draft.employee == login).execute()
+            Employee.delete().where(Employee.id == id_).execute()
+    if any(len(rows) > 1 for rows in people.values()):
+        from storage.cycle_store import refresh_all
+
+        refresh_all()  # the stored cycles name employees by id
+    for statement in NOCASE_INDEXES:
+        database.execute_sql(statement)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state,
+    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
 }
 
 
@@ -239,14 +285,20 @@ def seed_defaults() -> None:
 
 
 def _backup_sqlite(url: str, version: int) -> Path | None:
+    """Copy the file to ``rapport.db.bak-VERSION`` (0600, whole or not at all: a full disk
+    leaves no truncated copy, and the upgrade does not start)."""
+    from storage.backup import backup_sqlite_file
     from storage.database import sqlite_path
 
     path = sqlite_path(url)
     if not path.exists():
         return None
     backup = path.with_name(f"{path.name}.bak-{version}")
-    shutil.copy2(path, backup)
-    backup.chmod(0o600)
+    try:
+        backup_sqlite_file(path, backup)
+    except RapportError as exc:
+        raise RapportError(f"{path} needs a schema upgrade, but its backup copy could not be "
+                           f"made ({exc}); nothing was changed: free some space and start again") from None
     return backup
 
 
@@ -304,12 +356,16 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
         version = schema_version(database)
         if version is None:
             if database.get_tables():
+                from storage.database import redact
+
                 raise RapportError(
-                    f"{url or 'the database'} holds tables but is not a Rapport database"
+                    f"{redact(url) if url else 'the database'} holds tables but is not a Rapport database"
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
             _create_indexes(database, INDEXES + LATER_INDEXES)
+            for statement in NOCASE_INDEXES:
+                database.execute_sql(statement)
             create_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()

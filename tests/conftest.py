@@ -52,7 +52,7 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 def sqlite_url(tmp_path) -> str:
-    return "sqlite:///" + str(tmp_path / "rapport.db").lstrip("/")
+    return "sqlite:///" + str(tmp_path / "rapport.db")
 
 
 class PostgresSchema:

@@ -76,11 +76,13 @@ def run_export_ics(args: argparse.Namespace, ctx) -> int:
     elif args.output == "-":
         if not export.items:
             raise RapportError("nothing to export: no follow-ups or bookings match")
-        sys.stdout.buffer.write(export.text().encode("utf-8"))
-        sys.stdout.flush()
+        from storage.outfile import open_output
+
+        with open_output("-", binary=True) as out:
+            out.write(export.text().encode("utf-8"))
         print(f"wrote {export.describe()} to standard output", file=sys.stderr)
     else:
         path = Path(args.output) if args.output else export_folder(ctx.config) / calendar.safe_name(f"rapport-{who}-{args.mode}.ics")
-        calendar.write_file(export, path)
+        calendar.write_file(export, path, make_folder=not args.output)
         print(f"wrote {export.describe()} to {path}")
     return 0

@@ -106,3 +106,18 @@ def _csv_cell(value) -> object:
 def print_json(document) -> None:
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def count_arg(minimum: int):
+    """An argparse type: a whole number of at least ``minimum`` (a usage error otherwise)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is less than {minimum}")
+        return number
+
+    return parse
