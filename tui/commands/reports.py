@@ -40,13 +40,16 @@ def add_parsers(sub) -> None:
 
 
 def _login(args: argparse.Namespace, ctx) -> str | None:
-    """None for everyone; the named employee; else the current one. A report only reads: it
-    creates no employee (a write would wait for another Rapport's write, SPEC §9)."""
+    """None for everyone; the named employee; else the current one, created only on its very
+    first use (a report only reads: a write would wait for another Rapport's, SPEC §9)."""
     if args.all:
         return None
     if args.employee:
         return args.employee
-    return ctx.login
+    from storage.lookups import employee_by_login
+
+    known = employee_by_login(ctx.login)
+    return known.login if known is not None else ctx.employee().login
 
 
 def run_followups(args: argparse.Namespace, ctx) -> int:
