@@ -60,11 +60,13 @@ class Paths:
             return focused is not None and (focused_id is None or focused.id == focused_id)
         return ready
 
-    async def wait(self, condition, what: str, timeout: float = 10.0) -> None:
+    async def wait(self, condition, what: str, timeout: float = 10.0, required: bool = True) -> None:
         deadline = time.perf_counter() + timeout
         while not condition():
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"waiting for {what}")
+                if required:
+                    raise TimeoutError(f"waiting for {what}")
+                return
             await self.pilot.pause(0.01)
 
     def focus_in(self, selector: str):
@@ -105,8 +107,10 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
     async with app.run_test(size=(120, 40)) as pilot:
         clock = FrameClock(app)
         p = Paths(app, pilot, clock, out)
-        await pilot.pause(1.0)  # the first frame, and what the app prepares after it
         keys = mode_keys(app)
+        # The first frame, then what the app prepares in the background after it (SPEC §11).
+        await p.wait(lambda: set(keys) <= set(getattr(app, "_screen_stacks", {})), "prepared screens",
+                     timeout=20, required=False)  # (an app that prepares nothing: measured as is)
         home = app.current_mode
         for rounds in ("first", "again"):
             for mode, key in keys.items():
