@@ -228,9 +228,12 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     def action_save(self) -> None:
         """Save off the UI thread (tui.dbwork): a locked database says "trying again…" and
         never freezes the form; any fault is one line and the text stays."""
-        ctx = self.app.ctx
-        save_form(self, conversations.save, self.current_input(), ctx.now(), ctx.employee().id,
-                  self.conversation_id, done=self._saved, invalid=self.show_errors)
+        ctx, typed, now, conversation_id = self.app.ctx, self.current_input(), self.app.ctx.now(), self.conversation_id
+
+        def save() -> int:  # on the database thread: even reading who I am may meet a fault
+            return conversations.save(typed, now, ctx.employee().id, conversation_id)
+
+        save_form(self, save, done=self._saved, invalid=self.show_errors)
 
     def _saved(self, saved: int) -> None:
         self.drop_draft()

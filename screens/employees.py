@@ -52,8 +52,9 @@ class EmployeesScreen(Screen):
 
     @on(ScreenResume)
     def resumed(self) -> None:
-        """Coming back to the screen: show what other sessions may have changed."""
-        self.reload()
+        """Coming back to the screen: show what other sessions may have changed (after the
+        screen is shown: switching to it stays quick)."""
+        self.call_after_refresh(self.reload)
 
     def reload(self, select_id: int | None = None) -> None:
         """Fill the list, keeping the cursor on ``select_id`` if given, else on the same line."""

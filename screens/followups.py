@@ -98,7 +98,7 @@ class FollowupsScreen(Screen):
 
     @on(ScreenResume)
     def _resumed(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # the screen shows first, then the fresh list
 
     # -- data ---------------------------------------------------------------------------
     @property

@@ -82,10 +82,14 @@ class MaintenanceScreen(Screen):
 
     @on(ScreenResume)
     def reload_all(self) -> None:
-        """Coming back to the screen: show what other sessions may have changed."""
+        """Coming back to the screen: show what other sessions may have changed (after the
+        screen is shown: switching to it stays quick)."""
+        self.table().focus()
+        self.call_after_refresh(self._reload_all)
+
+    def _reload_all(self) -> None:
         for kind in KINDS:
             self.reload(kind)
-        self.table().focus()
 
     # -- the lists ------------------------------------------------------------------------
     @property

@@ -41,5 +41,9 @@ class Context:
         return configured_zone_name(self.config)
 
     def employee(self) -> Employee:
-        """The current employee, created on first use."""
-        return ensure_employee(self.login)
+        """The current employee, created on first use; read once per session (screens ask
+        often, and a query on the UI thread is a wait and a possible fault)."""
+        cached = self.__dict__.get("_employee")
+        if cached is None or cached.login != self.login:
+            cached = self.__dict__["_employee"] = ensure_employee(self.login)
+        return cached

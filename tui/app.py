@@ -241,6 +241,27 @@ class RapportApp(App):
     def on_ready(self) -> None:
         heap.started()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
+        self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode, name="prepare main screens")
+
+    # -- main screens are prepared in the background (SPEC §11: F2-F9 within 50 ms, the first
+    # time included). After the first frame, while no key has come for PREPARE_AFTER seconds,
+    # the next main screen not yet used is built and mounted, one at a time; switching to it
+    # later only shows it. Uses Textual's ``_init_mode`` and ``_screen_stacks`` (private:
+    # tests/test_prepared_modes.py fails loudly when they change).
+    PREPARE_AFTER = 0.3  # seconds without a key
+
+    async def _prepare_next_mode(self) -> None:
+        pending = [mode for mode in self.MODES if mode not in self._screen_stacks]
+        if not self.is_running:
+            return
+        if not pending:
+            heap.prepared()
+            return
+        if time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None:
+            self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
+            return
+        await self._init_mode(pending[0])
+        self.set_timer(0.05, self._prepare_next_mode)
 
     def _collect_when_idle(self) -> None:
         heap.collect_when_idle(time.monotonic() - self._last_input)

@@ -76,6 +76,7 @@ def make_context(args: argparse.Namespace, open_db: bool = True):
 def run_tui(ctx) -> int:
     from tui.app import RapportApp
 
+    ctx.employee()  # created (a write) before the screen: the UI thread only reads it later
     app = RapportApp(ctx)
     app.run()
     return app.return_code or 0  # 128 + N after signal N (SIGHUP, SIGTERM)
