@@ -244,15 +244,29 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         self.notify(f"{error.reason}; trying again…", severity="warning", markup=False)
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for error in self.query(".error").results(Static):
-            name = error.id.removeprefix("error-")
-            message = errors.get(name, "")
-            error.update(f"{_LABELS.get(name, name)}: {message}" if message else "")
-            error.set_class(bool(message), "shown")
+        _show_errors(self.query(".error").results(Static), errors)
         first = next((name for name in FIELD_ORDER if name in errors), None)
         if first is not None:
             self.query_one(f"#{first}").focus()
         self.notify("Not saved: " + "; ".join(errors.values()), severity="error", markup=False)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck_errors(self) -> None:
+        """An inline error goes as soon as its field is corrected, and says what is wrong now
+        while it is not; fields without one get none while the user types."""
+        shown = [error for error in self.query(".error.shown").results(Static)]
+        if not shown:
+            return
+        ctx = self.app.ctx
+        try:
+            conversations.validate(self.current_input(), ctx.now(), ctx.employee().id)
+            errors = {}
+        except ValidationError as exc:
+            errors = exc.errors
+        except Exception:  # the database is busy: the message stays until the next save
+            return
+        _show_errors(shown, errors)
 
     def action_cancel(self) -> None:
         self.close_form(None)
@@ -263,6 +277,15 @@ _LABELS = {
     "with_whom": "With Whom", "topic": "About", "method": "How", "pipeline_stage": "Pipeline Position",
     "time_begin": "Time Begin", "time_end": "Time End", "duration": "Duration", "customer": "Customer",
 }
+
+
+def _show_errors(lines, errors: dict[str, str]) -> None:
+    """Each error line under its field says its field's message, or is empty and hidden."""
+    for error in lines:
+        name = error.id.removeprefix("error-")
+        message = errors.get(name, "")
+        error.update(f"{_LABELS.get(name, name)}: {message}" if message else "")
+        error.set_class(bool(message), "shown")
 
 
 def _inactive_name(field: str, row_id: int) -> str:

@@ -4,16 +4,19 @@
 
 ``rows`` are ``storage.pipeline_customers.MetricCustomer``; they are listed through the
 paged table (drawn a screenful at a time, so thousands of rows cost nothing). Enter opens
-the customer; escape goes back to the dashboard.
+the customer; escape goes back to the dashboard. Given ``load`` (a function that computes the
+rows again), the list is computed again whenever the user comes back to it (after moving the
+customer just opened to another stage, say), in a worker thread.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -65,22 +68,56 @@ class PipelineCustomers(Screen):
         Binding("o", "open", "Customer", id="pipeline_customers.open", tooltip="Open the customer"),
     ]
 
-    def __init__(self, title: str, rows: list[MetricCustomer]) -> None:
+    def __init__(self, title: str, rows: list[MetricCustomer], load=None) -> None:
         super().__init__()
         self.heading = title
         self.rows = rows
+        self.load = load
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
-        count = len(self.rows)
-        yield Static(f"{self.heading} · {count} row{'s' if count != 1 else ''} · enter opens the customer",
-                     id="pipeline-customers-title", markup=False)
+        yield Static(self._title(), id="pipeline-customers-title", markup=False)
         yield PagedTable(COLUMNS, ListSource(self.rows), empty_text="No customers behind this number.",
                          id="pipeline-customers-table")
         yield Footer(compact=True)
 
+    def _title(self) -> str:
+        count = len(self.rows)
+        return f"{self.heading} · {count} row{'s' if count != 1 else ''} · enter opens the customer"
+
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus()
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        if self._shown and self.load is not None:  # back from a customer: compute again
+            self._reload()
+        self._shown = True
+
+    @work(thread=True, exclusive=True, group="pipeline-customers", exit_on_error=False)
+    def _reload(self) -> None:
+        from storage.models import db
+
+        try:
+            with db.connection_context():
+                rows = self.load()
+        except Exception as exc:  # keep the list shown; say why it is not fresh
+            self.app.call_from_thread(self.notify, f"List not refreshed: {exc}", severity="warning",
+                                      markup=False)
+            return
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[MetricCustomer]) -> None:
+        table = self.query_one(PagedTable)
+        current = self.selected()
+        self.rows = rows
+        table.set_source(ListSource(rows))
+        if current is not None:  # the cursor stays on the same customer if still listed
+            ids = [row.customer_id for row in rows]
+            if current.customer_id in ids:
+                table.select_row_id(ids.index(current.customer_id) + 1)
+        self.query_one("#pipeline-customers-title", Static).update(self._title())
 
     def selected(self) -> MetricCustomer | None:
         row_id = self.query_one(PagedTable).cursor_row_id

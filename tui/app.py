@@ -22,6 +22,11 @@ from tui import heap
 
 
 
+def _holds_typing(screen: Screen) -> bool:
+    unsaved = getattr(screen, "has_unsaved_changes", None)
+    return bool(unsaved and unsaved())
+
+
 def _customers():
     from screens.customers import CustomersScreen
 
@@ -178,9 +183,25 @@ class RapportApp(App):
         self.exit()
 
     def action_quick_add(self) -> None:
+        from screens.conversation_form import ConversationForm
         from screens.quick_add import QuickAddScreen
 
+        if isinstance(self.screen, ConversationForm):  # one conversation form at a time:
+            self.screen.query_one("#note").focus()  # ctrl+n in it goes back to its Note
+            return
         self.push_screen(QuickAddScreen())
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """F2-F7: show that screen's main view, as the key says, with its cursor, filter and
+        period kept. Screens opened on top of it (a drill-down list, a customer opened from
+        it, a picker) are closed, so F5 always shows the dashboard, whether pressed on it or
+        coming back from another screen; only a form holding unsaved typing stays open (and
+        what is under it), so no F-key ever costs typed text."""
+        self.switch_mode(mode)
+        stack = self.screen_stack
+        while len(stack) > 1 and not _holds_typing(stack[-1]):
+            stack[-1].dismiss(None)
+            stack = self.screen_stack
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
