@@ -2,7 +2,7 @@
 
 ``/`` focuses the search; down or enter there moves into the table; in the table enter opens
 the customer form, ``n`` makes a new customer, ``e`` edits the highlighted one, escape goes back
-to the search. The list is refetched whenever the screen comes back to the front, so saves made
+to the search, and any other printable key starts finding (tui/widgets/type_to_find.py). The list is refetched whenever the screen comes back to the front, so saves made
 in a form (or by another session) show up.
 """
 
@@ -147,6 +147,11 @@ class CustomersScreen(Screen):
     @on(PagedTable.RowSelected, "#customer-table")
     def open_selected(self, event: PagedTable.RowSelected) -> None:
         self.open_customer(event.row_id)
+
+    def on_key(self, event) -> None:
+        from tui.widgets.type_to_find import start_finding
+
+        start_finding(event, self.table, self.search)
 
     def action_focus_search(self) -> None:
         self.search.focus()

@@ -12,6 +12,9 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
+  5. (indexes) 6. stored sale cycles (storage/cycle_store.py).
+  7. customer, contact and employee ``sort_name`` (storage/sort_key.py: names in reading
+     order, the same on both backends), filled for every row, and indexes over it.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from storage.models import (
     Topic,
 )
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -100,6 +103,12 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
 ]
 
+# Lists by name in reading order (storage/sort_key.py) page from these (version 7 on).
+SORT_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS customer_sort_name ON customer (sort_name, name, id)",
+    "CREATE INDEX IF NOT EXISTS contact_sort_name ON contact (customer_id, sort_name, name, id)",
+]
+
 
 # PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
 # a missing time first, so on PostgreSQL the pipeline index says NULLS FIRST and its backward
@@ -111,10 +120,10 @@ POSTGRES_INDEXES = {
 }
 
 
-def _create_indexes(database: peewee.Database) -> None:
+def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
     from storage.database import is_sqlite
 
-    for statement in INDEXES:
+    for statement in statements:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
         if not is_sqlite(database):
             statement = POSTGRES_INDEXES.get(name, statement)
@@ -141,9 +150,30 @@ def _to_v6(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _to_v7(database: peewee.Database) -> None:
+    """Names in reading order: a ``sort_name`` column on customer, contact and employee,
+    computed in Python for every row (the key needs Unicode data no SQL function has)."""
+    from storage.models import Contact, Customer, Employee
+    from storage.sort_key import sort_key
+
+    for model in (Customer, Contact, Employee):
+        table = model._meta.table_name
+        # Plain SQL: the migrator's NOT NULL step rebuilds an SQLite table (foreign keys!).
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
+        source = "CASE WHEN name <> '' THEN name ELSE login END" if model is Employee else "name"
+        rows = database.execute_sql(f'SELECT id, {source} FROM "{table}"').fetchall()
+        param = database.param
+        for start in range(0, len(rows), 1000):
+            database.cursor().executemany(
+                f'UPDATE "{table}" SET sort_name = {param} WHERE id = {param}',
+                [(sort_key(name), row_id) for row_id, name in rows[start:start + 1000]])
+    _create_indexes(database, SORT_INDEXES)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6, 6: _to_v7,
 }
 
 
@@ -234,6 +264,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
             _create_indexes(database)
+            _create_indexes(database, SORT_INDEXES)
             create_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()

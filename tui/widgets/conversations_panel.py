@@ -98,6 +98,11 @@ class ConversationsPanel(Vertical):
     def table(self) -> PagedTable:
         return self.query_one("#conversations-table", PagedTable)
 
+    def on_key(self, event) -> None:
+        from tui.widgets.type_to_find import start_finding
+
+        start_finding(event, self.table, self.query_one("#conversations-filter", Input))
+
     def focus_list(self) -> None:
         self.table.focus()
 
