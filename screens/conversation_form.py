@@ -53,6 +53,20 @@ def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
     return [(Text(label(row)), row.id) for row in rows]
 
 
+class SuggestingInput(Input):
+    """An input whose shown suggestion tab takes, as in shells and browsers (right still
+    does); without one, tab goes on to the next field."""
+
+    BINDINGS = [Binding("tab", "accept_or_next", "Accept", id="form.accept_suggestion", show=False)]
+
+    def action_accept_or_next(self) -> None:
+        if self._suggestion and len(self._suggestion) > len(self.value) and self.cursor_at_end:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
 class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     """New, edit or follow-up conversation for one customer."""
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
@@ -140,7 +154,8 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     def _input_row(self, label: str, name: str, value: str, placeholder: str):
         with Horizontal(classes="row"):
             yield Label(label, classes="label")
-            yield Input(value, placeholder=placeholder, compact=True, id=name)
+            kind = SuggestingInput if name == "with_whom" else Input
+            yield kind(value, placeholder=placeholder, compact=True, id=name)
         yield self._error(name)
 
     def _select_row(self, label: str, name: str, rows, current: int | None):

@@ -28,19 +28,19 @@ COLUMNS = [
     Column("Phone", 15),
     Column("Stage", 14),
     Column("Last", 10),
-    Column("Follow-up", 10),
+    Column("Follow-up", 11),  # "!" before an overdue date
 ]
 # Below 100 columns: narrower columns and dates as yy-mm-dd, so that names and phone numbers
 # still fit at 80 columns.
 NARROW = 100
 NARROW_COLUMNS = [
     Column("No.", 6),
-    Column("Name", 16, flex=True),
+    Column("Name", 15, flex=True),
     Column("Contact", 11),
     Column("Phone", 12),
     Column("Stage", 9),
     Column("Last", 8),
-    Column("Next", 8),  # the next follow-up
+    Column("Next", 9),  # the next follow-up; "!" before it when it is overdue
 ]
 
 
@@ -51,7 +51,9 @@ def _date(value, short: bool = False) -> str:
 
 
 class CustomerRows:
-    """CustomerList rows as PagedTable rows (archived customers dimmed)."""
+    """CustomerList rows as PagedTable rows (archived customers dimmed). A next follow-up
+    before today is overdue: "!" before its date (readable without colour) and the row in
+    the warning style."""
 
     def __init__(self, customers: CustomerList, short_dates: bool = False) -> None:
         self.customers = customers
@@ -67,9 +69,11 @@ class CustomerRows:
         return [self._row(c) for c in self.customers.fetch(offset, limit)]
 
     def _row(self, c: CustomerRow) -> Row:
+        overdue = c.next_follow_up is not None and c.next_follow_up < self.customers.today
+        next_follow_up = ("!" if overdue else "") + _date(c.next_follow_up, self.short_dates)
         cells = (c.number, c.name, c.main_contact, c.phone, c.stage,
-                 _date(c.last_conversation, self.short_dates), _date(c.next_follow_up, self.short_dates))
-        return Row(c.id, cells, "dim" if c.archived else "")
+                 _date(c.last_conversation, self.short_dates), next_follow_up)
+        return Row(c.id, cells, "dim" if c.archived else "warning" if overdue else "")
 
 
 class CustomersScreen(Screen):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 
 def start_finding(event: events.Key, table: Widget, search: Input) -> bool:
@@ -22,7 +23,8 @@ def start_finding(event: events.Key, table: Widget, search: Input) -> bool:
         return False
     event.stop()
     event.prevent_default()
-    search.focus()
     search.value += character
-    search.cursor_position = len(search.value)
+    search.screen.set_focus(search)  # now (focus() waits), so the line below runs after it
+    # after the focus event, which would select the whole text (the next key would replace it)
+    search.call_later(setattr, search, "selection", Selection.cursor(len(search.value)))
     return True
