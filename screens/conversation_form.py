@@ -31,6 +31,7 @@ from storage.errors import DatabaseUnavailable, ValidationError
 from storage.parsing import format_date, format_time
 from storage.retry import run_write
 from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.paged_table import visible_text
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
 SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "method_id",
@@ -107,7 +108,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         form = self.form
         kind = "Edit" if self.conversation_id else ("Follow-up" if form.follows_id else "New")
         title = Text(f"{kind} conversation — ")
-        title.append(conversation_list.customer_name(form.customer_id) or "?")
+        title.append(visible_text(conversation_list.customer_name(form.customer_id) or "?"))
         me = self.app.ctx.employee()  # created on first use, so it is always choosable
         employees = [e for e in lookups.employees(include_inactive=True)
                      if e.active or e.id in (form.employee_id, me.id)]
