@@ -178,6 +178,22 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         # With Whom's suggestions read the customer's whole history (18 ms for one with 45,000
         # conversations): after the form is on screen, long before anyone reaches that field.
         self.call_after_refresh(self._suggest_with_whom)
+        self._fit_drop_downs()
+
+    def _fit_drop_downs(self) -> None:
+        """A select's list opens inside the form's body: never over the hint, the border or
+        the footer (Pipeline Position, near the bottom at 80x24, has 6 lines; it scrolls)."""
+        for select in self.query(Select):
+            self.watch(select, "expanded", self._fitter(select), init=False)
+
+    def _fitter(self, select: Select):
+        def fit(expanded: bool) -> None:
+            if expanded:
+                from textual.widgets._select import SelectOverlay
+
+                room = self.query_one("#form-body").region.bottom - select.region.bottom
+                select.query_one(SelectOverlay).styles.max_height = max(3, min(12, room))
+        return fit
 
     def _suggest_with_whom(self) -> None:
         names = conversation_list.with_whom_suggestions(self.form.customer_id)

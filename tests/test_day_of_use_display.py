@@ -66,3 +66,46 @@ def test_cli_tables_align_with_emoji(tmp_path, capsys):
     assert len(lines) == 4
     columns = {cell_len(line[:line.index("Quote")]) for line in lines}
     assert len(columns) == 1, lines  # About starts in the same cell on every row
+
+
+async def test_the_pipeline_position_list_stays_inside_the_form_at_80x24(app):
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    cust = f.customer("Acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ConversationForm.new(cust.id))
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#pipeline_stage", Select).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        overlay = form.query_one("#pipeline_stage", Select).query_one(SelectOverlay)
+        assert overlay.display and overlay.region.height >= 3
+        assert overlay.region.bottom <= form.query_one("#form-body").region.bottom
+        lines = screen_text(app).splitlines()
+        assert lines[-1].startswith(" esc ") and "Dismiss" in lines[-1]  # the footer is free
+        assert "Dates YYYY-MM-DD" in lines[-3]  # and so is the form's hint line
+        await pilot.press("down", "enter")  # still choosable by keyboard
+        await pilot.pause()
+        assert form.query_one("#pipeline_stage", Select).value == f.stage("Initial contact").id
+
+
+async def test_toasts_are_one_line_at_the_top_one_at_a_time(app):
+    from textual.widgets._toast import Toast
+
+    f.customer("长城贸易株式会社")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        assert app.NOTIFICATION_TIMEOUT <= 3
+        app.notify("Saved for 长城贸易株式会社 " + "and a long tail of words " * 6, markup=False)
+        app.notify("Conversation saved for 长城贸易株式会社.", markup=False)
+        await pilot.pause()
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 1  # the latest replaces the one before
+        assert toasts[0].region == (0, 0, 80, 1)  # the whole top row: no glyph cut under it
+        lines = screen_text(app).splitlines()
+        assert "Conversation saved for 长城贸易株式会社." in lines[0]
+        assert "长城贸易株式会社" in lines[3]  # the cursor row is not covered
+        assert app.focused.cursor == 0

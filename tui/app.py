@@ -80,6 +80,7 @@ class RapportApp(App):
         "employees": _employees,
     }
     DEFAULT_MODE = "customers"
+    NOTIFICATION_TIMEOUT = 3  # seconds; a toast is one line at the top (app.tcss)
     SCREENS_GROUP = Binding.Group("Screens", compact=False)
     BINDINGS = [
         Binding("f1", "help", "Keys", id="help", priority=True),
@@ -181,6 +182,11 @@ class RapportApp(App):
 
         flush_all()
         self.exit()
+
+    def _on_notify(self, event) -> None:
+        """Show one toast at a time: the latest replaces any still shown."""
+        self._notifications.clear()
+        super()._on_notify(event)
 
     def action_quick_add(self) -> None:
         from screens.conversation_form import ConversationForm
