@@ -6,14 +6,14 @@
 paged table (drawn a screenful at a time, so thousands of rows cost nothing). Enter opens
 the customer; escape goes back to the dashboard. Given ``load`` (a function that computes the
 rows again), the list is computed again whenever the user comes back to it (after moving the
-customer just opened to another stage, say), in a worker thread.
+customer just opened to another stage, say), off the UI thread (tui.dbwork).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
@@ -95,18 +95,13 @@ class PipelineCustomers(Screen):
             self._reload()
         self._shown = True
 
-    @work(thread=True, exclusive=True, group="pipeline-customers", exit_on_error=False)
     def _reload(self) -> None:
-        from storage.models import db
+        from tui.dbwork import describe, read_db
 
-        try:
-            with db.connection_context():
-                rows = self.load()
-        except Exception as exc:  # keep the list shown; say why it is not fresh
-            self.app.call_from_thread(self.notify, f"List not refreshed: {exc}", severity="warning",
-                                      markup=False)
-            return
-        self.app.call_from_thread(self._show, rows)
+        def failed(error) -> None:  # the list stays; say why it is not fresh
+            self.notify(describe(error, "List not refreshed", "").strip(), severity="warning", markup=False)
+
+        read_db(self, self.load, done=self._show, failed=failed)
 
     def _show(self, rows: list[MetricCustomer]) -> None:
         table = self.query_one(PagedTable)

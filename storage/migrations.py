@@ -12,9 +12,11 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
-  5. (indexes) 6. stored sale cycles (storage/cycle_store.py).
-  7. customer, contact and employee ``sort_name`` (storage/sort_key.py: names in reading
-     order, the same on both backends), filled for every row, and indexes over it.
+  (5, 6: stored sale cycles, storage/cycle_store.py.)
+  7. (issue 16, ``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
+     follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
+     the statistics' covering index rebuilt with the promised date in it, and
+     pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ from storage.models import (
     SchemaVersion,
     Topic,
 )
+from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 8
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -83,8 +86,6 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_open_follow_up_employee ON conversation "
     "(employee_id, follow_up, completed, deleted_at) "
     "WHERE deleted_at IS NULL AND NOT completed AND follow_up IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS conversation_follow_up ON conversation "
-    "(follow_up, employee_id, completed, completed_on, deleted_at) WHERE follow_up IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline ON conversation "
     "(customer_id, date, time_begin, id, pipeline_stage_id) WHERE pipeline_stage_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline_live ON conversation "
@@ -102,8 +103,15 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS booking_start ON booking (start)",
     "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
 ]
-
-# Lists by name in reading order (storage/sort_key.py) page from these (version 7 on).
+# Indexes over columns later steps add: made by those steps (and for a new database).
+LATER_INDEXES = [
+    # covers the statistics by follow-up date (storage/reports.py), promised date included;
+    # replaces version 2's conversation_follow_up, which lacked it.
+    "CREATE INDEX IF NOT EXISTS conversation_follow_up_promised ON conversation "
+    "(follow_up, employee_id, completed, completed_on, deleted_at, promised_follow_up) "
+    "WHERE follow_up IS NOT NULL",
+]
+# Lists by name in reading order (storage/sort_key.py) page from these (made by _sort_names).
 SORT_INDEXES = [
     "CREATE INDEX IF NOT EXISTS customer_sort_name ON customer (sort_name, name, id)",
     "CREATE INDEX IF NOT EXISTS contact_sort_name ON contact (customer_id, sort_name, name, id)",
@@ -121,7 +129,6 @@ POSTGRES_INDEXES = {
 
 
 def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
-    from storage.database import is_sqlite
 
     for statement in statements:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
@@ -150,9 +157,32 @@ def _to_v6(database: peewee.Database) -> None:
     refresh_all()
 
 
-def _to_v7(database: peewee.Database) -> None:
-    """Names in reading order: a ``sort_name`` column on customer, contact and employee,
-    computed in Python for every row (the key needs Unicode data no SQL function has)."""
+def _promised_cadence_stalled(database: peewee.Database) -> None:
+    """Issue 16: the promised follow-up date (existing rows promised what they show now), a
+    customer's cadence, a stage's "stalled after N days"; the statistics' index with promised."""
+    from storage.models import Conversation
+
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("conversation", "promised_follow_up", peewee.DateField(null=True)),
+        migrator.add_column("customer", "cadence_days", peewee.IntegerField(null=True)),
+        migrator.add_column("pipeline_stage", "stalled_after_days", peewee.IntegerField(null=True)),
+    )
+    Conversation.update(promised_follow_up=Conversation.follow_up).where(
+        Conversation.follow_up.is_null(False)).execute()
+    database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
+    _create_indexes(database, LATER_INDEXES)
+    # (step 6 makes pipeline_customer from the current model, which already has the column)
+    if "stage_since" not in {c.name for c in database.get_columns("pipeline_customer")}:
+        migrate(migrator.add_column("pipeline_customer", "stage_since", peewee.DateField(null=True)))
+    from storage.cycle_store import refresh_all
+
+    refresh_all()
+
+
+def _sort_names(database: peewee.Database) -> None:
+    """Issue 19, names in reading order: a ``sort_name`` column on customer, contact and
+    employee, computed in Python for every row (the key needs Unicode data no SQL has)."""
     from storage.models import Contact, Customer, Employee
     from storage.sort_key import sort_key
 
@@ -173,7 +203,8 @@ def _to_v7(database: peewee.Database) -> None:
 
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6, 6: _to_v7,
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+    6: _promised_cadence_stalled, 7: _sort_names,
 }
 
 
@@ -251,8 +282,9 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     On PostgreSQL everything happens in one transaction under ``lock_schema``. On SQLite the
     file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
     """
-    from storage.database import is_sqlite
 
+    if schema_version(database) == CURRENT_VERSION:
+        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)
@@ -263,8 +295,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
-            _create_indexes(database)
-            _create_indexes(database, SORT_INDEXES)
+            _create_indexes(database, INDEXES + LATER_INDEXES + SORT_INDEXES)
             create_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()

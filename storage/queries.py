@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from peewee import SQL, Case, NodeList, Tuple, fn
 
 from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
+from storage.dialect import is_sqlite
 
 NAME_ORDER = (Customer.sort_name, Customer.name, Customer.id)  # reading order (§2)
 _PHONE_SEPARATORS = " -./()+"
@@ -41,7 +42,6 @@ def _like(expression, pattern: str):
 
     SQLite's LIKE ignores ASCII case by itself; PostgreSQL's ILIKE ignores case in any script.
     """
-    from storage.database import is_sqlite
 
     operator = "LIKE" if is_sqlite() else "ILIKE"
     return NodeList((expression, SQL(operator), pattern, SQL("ESCAPE '\\'")))
