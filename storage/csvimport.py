@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage import bulk
+from storage.config import os_full_name
 from storage.cycle_store import ensure_fresh
 from storage.csvio import CsvFile, RowChecker, show
 from storage.database import write_transaction
@@ -113,7 +114,7 @@ def import_conversations(path: Path | str, default_login: str) -> ImportSummary:
     """Import a conversations file. ``default_login`` owns rows whose employee is empty."""
     with CsvFile(path, "conversations") as table, write_transaction():
         customers = dict(Customer.select(Customer.number, Customer.id).tuples())
-        employees = _Lookup("employee", Employee.login, lambda login: {"name": login})
+        employees = _Lookup("employee", Employee.login, lambda login: {"name": os_full_name(login)[:255]})
         topics = _Lookup("topic", Topic.name)
         methods = _Lookup("method", Method.name)
         stages = {name.lower(): id_ for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples()}

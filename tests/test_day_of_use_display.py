@@ -109,3 +109,29 @@ async def test_toasts_are_one_line_at_the_top_one_at_a_time(app):
         assert "Conversation saved for 长城贸易株式会社." in lines[0]
         assert "长城贸易株式会社" in lines[3]  # the cursor row is not covered
         assert app.focused.cursor == 0
+
+
+async def test_an_auto_created_employee_is_shown_by_the_os_full_name(app, monkeypatch):
+    import pwd
+    from textual.widgets import Select
+
+    from storage.config import ensure_employee
+
+    gecos = {"tester": "Tess Ter,Room 5,,", "anna": ""}
+
+    def getpwnam(login):
+        if login not in gecos:
+            raise KeyError(login)
+        return pwd.struct_passwd((login, "x", 1000, 1000, gecos[login], "/home", "/bin/sh"))
+
+    monkeypatch.setattr(pwd, "getpwnam", getpwnam)
+    cust = f.customer("Acme")
+    assert ensure_employee("anna").display_name == "anna"  # no full name: the login
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ConversationForm.new(cust.id))
+        await pilot.pause()
+        await pilot.press("h")  # the first character fills in the current employee
+        await pilot.pause()
+        assert app.screen.query_one("#employee", Select).value == app.ctx.employee().id
+        assert app.ctx.employee().name == "Tess Ter"
+        assert "Tess Ter" in screen_text(app)
