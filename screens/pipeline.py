@@ -272,6 +272,8 @@ class PipelineScreen(Screen):
     def _push_customers(self, title: str, rows, load=None) -> None:
         from screens.pipeline_customers import PipelineCustomers
 
+        if self.app.screen is not self:  # the user went elsewhere meanwhile (F3, escape…)
+            return
         who = f" · {self.employee_login}" if self.employee_login else ""
         self.app.push_screen(PipelineCustomers(f"{title}{who}", rows, load))
 

@@ -9,7 +9,7 @@ is fetched in two steps, so the costly columns are computed for the visible rows
    last conversation, next follow-up), each answered from a ``conversation`` index.
 
 Search is case-insensitive over number, name, phone, email and every contact's name, phone and
-email; ``%``, ``_`` and backslashes are matched literally. A search of digits (with spaces,
+email, and names match without their accents too ("lefevre" finds Lefèvre, via ``sort_name``); ``%``, ``_`` and backslashes are matched literally. A search of digits (with spaces,
 dashes, dots, slashes, brackets or a plus) also matches phone numbers written with other
 separators: "555 12" finds "+1 (555) 123-4567", and national and international forms find
 each other: "0171 5550199" finds "+49 171 5550199" and the other way round (``phone_digits``).
@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from peewee import SQL, Case, NodeList, Tuple, fn
 
-from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
 from storage.dialect import is_sqlite
+from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
+from storage.sort_key import sort_key
 
 NAME_ORDER = (Customer.sort_name, Customer.name, Customer.id)  # reading order (§2)
 _PHONE_SEPARATORS = " -./()+"
@@ -76,6 +77,9 @@ def search_condition(search: str):
     contact_match = _like(Contact.name, pattern) | _like(Contact.phone, pattern) | _like(Contact.email, pattern)
     customer_match = (_like(Customer.number, pattern) | _like(Customer.name, pattern)
                       | _like(Customer.phone, pattern) | _like(Customer.email, pattern))
+    folded = like_pattern(sort_key(text))  # names also without accents: "celik" finds Çelik
+    customer_match |= _like(Customer.sort_name, folded)
+    contact_match |= _like(Contact.sort_name, folded)
     if _PHONE_SEARCH.match(text):
         for digits in phone_digits(text):
             customer_match |= _like(_digits_only(Customer.phone), like_pattern(digits))

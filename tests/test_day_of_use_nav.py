@@ -127,3 +127,30 @@ async def test_an_inline_error_goes_as_soon_as_the_field_is_corrected(app):
         await type_text(pilot, "11")  # 11:59
         await pilot.pause()
         assert "Time End" not in screen_text(app)
+
+
+async def test_a_drill_down_that_arrives_after_the_user_left_is_not_pushed(app, monkeypatch):
+    import threading
+
+    import storage.pipeline_customers
+
+    make_shop()
+    release = threading.Event()
+    real = storage.pipeline_customers.metric_customers
+
+    def slow(*args):
+        release.wait(10)
+        return real(*args)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dashboard(app, pilot)
+        monkeypatch.setattr(storage.pipeline_customers, "metric_customers", slow)
+        await pilot.press("enter", "f3")
+        await pilot.pause()
+        release.set()
+        await settle(app, pilot)
+        assert app.current_mode == "followups" and len(app.screen_stack) == 1
+        await pilot.press("f5")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        assert not any(isinstance(s, PipelineCustomers) for s in app.screen_stack)

@@ -43,6 +43,8 @@ def test_customers_list_in_reading_order_on_both_backends(ctx, tmp_path):
     assert listed.index_of(celik.id) == READING_ORDER.index("Çelik")
     assert [row.name for row in CustomerList(TODAY, "e").fetch(0, 100)] == \
         [name for name in READING_ORDER if "e" in name.lower()]
+    assert [row.name for row in CustomerList(TODAY, "CELIK").fetch(0, 9)] == ["celik", "Çelik"]
+    assert [row.name for row in CustomerList(TODAY, "lukas").fetch(0, 9)] == ["Łukasiewicz"]
     customers.save_customer({"number": "NZeta", "name": "Ångström"}, Customer.get(Customer.name == "Zeta").id)
     names = [row.name for row in CustomerList(TODAY).fetch(0, 3)]
     assert names == ["alpha", "Ångström", "Ärger"]  # renamed: filed again
