@@ -270,11 +270,22 @@ class RapportApp(App):
         it, a picker) are closed, so F5 always shows the dashboard, whether pressed on it or
         coming back from another screen; only a form holding unsaved typing stays open (and
         what is under it), so no F-key ever costs typed text."""
-        self.switch_mode(mode)
-        stack = self.screen_stack
+        if mode != self.current_mode:  # close them while out of sight: one change on screen
+            self._close_pushed(self._screen_stacks.get(mode, []))
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1 and not _holds_typing(self.screen):
+            self.screen.dismiss(None)
+
+    def _close_pushed(self, stack: list[Screen]) -> None:
+        """Close the screens above the root of a mode not shown, as dismiss would (their
+        callbacks get None), down to one holding unsaved typing."""
         while len(stack) > 1 and not _holds_typing(stack[-1]):
-            stack[-1].dismiss(None)
-            stack = self.screen_stack
+            screen = stack.pop()
+            if screen._result_callbacks:
+                screen._result_callbacks[-1](None)
+            screen._pop_result_callback()
+            self.call_later(self._replace_screen, screen)  # unmounts it
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
