@@ -64,8 +64,9 @@ class ConversationsPanel(Vertical):
         #conversations-filters { height: 1; }
         #conversations-filter { width: 1fr; }
         #conversations-filter-state { width: auto; padding: 0 1; color: $text-muted; }
-        #conversations-table { height: 2fr; }
-        /* the detail takes a third of the room (at least 4 lines); space reads the whole note */
+        /* the list as tall as its rows (up to 70%), the detail all the rest (at least 4 lines);
+           space reads the whole note */
+        #conversations-table { height: auto; min-height: 3; max-height: 70%; }
         #conversations-detail { height: 1fr; min-height: 4; border-top: solid $primary; }
     }
     """
