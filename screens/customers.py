@@ -2,7 +2,7 @@
 
 ``/`` focuses the search; down or enter there moves into the table; in the table enter opens
 the customer form, ``n`` makes a new customer, ``e`` edits the highlighted one, escape goes back
-to the search. The list is refetched whenever the screen comes back to the front, so saves made
+to the search, and any other printable key starts finding (tui/widgets/type_to_find.py). The list is refetched whenever the screen comes back to the front, so saves made
 in a form (or by another session) show up.
 """
 
@@ -29,18 +29,18 @@ COLUMNS = [
     Column("Phone", 15),
     Column("Stage", 14),
     Column("Last", 10),
-    Column("Follow-up", 10),
+    Column("Follow-up", 11),  # "!" before an overdue date
 ]
 # Below 100 columns: narrower columns, so that names and dates still fit at 80 columns.
 NARROW = 100
 NARROW_COLUMNS = [
     Column("No.", 6),
-    Column("Name", 16, flex=True),
+    Column("Name", 15, flex=True),
     Column("Contact", 9),
     Column("Phone", 10),
     Column("Stage", 9),
     Column("Last", 10),
-    Column("Next", 10),  # the next follow-up
+    Column("Next", 11),  # the next follow-up; "!" before it when it is overdue
 ]
 
 
@@ -51,7 +51,9 @@ NO_MATCH = "No customer matches the search. Escape, then clear it to see them al
 
 
 class CustomerRows:
-    """CustomerList rows as PagedTable rows (archived customers dimmed)."""
+    """CustomerList rows as PagedTable rows (archived customers dimmed). A next follow-up
+    before today is overdue: "!" before its date (readable without colour) and the row in
+    the warning style."""
 
     def __init__(self, customers: CustomerList) -> None:
         self.customers = customers
@@ -66,9 +68,11 @@ class CustomerRows:
         return [self._row(c) for c in self.customers.fetch(offset, limit)]
 
     def _row(self, c: CustomerRow) -> Row:
+        overdue = c.next_follow_up is not None and c.next_follow_up < self.customers.today
+        next_follow_up = ("!" if overdue else "") + dates.show(c.next_follow_up)
         cells = (c.number, c.name, c.main_contact, c.phone, c.stage,
-                 dates.show(c.last_conversation), dates.show(c.next_follow_up))
-        return Row(c.id, cells, "dim" if c.archived else "")
+                 dates.show(c.last_conversation), next_follow_up)
+        return Row(c.id, cells, "dim" if c.archived else "warning" if overdue else "")
 
 
 class CustomersScreen(Screen):
@@ -148,6 +152,11 @@ class CustomersScreen(Screen):
     @on(PagedTable.RowSelected, "#customer-table")
     def open_selected(self, event: PagedTable.RowSelected) -> None:
         self.open_customer(event.row_id)
+
+    def on_key(self, event) -> None:
+        from tui.widgets.type_to_find import start_finding
+
+        start_finding(event, self.table, self.search)
 
     def action_focus_search(self) -> None:
         self.search.focus()

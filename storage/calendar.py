@@ -115,7 +115,7 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
         query = query.where(Conversation.follow_up >= date_from)
     if date_to:
         query = query.where(Conversation.follow_up <= date_to)
-    return list(query.order_by(Conversation.follow_up, Customer.name, Conversation.id).dicts())
+    return list(query.order_by(Conversation.follow_up, Customer.sort_name, Customer.name, Conversation.id).dicts())
 
 
 def booking_rows(employee_id: int | None, date_from: dt.date | None = None,

@@ -55,6 +55,19 @@ def current_login(config: dict) -> str:
     return login or os_login()
 
 
+def os_full_name(login: str) -> str:
+    """The person's full name from the OS account (the first field of the passwd GECOS
+    entry, e.g. "Anna Berg" of "Anna Berg,Room 5,,"), or "" when there is none."""
+    try:
+        import pwd
+
+        gecos = pwd.getpwnam(login).pw_gecos
+    except (ImportError, KeyError, OSError):  # not a Unix account (or no pwd on Windows)
+        return ""
+    name = " ".join(gecos.split(",", 1)[0].split())
+    return name if name != login else ""
+
+
 def ensure_employee(login: str) -> Employee:
     """The employee with this login, created on first use."""
     employee = _by_login(login)
@@ -71,7 +84,8 @@ def _by_login(login: str) -> Employee | None:
 @retrying
 def _create_employee(login: str) -> Employee:
     # Two Rapports of the same new user may start at once: the second insert is ignored.
-    Employee.insert(login=login, name=login).on_conflict_ignore().execute()
+    # The display name is the OS account's full name; without one it shows as the login.
+    Employee.insert(login=login, name=os_full_name(login)[:255]).on_conflict_ignore().execute()
     return _by_login(login)
 
 

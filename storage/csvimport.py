@@ -26,6 +26,7 @@ from pathlib import Path
 from storage import bulk
 from storage.csvcheck import TEXT_MAX, RowChecker
 from storage.csvio import CsvFile, show
+from storage.config import os_full_name
 from storage.cycle_store import ensure_fresh
 from storage.database import write_transaction
 from storage.models import Conversation, Customer, Employee, Method, PipelineStage, Topic, utcnow
@@ -173,7 +174,7 @@ class Lookup:
 
 
 def employee_lookup() -> Lookup:
-    return Lookup("employee", Employee.login, lambda login: {"name": login})
+    return Lookup("employee", Employee.login, lambda login: {"name": os_full_name(login)[:255]})
 
 
 def customer_ids() -> dict[str, int]:

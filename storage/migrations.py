@@ -26,6 +26,8 @@ Version history:
      keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
      id); employees whose logins differ only in case are one person, so the later ones are
      merged into the oldest (their conversations, bookings and drafts move to it).
+  11. names in reading order (``_sort_names``): a ``sort_name`` column on customer, contact
+     and employee (storage/sort_key.py), filled for every row, and the indexes lists page from.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from storage.models import (
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 10
+CURRENT_VERSION = 11
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -119,6 +121,11 @@ LATER_INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_follow_up_promised ON conversation "
     "(follow_up, employee_id, completed, completed_on, deleted_at, promised_follow_up) "
     "WHERE follow_up IS NOT NULL",
+]
+# Lists by name in reading order (storage/sort_key.py) page from these (made by _sort_names).
+SORT_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS customer_sort_name ON customer (sort_name, name, id)",
+    "CREATE INDEX IF NOT EXISTS contact_sort_name ON contact (customer_id, sort_name, name, id)",
 ]
 
 # SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
@@ -261,10 +268,31 @@ def _to_nocase_keys(database: peewee.Database) -> None:
         database.execute_sql(statement)
 
 
+def _sort_names(database: peewee.Database) -> None:
+    """Issue 19, names in reading order: a ``sort_name`` column on customer, contact and
+    employee, computed in Python for every row (the key needs Unicode data no SQL has)."""
+    from storage.models import Contact, Customer, Employee
+    from storage.sort_key import sort_key
+
+    for model in (Customer, Contact, Employee):
+        table = model._meta.table_name
+        # Plain SQL: the migrator's NOT NULL step rebuilds an SQLite table (foreign keys!).
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
+        source = "CASE WHEN name <> '' THEN name ELSE login END" if model is Employee else "name"
+        rows = database.execute_sql(f'SELECT id, {source} FROM "{table}"').fetchall()
+        param = database.param
+        for start in range(0, len(rows), 1000):
+            database.cursor().executemany(
+                f'UPDATE "{table}" SET sort_name = {param} WHERE id = {param}',
+                [(sort_key(name), row_id) for row_id, name in rows[start:start + 1000]])
+    _create_indexes(database, SORT_INDEXES)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
+    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys, 10: _sort_names,
 }
 
 
@@ -363,7 +391,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
-            _create_indexes(database, INDEXES + LATER_INDEXES)
+            _create_indexes(database, INDEXES + LATER_INDEXES + SORT_INDEXES)
             for statement in NOCASE_INDEXES:
                 database.execute_sql(statement)
             create_triggers(database)

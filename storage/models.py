@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import peewee
 from peewee import (
     AutoField,
     BooleanField,
@@ -26,6 +27,8 @@ from peewee import (
     TextField,
     TimeField,
 )
+
+from storage.sort_key import sort_key
 
 db = DatabaseProxy()
 
@@ -46,6 +49,31 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+
+class SortedByName(BaseModel):
+    """A model whose rows list by ``sort_name``: ``storage.sort_key.sort_key`` of its name,
+    filled in by every insert, update, create and save that sets the name (``storage.bulk``
+    does the same for its fast inserts), so lists order by an index the same on both backends.
+    """
+
+    sort_name = CharField(default="")
+
+    @classmethod
+    def sort_source(cls, data: dict) -> str | None:
+        """The text the key is made of, from the fields being written (None: not written)."""
+        return data.get("name")
+
+    @classmethod
+    def _normalize_data(cls, data, kwargs):
+        normalized = super()._normalize_data(data, kwargs)
+        if isinstance(normalized, dict):  # (a sort_name given is a default, or for a source None)
+            by_name = {field.name: value for field, value in normalized.items()
+                       if isinstance(field, peewee.Field)}
+            source = cls.sort_source(by_name)
+            if isinstance(source, str):
+                normalized[cls.sort_name] = sort_key(source)
+        return normalized
 
 
 class SchemaVersion(BaseModel):
@@ -71,18 +99,24 @@ class PipelineStage(BaseModel):
     stalled_after_days = IntegerField(null=True)  # SPEC §6 "stalled after N days"; None: never
 
 
-class Employee(BaseModel):
+class Employee(SortedByName):
     login = CharField(unique=True)
     name = CharField(default="")
     default_topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
     active = BooleanField(default=True)
+
+    @classmethod
+    def sort_source(cls, data: dict) -> str | None:
+        """By the name shown: the display name, else the login (an update that empties the
+        name without naming the login sets ``sort_name`` itself)."""
+        return data.get("name") or data.get("login") or None
 
     @property
     def display_name(self) -> str:
         return self.name or self.login
 
 
-class Customer(BaseModel):
+class Customer(SortedByName):
     number = CharField(unique=True)
     name = CharField()
     email = CharField(default="")
@@ -94,7 +128,7 @@ class Customer(BaseModel):
     cadence_days = IntegerField(null=True)  # SPEC §5 "stay in touch every N days"; None: no cadence
 
 
-class Contact(BaseModel):
+class Contact(SortedByName):
     customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
     name = CharField()
     role = CharField(default="")

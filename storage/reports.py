@@ -131,7 +131,7 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
         .switch(C).join(Employee, on=(C.employee == Employee.id))
         .switch(C).join(Topic, JOIN.LEFT_OUTER, on=(C.topic == Topic.id))
         .switch(C).join(Method, JOIN.LEFT_OUTER, on=(C.method == Method.id))
-        .order_by(C.follow_up, Customer.name, C.id)
+        .order_by(C.follow_up, Customer.sort_name, Customer.name, C.id)
     )
     if limit is not None:
         query = query.limit(limit).offset(offset)

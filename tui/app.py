@@ -24,6 +24,11 @@ from tui import heap, settings
 
 
 
+def _holds_typing(screen: Screen) -> bool:
+    unsaved = getattr(screen, "has_unsaved_changes", None)
+    return bool(unsaved and unsaved())
+
+
 def _customers():
     from screens.customers import CustomersScreen
 
@@ -84,6 +89,7 @@ class RapportApp(App):
         "agenda": _agenda,
     }
     DEFAULT_MODE = "customers"
+    NOTIFICATION_TIMEOUT = 3  # seconds; a toast is one line at the top (app.tcss)
     SCREENS_GROUP = Binding.Group("Screens", compact=False)
     BINDINGS = [
         Binding("f1", "help", "Keys", id="help", priority=True),
@@ -281,10 +287,42 @@ class RapportApp(App):
         flush_all()
         self.exit()
 
+    def _on_notify(self, event) -> None:
+        """Show one toast at a time: the latest replaces any still shown."""
+        self._notifications.clear()
+        super()._on_notify(event)
+
     def action_quick_add(self) -> None:
+        from screens.conversation_form import ConversationForm
         from screens.quick_add import QuickAddScreen
 
+        if isinstance(self.screen, ConversationForm):  # one conversation form at a time:
+            self.screen.query_one("#note").focus()  # ctrl+n in it goes back to its Note
+            return
         self.push_screen(QuickAddScreen())
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """F2-F7: show that screen's main view, as the key says, with its cursor, filter and
+        period kept. Screens opened on top of it (a drill-down list, a customer opened from
+        it, a picker) are closed, so F5 always shows the dashboard, whether pressed on it or
+        coming back from another screen; only a form holding unsaved typing stays open (and
+        what is under it), so no F-key ever costs typed text."""
+        if mode != self.current_mode:  # close them while out of sight: one change on screen
+            self._close_pushed(self._screen_stacks.get(mode, []))
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1 and not _holds_typing(self.screen):
+            self.screen.dismiss(None)
+
+    def _close_pushed(self, stack: list[Screen]) -> None:
+        """Close the screens above the root of a mode not shown, as dismiss would (their
+        callbacks get None), down to one holding unsaved typing."""
+        while len(stack) > 1 and not _holds_typing(stack[-1]):
+            screen = stack.pop()
+            if screen._result_callbacks:
+                screen._result_callbacks[-1](None)
+            screen._pop_result_callback()
+            self.call_later(self._replace_screen, screen)  # unmounts it
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

@@ -21,6 +21,10 @@ COLUMNS = [
     ("Time End", "End", 8, 5), ("Duration", "Min", 8, 3),
 ]
 NOTE_COLUMN = 2
+# Room left over after the narrowest columns first widens these (About, With Whom, Pipeline
+# Position, How) toward their full width (Pipeline Position to 15: "Initial contact"), then
+# goes to Note.
+WIDEN_FIRST = ((4, 10), (3, 12), (8, 15), (5, 10))
 
 
 def columns_for(width: int) -> list[Column]:
@@ -34,6 +38,12 @@ def columns_for(width: int) -> list[Column]:
             break
     while len(widths) > NOTE_COLUMN + 1 and total(widths) > width:
         widths.pop()
+    spare = width - total(widths)
+    for index, wanted in WIDEN_FIRST:
+        if index < len(widths) and spare > 0 and widths[index] < wanted:
+            grow = min(spare, wanted - widths[index])
+            widths[index] += grow
+            spare -= grow
     return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN) for i, w in enumerate(widths)]
 
 
