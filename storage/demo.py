@@ -16,6 +16,7 @@ secondary indexes are dropped first and rebuilt at the end (inside the same tran
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import secrets
@@ -24,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storage import bulk, cycle_store
-from storage.database import write_transaction
+from storage.database import is_sqlite, write_transaction
 from storage.demo_history import History, NoteMaker
 from storage.demo_text import EMPLOYEES, ROLES, SCRIPTS
 from storage.errors import RapportError
@@ -143,7 +144,8 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
                           first_id=bulk.next_id(Conversation), new_uid=uid_maker())
         dropped = _drop_indexes() if conversations >= DROP_INDEXES_FROM else []
         rows = (row for plan, count in zip(plans, counts) for row in history.customer(plan, count))
-        written = bulk.insert_rows(Conversation, History.FIELDS, rows)
+        with _row_triggers_off(bool(dropped)):  # refresh_all below does their work at once
+            written = bulk.insert_rows(Conversation, History.FIELDS, rows)
         bulk.sync_id_sequence(Conversation)
         for statement in dropped:
             Conversation._meta.database.execute_sql(statement)
@@ -199,6 +201,29 @@ def _check_numbers(numbers: list[str]) -> None:
 
 def _index_name(statement: str) -> str:
     return statement.split("IF NOT EXISTS", 1)[1].split()[0]
+
+
+@contextlib.contextmanager
+def _row_triggers_off(big: bool):
+    """On PostgreSQL, for a big load, switch off the per-row triggers: the pipeline trigger (a plpgsql call
+    and an insert per pipeline conversation) inside this transaction; ``refresh_all`` then
+    computes every customer's cycles in one pass. SQLite's triggers are cheap: left on."""
+    database = Conversation._meta.database
+    if not big or is_sqlite(database):
+        yield
+        return
+    # Foreign keys are checked by a trigger per row too: dropped, and added back at the end,
+    # which checks every row in one pass (a join) instead of a million lookups.
+    keys = database.execute_sql(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'conversation'::regclass AND contype = 'f'").fetchall()
+    for name, _ in keys:
+        database.execute_sql(f'ALTER TABLE conversation DROP CONSTRAINT "{name}"')
+    database.execute_sql("ALTER TABLE conversation DISABLE TRIGGER conversation_pipeline")
+    yield
+    database.execute_sql("ALTER TABLE conversation ENABLE TRIGGER conversation_pipeline")
+    for name, definition in keys:
+        database.execute_sql(f'ALTER TABLE conversation ADD CONSTRAINT "{name}" {definition}')
 
 
 def _drop_indexes() -> list[str]:
