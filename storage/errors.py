@@ -32,3 +32,11 @@ class DatabaseBusy(DatabaseUnavailable):
 
 class ConnectionLost(DatabaseUnavailable):
     """The connection to the PostgreSQL server dropped and could not be opened again."""
+
+
+class ChangedMeanwhile(RapportError):
+    """The record was saved by someone else after this form loaded it (SPEC §9): nothing was
+    written; the form asks whether to keep the user's version or reload the stored one."""
+
+    def __init__(self, what: str = "record"):
+        super().__init__(f"this {what} was changed by someone else since you opened it")

@@ -12,6 +12,8 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
+  7. (issue 18) on PostgreSQL, statement-level triggers that NOTIFY ``rapport_changes`` when a
+     list's table changes, so other sessions refresh live (storage/changes.py). SQLite: none.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Callable
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from storage.changes import create_notify_triggers
 from storage.cycle_store import create_triggers
 from storage.errors import RapportError
 from storage.models import (
@@ -38,7 +41,7 @@ from storage.models import (
     Topic,
 )
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -141,9 +144,14 @@ def _to_v6(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _to_v7(database: peewee.Database) -> None:
+    """Live refresh (issue 18): the change notifications of storage/changes.py."""
+    create_notify_triggers(database)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6, 6: _to_v7,
 }
 
 
@@ -235,6 +243,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             binary_text_order(database)
             _create_indexes(database)
             create_triggers(database)
+            create_notify_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return

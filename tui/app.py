@@ -158,7 +158,11 @@ class RapportApp(App):
     _last_input = 0.0
 
     def on_ready(self) -> None:
+        from tui.live import LiveRefresh
+
         heap.started()
+        self.live = LiveRefresh(self)  # others' saves show up without a key (SPEC §9)
+        self.live.start()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
 
     def _collect_when_idle(self) -> None:
@@ -169,6 +173,8 @@ class RapportApp(App):
 
         heap.resume()  # if the app stopped before its first frame
         drafts.remove_signal_handlers()
+        if getattr(self, "live", None) is not None:
+            self.live.stop()
 
     async def action_quit(self) -> None:
         """Quit, keeping the text of any open form as a draft."""
