@@ -70,9 +70,13 @@ def _sql(model: type[peewee.Model], fields: Sequence[peewee.Field]) -> tuple[str
     return f'INSERT INTO "{table}" ({columns}) VALUES ', ", ".join([db.obj.param] * len(fields))
 
 
-def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Sequence]) -> int:
+def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Sequence],
+                streaming: bool = False) -> int:
     """Insert ``rows`` (tuples of Python values in the order of ``fields``); fields left out
-    get their model default. Returns the count."""
+    get their model default. Returns the count.
+
+    ``streaming``: the rows are made while they are sent (one COPY on PostgreSQL), so making
+    them must not use the database; otherwise they are sent a page at a time."""
     extra = _defaults(model, fields)
     rows = _with_defaults(rows, extra)
     head, params = _sql(model, [*fields, *extra])
@@ -84,18 +88,41 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows:
             cursor.executemany(statement, batch)
             count += len(batch)
         return count
-    all_fields = [*fields, *extra]
-    copy = _copy_statement(model, all_fields)
-    for batch in _batches(rows, COPY_PAGE):
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(batch)
-        buffer.seek(0)
-        cursor.copy_expert(copy, buffer)
-        count += len(batch)
+    copy = _copy_statement(model, [*fields, *extra])
+    for batch in [rows] if streaming else _batches(rows, COPY_PAGE):
+        stream = _CsvStream(batch)
+        cursor.copy_expert(copy, stream, size=COPY_CHUNK)
+        count += stream.count
     return count
 
 
-COPY_PAGE = 20_000
+COPY_PAGE = 20_000  # rows per COPY when not streaming
+
+COPY_CHUNK = 256 * 1024  # characters handed to the driver at a time
+
+
+class _CsvStream:
+    """The rows as one CSV text, made as the driver reads it: a single COPY for all of them,
+    so the server stores one chunk while Python makes the next (two processes, two cores)."""
+
+    def __init__(self, rows: Iterable[Sequence]) -> None:
+        self._rows = iter(rows)
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        buffer, writer = self._buffer, self._writer
+        buffer.seek(0)
+        buffer.truncate()
+        for batch in _batches(self._rows, 500):
+            writer.writerows(batch)
+            self.count += len(batch)
+            if buffer.tell() >= size > 0:
+                break
+        return buffer.getvalue()
+
+    readline = read
 TEXT_FIELDS = (peewee.CharField, peewee.TextField)
 
 

@@ -145,7 +145,7 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         dropped = _drop_indexes() if conversations >= DROP_INDEXES_FROM else []
         rows = (row for plan, count in zip(plans, counts) for row in history.customer(plan, count))
         with _row_triggers_off(bool(dropped)):  # refresh_all below does their work at once
-            written = bulk.insert_rows(Conversation, History.FIELDS, rows)
+            written = bulk.insert_rows(Conversation, History.FIELDS, rows, streaming=True)
         bulk.sync_id_sequence(Conversation)
         for statement in dropped:
             Conversation._meta.database.execute_sql(statement)
@@ -209,7 +209,7 @@ def _row_triggers_off(big: bool):
     and an insert per pipeline conversation) inside this transaction; ``refresh_all`` then
     computes every customer's cycles in one pass. SQLite's triggers are cheap: left on."""
     database = Conversation._meta.database
-    if not big or is_sqlite(database):
+    if not big or is_sqlite():
         yield
         return
     # Foreign keys are checked by a trigger per row too: dropped, and added back at the end,
