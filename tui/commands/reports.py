@@ -11,6 +11,7 @@ late, 0 for today's, negative for upcoming ones (-2 = due in two days).
 from __future__ import annotations
 
 import argparse
+import sys
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -53,7 +54,9 @@ def run_followups(args: argparse.Namespace, ctx) -> int:
     today = ctx.today()
     login = _login(args, ctx)
     if args.json:
-        print_json(reports.followups_report(today, login))
+        from storage import followups_json
+
+        sys.stdout.write(followups_json.document(today, login))  # = print_json(followups_report)
         return 0
     due = reports.due(today, login)
     upcoming = reports.upcoming(today, login)
