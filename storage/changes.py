@@ -43,7 +43,7 @@ POSTGRES_NOTIFY = [
 
 def create_notify_triggers(database) -> None:
     """The triggers that announce changes on PostgreSQL (SQLite needs none)."""
-    from storage.database import is_sqlite
+    from storage.dialect import is_sqlite
 
     if not is_sqlite(database):
         for statement in POSTGRES_NOTIFY:

@@ -25,7 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storage import bulk, cycle_store
-from storage.database import is_sqlite, write_transaction
+from storage.database import write_transaction
+from storage.dialect import is_sqlite
 from storage.demo_history import History, NoteMaker
 from storage.demo_text import EMPLOYEES, ROLES, SCRIPTS
 from storage.errors import RapportError

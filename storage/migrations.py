@@ -40,6 +40,7 @@ from storage.models import (
     SchemaVersion,
     Topic,
 )
+from storage.dialect import is_sqlite
 
 CURRENT_VERSION = 7
 
@@ -115,7 +116,6 @@ POSTGRES_INDEXES = {
 
 
 def _create_indexes(database: peewee.Database) -> None:
-    from storage.database import is_sqlite
 
     for statement in INDEXES:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
@@ -229,7 +229,6 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     On PostgreSQL everything happens in one transaction under ``lock_schema``. On SQLite the
     file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
     """
-    from storage.database import is_sqlite
 
     with database.atomic():
         lock_schema(database)

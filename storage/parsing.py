@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from storage import limits
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _OFFSET = re.compile(r"([+-])\s*(\d{1,4})")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})|(\d{2})(\d{2})")
@@ -29,14 +31,26 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=_WORDS[text])
     if match := _OFFSET.fullmatch(text):
         days = int(match.group(2))
-        return today + dt.timedelta(days=days if match.group(1) == "+" else -days)
+        try:
+            return _in_range(today + dt.timedelta(days=days if match.group(1) == "+" else -days))
+        except OverflowError:
+            raise ValueError(limits.check_date("", dt.date.max)) from None
     match = _ISO_DATE.fullmatch(text)
     if not match:
         raise ValueError(f"not a date: {DATE_HINT}")
     try:
-        return dt.date(*(int(part) for part in match.groups()))
+        value = dt.date(*(int(part) for part in match.groups()))
     except ValueError:
         raise ValueError(f"no such date: {text}") from None
+    return _in_range(value)
+
+
+def _in_range(value: dt.date) -> dt.date:
+    """``value``, or ValueError when its year is outside SPEC §12's 1900 to 2999."""
+    message = limits.check_date("", value)
+    if message:
+        raise ValueError(message)
+    return value
 
 
 def parse_time(text: str, now: dt.datetime) -> dt.time | None:
@@ -65,6 +79,9 @@ def parse_minutes(text: str) -> int | None:
         raise ValueError("not a number of minutes") from None
     if minutes < 0:
         raise ValueError("cannot be negative")
+    message = limits.check_duration("", minutes)
+    if message:
+        raise ValueError(message)
     return minutes
 
 
