@@ -57,7 +57,9 @@ def postgres_reference(base_url: str, size: str, sizes: dict, seed: int, today, 
         log(f"built in {time.perf_counter() - start:.1f} s (PostgreSQL schema {schema})")
         with connection.cursor() as cur:
             cur.execute(f'COMMENT ON SCHEMA "{schema}" IS %s', (marker,))
-            cur.execute(f'VACUUM ANALYZE "{schema}".conversation')  # visibility map: index-only scans
+            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,))
+            for (table,) in cur.fetchall():  # the visibility map lets index-only scans skip the heap
+                cur.execute(f'VACUUM ANALYZE "{schema}"."{table}"')
     finally:
         connection.close()
     return url
