@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static, TabPane
 
+from storage.parsing import DATE_GRAMMAR
 from tui.widgets.paged_table import visible_text
 
 CONVENTIONS = [
@@ -86,6 +87,8 @@ def help_text(app, screen: Screen) -> Text:
             + [("ctrl+p", "command palette: every action by name")])
     section("In every list", CONVENTIONS)
     section("In every form", FORMS)
+    text.append("Dates, in every date field and prompt\n", style="bold underline")
+    text.append(f"  {DATE_GRAMMAR}\n")
     return text
 
 

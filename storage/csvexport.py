@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from storage.csvio import COLUMNS
 from storage.errors import RapportError
@@ -30,7 +30,7 @@ FORMATS = ("csv", "json")
 
 def customer_rows() -> Iterator[dict]:
     query = (Customer.select(Customer.number, Customer.name, Customer.email, Customer.phone,
-                             Customer.address, Customer.notes)
+                             Customer.address, Customer.notes, Customer.cadence_days)
              .order_by(Customer.number).tuples())
     for values in query.iterator():
         yield dict(zip(COLUMNS["customers"], values))
@@ -42,7 +42,8 @@ def conversation_rows() -> Iterator[dict]:
     query = (
         C.select(Customer.number, Employee.login, C.date, C.time_begin, C.time_end, C.duration_minutes,
                  C.follow_up, C.note, C.with_whom, Topic.name, Method.name, C.completed,
-                 C.completed_on, C.is_follow_up, PipelineStage.name)
+                 C.completed_on, C.is_follow_up, PipelineStage.name,
+                 fn.COALESCE(C.promised_follow_up, C.follow_up))
         .join_from(C, Customer)
         .join_from(C, Employee)
         .join_from(C, Topic, join_type=JOIN.LEFT_OUTER)

@@ -25,7 +25,7 @@ from storage.models import Conversation, Customer, Employee, Method, PipelineSta
 
 CUSTOMER_FIELDS = (
     Customer.number, Customer.name, Customer.email, Customer.phone, Customer.address,
-    Customer.notes, Customer.created_at, Customer.archived,
+    Customer.notes, Customer.created_at, Customer.archived, Customer.cadence_days,
 )
 CONVERSATION_FIELDS = (
     Conversation.uid, Conversation.customer, Conversation.employee, Conversation.date,
@@ -33,7 +33,7 @@ CONVERSATION_FIELDS = (
     Conversation.follow_up, Conversation.note, Conversation.with_whom, Conversation.topic,
     Conversation.method, Conversation.completed, Conversation.completed_on,
     Conversation.is_follow_up, Conversation.pipeline_stage, Conversation.created_at,
-    Conversation.updated_at,
+    Conversation.updated_at, Conversation.promised_follow_up,
 )
 
 
@@ -77,6 +77,7 @@ def import_customers(path: Path | str) -> ImportSummary:
                     check.text("notes", strip=False),
                     now,
                     False,
+                    check.cadence("cadence_days"),
                 )
                 if not table.errors:  # after the first error nothing is kept: stop writing
                     yield record
@@ -129,7 +130,7 @@ def import_conversations(path: Path | str, default_login: str) -> ImportSummary:
                        rec["time_begin"], rec["time_end"], rec["duration_minutes"], rec["follow_up"],
                        rec["note"], rec["with_whom"], topics.id(rec["about"]), methods.id(rec["how"]),
                        rec["completed"], rec["completed_on"], rec["is_follow_up"], rec["pipeline_stage"],
-                       now, now)
+                       now, now, rec["promised_follow_up"] or rec["follow_up"])
 
         count = bulk.insert_rows(Conversation, CONVERSATION_FIELDS, records())
         table.finish()
@@ -160,7 +161,10 @@ def _check_conversation(check: RowChecker, customers: dict, stages: dict, defaul
         "completed_on": check.date("completed_on"),
         "is_follow_up": check.boolean("is_follow_up"),
         "pipeline_stage": stages.get(stage_name.lower()) if stage_name else None,
+        "promised_follow_up": check.date("promised_follow_up"),
     }
+    if rec["promised_follow_up"] and not rec["follow_up"]:
+        check.error("promised_follow_up", "a promised date needs a follow_up date")
     if rec["time_begin"] and rec["time_end"] and rec["time_end"] < rec["time_begin"]:
         check.error("time_end", f"{rec['time_end']:%H:%M} is before time_begin {rec['time_begin']:%H:%M}")
     return rec

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from storage.errors import RapportError
 
-CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes")
+CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes", "cadence_days")
 CONVERSATION_COLUMNS = (
     "customer_number", "employee", "date", "time_begin", "time_end", "duration_minutes",
     "follow_up", "note", "with_whom", "about", "how", "completed", "completed_on",
-    "is_follow_up", "pipeline_stage",
+    "is_follow_up", "pipeline_stage", "promised_follow_up",
 )
 COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS}
 _COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
@@ -276,6 +276,18 @@ class RowChecker:
         if value.isascii() and value.isdigit() and int(value) < 100_000:
             return int(value)
         self.error(column, f"{show(value)} is not a number of minutes (a whole number, 0 or more)")
+        return None
+
+    def cadence(self, column: str) -> int | None:
+        """A customer's cadence in days (SPEC §5): empty, or 1 to MAX_CADENCE_DAYS."""
+        from storage.customers import MAX_CADENCE_DAYS
+
+        value = self.text(column)
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_CADENCE_DAYS:
+            return int(value)
+        self.error(column, f"{show(value)} is not a number of days (1 to {MAX_CADENCE_DAYS})")
         return None
 
     def boolean(self, column: str) -> bool:

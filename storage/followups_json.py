@@ -12,9 +12,11 @@ item objects in between.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from json.encoder import encode_basestring  # the C function json.dumps(ensure_ascii=False) uses
 
 from storage import reports
+from storage.losing_touch import losing_touch
 from storage.models import Conversation, db
 
 ITEM = ('    {{\n      "uid": {},\n      "customer_number": {},\n      "customer": {},\n'
@@ -44,4 +46,8 @@ def document(today: dt.date, login: str | None = None) -> str:
     end = today + dt.timedelta(days=reports.UPCOMING_DAYS)
     due = _items(today, open_.where(C.follow_up <= today))
     upcoming = _items(today, open_.where(C.follow_up > today, C.follow_up <= end))
-    return f'{{\n  "date": "{today.isoformat()}",\n  "due": {due},\n  "upcoming": {upcoming}\n}}\n'
+    # A short list (customers, not conversations): json itself, indented one level deeper
+    # (a JSON text has no raw line breaks inside its strings).
+    losing = json.dumps([row.as_json() for row in losing_touch(today)], ensure_ascii=False, indent=2)
+    return (f'{{\n  "date": "{today.isoformat()}",\n  "due": {due},\n  "upcoming": {upcoming},\n'
+            f'  "losing_touch": {losing.replace(chr(10), chr(10) + "  ")}\n}}\n')

@@ -12,8 +12,14 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
-  7. (issue 18) on PostgreSQL, statement-level triggers that NOTIFY ``rapport_changes`` when a
-     list's table changes, so other sessions refresh live (storage/changes.py). SQLite: none.
+  (5, 6: stored sale cycles, storage/cycle_store.py.)
+  7. (issue 16, ``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
+     follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
+     the statistics' covering index rebuilt with the promised date in it, and
+     pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
+  8. (issue 18, ``_live_notify``) on PostgreSQL, statement-level triggers that NOTIFY
+     ``rapport_changes`` when a list's table changes, so other sessions refresh live
+     (storage/changes.py). SQLite: none.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from storage.models import (
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 8
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -84,8 +90,6 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_open_follow_up_employee ON conversation "
     "(employee_id, follow_up, completed, deleted_at) "
     "WHERE deleted_at IS NULL AND NOT completed AND follow_up IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS conversation_follow_up ON conversation "
-    "(follow_up, employee_id, completed, completed_on, deleted_at) WHERE follow_up IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline ON conversation "
     "(customer_id, date, time_begin, id, pipeline_stage_id) WHERE pipeline_stage_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline_live ON conversation "
@@ -103,6 +107,14 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS booking_start ON booking (start)",
     "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
 ]
+# Indexes over columns later steps add: made by those steps (and for a new database).
+LATER_INDEXES = [
+    # covers the statistics by follow-up date (storage/reports.py), promised date included;
+    # replaces version 2's conversation_follow_up, which lacked it.
+    "CREATE INDEX IF NOT EXISTS conversation_follow_up_promised ON conversation "
+    "(follow_up, employee_id, completed, completed_on, deleted_at, promised_follow_up) "
+    "WHERE follow_up IS NOT NULL",
+]
 
 
 # PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
@@ -115,9 +127,9 @@ POSTGRES_INDEXES = {
 }
 
 
-def _create_indexes(database: peewee.Database) -> None:
+def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
 
-    for statement in INDEXES:
+    for statement in statements:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
         if not is_sqlite(database):
             statement = POSTGRES_INDEXES.get(name, statement)
@@ -144,14 +156,38 @@ def _to_v6(database: peewee.Database) -> None:
     refresh_all()
 
 
-def _to_v7(database: peewee.Database) -> None:
+def _promised_cadence_stalled(database: peewee.Database) -> None:
+    """Issue 16: the promised follow-up date (existing rows promised what they show now), a
+    customer's cadence, a stage's "stalled after N days"; the statistics' index with promised."""
+    from storage.models import Conversation
+
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("conversation", "promised_follow_up", peewee.DateField(null=True)),
+        migrator.add_column("customer", "cadence_days", peewee.IntegerField(null=True)),
+        migrator.add_column("pipeline_stage", "stalled_after_days", peewee.IntegerField(null=True)),
+    )
+    Conversation.update(promised_follow_up=Conversation.follow_up).where(
+        Conversation.follow_up.is_null(False)).execute()
+    database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
+    _create_indexes(database, LATER_INDEXES)
+    # (step 6 makes pipeline_customer from the current model, which already has the column)
+    if "stage_since" not in {c.name for c in database.get_columns("pipeline_customer")}:
+        migrate(migrator.add_column("pipeline_customer", "stage_since", peewee.DateField(null=True)))
+    from storage.cycle_store import refresh_all
+
+    refresh_all()
+
+
+def _live_notify(database: peewee.Database) -> None:
     """Live refresh (issue 18): the change notifications of storage/changes.py."""
     create_notify_triggers(database)
 
 
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6, 6: _to_v7,
+    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+    6: _promised_cadence_stalled, 7: _live_notify,
 }
 
 
@@ -230,6 +266,8 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
     """
 
+    if schema_version(database) == CURRENT_VERSION:
+        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)
@@ -240,7 +278,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
-            _create_indexes(database)
+            _create_indexes(database, INDEXES + LATER_INDEXES)
             create_triggers(database)
             create_notify_triggers(database)
             SchemaVersion.create(version=CURRENT_VERSION)

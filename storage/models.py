@@ -67,6 +67,7 @@ class PipelineStage(BaseModel):
     sort_order = IntegerField(default=0)
     kind = CharField(default="open")  # one of STAGE_KINDS
     active = BooleanField(default=True)
+    stalled_after_days = IntegerField(null=True)  # SPEC §6 "stalled after N days"; None: never
 
 
 class Employee(BaseModel):
@@ -89,6 +90,7 @@ class Customer(BaseModel):
     notes = TextField(default="")
     created_at = DateTimeField(default=utcnow)
     archived = BooleanField(default=False)
+    cadence_days = IntegerField(null=True)  # SPEC §5 "stay in touch every N days"; None: no cadence
 
 
 class Contact(BaseModel):
@@ -108,6 +110,9 @@ class Conversation(BaseModel):
     time_end = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
     duration_minutes = IntegerField(null=True)
     follow_up = DateField(null=True)
+    # The follow-up date first saved (SPEC §3); None means "never moved", i.e. follow_up.
+    # storage.conversations._edit keeps it when the follow-up date moves.
+    promised_follow_up = DateField(null=True)
     note = TextField(default="")
     with_whom = CharField(default="")
     topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
@@ -186,6 +191,9 @@ class PipelineCustomer(BaseModel):
     latest_date = DateField(index=True)
     latest_stage_id = IntegerField()
     latest_employee_id = IntegerField()
+    # the earliest conversation of the unbroken run at latest_stage_id ending with the latest
+    # one: "days in stage" = D − stage_since (SPEC §6)
+    stage_since = DateField(null=True)
 
     class Meta:
         # covering the customers per open stage and employee (stored_in_pipeline)

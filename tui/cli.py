@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from storage.errors import RapportError
-from tui.commands.common import parse_date
+from tui.commands.common import parse_date, resolve_dates
 
 COMMAND_MODULES = (
     "tui.commands.data",
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             return run_tui(ctx)
         heap.resume()
+        resolve_dates(args, ctx.today())
         return int(args.func(args, ctx) or 0)
     except RapportError as exc:
         print(f"rapport: {exc}", file=sys.stderr)
