@@ -4,7 +4,8 @@
 On PostgreSQL each data size gets its own schema (``rapport_reference_full``,
 ``rapport_reference_quick``), so the reference data never lands in a database's ``public``
 schema, and is built once: a finished build is marked by a comment on its schema naming the
-sizes, seed and D it was built with; an unfinished or different one is dropped and rebuilt.
+sizes, seed, D and schema version it was built with; an unfinished or different one is
+dropped and rebuilt.
 Use a database of its own for it: ``createdb -h 127.0.0.1 -U postgres rapport_bench``.
 """
 
@@ -39,8 +40,11 @@ def postgres_reference(base_url: str, size: str, sizes: dict, seed: int, today, 
                        build, log) -> str:
     """The URL of the reference schema of this size in ``base_url``'s database, built by
     ``build(url)`` unless a finished build with the same parameters is already there."""
+    from storage.migrations import CURRENT_VERSION
+
     schema = f"rapport_reference_{size}"
-    marker = f"rapport reference data: {sizes} seed={seed} today={today.isoformat()}"
+    marker = (f"rapport reference data: {sizes} seed={seed} today={today.isoformat()} "
+              f"schema version {CURRENT_VERSION}")
     url = schema_url(base_url, schema)
     connection = _admin(base_url)
     try:
