@@ -19,7 +19,8 @@ Version history:
      pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
   8. (issue 18, ``_live_notify``) on PostgreSQL, statement-level triggers that NOTIFY
      ``rapport_changes`` when a list's table changes, so other sessions refresh live
-     (storage/changes.py). SQLite: none.
+     (storage/changes.py); and extended statistics on (completed, follow_up, deleted_at),
+     see ``POSTGRES_STATISTICS``. SQLite: none.
 """
 
 from __future__ import annotations
@@ -179,9 +180,33 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
     refresh_all()
 
 
+# PostgreSQL plans each condition as if independent of the others: "not completed" (80 % of
+# all conversations) times "has a follow-up" (35 %) made 15,000 of one employee's open
+# follow-ups out of the 2,600 there are, and it read them through a wide index and the table
+# (750 ms) instead of the partial index of open follow-ups (60 ms on a busy machine).
+# Statistics over the three columns together let it see that most follow-ups are completed.
+POSTGRES_STATISTICS = [
+    "CREATE STATISTICS IF NOT EXISTS conversation_open_follow_up_stats (mcv, dependencies) "
+    "ON completed, follow_up, deleted_at FROM conversation",
+]
+
+
+def create_postgres_statistics(database: peewee.Database, analyze: bool = False) -> None:
+    from storage.dialect import is_sqlite
+
+    if is_sqlite(database):
+        return
+    for statement in POSTGRES_STATISTICS:
+        database.execute_sql(statement)
+    if analyze:
+        database.execute_sql("ANALYZE conversation")
+
+
 def _live_notify(database: peewee.Database) -> None:
-    """Live refresh (issue 18): the change notifications of storage/changes.py."""
+    """Issue 18: the change notifications of storage/changes.py (live refresh), and the
+    planner statistics of open follow-ups on PostgreSQL."""
     create_notify_triggers(database)
+    create_postgres_statistics(database, analyze=True)
 
 
 # STEPS[n] upgrades a database at version n to version n + 1.
@@ -281,6 +306,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             _create_indexes(database, INDEXES + LATER_INDEXES)
             create_triggers(database)
             create_notify_triggers(database)
+            create_postgres_statistics(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return
