@@ -26,14 +26,14 @@ ITEM = ('    {{\n      "uid": {},\n      "customer_number": {},\n      "customer
 
 
 def _items(today: dt.date, query) -> str:
-    as_date, esc = reports._as_date, encode_basestring
+    parse, esc = reports._parse_date, encode_basestring  # parse: cached per distinct date
     texts = []
+    # Dates arrive as text from both backends (no date objects made and printed again).
     for (_, uid, _, number, name, login, date, follow_up, with_whom, about, how,
-         note) in db.execute(reports.item_query(query)):
-        follow_up = as_date(follow_up)
+         note) in db.execute(reports.item_query(query, dates_as_text=True)):
         texts.append(ITEM.format(
-            esc(uid), esc(number), esc(name), esc(login), as_date(date).isoformat(),
-            follow_up.isoformat(), (today - follow_up).days, esc(with_whom or ""),
+            esc(uid), esc(number), esc(name), esc(login), date[:10], follow_up[:10],
+            (today - parse(follow_up)).days, esc(with_whom or ""),
             esc(about or ""), esc(how or ""), esc(note or "")))
     return "[\n" + ",\n".join(texts) + "\n  ]" if texts else "[]"
 

@@ -116,14 +116,16 @@ def _seek(query, offset: int):
     return query.where(C.follow_up >= first), offset - before
 
 
-def item_query(query):
+def item_query(query, dates_as_text: bool = False):
     """What an item shows, in report order: (id, uid, customer id, number, name, login, date,
-    follow-up, with whom, about, how, note) rows of the open follow-ups in ``query``."""
+    follow-up, with whom, about, how, note) rows of the open follow-ups in ``query``; the two
+    dates as 'YYYY-MM-DD' text on both backends with ``dates_as_text``."""
     C = Conversation
+    date, follow_up = (C.date.cast("text"), C.follow_up.cast("text")) if dates_as_text else (C.date, C.follow_up)
     return (
         query.select(
             C.id, C.uid, Customer.id, Customer.number, Customer.name, Employee.login,
-            C.date, C.follow_up, C.with_whom, Topic.name, Method.name, C.note,
+            date, follow_up, C.with_whom, Topic.name, Method.name, C.note,
         )
         .join(Customer, on=(C.customer == Customer.id))
         .switch(C).join(Employee, on=(C.employee == Employee.id))
