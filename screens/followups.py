@@ -100,6 +100,14 @@ class FollowupsScreen(Screen):
     def _resumed(self) -> None:
         self.call_after_refresh(self.load)  # the screen shows first, then the fresh list
 
+    def live_refresh(self) -> None:
+        """Another session saved (tui.live): refetch list and counts, the cursor staying on
+        its follow-up (``load`` keeps its place in the list instead, for this user's own
+        complete/snooze)."""
+        self.table.reload()
+        self.table.snap()
+        self._show_summary()
+
     # -- data ---------------------------------------------------------------------------
     @property
     def table(self) -> FollowupTable:

@@ -28,6 +28,10 @@ Version history:
      merged into the oldest (their conversations, bookings and drafts move to it).
   11. names in reading order (``_sort_names``): a ``sort_name`` column on customer, contact
      and employee (storage/sort_key.py), filled for every row, and the indexes lists page from.
+  12. (``_live_notify``) on PostgreSQL, statement-level triggers that NOTIFY
+     ``rapport_changes`` when a list's table changes, so other sessions refresh live
+     (storage/changes.py); and extended statistics on (completed, follow_up, deleted_at),
+     see ``POSTGRES_STATISTICS``. SQLite: none.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import Callable
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
+from storage.changes import create_notify_triggers
 from storage.cycle_store import create_triggers
 from storage.errors import RapportError
 from storage.models import (
@@ -55,7 +60,7 @@ from storage.models import (
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 11
+CURRENT_VERSION = 12
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -289,10 +294,40 @@ def _sort_names(database: peewee.Database) -> None:
     _create_indexes(database, SORT_INDEXES)
 
 
+# PostgreSQL plans each condition as if independent of the others: "not completed" (80 % of
+# all conversations) times "has a follow-up" (35 %) made 15,000 of one employee's open
+# follow-ups out of the 2,600 there are, and it read them through a wide index and the table
+# (750 ms) instead of the partial index of open follow-ups (60 ms on a busy machine).
+# Statistics over the three columns together let it see that most follow-ups are completed.
+POSTGRES_STATISTICS = [
+    "CREATE STATISTICS IF NOT EXISTS conversation_open_follow_up_stats (mcv, dependencies) "
+    "ON completed, follow_up, deleted_at FROM conversation",
+]
+
+
+def create_postgres_statistics(database: peewee.Database, analyze: bool = False) -> None:
+    from storage.dialect import is_sqlite
+
+    if is_sqlite(database):
+        return
+    for statement in POSTGRES_STATISTICS:
+        database.execute_sql(statement)
+    if analyze:
+        database.execute_sql("ANALYZE conversation")
+
+
+def _live_notify(database: peewee.Database) -> None:
+    """Issue 18: the change notifications of storage/changes.py (live refresh), and the
+    planner statistics of open follow-ups on PostgreSQL."""
+    create_notify_triggers(database)
+    create_postgres_statistics(database, analyze=True)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys, 10: _sort_names,
+    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
+    10: _sort_names, 11: _live_notify,
 }
 
 
@@ -395,6 +430,8 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             for statement in NOCASE_INDEXES:
                 database.execute_sql(statement)
             create_triggers(database)
+            create_notify_triggers(database)
+            create_postgres_statistics(database)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return

@@ -245,7 +245,11 @@ class RapportApp(App):
     _last_input = 0.0
 
     def on_ready(self) -> None:
+        from tui.live import LiveRefresh
+
         heap.started()
+        self.live = LiveRefresh(self)  # others' saves show up without a key (SPEC §9)
+        self.live.start()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
         self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode, name="prepare main screens")
 
@@ -279,6 +283,8 @@ class RapportApp(App):
         heap.resume()  # if the app stopped before its first frame
         settings.flush(self)
         drafts.remove_signal_handlers()
+        if getattr(self, "live", None) is not None:
+            self.live.stop()
 
     async def action_quit(self) -> None:
         """Quit, keeping the text of any open form as a draft."""

@@ -37,7 +37,7 @@ import queue
 import threading
 from typing import Any, Callable
 
-from storage.errors import DatabaseUnavailable, RapportError, ValidationError
+from storage.errors import ChangedMeanwhile, DatabaseUnavailable, RapportError, ValidationError
 
 BUSY_AFTER = 0.25  # seconds; quicker work shows nothing
 
@@ -240,10 +240,13 @@ def read_db(node, fn: Callable, *args, done: Callable | None = None,
 
 
 def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
-              busy: str = "Saving…", **kwargs) -> Job | None:
+              busy: str = "Saving…", changed: Callable[[RapportError], Any] | None = None,
+              **kwargs) -> Job | None:
     """ctrl+s on a form: ``run_db`` the save, one at a time (a second ctrl+s while one is
     running does nothing). ``done(result)`` after it; ``invalid(errors)`` with a
-    ValidationError's field map; any other error is one line on the form, whose text stays."""
+    ValidationError's field map; ``changed(error)`` with a ``ChangedMeanwhile`` (someone else
+    saved the record meanwhile: the form asks what to do); any other error is one line on the
+    form, whose text stays."""
     if getattr(form, "_db_saving", False):
         return None
     form._db_saving = True
@@ -268,6 +271,8 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
         form._db_saving = False
         if isinstance(error, ValidationError):
             return invalid(error.errors)
+        if changed is not None and isinstance(error, ChangedMeanwhile):
+            return changed(error)
         form.notify(describe(error), severity="error", markup=False, timeout=10)
 
     return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)

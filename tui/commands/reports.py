@@ -11,6 +11,7 @@ late, 0 for today's, negative for upcoming ones (-2 = due in two days).
 from __future__ import annotations
 
 import argparse
+import sys
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -61,14 +62,16 @@ def run_followups(args: argparse.Namespace, ctx) -> int:
     from storage import reports  # not at import: the TUI's start-up never needs it
     today = ctx.today()
     login = _login(args, ctx)
-    if args.format != "text":
+    if args.format == "json":
+        from storage import followups_json
+
+        sys.stdout.write(followups_json.document(today, login))  # = print_json(followups_report)
+        return 0
+    if args.format == "csv":  # one row per item, the section first
         document = reports.followups_report(today, login)
-        if args.format == "json":
-            print_json(document)
-        else:  # one row per item, the section first
-            items = [("due", i) for i in document["due"]] + [("upcoming", i) for i in document["upcoming"]]
-            keys = list(items[0][1]) if items else list(FOLLOWUP_COLUMNS)
-            print_csv(["section", *keys], ([section, *(i[k] for k in keys)] for section, i in items))
+        items = [("due", i) for i in document["due"]] + [("upcoming", i) for i in document["upcoming"]]
+        keys = list(items[0][1]) if items else list(FOLLOWUP_COLUMNS)
+        print_csv(["section", *keys], ([section, *(i[k] for k in keys)] for section, i in items))
         return 0
     due = reports.due(today, login)
     upcoming = reports.upcoming(today, login)
