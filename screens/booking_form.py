@@ -25,7 +25,7 @@ from storage import bookings
 from tui.dbwork import save_form
 from storage.models import Booking, Conversation, Customer
 from tui.palette import ScreenCommands
-from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 
 INPUTS = ("date", "start", "end", "title", "location")
 LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
@@ -156,6 +156,7 @@ def _save(values: dict[str, str], booking_id: int | None, conversation_id: int |
                            employee_id=employee_id, zone_name=zone_name, today=today).id
 
 
+@draft_opener("booking")
 def open_draft(app, draft) -> None:
     """Reopen a booking form from a draft left by an earlier session (tui.drafts)."""
     values = dict(draft.values)

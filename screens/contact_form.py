@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from storage import customers
 from tui.dbwork import save_form
-from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.form_field import FormField
 
 FIELDS = [("name", "Name"), ("role", "Role"), ("phone", "Phone"), ("email", "Email")]
@@ -79,6 +79,7 @@ class ContactForm(DraftKeeper, ModalScreen[int | None]):
         self.close_form(None, question="Discard the contact details you typed?")
 
 
+@draft_opener("contact")
 def restore_draft(app, draft) -> None:
     """tui.drafts opener: reopen a contact form with the text of a draft."""
     customer_key, _, contact_key = draft.key.partition(":")

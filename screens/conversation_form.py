@@ -34,7 +34,7 @@ from screens.changed_meanwhile import ChangedMeanwhileScreen
 from storage.parsing import format_date, format_time
 from tui.dbwork import read_db, save_form
 from tui.widgets.date_input import DateInput
-from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.paged_table import visible_text
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
@@ -354,6 +354,7 @@ def _inactive_name(field: str, row_id: int) -> str:
     return "?"
 
 
+@draft_opener("conversation")
 def open_draft(app, draft) -> None:
     """Reopen a conversation form from a draft left by an earlier session (tui.drafts)."""
     values = dict(draft.values)

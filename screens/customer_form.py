@@ -27,7 +27,7 @@ from tui.dbwork import save_form
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.customer_card import CustomerCard
-from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.form_field import FormField
 from tui.widgets.paged_table import visible_text
 from tui.widgets.sale_cycles import SaleCycles
@@ -303,6 +303,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
                         question="Discard the changes you typed on General?")
 
 
+@draft_opener("customer")
 def restore_draft(app, draft) -> None:
     """tui.drafts opener: reopen the customer form with the text of a draft."""
     customer_id = int(draft.key) if draft.key.isdigit() else None

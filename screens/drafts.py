@@ -13,9 +13,19 @@ from textual.widgets.option_list import Option
 from rich.text import Text
 
 from storage import drafts
-from tui import drafts as tui_drafts
+# The forms whose drafts can be restored; importing them registers their openers.
+from screens import (  # noqa: F401
+    booking_form, contact_form, conversation_form, customer_form, employee_form, value_form,
+)
+from tui.widgets.draft_keeper import OPENERS
 
 FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking": "Booking", "contact": "Contact"}
+
+
+
+def restorable(login: str) -> list[drafts.DraftInfo]:
+    """The employee's drafts that a form can reopen."""
+    return [d for d in drafts.pending(login) if d.form in OPENERS]
 
 
 def describe(draft: drafts.DraftInfo) -> Text:
@@ -56,7 +66,7 @@ class DraftsScreen(ModalScreen[None]):
         self._reload()
 
     def _reload(self) -> None:
-        self._drafts = [d for d in drafts.pending(self.app.ctx.login) if d.form in tui_drafts.OPENERS]
+        self._drafts = restorable(self.app.ctx.login)
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(Option(describe(d), id=str(d.id)) for d in self._drafts)
@@ -78,7 +88,7 @@ class DraftsScreen(ModalScreen[None]):
         draft = self._current()
         if draft is None:
             return
-        open_form = tui_drafts.opener(draft.form)
+        open_form = OPENERS.get(draft.form)
         self.dismiss(None)
         if open_form is not None:
             open_form(self.app, draft)

@@ -10,6 +10,7 @@ from textual.widgets import Input, Select
 from screens.record_form import RecordForm
 from storage import lookups, staff
 from storage.models import Employee, Topic
+from tui.widgets.draft_keeper import draft_opener
 
 
 def topic_options(current_id: int | None) -> list[tuple[str, int]]:
@@ -75,6 +76,7 @@ class EmployeeForm(RecordForm):
         return self.employee.id
 
 
+@draft_opener("employee")
 def open_draft(app, draft) -> None:
     """Reopen an employee form from a draft left by an earlier session."""
     employee = Employee.get_or_none(Employee.id == int(draft.key)) if draft.key.isdigit() else None

@@ -28,7 +28,8 @@ from textual.worker import get_current_worker
 
 from storage.errors import RapportError
 from storage.models import db
-from storage.pipeline import Period, PipelineReport, pipeline_report, won_lost_by_month
+from storage.pipeline import PipelineReport, pipeline_report, won_lost_by_month
+from storage.pipeline_basis import Period
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 

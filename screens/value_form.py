@@ -10,6 +10,7 @@ from textual.widgets import Input, Select
 from screens.record_form import RecordForm
 from storage import lookups
 from storage.models import STAGE_KINDS
+from tui.widgets.draft_keeper import draft_opener
 
 KIND_HELP = {
     "open": "open (the sale goes on)",
@@ -76,6 +77,7 @@ class ValueForm(RecordForm):
         return self.row.id
 
 
+@draft_opener("topic", "method", "stage")
 def open_draft(app, draft) -> None:
     """Reopen a topic, method or stage form from a draft left by an earlier session."""
     kind = draft.form

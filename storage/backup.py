@@ -22,7 +22,7 @@ from storage.outfile import output_path
 
 def default_backup_path(sqlite: bool) -> Path:
     """``rapport-backup-YYYYMMDD-HHMMSS.db`` (or ``.dump``) in the data folder (0700)."""
-    from storage.database import default_database_path
+    from storage.connection import default_database_path
 
     folder = default_database_path().parent
     try:
@@ -90,7 +90,7 @@ def pg_dump(url: str, target: Path | str) -> None:
         except FileNotFoundError:
             raise RapportError("team-mode backup needs pg_dump (the PostgreSQL client tools) on PATH") from None
         if done.returncode:
-            from storage.database import redact_text
+            from storage.connection import redact_text
 
             lines = [line for line in done.stderr.splitlines() if line.strip()]
             raise RapportError("pg_dump failed: " + redact_text(lines[-1] if lines else f"exit {done.returncode}"))
@@ -99,7 +99,7 @@ def pg_dump(url: str, target: Path | str) -> None:
 def backup(url: str, target: str | None, progress=None) -> str:
     """Back up the open database to ``target`` (default: a dated file in the data folder);
     returns where it went."""
-    from storage.database import sqlite_path
+    from storage.connection import sqlite_path
     from storage.dialect import is_sqlite
     from storage.models import db
 

@@ -82,7 +82,7 @@ class ChangeWatcher:
 
     # -- SQLite --------------------------------------------------------------------------
     def _sqlite(self) -> None:
-        from storage.database import sqlite_path
+        from storage.connection import sqlite_path
 
         connection = sqlite3.connect(str(sqlite_path(self.url)), check_same_thread=False)
         try:
@@ -97,7 +97,7 @@ class ChangeWatcher:
 
     # -- PostgreSQL ----------------------------------------------------------------------
     def _postgres(self) -> None:
-        from storage.database import make_database
+        from storage.connection import make_database
 
         database = make_database(self.url)
         connection = database._connect()

@@ -27,7 +27,8 @@ def _models() -> list[type[peewee.Model]]:
 def _open_target(url: str) -> peewee.Database:
     """Open ``url``, create the current schema in it, and check that it holds no data."""
     from storage import migrations
-    from storage.database import _use_wal, make_database, redact
+    from storage.database import _use_wal
+    from storage.connection import make_database, redact
     from storage.dialect import is_sqlite
 
     source = db.obj
@@ -52,7 +53,7 @@ def _open_target(url: str) -> peewee.Database:
 
 
 def _same_place(url: str) -> bool:
-    from storage.database import is_file_url, sqlite_path
+    from storage.connection import is_file_url, sqlite_path
     from storage.dialect import is_sqlite
 
     if is_sqlite(db.obj) and is_file_url(url):

@@ -351,7 +351,7 @@ def _backup_sqlite(url: str, version: int) -> Path | None:
     """Copy the file to ``rapport.db.bak-VERSION`` (0600, whole or not at all: a full disk
     leaves no truncated copy, and the upgrade does not start)."""
     from storage.backup import backup_sqlite_file
-    from storage.database import sqlite_path
+    from storage.connection import sqlite_path
 
     path = sqlite_path(url)
     if not path.exists():
@@ -419,7 +419,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
         version = schema_version(database)
         if version is None:
             if database.get_tables():
-                from storage.database import redact
+                from storage.connection import redact
 
                 raise RapportError(
                     f"{redact(url) if url else 'the database'} holds tables but is not a Rapport database"

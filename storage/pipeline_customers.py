@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from storage import pipeline_sql as q
-from storage.pipeline import Period, Stages
+from storage.pipeline_basis import Period, Stages
 
 METRICS = ("customers_in_pipeline", "won", "lost", "closed", "win_rate", "new_prospects",
            "avg_days_to_close")

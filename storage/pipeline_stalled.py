@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from storage import cycle_store
 from storage import pipeline_sql as q
 from storage.models import Customer
-from storage.pipeline import Period, Stages, normal_kind
+from storage.stages import normal_kind
+from storage.pipeline_basis import Period, Stages
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ for the lock, so the number of tries stays small. Screens never call these on th
 ``tui.dbwork`` runs them on its database thread, so a long lock never freezes the screen, and
 ``on_wait_in_this_thread`` lets it say "trying again…" for every retried write.
 
-Reads need none of this: on PostgreSQL ``storage.database.PostgresDatabase`` reopens a
+Reads need none of this: on PostgreSQL ``storage.connection.PostgresDatabase`` reopens a
 dropped connection before a statement outside a transaction (or raises ``ConnectionLost``),
 and SQLite readers in WAL mode are not blocked by a writer.
 """

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from storage.database import sqlite_path
+from storage.connection import sqlite_path
 from storage.models import db
 from tests.screen_text import screen_text
 

@@ -153,7 +153,8 @@ def test_every_postgresql_text_column_sorts_by_code_point(pg_url):
 
 def test_a_postgresql_database_upgraded_from_v1_sorts_by_code_point_too(pg_url):
     from storage import migrations
-    from storage.database import close_database, make_database, open_database
+    from storage.database import close_database, open_database
+    from storage.connection import make_database
     from tests.test_migrations import build_v1
 
     raw = make_database(pg_url)

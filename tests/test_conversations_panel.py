@@ -151,7 +151,7 @@ async def test_t_writes_the_conversation_as_a_task(app):
 async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app, monkeypatch):
     import sqlite3
 
-    from storage.database import sqlite_path
+    from storage.connection import sqlite_path
     from storage.models import db
 
     cust = factories.customer("Acme")

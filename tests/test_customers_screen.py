@@ -182,7 +182,7 @@ async def test_palette_lists_global_and_screen_actions(app):
 
 async def test_typed_customer_text_is_kept_as_a_draft_and_restored(app):
     from storage import drafts
-    from tui import drafts as tui_drafts
+    from screens import customer_form
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -195,7 +195,7 @@ async def test_typed_customer_text_is_kept_as_a_draft_and_restored(app):
         await pilot.press("escape", "y")  # discard: the draft goes too
         await pilot.pause()
         assert drafts.pending("tester") == []
-        tui_drafts.opener("customer")(app, draft)  # as the drafts screen does on restore
+        customer_form.restore_draft(app, draft)  # as the drafts screen does on restore
         await pilot.pause()
         form = app.screen
         assert isinstance(form, CustomerForm)

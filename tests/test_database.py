@@ -8,14 +8,15 @@ import stat
 import pytest
 
 from storage import migrations
-from storage.database import default_database_path, open_database, close_database
+from storage.database import open_database, close_database
+from storage.connection import default_database_path
 from storage.errors import RapportError
 from storage.models import Employee, Method, PipelineStage, SchemaVersion, Topic
 from tests.conftest import BACKENDS
 
 
 def test_default_database_is_per_user_with_private_modes(isolated_home):
-    from storage.database import resolve_database_url
+    from storage.connection import resolve_database_url
 
     open_database(resolve_database_url())
     close_database()

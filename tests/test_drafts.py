@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
 from storage import drafts
-from tui import drafts as tui_drafts
+from tui.widgets import draft_keeper
 from tui.widgets.draft_keeper import DraftKeeper, flush_all
 from tests.tui_helpers import wait_until
 
@@ -59,7 +59,7 @@ def open_note_draft(app, draft) -> None:
 
 @pytest.fixture
 def note_opener(monkeypatch):
-    monkeypatch.setitem(tui_drafts.OPENERS, "test-note", f"{__name__}:open_note_draft")
+    monkeypatch.setitem(draft_keeper.OPENERS, "test-note", open_note_draft)
 
 
 async def test_typing_keeps_a_draft_and_saving_drops_it(app, note_opener):

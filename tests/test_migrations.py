@@ -8,7 +8,8 @@ import peewee
 import pytest
 
 from storage import migrations
-from storage.database import close_database, make_database, open_database
+from storage.database import close_database, open_database
+from storage.connection import make_database
 from storage.models import Booking, Conversation, Customer, Draft, SchemaVersion
 from tests.conftest import BACKENDS
 

@@ -11,7 +11,7 @@ from screens.pipeline import period_text
 from storage import conversations
 from storage.conversations import ConversationInput
 from storage.models import Conversation
-from storage.pipeline import Period
+from storage.pipeline_basis import Period
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.screen_text import screen_text

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from storage.database import close_database, make_database, open_database
+from storage.database import close_database, open_database
+from storage.connection import make_database
 from tests.conftest import BACKENDS
 from tests.test_migrations import build_v1
 

@@ -31,7 +31,8 @@ import pytest
 
 from storage.errors import RapportError
 from storage.models import Conversation, PipelineStage, utcnow
-from storage.pipeline import Period, pipeline_metrics, pipeline_report, won_lost_by_month
+from storage.pipeline import pipeline_metrics, pipeline_report, won_lost_by_month
+from storage.pipeline_basis import Period
 from storage.pipeline_customers import metric_customers
 from storage.sale_cycles import customer_cycles
 from tests import factories as f

@@ -11,7 +11,8 @@ import psycopg2
 import pytest
 
 from storage import conversations, migrations
-from storage.database import close_database, open_database, sqlite_path
+from storage.database import close_database, open_database
+from storage.connection import sqlite_path
 from storage.errors import ConnectionLost, DatabaseBusy, RapportError, ValidationError
 from storage.models import Conversation, Customer, db
 from storage.retry import classify, retrying, run_write

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 import pytest
 
-from storage.database import close_database, make_database, open_database
+from storage.database import close_database, open_database
+from storage.connection import make_database
 from tests.conftest import PG_SKIP_REASON, PG_URL, PostgresSchema, sqlite_url
 from tests.test_cli_borders import one_line
 from tests.test_output_files import small_tmpfs, small_tmpfs_free  # noqa: F401 - a fixture

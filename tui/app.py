@@ -286,11 +286,15 @@ class RapportApp(App):
         if getattr(self, "live", None) is not None:
             self.live.stop()
 
-    async def action_quit(self) -> None:
-        """Quit, keeping the text of any open form as a draft."""
+    def flush_drafts(self) -> None:
+        """Write the draft of every open form now (quit, a crash report, SIGHUP/SIGTERM)."""
         from tui.widgets.draft_keeper import flush_all
 
         flush_all()
+
+    async def action_quit(self) -> None:
+        """Quit, keeping the text of any open form as a draft."""
+        self.flush_drafts()
         self.exit()
 
     def _on_notify(self, event) -> None:

@@ -60,7 +60,8 @@ def make_context(args: argparse.Namespace, open_db: bool = True):
     must work when the database does not) and build the Context."""
     from storage.config import config_path, load_settings
     from storage.context import Context
-    from storage.database import open_database, resolve_database_url
+    from storage.database import open_database
+    from storage.connection import resolve_database_url
 
     path = config_path()
     config, warnings = load_settings(path)
@@ -116,7 +117,7 @@ def _flush_stdout() -> str | None:
 def _database_error(exc: Exception) -> str:
     """A database error the user can act on, in one line (a read-only role, a full disk, a
     server that went away), never with a URL's password."""
-    from storage.database import redact_text
+    from storage.connection import redact_text
 
     # SQLite ends a transaction itself on some errors (a full disk); peewee's rollback then
     # fails too, and the first error is the one that says what happened.

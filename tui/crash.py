@@ -113,9 +113,7 @@ def report(app, error: BaseException, where: str = "") -> Path | None:
         path = None
     try:
         app.crash_reports.append(path)
-        from tui.widgets.draft_keeper import flush_all
-
-        flush_all()
+        app.flush_drafts()  # (RapportApp; the drafts of every open form)
     except Exception:
         pass
     try:

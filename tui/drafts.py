@@ -1,37 +1,15 @@
 """Offering drafts back on start, and flushing them when the session ends.
 
-``OPENERS`` maps a draft's form name to "module:function"; the function takes
-``(app, draft: storage.drafts.DraftInfo)`` and opens that form filled with the draft's values.
-A form that keeps drafts (``tui.widgets.draft_keeper.DraftKeeper``) adds its line here.
+Each form that keeps drafts registers the function that reopens it
+(``tui.widgets.draft_keeper.draft_opener``); ``screens.drafts`` imports those forms.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import signal
 import threading
-
-OPENERS: dict[str, str] = {
-    "customer": "screens.customer_form:restore_draft",
-    "contact": "screens.contact_form:restore_draft",
-    "conversation": "screens.conversation_form:open_draft",
-    "booking": "screens.booking_form:open_draft",
-    "topic": "screens.value_form:open_draft",
-    "method": "screens.value_form:open_draft",
-    "stage": "screens.value_form:open_draft",
-    "employee": "screens.employee_form:open_draft",
-}
-
-
-def opener(form: str):
-    target = OPENERS.get(form)
-    if not target:
-        return None
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
-
 
 EXIT_WITHIN = 1.5  # seconds from SIGHUP/SIGTERM to the end of the process, whatever it does
 _previous: dict[int, object] = {}
@@ -99,8 +77,9 @@ def offer_drafts(app) -> None:
     """If the current employee left drafts behind, offer them back (restore or discard)."""
     from storage import drafts
 
-    pending = [d for d in drafts.pending(app.ctx.login) if d.form in OPENERS]
-    if pending:
-        from screens.drafts import DraftsScreen
+    if not drafts.pending(app.ctx.login):
+        return  # (the usual start: no form module is imported)
+    from screens.drafts import DraftsScreen, restorable
 
+    if restorable(app.ctx.login):
         app.push_screen(DraftsScreen())

@@ -17,7 +17,7 @@ def add_parsers(sub) -> None:
 
 
 def _hidden(key: str, value) -> str:
-    from storage.database import redact
+    from storage.connection import redact
 
     if any(word in key.lower() for word in _SECRET_WORDS) and not key.endswith("_command"):
         return "***"
@@ -25,7 +25,7 @@ def _hidden(key: str, value) -> str:
 
 
 def _database(args, config: dict) -> tuple[str, str]:
-    from storage.database import ENV_DATABASE, default_database_url
+    from storage.connection import ENV_DATABASE, default_database_url
 
     if getattr(args, "database", None):
         return args.database, "--database"

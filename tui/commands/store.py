@@ -21,7 +21,7 @@ def add_parsers(sub) -> None:
 
 def run_backup(args: argparse.Namespace, ctx) -> int:
     from storage.backup import backup
-    from storage.database import redact
+    from storage.connection import redact
 
     with Progress("backup") as progress:
         where = backup(ctx.url, args.output, progress)
@@ -32,7 +32,7 @@ def run_backup(args: argparse.Namespace, ctx) -> int:
 
 def run_copy(args: argparse.Namespace, ctx) -> int:
     from storage.copy import copy_to
-    from storage.database import redact
+    from storage.connection import redact
 
     with Progress("copy") as progress:
         counts = copy_to(args.to, progress)

@@ -13,13 +13,14 @@ SIGHUP/SIGTERM and on quit. After a successful save, or when the user chose to d
 text, the form calls ``drop_draft()``. ``has_unsaved_changes()`` compares the fields with
 what they held when the form opened, for the "discard typed text?" question.
 
-Drafts of a form are reopened by ``tui.drafts`` on the next start (see its OPENERS).
+Drafts are reopened on the next start (``tui.drafts``, ``screens.drafts``) by the opener each
+form module registers for its form name with ``@draft_opener("customer")``.
 """
 
 from __future__ import annotations
 
 import weakref
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -28,6 +29,21 @@ from storage import drafts
 
 # Every mounted form that keeps drafts; the app flushes them all on SIGHUP/SIGTERM/quit.
 LIVE_FORMS: "weakref.WeakSet[DraftKeeper]" = weakref.WeakSet()
+
+# Form name -> the function ``(app, draft: storage.drafts.DraftInfo)`` that opens that form
+# filled with a draft's values; each form module registers its own with ``draft_opener``.
+OPENERS: dict[str, Callable] = {}
+
+
+def draft_opener(*forms: str) -> Callable[[Callable], Callable]:
+    """Register the decorated function as the opener of drafts of ``forms``."""
+
+    def register(function: Callable) -> Callable:
+        for form in forms:
+            OPENERS[form] = function
+        return function
+
+    return register
 
 
 class DraftKeeper:
