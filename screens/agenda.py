@@ -28,7 +28,6 @@ from storage import agenda, lookups
 from storage.agenda import Entry
 from tui.agenda_bookings import AgendaBookings
 from tui.dbwork import read_db
-from tui.palette import ScreenCommands
 from tui.widgets.paged_table import visible_text
 
 ONE_DAY = dt.timedelta(days=1)
@@ -41,7 +40,6 @@ class AgendaScreen(AgendaBookings, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Agenda"
     PALETTE_PREFIX = "Agenda"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("left", "step(-1)", "−day", id="agenda.previous_day", priority=True,
                 tooltip="A day back"),

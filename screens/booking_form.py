@@ -24,7 +24,6 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from storage import bookings
 from tui.dbwork import save_form
 from storage.models import Booking, Conversation, Customer
-from tui.palette import ScreenCommands
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 
 INPUTS = ("date", "start", "end", "title", "location")
@@ -38,7 +37,6 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     DRAFT_FORM = "booking"
     PALETTE_PREFIX = "Booking"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="booking.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="booking.cancel"),

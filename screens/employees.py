@@ -20,14 +20,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from storage import lookups, staff
 from storage.errors import RapportError
 from tui.dbwork import describe, run_db
-from tui.palette import ScreenCommands
 from tui.widgets.row_table import RowTable
 
 
 class EmployeesScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Employees"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("n", "new", "New", id="employees.new", tooltip="New employee"),
         Binding("e", "edit", "Edit", id="employees.edit", tooltip="Edit the selected employee"),

@@ -18,13 +18,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from tui.palette import ScreenCommands
 
 
 class ExportChoice(ModalScreen[str | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Export to calendar"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("d", "choose('day')", "The day's list", id="export_choice.day"),
         Binding("a", "choose('all')", "All open", id="export_choice.all"),

@@ -38,7 +38,6 @@ from tui import dates
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
                                         losing_customer_id)
-from tui.palette import ScreenCommands
 from tui.widgets.paged_table import PagedTable, visible_text
 
 
@@ -56,7 +55,6 @@ class FollowupsScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("c", "complete", "Complete", id="followups.complete"),
         Binding("s", "snooze(1)", "+1 day", id="followups.snooze_day", tooltip="Snooze one day"),

@@ -24,7 +24,6 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from storage import lookups
 from storage.errors import RapportError
 from tui.dbwork import describe, run_db
-from tui.palette import ScreenCommands
 from tui.widgets.row_table import RowTable
 
 KINDS = ("topic", "method", "stage")
@@ -38,7 +37,6 @@ def status_text(active: bool) -> Text:
 class MaintenanceScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Tables"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("n", "new", "New", id="tables.new", tooltip="New value in this list"),
         Binding("e", "edit", "Edit", id="tables.edit", tooltip="Edit the selected value"),

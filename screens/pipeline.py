@@ -33,13 +33,6 @@ from storage.pipeline_basis import Period
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 
-try:  # the shared palette provider (screen keys by name in ctrl+p)
-    from tui.palette import ScreenCommands
-
-    _COMMANDS = {ScreenCommands}
-except ImportError:  # pragma: no cover
-    _COMMANDS = set()
-
 PRESETS = ["all", "month", "last_month", "quarter", "year", "12_months"]
 EVERYONE = None
 
@@ -84,7 +77,6 @@ class PipelineScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline"
-    COMMANDS = _COMMANDS
     BINDINGS = [
         Binding("p", "next_period", "Period", id="pipeline.period", tooltip="Next preset period"),
         Binding("r", "choose_range", "Range", id="pipeline.range", tooltip="Close dates from … to …"),

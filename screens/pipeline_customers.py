@@ -24,13 +24,6 @@ from storage.pipeline_customers import MetricCustomer
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 
-try:  # the shared palette provider (screen keys by name in ctrl+p)
-    from tui.palette import ScreenCommands
-
-    _COMMANDS = {ScreenCommands}
-except ImportError:  # pragma: no cover
-    _COMMANDS = set()
-
 COLUMNS = [Column("No.", 8), Column("Customer", 18, flex=True), Column("Date", 10),
            Column("Employee", 9), Column("Detail", 26)]
 
@@ -63,7 +56,6 @@ class PipelineCustomers(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline customers"
-    COMMANDS = _COMMANDS
     BINDINGS = [
         Binding("escape", "back", "Back", id="pipeline_customers.back"),
         Binding("o", "open", "Customer", id="pipeline_customers.open", tooltip="Open the customer"),

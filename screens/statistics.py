@@ -23,7 +23,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from storage import reports
 from tui.dbwork import read_db
-from tui.palette import ScreenCommands
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
 LEGEND = (
@@ -50,7 +49,6 @@ class StatisticsScreen(Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Statistics"
     PALETTE_PREFIX = "Statistics"
-    COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("m", "period('month')", "This month", id="statistics.this_month"),
         Binding("l", "period('last_month')", "Last month", id="statistics.last_month"),

@@ -172,7 +172,7 @@ async def test_palette_lists_global_and_screen_actions(app):
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for name in ("Customers", "Follow-ups", "Quick add conversation", "New customer",
-                     "Help: all keys", "Edit (e)"):
+                     "Help: all keys", "Customers: Edit (e)"):
             assert name in titles
         new_customer = next(c for c in app.get_system_commands(app.screen) if c.title == "New customer")
         await new_customer.callback()

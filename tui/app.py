@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui import commands_palette as palette
+from tui import palette
 from tui import heap, settings
 
 
