@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from storage import bookings
-from storage.errors import ValidationError
+from tui.dbwork import save_form
 from storage.models import Booking, Conversation, Customer
 from tui.palette import ScreenCommands
 from tui.widgets.draft_keeper import DraftKeeper
@@ -90,6 +90,7 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
                     yield self._error(name)
                 yield Label("Note", classes="label")
                 yield TextArea(self.values["note"], soft_wrap=True, compact=True, id="note")
+                yield self._error("note")
         yield Footer()
 
     def _error(self, name: str) -> Static:
@@ -113,16 +114,10 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
-        values = self.current_values()
-        try:
-            if self.booking_id:
-                bookings.update(self.booking_id, values)
-                saved = self.booking_id
-            else:
-                saved = bookings.create(values, conversation_id=self.conversation_id).id
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
+        save_form(self, _save, self.current_values(), self.booking_id, self.conversation_id,
+                  done=self._saved, invalid=self.show_errors)
+
+    def _saved(self, saved: int) -> None:
         self.drop_draft()
         self.dismiss(saved)
 
@@ -140,6 +135,14 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         self.close_form(None)
+
+
+def _save(values: dict[str, str], booking_id: int | None, conversation_id: int | None) -> int:
+    """The booking's id after creating or changing it (on tui.dbwork's database thread)."""
+    if booking_id:
+        bookings.update(booking_id, values)
+        return booking_id
+    return bookings.create(values, conversation_id=conversation_id).id
 
 
 def open_draft(app, draft) -> None:

@@ -27,9 +27,8 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
-from storage.errors import DatabaseUnavailable, ValidationError
 from storage.parsing import format_date, format_time
-from storage.retry import run_write
+from tui.dbwork import save_form
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper
 
@@ -227,23 +226,15 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
+        """Save off the UI thread (tui.dbwork): a locked database says "trying again…" and
+        never freezes the form; any fault is one line and the text stays."""
         ctx = self.app.ctx
-        try:
-            saved = run_write(conversations.save, self.current_input(), ctx.now(),
-                              ctx.employee().id, self.conversation_id,
-                              on_wait=self._database_waiting)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except DatabaseUnavailable as exc:  # locked or unreachable even after retrying
-            self.notify(f"Not saved: {exc.reason}. Your text is kept; press ctrl+s to try again.",
-                        severity="error", markup=False, timeout=10)
-            return
+        save_form(self, conversations.save, self.current_input(), ctx.now(), ctx.employee().id,
+                  self.conversation_id, done=self._saved, invalid=self.show_errors)
+
+    def _saved(self, saved: int) -> None:
         self.drop_draft()
         self.dismiss(saved)
-
-    def _database_waiting(self, error: DatabaseUnavailable, attempt: int) -> None:
-        self.notify(f"{error.reason}; trying again…", severity="warning", markup=False)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".error").results(Static):

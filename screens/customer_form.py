@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
 from storage import customers
-from storage.errors import ValidationError
+from tui.dbwork import save_form
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.customer_card import CustomerCard
@@ -263,15 +263,17 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         values = self.draft_values()
         for name, _ in INPUTS + AREAS:
             self.query_one(f"#field-{name}", FormField).error = ""
-        try:
-            saved = customers.save_customer(values, self.customer_id, archived=values["archived"])
-        except ValidationError as exc:
-            for name, message in exc.errors.items():
-                self.query_one(f"#field-{name}", FormField).error = message
-            self.show_tab("tab-general")
-            self.query_one(f"#customer-{next(iter(exc.errors))}").focus()
-            self.notify("Not saved: please correct the marked field.", severity="error")
-            return
+        save_form(self, customers.save_customer, values, self.customer_id,
+                  archived=values["archived"], done=self._saved, invalid=self._invalid)
+
+    def _invalid(self, errors: dict) -> None:
+        for name, message in errors.items():
+            self.query_one(f"#field-{name}", FormField).error = message
+        self.show_tab("tab-general")
+        self.query_one(f"#customer-{next(iter(errors))}").focus()
+        self.notify("Not saved: please correct the marked field.", severity="error")
+
+    def _saved(self, saved: int) -> None:
         self.drop_draft()
         new = self.customer_id is None
         self.customer_id = self.saved_id = saved

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from storage import lookups, staff
 from storage.errors import RapportError
+from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
 
 
@@ -119,11 +120,13 @@ class EmployeesScreen(Screen):
         employee = self.current()
         if employee is None:
             return
-        try:
-            staff.set_employee_active(employee.id, not employee.active)
-        except RapportError as exc:
-            self.say(str(exc))
-            return
+        run_db(self, staff.set_employee_active, employee.id, not employee.active,
+               done=lambda _: self._toggled(employee), failed=self._not_changed)
+
+    def _not_changed(self, error: RapportError) -> None:
+        self.say(describe(error, "Not changed", "Try again later."))
+
+    def _toggled(self, employee) -> None:
         self.reload(employee.id)
         if employee.active:
             self.say(f"Employee {employee.login} deactivated: no longer offered in pick lists; "

@@ -30,7 +30,9 @@ from textual.widgets import Footer, Header, Static
 
 from storage import lookups, reports
 from storage.conversations import set_completed, set_follow_up
+from storage.errors import RapportError
 from storage.reports import FollowUpItem
+from tui.dbwork import describe, run_db
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
                                         losing_customer_id)
@@ -192,24 +194,41 @@ class FollowupsScreen(Screen):
     def _remember(self, item: FollowUpItem, label: str) -> None:
         self._undo = _Undo(item.id, label, item.follow_up)
 
+    # Every change runs through tui.dbwork: off the UI thread, a locked or full database is
+    # one line ("Not changed: ...") and the list stays as it was; the key can be pressed again.
+    def _change(self, fn, *args, done) -> None:
+        run_db(self, fn, *args, done=lambda _: done(), failed=self._not_changed, busy="Changing…")
+
+    def _not_changed(self, error: RapportError) -> None:
+        self.notify(describe(error, "Not changed", "Press the key again to retry."),
+                    severity="error", markup=False, timeout=10)
+
     def action_complete(self) -> None:
         item = self._need_item()
         if item is None:
             return
-        set_completed(item.id, True, self.app.ctx.today())
-        self._remember(item, "complete")
-        self.load()
-        self.notify(f"Completed: {item.customer}. u undoes.", markup=False)
+
+        def done() -> None:
+            self._remember(item, "complete")
+            self.load()
+            self.notify(f"Completed: {item.customer}. u undoes.", markup=False)
+
+        self._change(set_completed, item.id, True, self.app.ctx.today(), done=done)
 
     def action_snooze(self, days: int) -> None:
         item = self._need_item()
         if item is None:
             return
         new_date = reports.snoozed(item.follow_up, self.app.ctx.today(), days)
-        set_follow_up(item.id, new_date)
-        self._remember(item, "snooze")
-        self.load()
-        self.notify(f"{item.customer}: follow up on {new_date:%a %Y-%m-%d}. u undoes.", markup=False)
+        self._set_follow_up(item, new_date, "snooze")
+
+    def _set_follow_up(self, item: FollowUpItem, day, label: str) -> None:
+        def done() -> None:
+            self._remember(item, label)
+            self.load()
+            self.notify(f"{item.customer}: follow up on {day:%a %Y-%m-%d}. u undoes.", markup=False)
+
+        self._change(set_follow_up, item.id, day, done=done)
 
     def action_reschedule(self) -> None:
         item = self._need_item()
@@ -218,12 +237,8 @@ class FollowupsScreen(Screen):
         from screens.date_prompt import DatePrompt
 
         def chosen(day) -> None:
-            if day is None:
-                return
-            set_follow_up(item.id, day)
-            self._remember(item, "reschedule")
-            self.load()
-            self.notify(f"{item.customer}: follow up on {day:%a %Y-%m-%d}. u undoes.", markup=False)
+            if day is not None:
+                self._set_follow_up(item, day, "reschedule")
 
         today = self.app.ctx.today()
         self.app.push_screen(
@@ -238,13 +253,21 @@ class FollowupsScreen(Screen):
             self.notify("Nothing to undo.", markup=False)
             return
         self._undo = None
+
+        def done() -> None:
+            self.load()
+            self.table.select_row_id(undo.conversation_id)
+            self.notify(f"Undone: {undo.label}.", markup=False)
+
+        def not_undone(error: RapportError) -> None:
+            self._undo = self._undo or undo  # u can be pressed again
+            self._not_changed(error)
+
         if undo.label == "complete":
-            set_completed(undo.conversation_id, False, self.app.ctx.today())
+            fn, args = set_completed, (undo.conversation_id, False, self.app.ctx.today())
         else:
-            set_follow_up(undo.conversation_id, undo.follow_up)
-        self.load()
-        self.table.select_row_id(undo.conversation_id)
-        self.notify(f"Undone: {undo.label}.", markup=False)
+            fn, args = set_follow_up, (undo.conversation_id, undo.follow_up)
+        run_db(self, fn, *args, done=lambda _: done(), failed=not_undone, busy="Undoing…")
 
     def action_log_follow_up(self) -> None:
         item = self._need_item()

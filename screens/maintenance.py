@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from storage import lookups
 from storage.errors import RapportError
+from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
 
 KINDS = ("topic", "method", "stage")
@@ -176,11 +177,13 @@ class MaintenanceScreen(Screen):
         self._set_active(kind, row, not row.active)
 
     def _set_active(self, kind: str, row, active: bool) -> None:
-        try:
-            lookups.set_active(kind, row.id, active)
-        except RapportError as exc:
-            self.say(str(exc))
-            return
+        run_db(self, lookups.set_active, kind, row.id, active,
+               done=lambda _: self._active_set(kind, row, active), failed=self._not_changed)
+
+    def _not_changed(self, error: RapportError) -> None:
+        self.say(describe(error, "Not changed", "Try again later."))
+
+    def _active_set(self, kind: str, row, active: bool) -> None:
         self.reload(kind, select_id=row.id)
         what = self.label(kind).capitalize()
         if active:
@@ -216,11 +219,11 @@ class MaintenanceScreen(Screen):
         )
 
     def _delete(self, kind: str, row) -> None:
-        try:
-            lookups.delete_value(kind, row.id)
-        except RapportError as exc:  # InUseError: someone used it in the meantime
-            self.say(str(exc))
-            return
+        # InUseError (someone used it in the meantime) is a RapportError: said in one line.
+        run_db(self, lookups.delete_value, kind, row.id,
+               done=lambda _: self._deleted(kind, row), failed=self._not_changed)
+
+    def _deleted(self, kind: str, row) -> None:
         self.reload(kind)
         self.say(f"{self.label(kind).capitalize()} {row.name} deleted.")
 
@@ -228,9 +231,5 @@ class MaintenanceScreen(Screen):
         row = self.current()
         if self.kind != "stage" or row is None:
             return
-        try:
-            lookups.move_stage(row.id, step)
-        except RapportError as exc:
-            self.say(str(exc))
-            return
-        self.reload("stage", select_id=row.id)
+        run_db(self, lookups.move_stage, row.id, step,
+               done=lambda _: self.reload("stage", select_id=row.id), failed=self._not_changed)

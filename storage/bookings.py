@@ -11,6 +11,7 @@ import datetime as dt
 
 from peewee import JOIN
 
+from storage import limits
 from storage.errors import RapportError, ValidationError
 from storage.models import Booking, Conversation, Customer, Topic, db, utcnow
 from storage.retry import retrying
@@ -21,10 +22,14 @@ DEFAULT_END = dt.time(10, 0)
 
 def _date(text: str, errors: dict) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text.strip())
+        value = dt.date.fromisoformat(text.strip())
     except ValueError:
         errors["date"] = "not a date (YYYY-MM-DD)" if text.strip() else "required"
         return None
+    if message := limits.check_date("date", value):
+        errors["date"] = message
+        return None
+    return value
 
 
 def _time(text: str, field: str, errors: dict) -> dt.time | None:
@@ -51,6 +56,9 @@ def parse_form(values: dict[str, str]) -> dict:
         errors["title"] = "required"
     if start and end and end <= start:
         errors["end"] = "must be after the start"
+    errors.update(limits.check_texts(
+        {"title": title, "location": values.get("location", "").strip(), "note": values.get("note", "")},
+        {"title": limits.NAME_MAX, "location": limits.NAME_MAX, "note": limits.NOTE_MAX}))
     if errors:
         raise ValidationError(errors)
     return {

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Sequence
 
 import peewee
 
-from storage.database import is_sqlite
+from storage.dialect import is_sqlite
 from storage.models import db
 
 PAGE = 1000

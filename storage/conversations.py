@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from storage import limits
 from storage.errors import ValidationError
 from storage.models import Conversation, Customer, Employee, utcnow
 from storage.parsing import (
@@ -185,6 +186,10 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
     typed = form.duration_typed and duration is not None
     if not typed and begin and end and end >= begin:
         duration = minutes_between(begin, end)
+    errors.update(limits.check_texts({"note": form.note, "with_whom": form.with_whom.strip()},
+                                     {"note": limits.NOTE_MAX, "with_whom": limits.NAME_MAX}))
+    if "duration" not in errors and (message := limits.check_duration("duration", duration)):
+        errors["duration"] = message  # computed from the times: still within the limit
     if Customer.get_or_none(Customer.id == form.customer_id) is None:
         errors["customer"] = "choose a customer"
     employee_id = form.employee_id or default_employee_id

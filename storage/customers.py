@@ -12,6 +12,7 @@ import re
 
 from peewee import IntegrityError, fn
 
+from storage import limits
 from storage.errors import ValidationError
 from storage.models import Contact, Customer, db
 from storage.retry import retrying
@@ -20,6 +21,10 @@ CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes", "cade
 MAX_CADENCE_DAYS = 3650  # "stay in touch every N days" (SPEC §5): 1 to 10 years' worth
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
+CUSTOMER_LIMITS = {"name": limits.NAME_MAX, "email": limits.NAME_MAX, "phone": limits.NAME_MAX,
+                   "address": limits.NOTE_MAX, "notes": limits.NOTE_MAX}
+CONTACT_LIMITS = {"name": limits.NAME_MAX, "role": limits.NAME_MAX, "email": limits.NAME_MAX,
+                  "phone": limits.NAME_MAX}
 
 
 def _clean(fields: dict, names: tuple[str, ...]) -> dict:
@@ -28,7 +33,7 @@ def _clean(fields: dict, names: tuple[str, ...]) -> dict:
 
 def _check_email(values: dict, errors: dict) -> None:
     email = values.get("email", "")
-    if email and ("@" not in email or " " in email):
+    if email and "email" not in errors and ("@" not in email or " " in email):
         errors["email"] = "Not an email address (expected name@example.com)."
 
 
@@ -46,9 +51,11 @@ def number_taken(number: str, except_id: int | None = None) -> bool:
 def validate_customer(fields: dict, customer_id: int | None = None) -> dict:
     """The cleaned values, or ValidationError naming every bad field."""
     values = _clean(fields, CUSTOMER_FIELDS)
-    errors: dict[str, str] = {}
+    errors = limits.check_texts(values, CUSTOMER_LIMITS)
     if not values["number"]:
         errors["number"] = "Number is required."
+    elif message := limits.check_number("number", values["number"]):
+        errors["number"] = message
     elif number_taken(values["number"], customer_id):
         errors["number"] = f"Number {values['number']} is already used by another customer."
     if not values["name"]:
@@ -115,7 +122,7 @@ def get_contact(contact_id: int) -> Contact | None:
 def save_contact(customer_id: int, fields: dict, contact_id: int | None = None) -> int:
     """Create or update a contact of a customer; returns its id. Name is required."""
     values = _clean(fields, CONTACT_FIELDS)
-    errors: dict[str, str] = {}
+    errors = limits.check_texts(values, CONTACT_LIMITS)
     if not values["name"]:
         errors["name"] = "Name is required."
     _check_email(values, errors)

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from storage import bulk
 from storage.models import PipelineCustomer, PipelineDirty, SaleCycle, db
 from storage.sale_cycles import PipelineStep, cycles_from_steps
+from storage.dialect import is_sqlite
+from storage.stages import normal_kind
 
 ALL = -1
 CHUNK = 500
@@ -82,7 +84,6 @@ POSTGRES_TRIGGERS = [
 
 
 def create_triggers(database) -> None:
-    from storage.database import is_sqlite
 
     for statement in SQLITE_TRIGGERS if is_sqlite(database) else POSTGRES_TRIGGERS:
         database.execute_sql(statement)
@@ -93,7 +94,6 @@ def as_date(value) -> dt.date:
 
 
 def _kinds() -> dict[int, str]:
-    from storage.pipeline import normal_kind
 
     return {sid: normal_kind(kind) for sid, kind in
             db.execute_sql("SELECT id, kind FROM pipeline_stage").fetchall()}

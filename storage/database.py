@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from platformdirs import user_data_path
 
+from storage.dialect import is_sqlite
 from storage.errors import RapportError
 from storage.models import db
 from storage.retry import is_connection_lost, retry_when_busy, unavailable
@@ -65,11 +66,6 @@ def sqlite_path(url: str) -> Path:
     if "\x00" in path:
         raise RapportError(f"database URL {url!r}: a file name cannot contain a NUL character (%00)")
     return Path("/" + path.lstrip("/"))
-
-
-def is_sqlite(database: peewee.Database | None = None) -> bool:
-    database = database or db.obj
-    return isinstance(database, peewee.SqliteDatabase)
 
 
 def _prepare_sqlite_file(path: Path) -> None:

@@ -16,10 +16,11 @@ import unicodedata
 
 import peewee
 
+from storage import limits
 from storage.errors import RapportError, ValidationError
 from storage.models import STAGE_KINDS, Conversation, Employee, Method, PipelineStage, Topic, db
 
-NAME_MAX = 100
+NAME_MAX = limits.NAME_MAX  # SPEC §12: pick-list values and names
 
 # The pick lists by the name screens and messages use for them.
 LISTS: dict[str, type[peewee.Model]] = {"topic": Topic, "method": Method, "stage": PipelineStage}
@@ -102,9 +103,12 @@ def _unique_name(kind: str, value: str | None, exclude_id: int | None = None) ->
 def _sort_order(value: int | str | None) -> int:
     text = str(value if value is not None else "").strip()
     try:
-        return int(text)
+        order = int(text)
     except ValueError:
         raise ValidationError({"order": "a whole number, e.g. 10"}) from None
+    if not -limits.ORDER_MAX <= order <= limits.ORDER_MAX:  # fits every backend's INTEGER
+        raise ValidationError({"order": f"from -{limits.ORDER_MAX:,} to {limits.ORDER_MAX:,}"})
+    return order
 
 
 def _stage_kind(value: str | None) -> str:

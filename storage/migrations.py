@@ -42,6 +42,7 @@ from storage.models import (
     SchemaVersion,
     Topic,
 )
+from storage.dialect import is_sqlite
 
 CURRENT_VERSION = 7
 
@@ -123,7 +124,6 @@ POSTGRES_INDEXES = {
 
 
 def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
-    from storage.database import is_sqlite
 
     for statement in statements:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
@@ -256,8 +256,9 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     On PostgreSQL everything happens in one transaction under ``lock_schema``. On SQLite the
     file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
     """
-    from storage.database import is_sqlite
 
+    if schema_version(database) == CURRENT_VERSION:
+        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)

@@ -20,6 +20,8 @@ import calendar
 import datetime as dt
 import re
 
+from storage import limits
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _OFFSET = re.compile(r"([+-])\s*(\d{1,5})\s*([dwm]?)")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})|(\d{2})(\d{2})")
@@ -27,7 +29,6 @@ _WORDS = {"today": 0, "t": 0, "tomorrow": 1, "yesterday": -1}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_NAMES = {name: i for i, name in enumerate(_WEEKDAYS)} | {
     name[:3]: i for i, name in enumerate(_WEEKDAYS)}
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 DATE_HINT = "use YYYY-MM-DD, today, +3, +2w, +1m, fri, eow or eom"
 DATE_GRAMMAR = (
@@ -45,9 +46,10 @@ def parse_date(text: str, today: dt.date) -> dt.date | None:
     try:
         day = _resolve(text, today)
     except OverflowError:
-        raise ValueError(f"out of range: years {FIRST_YEAR} to {LAST_YEAR}") from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"out of range: years {FIRST_YEAR} to {LAST_YEAR}")
+        day = dt.date.max
+    message = limits.check_date("", day)
+    if message:
+        raise ValueError(message)
     return day
 
 
@@ -110,6 +112,9 @@ def parse_minutes(text: str) -> int | None:
         raise ValueError("not a number of minutes") from None
     if minutes < 0:
         raise ValueError("cannot be negative")
+    message = limits.check_duration("", minutes)
+    if message:
+        raise ValueError(message)
     return minutes
 
 

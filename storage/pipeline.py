@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from storage import pipeline_sql as q
 from storage.errors import RapportError
 from storage.models import Employee, PipelineStage
+from storage.stages import normal_kind
 
 EARLIEST = dt.date(1, 1, 1)
 
@@ -90,12 +91,6 @@ class Stages:
     @property
     def open_stages(self) -> list[PipelineStage]:
         return [s for s in self.rows if normal_kind(s.kind) == "open"]
-
-
-def normal_kind(kind: str | None) -> str:
-    """Kinds compare case-insensitively; anything unknown counts as open (it ends nothing)."""
-    kind = (kind or "").strip().lower()
-    return kind if kind in ("won", "lost", "closed") else "open"
 
 
 @dataclass

@@ -37,6 +37,7 @@ import re
 from contextlib import contextmanager
 
 from storage.models import db
+from storage.dialect import is_sqlite
 
 _NAME = re.compile(r":([a-z_]+)")
 
@@ -62,7 +63,6 @@ def planner_hints():
     a probe), and JIT compiling adds 20 ms to every report. Both settings last until the end
     of this transaction only. SQLite needs nothing.
     """
-    from storage.database import is_sqlite
 
     if is_sqlite():
         yield
@@ -80,7 +80,6 @@ def id_list(ids) -> str:
 
 def days_between(later: str, earlier: str) -> str:
     """Whole days from ``earlier`` to ``later`` (two date expressions)."""
-    from storage.database import is_sqlite
 
     if is_sqlite():
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
@@ -89,7 +88,6 @@ def days_between(later: str, earlier: str) -> str:
 
 def month_of(column: str) -> str:
     """'YYYY-MM' of a date expression."""
-    from storage.database import is_sqlite
 
     return f"substr({column}, 1, 7)" if is_sqlite() else f"to_char({column}, 'YYYY-MM')"
 

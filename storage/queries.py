@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from peewee import SQL, Case, NodeList, fn
 
 from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
+from storage.dialect import is_sqlite
 
 _PHONE_SEPARATORS = " -./()+"
 _PHONE_SEARCH = re.compile(r"^[\d\s\-./()+]*\d[\d\s\-./()+]*$")
@@ -39,7 +40,6 @@ def _like(expression, pattern: str):
 
     SQLite's LIKE ignores ASCII case by itself; PostgreSQL's ILIKE ignores case in any script.
     """
-    from storage.database import is_sqlite
 
     operator = "LIKE" if is_sqlite() else "ILIKE"
     return NodeList((expression, SQL(operator), pattern, SQL("ESCAPE '\\'")))

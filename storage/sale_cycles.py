@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from storage.models import Conversation, Employee, PipelineStage
+from storage.stages import normal_kind
 
 
 @dataclass
@@ -39,7 +40,6 @@ class PipelineStep:
 
 def pipeline_steps(customer_id: int, as_of: dt.date) -> list[PipelineStep]:
     """The customer's pipeline conversations that count as of D, in conversation order."""
-    from storage.pipeline import normal_kind
 
     query = (
         Conversation.select(Conversation.date, PipelineStage.name, PipelineStage.kind, Employee.login)

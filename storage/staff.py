@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import peewee
 
+from storage import limits
 from storage.errors import RapportError, ValidationError
 from storage.lookups import check_fields, clean_name, taken
 from storage.models import Employee, Topic, db
 from storage.retry import retrying
 
-LOGIN_MAX = 64
+LOGIN_MAX = limits.LOGIN_MAX
 
 
 def _login(value: str | None, exclude_id: int | None = None) -> str:

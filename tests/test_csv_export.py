@@ -11,7 +11,8 @@ import pytest
 
 from storage.csvexport import export, export_to_file
 from storage.csvimport import import_conversations, import_customers
-from storage.database import close_database, is_sqlite, open_database
+from storage.database import close_database, open_database
+from storage.dialect import is_sqlite
 from storage.models import Conversation
 from storage.conversations import delete
 from tests import factories as f

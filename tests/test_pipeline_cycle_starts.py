@@ -8,7 +8,8 @@ import datetime as dt
 import random
 
 from storage.models import PipelineStage, utcnow
-from storage.pipeline import Period, normal_kind, pipeline_metrics
+from storage.pipeline import Period, pipeline_metrics
+from storage.stages import normal_kind
 from storage.pipeline_customers import metric_customers
 from storage.sale_cycles import customer_cycles, pipeline_steps
 from tests import factories as f

@@ -13,3 +13,15 @@ async def type_text(pilot, text: str) -> None:
 def screen_text(app) -> str:
     """Every line the current screen shows, as plain text."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "the condition") -> None:
+    """Let the app run until ``condition()`` is true (no fixed sleeps: a loaded machine only
+    makes it take longer); fails after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)

@@ -96,12 +96,21 @@ class RapportApp(App):
     ]
 
     def __init__(self, ctx, **kwargs) -> None:
-        from tui import terminal_safety
+        from tui import crash, terminal_safety
 
         terminal_safety.install()  # user text never reaches the terminal as control characters
+        crash.install()  # an unexpected error writes a report, never a traceback (tui.crash)
         heap.starting()
         super().__init__(**kwargs)
         self.ctx = ctx
+        self.crash_reports: list = []  # the reports written by this session (tui.crash)
+        self._held: list[events.Key] | None = None  # keys held while a new screen opens
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error outside any handler (a timer, a worker): a report, one line, go on."""
+        from tui import crash
+
+        crash.report(self, error, "a timer or worker")
 
     # -- keys arrive in order, even in a burst ---------------------------------------------
     # Textual hands each key to the focused widget's own message queue and goes on with the
@@ -115,12 +124,23 @@ class RapportApp(App):
     SETTLE_TIMEOUT = 0.5  # seconds; a widget busy for longer does not hold the keyboard up
     _passed_back: list[events.Key] | None = None
 
+    #
+    # A key that opens a screen, form, picker or prompt (or switches to another) is followed
+    # by keys meant for it. Until that screen is mounted and has set its focus, later keys are
+    # held here, then handed to it in order, however long it took to open (SPEC §10).
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()  # (tui.heap: long collector passes wait for rest)
         if not isinstance(event, events.Key) or event.is_forwarded or self._passed_back is not None:
             await super().on_event(event)
             return
+        if self._held is not None:
+            self._held.append(event)
+            return
+        await self._handle_key(event)
+
+    async def _handle_key(self, event: events.Key) -> None:
+        before = self._current_screen()
         await self._settle_input()
         self._passed_back = []
         try:
@@ -130,6 +150,52 @@ class RapportApp(App):
             passed_back, self._passed_back = self._passed_back, None
         for key in passed_back:
             await super().on_event(key)
+        if self._current_screen() is not before and self._held is None:
+            self._held = []
+            self._release_task = asyncio.create_task(self._release_when_ready())
+
+    def _current_screen(self) -> Screen | None:
+        try:
+            return self.screen
+        except Exception:  # no screen yet, or the app is closing
+            return None
+
+    OPEN_TIMEOUT = 30.0  # seconds; a screen that never opens does not hold the keys forever
+
+    async def _release_when_ready(self) -> None:
+        """Wait until the screen on top is mounted and has set its focus, then hand it the
+        keys held meanwhile (through the app's queue, so they stay in order)."""
+        deadline = time.monotonic() + self.OPEN_TIMEOUT
+        try:
+            while time.monotonic() < deadline:
+                screen = self._current_screen()
+                if screen is None:
+                    break
+                while not screen.is_mounted and time.monotonic() < deadline:
+                    await asyncio.sleep(0.002)
+                await self._round_trip(screen, deadline)  # its mount handlers have run
+                await self._round_trip(self, deadline)  # the focus they asked for is set
+                if self._current_screen() is screen:
+                    break
+        finally:
+            self.call_later(self._replay_held)
+
+    @staticmethod
+    async def _round_trip(node: MessagePump, deadline: float) -> None:
+        done = asyncio.Event()
+        if node.call_later(done.set):
+            try:
+                await asyncio.wait_for(done.wait(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                pass
+
+    async def _replay_held(self) -> None:
+        held, self._held = self._held or [], None
+        for index, key in enumerate(held):
+            await self._handle_key(key)
+            if self._held is not None:  # that key opened another screen: hold the rest again
+                self._held[:0] = held[index + 1:]
+                return
 
     def post_message(self, message) -> bool:
         if self._passed_back is not None and isinstance(message, events.Key) and message.is_forwarded:
@@ -165,8 +231,9 @@ class RapportApp(App):
         heap.collect_when_idle(time.monotonic() - self._last_input)
 
     def on_unmount(self) -> None:
-        from tui import drafts
+        from tui import dbwork, drafts
 
+        dbwork.close_connections()
         heap.resume()  # if the app stopped before its first frame
         drafts.remove_signal_handlers()
 

@@ -40,12 +40,13 @@ def add_parsers(sub) -> None:
 
 
 def _login(args: argparse.Namespace, ctx) -> str | None:
-    """None for everyone; the named employee; else the current one (created on first use)."""
+    """None for everyone; the named employee; else the current one. A report only reads: it
+    creates no employee (a write would wait for another Rapport's write, SPEC §9)."""
     if args.all:
         return None
     if args.employee:
         return args.employee
-    return ctx.employee().login
+    return ctx.login
 
 
 def run_followups(args: argparse.Namespace, ctx) -> int:
