@@ -17,6 +17,8 @@ Version history:
      follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
      the statistics' covering index rebuilt with the promised date in it, and
      pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
+  8. (issue 16, ``_search_index``) the full-text search index of notes and with whom
+     (storage/search.py: FTS5 and triggers on SQLite, a GIN index on PostgreSQL), filled.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import peewee
 from playhouse.migrate import SchemaMigrator, migrate
 
 from storage.cycle_store import create_triggers
+from storage.search import create_search_index
 from storage.errors import RapportError
 from storage.models import (
     ALL_MODELS,
@@ -44,7 +47,7 @@ from storage.models import (
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 8
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -175,10 +178,17 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _search_index(database: peewee.Database) -> None:
+    """Issue 16: the search index (storage/search.py), filled with every conversation."""
+    from storage.search import create_search_index
+
+    create_search_index(database)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled,
+    6: _promised_cadence_stalled, 7: _search_index,
 }
 
 
@@ -271,6 +281,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             binary_text_order(database)
             _create_indexes(database, INDEXES + LATER_INDEXES)
             create_triggers(database)
+            create_search_index(database, fill=False)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "tui.commands.reports",
     "tui.commands.pipeline",
     "tui.commands.calendar",
+    "tui.commands.search",
 )
 
 
