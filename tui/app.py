@@ -58,6 +58,12 @@ def _employees():
     return EmployeesScreen()
 
 
+def _search():
+    from screens.search import SearchScreen
+
+    return SearchScreen()
+
+
 class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
@@ -73,6 +79,7 @@ class RapportApp(App):
         "pipeline": _pipeline,
         "maintenance": _maintenance,
         "employees": _employees,
+        "search": _search,
     }
     DEFAULT_MODE = "customers"
     SCREENS_GROUP = Binding.Group("Screens", compact=False)
@@ -91,6 +98,7 @@ class RapportApp(App):
                 priority=True, show=False),
         Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
                 show=False),
+        Binding("f9", "switch_mode('search')", "Search", id="search", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
