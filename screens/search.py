@@ -78,7 +78,8 @@ class SearchScreen(Screen):
     COMMANDS = {ScreenCommands}
     BINDINGS = [
         Binding("slash", "focus_words", "Words", id="search.focus", tooltip="Type the words to find"),
-        Binding("o", "open", "Open", id="search.open", tooltip="Open the conversation in its customer"),
+        Binding("o", "open", "Open", id="search.open", tooltip="Open the conversation in its customer",
+                show=False),  # enter does the same
     ]
 
     def __init__(self) -> None:
@@ -112,6 +113,8 @@ class SearchScreen(Screen):
     @on(Input.Submitted, "#search-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._timer is not None:
+            self._timer.stop()
         if event.value != self.words:
             self.run_search()
         self.table.focus()

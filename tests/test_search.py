@@ -149,3 +149,20 @@ def test_cli_json(tmp_path, capsys):
     assert "nobody" in capsys.readouterr().err
     assert main(["search", "accepted", "--database", url]) == 0
     assert "quote accepted" in capsys.readouterr().out
+
+
+def test_a_big_demo_indexes_everything_once(ctx, monkeypatch):
+    """The demo writes many conversations with the index paused, then fills it once."""
+    from storage import demo
+
+    monkeypatch.setattr(demo, "DROP_INDEXES_FROM", 10)
+    demo.generate(ctx, customers=5, conversations=200, seed=2)
+    live = Conversation.select().where(Conversation.deleted_at.is_null(), Conversation.note != "")
+    sample = live.order_by(Conversation.id.desc()).first()
+    word = search.words(sample.note)[0]
+    assert sample.id in {r.id for r in search.search(word, limit=500)}
+    # and it is kept in step again afterwards
+    conversations.delete(sample.id)
+    assert sample.id not in {r.id for r in search.search(word, limit=500)}
+    f.conversation(f.customer("New"), "2026-03-01", note="qwertzuiop after the demo")
+    assert found("qwertz") == ["qwertzuiop after the demo"]
