@@ -112,6 +112,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                                            DateInput)
                 yield Label("Note", classes="label")
                 yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
+                yield self._error("note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name")
                 yield from self._select_row("About", "topic", lookups.topics(), form.topic_id)
                 yield from self._select_row("How", "method", lookups.methods(), form.method_id)
