@@ -21,6 +21,7 @@ from storage import lookups, staff
 from storage.errors import RapportError
 from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 
 class EmployeesScreen(Screen):
@@ -41,7 +42,7 @@ class EmployeesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="employees", cursor_type="row")
+        yield RowTable(id="employees")
         yield Static("", id="status", markup=False)
         yield Footer()
 

@@ -25,6 +25,7 @@ from storage import lookups
 from storage.errors import RapportError
 from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 KINDS = ("topic", "method", "stage")
 TAB_TITLES = {"topic": "1 Topics", "method": "2 Methods", "stage": "3 Pipeline stages"}
@@ -65,7 +66,7 @@ class MaintenanceScreen(Screen):
         with TabbedContent(id="lists"):
             for kind in KINDS:
                 with TabPane(TAB_TITLES[kind], id=f"list-{kind}"):
-                    yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=False)
+                    yield RowTable(id=f"table-{kind}", zebra_stripes=False)
         yield Static("", id="status", markup=False)
         yield Footer()
 

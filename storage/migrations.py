@@ -12,12 +12,16 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
-  (5, 6: stored sale cycles, storage/cycle_store.py.)
-  7. (issue 16, ``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
+  5. (indexes)  6. stored sale cycles (storage/cycle_store.py).
+  7. (``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
      follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
      the statistics' covering index rebuilt with the promised date in it, and
      pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
-  8. (issue 16, ``_search_index``) the full-text search index of notes and with whom
+  8. bookings keep their zone (SPEC §7a, ``_booking_zones``): booking.timezone and
+     booking.cancelled_at; start and end, until now naive local times, become UTC instants,
+     read in the config's ``timezone`` (else the system's zone) of whoever upgrades.
+  9. sync_item: the two-way calendar sync's state (SPEC §7b, storage/sync/).
+  10. (issue 16, ``_search_index``) the full-text search index of notes and with whom
      (storage/search.py: FTS5 and triggers on SQLite, a GIN index on PostgreSQL), filled.
 """
 
@@ -43,11 +47,12 @@ from storage.models import (
     PipelineStage,
     SaleCycle,
     SchemaVersion,
+    SyncItem,
     Topic,
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 8
+CURRENT_VERSION = 10
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -178,6 +183,41 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _booking_zones(database: peewee.Database) -> None:
+    """Bookings keep their zone: add booking.timezone and booking.cancelled_at, and turn
+    every stored start and end (naive local time) into a UTC instant in the configured zone
+    (config key ``timezone``), else the system's."""
+    from storage.config import load_config
+    from storage.timezones import configured_zone_name, to_utc
+
+    try:
+        zone_name = configured_zone_name(load_config())
+    except RapportError:
+        from storage.timezones import system_zone_name
+
+        zone_name = system_zone_name()
+    migrator = SchemaMigrator.from_database(database)
+    have = {column.name for column in database.get_columns("booking")}
+    if "timezone" in have:  # made by step 2 from today's model in this very upgrade: empty
+        return
+    migrate(
+        migrator.add_column("booking", "timezone", peewee.CharField(default="UTC")),
+        migrator.add_column("booking", "cancelled_at", peewee.DateTimeField(null=True)),
+    )
+    rows = database.execute_sql("SELECT id, start, \"end\" FROM booking").fetchall()
+    field = peewee.DateTimeField()
+    for booking_id, start, end in rows:
+        start, end = (to_utc(field.python_value(value), zone_name) for value in (start, end))
+        database.execute_sql(
+            "UPDATE booking SET start = %s, \"end\" = %s, timezone = %s WHERE id = %s"
+            .replace("%s", database.param), (start, end, zone_name, booking_id))
+
+
+def _sync_state(database: peewee.Database) -> None:
+    """The two-way calendar sync's state table (storage/sync/)."""
+    database.create_tables([SyncItem], safe=True)
+
+
 def _search_index(database: peewee.Database) -> None:
     """Issue 16: the search index (storage/search.py), filled with every conversation."""
     from storage.search import create_search_index
@@ -188,7 +228,7 @@ def _search_index(database: peewee.Database) -> None:
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled, 7: _search_index,
+    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _search_index,
 }
 
 

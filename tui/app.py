@@ -1,7 +1,7 @@
 """The Rapport Textual app: modes (one per main screen), global bindings, command palette.
 
 Main screens are modes, so each keeps its own stack and state while the user hops between
-them with F2..F7. Screens are imported lazily: the command line never loads them.
+them with F2..F8. Screens are imported lazily: the command line never loads them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui import commands_palette as palette
-from tui import heap
+from tui import heap, settings
 
 
 
@@ -52,6 +54,12 @@ def _maintenance():
     return MaintenanceScreen()
 
 
+def _agenda():
+    from screens.agenda import AgendaScreen
+
+    return AgendaScreen()
+
+
 def _employees():
     from screens.employees import EmployeesScreen
 
@@ -79,6 +87,7 @@ class RapportApp(App):
         "pipeline": _pipeline,
         "maintenance": _maintenance,
         "employees": _employees,
+        "agenda": _agenda,
         "search": _search,
     }
     DEFAULT_MODE = "customers"
@@ -98,10 +107,14 @@ class RapportApp(App):
                 priority=True, show=False),
         Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
                 show=False),
+        Binding("f8", "switch_mode('agenda')", "Agenda", id="agenda", priority=True, show=False),
         Binding("f9", "switch_mode('search')", "Search", id="search", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
+
+    _saved_theme = ""  # the theme as config.toml has it (tui.settings)
+    _theme_timer: Timer | None = None
 
     def __init__(self, ctx, **kwargs) -> None:
         from tui import crash, terminal_safety
@@ -113,6 +126,7 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
+        settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     def _handle_exception(self, error: Exception) -> None:
         """An error outside any handler (a timer, a worker): a report, one line, go on."""
@@ -213,7 +227,7 @@ class RapportApp(App):
 
     async def _settle_input(self) -> None:
         """Wait until the focused widget and its ancestors have handled what they were sent."""
-        node: MessagePump | None = self.focused or (self.screen if self._running else None)
+        node: DOMNode | None = self.focused or (self.screen if self.is_running else None)
         while node is not None and node is not self:
             done = asyncio.Event()
             if node.call_later(done.set):
@@ -221,13 +235,14 @@ class RapportApp(App):
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
                 except asyncio.TimeoutError:
                     return
-            node = node._parent
+            node = node.parent
 
     def on_mount(self) -> None:
         from tui import drafts
 
         drafts.install_signal_handlers(self)
         drafts.offer_drafts(self)
+        settings.started(self)
 
     _last_input = 0.0
 
@@ -243,6 +258,7 @@ class RapportApp(App):
 
         dbwork.close_connections()
         heap.resume()  # if the app stopped before its first frame
+        settings.flush(self)
         drafts.remove_signal_handlers()
 
     async def action_quit(self) -> None:

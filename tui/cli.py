@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "tui.commands.reports",
     "tui.commands.pipeline",
     "tui.commands.calendar",
+    "tui.commands.settings",
+    "tui.commands.sync",
     "tui.commands.search",
 )
 
@@ -41,18 +43,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_context(args: argparse.Namespace):
-    """Open the database named by the arguments and build the Context."""
-    from storage.config import load_config
+def make_context(args: argparse.Namespace, open_db: bool = True):
+    """Open the database named by the arguments (unless ``open_db`` is false: ``rapport config``
+    must work when the database does not) and build the Context."""
+    from storage.config import config_path, load_settings
     from storage.context import Context
     from storage.database import open_database, resolve_database_url
 
-    config = load_config()
+    path = config_path()
+    config, warnings = load_settings(path)
     if args.database is not None and not args.database.strip():
         raise RapportError("--database: the URL is empty; use sqlite:///ABSOLUTE/PATH or postgresql://user@host:port/dbname")
     url = resolve_database_url(args.database, configured=config.get("database"))
-    open_database(url)
-    return Context(url=url, config=config, today_override=args.today)
+    if open_db:
+        open_database(url)
+    return Context(url=url, config=config, today_override=args.today, config_path=path,
+                   config_warnings=warnings)
 
 
 def run_tui(ctx) -> int:
@@ -69,11 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     heap.starting()  # until the TUI's first frame, or until a subcommand starts (tui.heap)
     try:
         args = build_parser().parse_args(argv)
-        ctx = make_context(args)
+        ctx = make_context(args, open_db=getattr(args, "needs_database", True))
         if args.command is None:
-            return run_tui(ctx)
+            return run_tui(ctx)  # the TUI shows the config warnings itself
         heap.resume()
         resolve_dates(args, ctx.today())
+        for warning in ctx.config_warnings:
+            print(f"rapport: {warning}", file=sys.stderr)
         return int(args.func(args, ctx) or 0)
     except RapportError as exc:
         print(f"rapport: {exc}", file=sys.stderr)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from storage.errors import RapportError
-from tui.commands.common import add_command
+from tui.commands.common import add_command, add_format
 
 
 def add_parsers(sub) -> None:
@@ -24,7 +24,7 @@ def add_parsers(sub) -> None:
 
     exp = add_command(sub, "export", "export customers or conversations as CSV or JSON", run_export)
     exp.add_argument("kind", choices=["customers", "conversations"])
-    exp.add_argument("--format", choices=["csv", "json"], default="csv")
+    add_format(exp, ("csv", "json"), default="csv")
     exp.add_argument("-o", "--output", metavar="FILE", default="-", help="output file, - for stdout (default)")
 
 
