@@ -24,6 +24,7 @@ from storage import search
 from storage.search import SearchResult
 from tui.dbwork import read_db
 from tui.palette import ScreenCommands
+from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row, visible_text
 
 LIMIT = 200  # results listed; the first 50 arrive within the budget of SPEC §11
@@ -32,27 +33,10 @@ COLUMNS = [Column("Date", 10), Column("Customer", 18), Column("Employee", 8),
            Column("With whom", 12), Column("Note", 20, flex=True)]
 
 
-class ResultSource:
+def result_rows(results: list[SearchResult]) -> ListSource:
     """PagedTable rows over results already fetched (row id = the conversation id)."""
-
-    def __init__(self, results: list[SearchResult]) -> None:
-        self.results = results
-        self._index = {r.id: i for i, r in enumerate(results)}
-
-    def count(self) -> int:
-        return len(self.results)
-
-    def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(r.id, (r.date.isoformat(), r.customer, r.employee, r.with_whom,
-                           " ".join(r.note.split())), data=r)
-                for r in self.results[offset:offset + limit]]
-
-    def index_of(self, row_id: int) -> int | None:
-        return self._index.get(row_id)
-
-    def result(self, row_id: int | None) -> SearchResult | None:
-        index = self._index.get(row_id) if row_id is not None else None
-        return self.results[index] if index is not None else None
+    return ListSource([Row(r.id, (r.date.isoformat(), r.customer, r.employee, r.with_whom,
+                                  " ".join(r.note.split())), data=r) for r in results])
 
 
 def highlighted(text: str, terms: list[str], style: str = "reverse") -> Text:
@@ -92,7 +76,7 @@ class SearchScreen(Screen):
         yield Input(placeholder="words to find in notes and with whom (any order, word starts)",
                     compact=True, id="search-input")
         yield Static("Type to search every conversation.", id="search-summary", markup=False)
-        yield PagedTable(COLUMNS, ResultSource([]), empty_text="No results.", id="search-results")
+        yield PagedTable(COLUMNS, result_rows([]), empty_text="No results.", id="search-results")
         yield Static("", id="search-detail", markup=False)
         yield Footer(compact=True)
 
@@ -132,7 +116,7 @@ class SearchScreen(Screen):
         if words != self.query_one("#search-input", Input).value:
             return  # typed on meanwhile: a newer search is coming
         self.words = words
-        self.table.set_source(ResultSource(results))
+        self.table.set_source(result_rows(results))
         count = len(results)
         summary = ("Type to search every conversation." if not search.words(words) else
                    f"{count if count < LIMIT else f'the best {LIMIT}'} "
@@ -142,8 +126,8 @@ class SearchScreen(Screen):
 
     # -- the highlighted result ---------------------------------------------------------------
     def _selected(self) -> SearchResult | None:
-        source = self.table.source
-        return source.result(self.table.cursor_row_id) if isinstance(source, ResultSource) else None
+        row = self.table.cursor_row
+        return row.data if row is not None else None
 
     @on(PagedTable.RowHighlighted, "#search-results")
     def _show_detail(self) -> None:

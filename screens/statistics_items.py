@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from storage.statistics_items import StatItem
+from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [Column("Date", 10), Column("Follow-up", 10), Column("Promised", 10),
@@ -22,23 +23,11 @@ def _day(value) -> str:
     return value.isoformat() if value else ""
 
 
-class ItemSource:
+def item_rows(items: list[StatItem]) -> ListSource:
     """PagedTable rows over the items (row id = the conversation id)."""
-
-    def __init__(self, items: list[StatItem]) -> None:
-        self.items = items
-        self._index = {item.id: i for i, item in enumerate(items)}
-
-    def count(self) -> int:
-        return len(self.items)
-
-    def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(i.id, (_day(i.date), _day(i.follow_up), _day(i.promised), _day(i.completed_on),
-                           i.customer, i.employee, " ".join(i.note.split())), data=i)
-                for i in self.items[offset:offset + limit]]
-
-    def index_of(self, row_id: int) -> int | None:
-        return self._index.get(row_id)
+    return ListSource([Row(i.id, (_day(i.date), _day(i.follow_up), _day(i.promised),
+                                  _day(i.completed_on), i.customer, i.employee,
+                                  " ".join(i.note.split())), data=i) for i in items])
 
 
 class StatisticsItems(Screen):
@@ -61,7 +50,7 @@ class StatisticsItems(Screen):
         count = len(self.items)
         yield Static(f"{self.heading} · {count} conversation{'s' if count != 1 else ''} · "
                      "enter opens", id="statistics-items-title", markup=False)
-        yield PagedTable(COLUMNS, ItemSource(self.items), empty_text="Nothing behind this number.",
+        yield PagedTable(COLUMNS, item_rows(self.items), empty_text="Nothing behind this number.",
                          id="statistics-items-table")
         yield Footer(compact=True)
 
