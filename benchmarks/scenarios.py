@@ -83,7 +83,32 @@ def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
     return [Result(f"export-ics of {run.count:,} follow-ups and bookings", 1000, samples)]
 
 
-STEPS = [storage_reports, export_ics]
+def search(url: str, repeat: int, today: dt.date) -> list[Result]:
+    """the search of F9 and rapport search: its first page (SPEC §11: 50 ms)"""
+    from storage import search as find
+    from storage.database import close_database
+    from storage.models import Employee
+
+    _open(url, today)
+    busiest = Employee.select(Employee.id).order_by(Employee.id).first()
+    queries = [
+        ("a common word", "price", None),          # tens of thousands of matches
+        ("two words, any order", "terms price", None),
+        ("a word start", "deliv", None),
+        ("a rare word", "zzqx", None),
+        ("one employee's, a common word", "price", busiest.id if busiest else None),
+    ]
+    results = []
+    for label, text, employee_id in queries:
+        count = len(find.search(text, employee_id=employee_id, limit=50))
+        results.append(Result(f"storage: search first page, {label} ({text!r}, {count} shown)", 50,
+                              timed(lambda: find.search(text, employee_id=employee_id, limit=50),
+                                    repeat)))
+    close_database()
+    return results
+
+
+STEPS = [storage_reports, export_ics, search]
 
 
 # Budgets of the TUI measurements made by benchmarks/tui_child.py.

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from storage import bookings
 from tui.dbwork import save_form
 from storage.models import Booking, Conversation, Customer
+from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 
 INPUTS = ("date", "start", "end", "title", "location")
@@ -79,8 +80,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
             with VerticalScroll(id="booking-body"):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
-                    yield Input(self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True,
-                                id="date")
+                    yield DateInput(self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True,
+                                    id="date")  # shows the resolved date on leaving it
                     yield Label("Start", classes="label short")
                     yield Input(self.values["start"], placeholder="HH:MM", compact=True, id="start")
                     yield Label("End", classes="label short")

@@ -87,6 +87,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         self.form = form
         self.conversation_id = conversation_id
         self._autofilled = conversation_id is not None
+        self._logged_follow_up = form.follows_id is not None  # opened as "log follow-up"
         self._choices: dict[str, set[int]] = {}  # the ids each pick list offers
 
     @property
@@ -131,6 +132,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                                            DateInput)
                 yield Label("Note", classes="label")
                 yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
+                yield self._error("note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name",
                                            SuggestingInput)
                 yield from self._select_row("About", "topic", lookups.topics(), form.topic_id)
@@ -140,6 +142,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                     yield YesNo("", form.completed, compact=True, id="completed")
                     yield Label("I.F.", classes="label short")
                     yield YesNo("", form.is_follow_up, compact=True, id="is_follow_up")
+                yield self._error("is_follow_up")  # also says which follow-up it follows
                 yield from self._select_row("Pipeline Position", "pipeline_stage", lookups.stages(),
                                             form.pipeline_stage_id)
                 with Horizontal(classes="row"):
@@ -215,6 +218,35 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         if default is not None and default in self._choices["topic"]:
             topic.value = default
             self._default_topic = default
+
+    # -- I.F. ticked by hand (SPEC §3) -----------------------------------------------------
+    @on(Checkbox.Changed, "#is_follow_up")
+    def _is_follow_up_changed(self, event: Checkbox.Changed) -> None:
+        """On a new conversation, ticking I.F. offers the customer's open follow-ups to link;
+        unticking it drops a link chosen that way."""
+        if self.conversation_id is not None or self._logged_follow_up:
+            return
+        if not event.value:
+            self.form.follows_id = None
+            self._show_link()
+            return
+        rows = conversation_list.open_follow_ups(self.form.customer_id)
+        if not rows:
+            self.notify("This customer has no open follow-up to link.", markup=False)
+            return
+        from screens.follow_up_picker import FollowUpPicker
+
+        def picked(conversation_id: int | None) -> None:
+            self.form.follows_id = conversation_id
+            self._show_link(next((r for r in rows if r[0] == conversation_id), None))
+
+        self.app.push_screen(FollowUpPicker(rows), picked)
+
+    def _show_link(self, row: tuple | None = None) -> None:
+        error = self.query_one("#error-is_follow_up", Static)
+        error.update(f"Follows the follow-up of {row[2]} (logged {row[1]}); saving completes it."
+                     if row else "")
+        error.set_class(bool(row), "shown")
 
     @on(Select.Changed, "#employee")
     def _employee_changed(self, event: Select.Changed) -> None:

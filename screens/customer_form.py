@@ -64,9 +64,10 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     ]
 
     def __init__(self, customer_id: int | None = None, *, edit: bool = False, tab: str = "",
-                 values: dict | None = None) -> None:
+                 values: dict | None = None, conversation: int | None = None) -> None:
         super().__init__()
         self.customer_id = customer_id
+        self.conversation = conversation  # the Conversations tab opens with its cursor on it
         self.saved_id: int | None = None
         self.edit = edit
         self.initial_tab = tab
@@ -144,7 +145,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         if tab == "tab-contacts":
             return [ContactsPane(self.customer_id, id="contacts-pane")]
         if tab == "tab-conversations":
-            return [ConversationsPanel(self.customer_id)]
+            return [ConversationsPanel(self.customer_id, select=self.conversation)]
         return [SaleCycles(self.customer_id, id="sale-cycles"),
                 StageHistory(self.customer_id, id="stage-history")]
 

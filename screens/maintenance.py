@@ -74,7 +74,7 @@ class MaintenanceScreen(Screen):
         for kind in KINDS:
             table = self.query_one(f"#table-{kind}", DataTable)
             if kind == "stage":
-                table.add_columns("Order", "Name", "Kind", "Status")
+                table.add_columns("Order", "Name", "Kind", "Stalled after", "Status")
             else:
                 table.add_columns("Name", "Status")
 
@@ -109,7 +109,9 @@ class MaintenanceScreen(Screen):
             name = Text(row.name, style="" if row.active else "dim")
             cells = [name, status_text(row.active)]
             if kind == "stage":
-                cells = [Text(str(row.sort_order)), name, Text(row.kind), status_text(row.active)]
+                stalled = f"{row.stalled_after_days} days" if row.stalled_after_days else "–"
+                cells = [Text(str(row.sort_order)), name, Text(row.kind), Text(stalled),
+                         status_text(row.active)]
             table.add_row(*cells, key=str(row.id))
         if select_id is not None and str(select_id) in self.rows[kind]:
             line = table.get_row_index(str(select_id))

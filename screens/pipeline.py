@@ -2,7 +2,7 @@
 a per-employee breakdown (SPEC §4).
 
 Keys: arrows or tab move between tiles, enter lists the customers behind a tile's number
-(and from there enter opens a customer), 1-7 do so for tile N directly; p steps through preset periods (all time, this
+(and from there enter opens a customer), 1-8 do so for tile N directly; p steps through preset periods (all time, this
 month, last month, this quarter, this year, the last 12 months), r asks for a range of close
 dates, v chooses whose numbers (everyone or one employee). The numbers come from
 ``storage.pipeline``, the functions behind ``rapport pipeline --json``, computed in a worker
@@ -83,7 +83,7 @@ class PipelineScreen(Screen):
         Binding("v", "whose", "Whose", id="pipeline.whose", tooltip="Everyone or one employee"),
         Binding("pagedown", "scroll(1)", "Page down", id="pipeline.page_down", show=False),
         Binding("pageup", "scroll(-1)", "Page up", id="pipeline.page_up", show=False),
-    ] + [  # 1-7: the customers behind tile N at once (and by name in the palette)
+    ] + [  # 1-8: the customers behind tile N at once (and by name in the palette)
         Binding(str(index + 1), f"drill({index})", f"{spec.title}: customers",
                 id=f"pipeline.drill_{spec.metric}", show=False)
         for index, spec in enumerate(TILES)
@@ -104,9 +104,10 @@ class PipelineScreen(Screen):
             with Grid(id="pipeline-tiles"):
                 for index, spec in enumerate(TILES):
                     yield MetricTile(spec, index, id=f"tile-{spec.metric}")
-                yield Static("arrows/tab: tile\nenter/1-7: list\np period r range\nv whose",
+                yield Static("arrows/tab: tile\nenter/1-8: list\np period r range\nv whose",
                              id="pipeline-keys", markup=False)
-            yield Static("Customers per open stage", classes="pipeline-heading", markup=False)
+            yield Static("Customers per open stage, average days in stage", classes="pipeline-heading",
+                         markup=False)
             yield FunnelChart(id="pipeline-funnel")
             yield Static("Won and lost per month", classes="pipeline-heading", markup=False)
             yield MonthChart(id="pipeline-months")
@@ -159,7 +160,8 @@ class PipelineScreen(Screen):
         document = report.document(employee_id)
         for tile in self.query(MetricTile):
             tile.show(document[tile.spec.metric], period_text(report.period, tile.spec.period))
-        self.query_one(FunnelChart).show([(row["stage"], row["customers"]) for row in document["by_stage"]])
+        self.query_one(FunnelChart).show([(row["stage"], row["customers"], row["avg_days_in_stage"])
+                                          for row in document["by_stage"]])
         self.query_one(MonthChart).show(months)
         self._show_employees(report)
         self.query_one("#pipeline-summary", Static).update(self._summary())

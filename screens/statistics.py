@@ -1,6 +1,8 @@
 """Statistics (F4): follow-ups per employee for a period, with totals (SPEC §5).
 
-Keys: m this month · l last month · y this year · p a custom period (From/To prompt).
+Keys: m this month · l last month · y this year · p a custom period (From/To prompt) ·
+arrows choose a number, enter lists the conversations behind it (screens/statistics_items.py;
+enter there opens one in its customer).
 The figures come from ``storage.reports.statistics``, the same function behind
 ``rapport stats``, so screen and command line agree. Only days up to today count: a period
 that ends later is counted up to today, and the heading says so. Refreshed whenever the
@@ -21,7 +23,9 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from screens.statistics_items import StatisticsItems
 from storage import reports
+from storage.statistics_items import statistics_items
 from tui.dbwork import read_db
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
@@ -30,6 +34,9 @@ LEGEND = (
     "follow-up in the period · Done: of those, completed · On time: done by the date\n"
     "first promised · Overdue: open, date passed · Moved: snoozed or rescheduled"
 )
+# The column behind each figure (the rate lists the on-time ones, its numerator).
+FIGURE_OF = {"Logged": "logged", "Sched.": "scheduled", "Due": "due", "Done": "done",
+             "On time": "on_time", "Overdue": "open_overdue", "Moved": "moved", "Rate %": "on_time"}
 PERIODS = {
     "month": ("This month", reports.month_period),
     "last_month": ("Last month", reports.last_month_period),
@@ -65,7 +72,7 @@ class StatisticsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="statistics-period", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=False, id="statistics-table")
+        yield DataTable(cursor_type="cell", zebra_stripes=False, id="statistics-table")
         yield Static(LEGEND, id="statistics-legend", markup=False)
         yield Footer(compact=True)
 
@@ -102,13 +109,29 @@ class StatisticsScreen(Screen):
                         if date_from <= today else " (after today: nothing counts yet)")
         self.query_one("#statistics-period", Static).update(heading)
         table = self.query_one(DataTable)
-        cursor = table.cursor_row
+        cursor, column = table.cursor_row, table.cursor_column
         table.clear()
         # Totals first, so they stay in sight however many employees follow.
         table.add_row(*cells(stats.total, "Total", "bold"), key="total")
         for row in stats.employees:
             table.add_row(*cells(row, row.employee[:20]), key=f"employee:{row.employee}")
-        table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.move_cursor(row=min(cursor, table.row_count - 1), column=column)
+
+    # -- drill-down: the conversations behind a number ---------------------------------------
+    @on(DataTable.CellSelected, "#statistics-table")
+    def _cell_chosen(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        row_key, column_key = event.cell_key.row_key.value, event.cell_key.column_key.value
+        figure = FIGURE_OF.get(column_key)
+        if figure is None:
+            self.notify("Choose a number (arrows), then enter lists what it counts.", markup=False)
+            return
+        login = None if row_key == "total" else row_key.removeprefix("employee:")
+        today = self.app.ctx.today()
+        label, date_from, date_to = self._dates(today)
+        title = f"{column_key} · {login or 'everyone'} · {date_from} to {date_to}"
+        read_db(self, statistics_items, figure, today, date_from, date_to, login,
+                done=lambda items: self.app.push_screen(StatisticsItems(title, items)))
 
     def action_period(self, period: str) -> None:
         self.period = period

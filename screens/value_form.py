@@ -1,5 +1,5 @@
 """ValueForm: add or edit one topic, method or pipeline stage (name; for a stage also its
-sort order and kind). Saving goes through ``storage.lookups``, which validates. Its drafts
+sort order, kind and "stalled after N days", SPEC §6). Saving goes through ``storage.lookups``, which validates. Its drafts
 are kept under the form names "topic", "method" and "stage"; ``open_draft`` reopens one."""
 
 from __future__ import annotations
@@ -57,18 +57,26 @@ class ValueForm(RecordForm):
                 ),
                 "kind",
             )
+            stalled = self.start("stalled", str(row.stalled_after_days or "") if row else "")
+            yield from self.field(
+                "Stalled after N days in it (empty = never)",
+                Input(stalled, id="field-stalled", placeholder="e.g. 30"),
+                "stalled",
+            )
 
     def values(self) -> dict:
         values = {"name": self.query_one("#field-name", Input).value}
         if self.kind == "stage":
             values["order"] = self.query_one("#field-order", Input).value
             values["kind"] = self.select_value(self.query_one("#field-kind", Select))
+            values["stalled"] = self.query_one("#field-stalled", Input).value
         return values
 
     def save(self, values: dict) -> int:
         stage = {}
         if self.kind == "stage":
-            stage = {"sort_order": values["order"], "stage_kind": values["kind"]}
+            stage = {"sort_order": values["order"], "stage_kind": values["kind"],
+                     "stalled_after": values.get("stalled", "")}
         if self.row is None:
             return lookups.add_value(self.kind, values["name"], **stage).id
         if self.kind == "stage" and not values["order"].strip():

@@ -196,3 +196,18 @@ def _time(value) -> dt.time | None:
     if value is None or isinstance(value, dt.time):
         return value
     return dt.time.fromisoformat(str(value)[:8] if len(str(value)) > 5 else str(value))
+
+
+def open_follow_ups(customer_id: int, except_id: int | None = None, limit: int = 200) -> list[tuple]:
+    """A customer's open follow-ups (not completed, with a follow-up date, not in the trash),
+    earliest follow-up first: (id, date, follow_up, the first 200 characters of the note).
+    Ticking I.F. by hand offers them to link and complete (SPEC §3)."""
+    C = Conversation
+    query = (C.select(C.id, C.date, C.follow_up, fn.SUBSTR(C.note, 1, 200))
+             .where(C.customer == customer_id, C.deleted_at.is_null(), ~C.completed,
+                    C.follow_up.is_null(False))
+             .order_by(C.follow_up, C.date, C.id).limit(limit))
+    if except_id is not None:
+        query = query.where(C.id != except_id)
+    return [(cid, _date(date), _date(follow_up), note or "")
+            for cid, date, follow_up, note in query.tuples()]

@@ -14,6 +14,7 @@ naming every bad field, so nothing is written until everything is valid:
   Time Begin (for a call logged afterwards, "now" would be a wrong end time);
 - Duration is Time End − Time Begin in minutes unless the user typed one;
 - Time End before Time Begin, a negative duration, an impossible date or time is an error;
+- a new conversation needs a note or a follow-up date (nothing empty is saved);
 - Completed records completed on = today; un-completing clears it;
 - the follow-up date first saved is the promised one: moving it later never changes that;
 - a new conversation that ``follows`` an earlier one is a follow-up: I.F. is set and the
@@ -88,6 +89,9 @@ def restore(conversation_id: int) -> None:
     ensure_fresh()
 
 
+EMPTY_CONVERSATION = "a new conversation needs a note or a follow-up date"
+
+
 @dataclass
 class ConversationInput:
     """The conversation form's fields as typed, in the original's order (SPEC §3)."""
@@ -157,10 +161,12 @@ def follow_up_input(earlier_id: int) -> ConversationInput:
     )
 
 
-def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int) -> dict:
+def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int,
+             new: bool = False) -> dict:
     """The model fields for ``form``, or ValidationError naming every bad field.
 
-    ``now`` is local time to the minute (``ctx.now()``); its date is today.
+    ``now`` is local time to the minute (``ctx.now()``); its date is today. A ``new``
+    conversation needs a note or a follow-up date (SPEC §3: nothing empty is saved).
     """
     today = now.date()
     errors: dict[str, str] = {}
@@ -192,6 +198,8 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
                                      {"note": limits.NOTE_MAX, "with_whom": limits.NAME_MAX}))
     if "duration" not in errors and (message := limits.check_duration("duration", duration)):
         errors["duration"] = message  # computed from the times: still within the limit
+    if new and not form.note.strip() and follow_up is None and "follow_up" not in errors:
+        errors["note"] = EMPTY_CONVERSATION
     if Customer.get_or_none(Customer.id == form.customer_id) is None:
         errors["customer"] = "choose a customer"
     employee_id = form.employee_id or default_employee_id
@@ -229,7 +237,7 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
     one transaction (SERIALIZABLE on PostgreSQL), so no save slips in between.
     """
     today = now.date()
-    fields = validate(form, now, default_employee_id)
+    fields = validate(form, now, default_employee_id, new=conversation_id is None)
     if conversation_id is None:
         if fields["completed"]:
             fields["completed_on"] = today

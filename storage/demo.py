@@ -24,14 +24,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-from storage import bulk, cycle_store
+from storage import bulk, cycle_store, search
 from storage.database import write_transaction
 from storage.dialect import is_sqlite
 from storage.demo_history import History, NoteMaker
 from storage.demo_text import EMPLOYEES, ROLES, SCRIPTS
 from storage.errors import RapportError
 from storage.lookups import employee_by_login
-from storage.migrations import INDEXES
+from storage.migrations import INDEXES, LATER_INDEXES
 from storage.models import Contact, Conversation, Customer, Employee, Method, PipelineStage, Topic
 
 DEFAULT_CUSTOMERS = 40
@@ -150,7 +150,9 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         rows = (row for plan, count in zip(plans, counts) for row in history.customer(plan, count))
         if progress:
             rows = _counted(rows, conversations, progress)
-        with _row_triggers_off(bool(dropped)):  # refresh_all below does their work at once
+        paused = search.index_paused if conversations >= DROP_INDEXES_FROM else contextlib.nullcontext
+        # the search index is filled once after, the pipeline triggers' work done by refresh_all
+        with paused(Conversation._meta.database), _row_triggers_off(bool(dropped)):
             written = bulk.insert_rows(Conversation, History.FIELDS, rows, streaming=True)
         bulk.sync_id_sequence(Conversation)
         for statement in dropped:
@@ -243,7 +245,7 @@ def _row_triggers_off(big: bool):
 
 def _drop_indexes() -> list[str]:
     """Drop the secondary conversation indexes; returns the statements that rebuild them."""
-    statements = [s for s in INDEXES if " ON conversation " in s]
+    statements = [s for s in INDEXES + LATER_INDEXES if " ON conversation " in s]
     for statement in statements:
         Conversation._meta.database.execute_sql(f"DROP INDEX IF EXISTS {_index_name(statement)}")
     return statements

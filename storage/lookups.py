@@ -118,6 +118,16 @@ def _stage_kind(value: str | None) -> str:
     return kind
 
 
+def _stalled_after(value: int | str) -> int | None:
+    """A stage's "stalled after N days" (SPEC §6): empty for never, else 1 to 3650 days."""
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= 3650:
+        return int(text)
+    raise ValidationError({"stalled": "a number of days, 1 to 3650 (empty: never stalled)"})
+
+
 def _model_key(kind: str) -> str:
     if kind not in LISTS:
         raise ValueError(f"unknown pick list {kind!r}; one of {', '.join(LISTS)}")
@@ -151,9 +161,13 @@ def check_fields(checks: dict) -> dict:
     return fields
 
 
-def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stage_kind) -> dict:
-    """The clean fields of a value; a stage's order and kind only when given (None keeps them)."""
+def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stage_kind,
+                    stalled_after=None) -> dict:
+    """The clean fields of a value; a stage's order, kind and "stalled after" only when given
+    (None keeps them)."""
     checks = {"name": lambda: _unique_name(kind, name, value_id)}
+    if kind == "stage" and stalled_after is not None:
+        checks["stalled_after_days"] = lambda: _stalled_after(stalled_after)
     if kind == "stage" and sort_order is not None:
         checks["sort_order"] = lambda: _sort_order(sort_order)
     if kind == "stage" and stage_kind is not None:
@@ -164,14 +178,15 @@ def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stag
 # ---------------------------------------------------------------------------- writes
 
 
-def add_value(kind: str, name: str, *, sort_order: int | str | None = None, stage_kind: str = "open"):
+def add_value(kind: str, name: str, *, sort_order: int | str | None = None, stage_kind: str = "open",
+              stalled_after: int | str | None = None):
     """Add a topic, method or stage and return it. A stage without an order goes last."""
     model = LISTS[_model_key(kind)]
     if kind == "stage" and str(sort_order if sort_order is not None else "").strip() == "":
         sort_order = None
     try:
         with db.atomic():
-            fields = _checked_fields(kind, name, None, sort_order, stage_kind)
+            fields = _checked_fields(kind, name, None, sort_order, stage_kind, stalled_after)
             if kind == "stage" and sort_order is None:
                 last = PipelineStage.select(peewee.fn.MAX(PipelineStage.sort_order)).scalar()
                 fields["sort_order"] = (last or 0) + 10
@@ -181,13 +196,14 @@ def add_value(kind: str, name: str, *, sort_order: int | str | None = None, stag
 
 
 def update_value(kind: str, value_id: int, name: str, *, sort_order: int | str | None = None,
-                 stage_kind: str | None = None) -> None:
-    """Rename a value; for a stage also set its order and kind (when given)."""
+                 stage_kind: str | None = None, stalled_after: int | str | None = None) -> None:
+    """Rename a value; for a stage also set its order, kind and "stalled after N days" (when
+    given; "" clears the last)."""
     model = LISTS[_model_key(kind)]
     try:
         with db.atomic():
             _get(kind, value_id)
-            fields = _checked_fields(kind, name, value_id, sort_order, stage_kind)
+            fields = _checked_fields(kind, name, value_id, sort_order, stage_kind, stalled_after)
             model.update(**fields).where(model.id == value_id).execute()
             if model is PipelineStage:
                 from storage.cycle_store import ensure_fresh

@@ -32,6 +32,8 @@ Version history:
      ``rapport_changes`` when a list's table changes, so other sessions refresh live
      (storage/changes.py); and extended statistics on (completed, follow_up, deleted_at),
      see ``POSTGRES_STATISTICS``. SQLite: none.
+  13. (``_search_index``) the full-text search index of notes and with whom
+     (storage/search.py: FTS5 and triggers on SQLite, a GIN index on PostgreSQL), filled.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from storage.changes import create_notify_triggers
 from storage.cycle_store import create_triggers
+from storage.search import create_search_index
 from storage.errors import RapportError
 from storage.models import (
     ALL_MODELS,
@@ -60,7 +63,7 @@ from storage.models import (
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 12
+CURRENT_VERSION = 13
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -323,11 +326,18 @@ def _live_notify(database: peewee.Database) -> None:
     create_postgres_statistics(database, analyze=True)
 
 
+def _search_index(database: peewee.Database) -> None:
+    """Issue 16: the search index (storage/search.py), filled with every conversation."""
+    from storage.search import create_search_index
+
+    create_search_index(database)
+
+
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
     6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
-    10: _sort_names, 11: _live_notify,
+    10: _sort_names, 11: _live_notify, 12: _search_index,
 }
 
 
@@ -432,6 +442,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
             create_triggers(database)
             create_notify_triggers(database)
             create_postgres_statistics(database)
+            create_search_index(database, fill=False)
             SchemaVersion.create(version=CURRENT_VERSION)
             seed_defaults()
             return

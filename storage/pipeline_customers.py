@@ -15,7 +15,7 @@ from storage import pipeline_sql as q
 from storage.pipeline_basis import Period, Stages
 
 METRICS = ("customers_in_pipeline", "won", "lost", "closed", "win_rate", "new_prospects",
-           "avg_days_to_close")
+           "avg_days_to_close", "stalled")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ def metric_customers(metric: str, period: Period, employee_id: int | None = None
     """The rows behind ``metric`` (one of METRICS, or ``by_stage`` with ``stage_id``)."""
     stages = Stages.load()
     names = {s.id: s.name for s in stages.rows}
+    if metric == "stalled":
+        return _stalled(period, stages, employee_id)
     if metric in ("customers_in_pipeline", "by_stage"):
         open_ids = [stage_id] if metric == "by_stage" else [s.id for s in stages.open_stages]
         inner = (f"SELECT l.*, {q.latest('date', 'l.customer_id')} AS latest_date "
@@ -71,3 +73,17 @@ def metric_customers(metric: str, period: Period, employee_id: int | None = None
         detail = f"{stages.kind(sid)} at {names.get(sid, '')}, {(close - start).days} days from {start}"
         rows.append(MetricCustomer(cid, number, name, close, login, detail))
     return rows
+
+
+def _stalled(period: Period, stages: Stages, employee_id: int | None) -> list[MetricCustomer]:
+    """The stalled customers (storage.pipeline_stalled), largest days in stage first."""
+    from storage.models import Employee
+    from storage.pipeline_stalled import stalled_customers
+
+    rows = [s for s in stalled_customers(period, stages)
+            if employee_id is None or s.employee_id == employee_id]
+    logins = dict(Employee.select(Employee.id, Employee.login).tuples())
+    return [MetricCustomer(s.customer_id, s.customer_number, s.customer,
+                           period.as_of - dt.timedelta(days=s.days_in_stage),
+                           logins.get(s.employee_id, "?"), f"{s.stage}, {s.days_in_stage} days in stage")
+            for s in rows]

@@ -37,13 +37,14 @@ def test_empty_end_becomes_now_and_duration_is_computed(ctx):
 def test_typed_duration_wins_over_the_times(ctx):
     cust = factories.customer()
     conv_id = _save(ctx, ConversationInput(cust.id, time_begin="09:00", time_end="09:40",
-                                           duration="15", duration_typed=True))
+                                           duration="15", duration_typed=True, note="call"))
     assert Conversation.get_by_id(conv_id).duration_minutes == 15
 
 
 def test_end_is_left_empty_for_a_call_logged_on_another_day(ctx):
     cust = factories.customer()
-    conv_id = _save(ctx, ConversationInput(cust.id, date="2026-03-10", time_begin="14:00"))
+    conv_id = _save(ctx, ConversationInput(cust.id, date="2026-03-10", time_begin="14:00",
+                                           note="call"))
     conv = Conversation.get_by_id(conv_id)
     assert (conv.time_end, conv.duration_minutes) == (None, None)
 
@@ -172,3 +173,20 @@ def test_short_forms_of_dates_and_times():
     assert parse_time("now", NOW) == dt.time(10, 30)
     with pytest.raises(ValueError):
         parse_time("24:00", NOW)
+
+
+def test_a_new_conversation_needs_a_note_or_a_follow_up_date(ctx):
+    """SPEC §3: nothing empty is saved; an edit may empty the note of a saved one."""
+    cust = factories.customer()
+    for blank in ("", "   \n\t"):
+        with pytest.raises(ValidationError) as error:
+            _save(ctx, ConversationInput(cust.id, note=blank, with_whom="Anna", time_begin="09:00"))
+        assert list(error.value.errors) == ["note"]
+    assert Conversation.select().count() == 0
+    with_date = _save(ctx, ConversationInput(cust.id, follow_up="fri"))
+    with_note = _save(ctx, ConversationInput(cust.id, note="x"))
+    assert Conversation.select().count() == 2
+    edit = conversations.input_for(with_note)
+    edit.note = ""
+    _save(ctx, edit, with_note)
+    assert Conversation.get_by_id(with_note).note == "" and with_date

@@ -12,7 +12,7 @@ import pytest
 from storage.database import close_database
 from storage.parsing import add_months, parse_date
 from tests import factories as f
-from tests.conftest import make_ctx, sqlite_url
+from tests.conftest import TODAY, make_ctx, sqlite_url
 from tui.cli import main
 
 D = dt.date
@@ -124,3 +124,18 @@ def test_cli_bad_date_is_a_usage_error(tmp_path, capsys):
         main(["stats", "--database", url, "--from", "fry"])
     assert stop.value.code == 2
     assert "fry" in capsys.readouterr().err
+
+
+async def test_booking_form_resolves_its_date_too(app):
+    from screens.booking_form import BookingForm
+
+    acme = f.customer("Acme")
+    conv = f.conversation(acme, "2026-03-18", note="call")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(BookingForm.for_conversation(conv.id, TODAY))
+        await pilot.pause()
+        field = app.screen.query_one("#date")
+        field.focus()
+        await pilot.press("ctrl+u", *"eom", "tab")
+        await pilot.pause()
+        assert field.value == "2026-03-31"

@@ -125,7 +125,7 @@ async def test_move_a_stage_and_edit_its_order_and_kind(app):
         await pilot.pause()
         stage = PipelineStage.get(PipelineStage.name == "Qualifying")
         assert (stage.sort_order, stage.kind) == (95, "closed")
-        assert cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "active"]
+        assert cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "–", "active"]
 
 
 async def test_escape_after_typing_asks_before_discarding(app):

@@ -71,6 +71,12 @@ def _employees():
     return EmployeesScreen()
 
 
+def _search():
+    from screens.search import SearchScreen
+
+    return SearchScreen()
+
+
 class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
@@ -87,6 +93,7 @@ class RapportApp(App):
         "maintenance": _maintenance,
         "employees": _employees,
         "agenda": _agenda,
+        "search": _search,
     }
     DEFAULT_MODE = "customers"
     NOTIFICATION_TIMEOUT = 3  # seconds; a toast is one line at the top (app.tcss)
@@ -107,6 +114,7 @@ class RapportApp(App):
         Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
                 show=False),
         Binding("f8", "switch_mode('agenda')", "Agenda", id="agenda", priority=True, show=False),
+        Binding("f9", "switch_mode('search')", "Search", id="search", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]

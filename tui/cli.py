@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "tui.commands.settings",
     "tui.commands.sync",
     "tui.commands.store",
+    "tui.commands.search",
 )
 
 

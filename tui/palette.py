@@ -30,6 +30,8 @@ GLOBAL = [
     ("Pipeline", "Go to the pipeline dashboard (F5)", "switch_mode('pipeline')"),
     ("Table maintenance", "Topics, methods and pipeline stages (F6)", "switch_mode('maintenance')"),
     ("Employees", "Employees and their default topics (F7)", "switch_mode('employees')"),
+    ("Search", "Find any conversation by the words of its note or with whom (F9)",
+     "switch_mode('search')"),
     ("Quick add conversation", "Log a conversation from anywhere (ctrl+n)", "quick_add"),
     ("New customer", "Open an empty customer form", "new_customer"),
     ("Help: all keys", "Every key of this screen and the global ones (F1)", "help"),

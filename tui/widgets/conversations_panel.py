@@ -71,9 +71,10 @@ class ConversationsPanel(Vertical):
     }
     """
 
-    def __init__(self, customer_id: int, **kwargs) -> None:
+    def __init__(self, customer_id: int, select: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.customer_id = customer_id
+        self.select = select  # a conversation to start on (e.g. from Search), else the newest
         self.filter = ConversationFilter()
         self._trash: list[int] = []  # deleted this session, most recent last (u restores)
 
@@ -89,7 +90,11 @@ class ConversationsPanel(Vertical):
     def on_mount(self) -> None:
         self._show_filter_state()
         # The newest conversation is the last row (SPEC §2 order): start there, like a log.
-        self.call_after_refresh(self.table.action_last)
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        if self.select is None or not self.table.select_row_id(self.select):
+            self.table.action_last()
 
     def on_resize(self) -> None:
         table = self.table

@@ -21,21 +21,27 @@ def _bar(value: int, most: int, width: int, char: str) -> str:
     return char * max(1, round(width * value / most))
 
 
-def funnel_text(rows: list[tuple[str, int]], width: int) -> Text:
-    """One line per open stage: name, a bar as long as its share, the count."""
+def funnel_text(rows: list[tuple], width: int) -> Text:
+    """One line per open stage: name, a bar as long as its share, the count and, when rows
+    carry a third value, the average days in stage ("–" for none)."""
     text = Text()
     if not rows:
         return Text("No open stages.")
-    label = min(18, max(len(visible_text(name)) for name, _ in rows))
-    number = max(len(str(n)) for _, n in rows)
-    room = max(4, width - label - number - 3)
-    most = max(n for _, n in rows)
-    for name, n in rows:
+    label = min(18, max(len(visible_text(row[0])) for row in rows))
+    number = max(len(str(row[1])) for row in rows)
+    days = [("–" if row[2] is None else f"{row[2]:.1f}d") if len(row) > 2 else "" for row in rows]
+    day_width = max(len(d) for d in days)
+    room = max(4, width - label - number - 3 - (day_width + 2 if day_width else 0))
+    most = max(row[1] for row in rows)
+    for (name, n, *_), day in zip(rows, days):
         name = visible_text(name)
         name = name if len(name) <= label else name[: label - 1] + "…"
         text.append(f"{name:<{label}} ")
         text.append(f"{_bar(n, most, room, WON):<{room}}")
-        text.append(f" {n:>{number}}\n")
+        text.append(f" {n:>{number}}")
+        if day_width:
+            text.append(f"  {day:>{day_width}}", style="dim")
+        text.append("\n")
     text.rstrip()
     return text
 
@@ -57,7 +63,7 @@ def months_text(rows: list[tuple[str, int, int]], width: int) -> Text:
 
 
 class FunnelChart(Static):
-    """Customers per open stage; ``show(rows)`` with (stage name, customers)."""
+    """Customers per open stage; ``show(rows)`` with (stage name, customers[, avg days in stage])."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)

@@ -31,6 +31,7 @@ TILES = [
     TileSpec("win_rate", "Win rate", "won/(won+lost) %", "close"),
     TileSpec("avg_days_to_close", "Avg days to close", "mean(close−start)", "close"),
     TileSpec("new_prospects", "New prospects", "1st pipeline talk", "month"),
+    TileSpec("stalled", "Stalled", "days in stage > N", "now"),  # the length of the list
 ]
 COLUMNS = 4  # tiles per row; the arrow keys move by this much up and down
 
@@ -39,6 +40,8 @@ def show_value(value) -> str:
     """A number as the tile shows it: rates and averages with one decimal, '–' for null."""
     if value is None:
         return "–"
+    if isinstance(value, list):  # e.g. "stalled": the customers; the tile shows how many
+        return str(len(value))
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)

@@ -1,7 +1,8 @@
 """SaleCycles: one customer's sale cycles (SPEC §6) for the customer form's Pipeline tab.
 
 Each cycle with its start, close, outcome, days (to the close, or to today while open) and
-the stages it passed through, newest first, with a one-line summary above. The cycles come
+the stages it passed through, newest first, with a one-line summary above (and, while the
+customer is in the pipeline, its days in the current stage, SPEC §6). The cycles come
 from ``storage.sale_cycles.customer_cycles``, the same definition the dashboard counts with.
 The list is re-read whenever the widget is shown again (e.g. after logging a conversation).
 """
@@ -12,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from storage.pipeline_stalled import days_in_stage
 from storage.sale_cycles import Cycle, customer_cycles
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
@@ -92,5 +94,9 @@ class SaleCycles(Vertical):
             return
         today = self.app.ctx.today()
         cycles = customer_cycles(self.customer_id, today)
-        summary.update(cycles_summary(cycles))
+        text = cycles_summary(cycles)
+        if (in_stage := days_in_stage(self.customer_id, today)) is not None:
+            stage, days = in_stage
+            text += f" · at {stage} for {days} day{'s' if days != 1 else ''}"
+        summary.update(text)
         self.query_one(PagedTable).set_source(CycleSource(cycles, today))
