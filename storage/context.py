@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.config import current_login, ensure_employee
-from storage.models import Employee
+from storage.models import Employee, db
 
 
 @dataclass
@@ -45,5 +45,7 @@ class Context:
         often, and a query on the UI thread is a wait and a possible fault)."""
         cached = self.__dict__.get("_employee")
         if cached is None or cached.login != self.login:
-            cached = self.__dict__["_employee"] = ensure_employee(self.login)
+            cached = ensure_employee(self.login)
+            if not db.in_transaction():  # a row made inside one may yet be rolled back
+                self.__dict__["_employee"] = cached
         return cached
