@@ -23,7 +23,7 @@ from storage.csvimport import (
 from storage.csvio import CsvFile, show
 from storage.database import write_transaction
 from storage.models import Booking, Contact, Conversation, new_uid, utcnow
-from storage.zones import valid_zone, zone_name
+from storage.timezones import configured_zone_name, valid_zone
 
 CONTACT_FIELDS = (Contact.customer, Contact.name, Contact.role, Contact.email, Contact.phone)
 
@@ -72,7 +72,7 @@ def _zone_field() -> bool:
 
 def import_bookings(path: Path | str, default_login: str, config: dict | None = None,
                     mode: str = "error", progress=None) -> ImportSummary:
-    local = zone_name(config)
+    local = configured_zone_name(config)
     own_zone = _zone_field()
     with CsvFile(path, "bookings", progress) as table, write_transaction():
         customers = customer_ids()

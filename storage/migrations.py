@@ -285,8 +285,10 @@ def _sort_names(database: peewee.Database) -> None:
     for model in (Customer, Contact, Employee):
         table = model._meta.table_name
         # Plain SQL: the migrator's NOT NULL step rebuilds an SQLite table (foreign keys!).
-        database.execute_sql(
-            f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
+        # (An earlier step may have made the table from today's model, column included.)
+        if "sort_name" not in {column.name for column in database.get_columns(table)}:
+            database.execute_sql(
+                f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
         source = "CASE WHEN name <> '' THEN name ELSE login END" if model is Employee else "name"
         rows = database.execute_sql(f'SELECT id, {source} FROM "{table}"').fetchall()
         param = database.param
