@@ -74,7 +74,7 @@ def best_of(fn, runs: int = 5) -> float:
 
 def main() -> None:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/rapport-bench.db")
-    open_database("sqlite:///" + str(path).lstrip("/"))
+    open_database("sqlite:///" + str(path))
     if not Customer.select().exists():
         print("building the reference data ...", flush=True)
         build()

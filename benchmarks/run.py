@@ -2,7 +2,9 @@
 
     python benchmarks/run.py            # full run: 10,000 customers, 1,000,000 conversations
     python benchmarks/run.py --quick    # a smaller data set, for a quick look
-    python benchmarks/run.py --json     # a JSON list of {"name", "target_ms", "median_ms", "ok"}
+    python benchmarks/run.py --json     # a JSON list of {"name", "target_ms", "median_ms", "ok", "backend"}
+    python benchmarks/run.py --database postgresql://postgres@127.0.0.1/rapport_bench
+                                        # the same on PostgreSQL (benchmarks/backends.py)
 
 The reference database is built once and cached in benchmarks/.cache/ (rebuild with
 --rebuild). Every budget is measured several times; the median is reported. This is not part
@@ -38,14 +40,16 @@ BIG_CUSTOMER_NUMBER_HINT = "big"  # the generator's big customer is found by con
 
 
 def database_url(size: str) -> str:
-    return "sqlite:///" + str(CACHE / f"reference-{size}.db").lstrip("/")
+    return "sqlite:///" + str(CACHE / f"reference-{size}.db")
 
 
-def build_reference(size: str, rebuild: bool, log) -> str:
+def build_reference(size: str, rebuild: bool, log, database: str | None = None) -> str:
     """Build (once) and return the URL of the reference database of this size."""
-    from storage.context import Context
-    from storage.database import close_database, open_database
+    from benchmarks import backends
 
+    if database and backends.backend(database) == "postgresql":
+        return backends.postgres_reference(database, size, SIZES[size], 1, TODAY, rebuild,
+                                           lambda url: generate_reference(url, size, log), log)
     path = CACHE / f"reference-{size}.db"
     url = database_url(size)
     if path.exists() and not rebuild:
@@ -53,19 +57,26 @@ def build_reference(size: str, rebuild: bool, log) -> str:
     CACHE.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
+    start = time.perf_counter()
+    generate_reference(url, size, log)
+    log(f"built in {time.perf_counter() - start:.1f} s")
+    return url
+
+
+def generate_reference(url: str, size: str, log) -> None:
     from storage import demo
+    from storage.context import Context
+    from storage.database import close_database, open_database
 
     n = SIZES[size]
     log(f"building reference data ({n['customers']:,} customers, {n['conversations']:,} conversations, "
         f"one customer with {n['big']:,}) ...")
-    start = time.perf_counter()
     open_database(url)
     ctx = Context(url=url, today_override=TODAY, login="bench")
-    demo.generate(ctx, customers=n["customers"], conversations=n["conversations"], seed=1,
-                  big_customer_conversations=n["big"])
+    summary = demo.generate(ctx, customers=n["customers"], conversations=n["conversations"], seed=1,
+                            big_customer_conversations=n["big"])
     close_database()
-    log(f"built in {time.perf_counter() - start:.1f} s")
-    return url
+    log(str(summary))
 
 
 def big_customer_id() -> int:
@@ -104,13 +115,23 @@ def bench_startup(url: str, repeat: int) -> list[Result]:
 # Command-line reports as whole processes
 # ---------------------------------------------------------------------------------------
 def bench_cli(url: str, repeat: int) -> list[Result]:
-    results = []
+    """Whole processes, each beside a bare ``python -c "import peewee"`` run just before it
+    (§11: at most 400 ms more than that)."""
+    baseline = Result('process: python -c "import peewee"', None)
+    results = [baseline]
     for name, args in (
-        ("process: rapport followups --json", ["followups", "--all", "--json"]),
+        ("process: rapport followups --all --json", ["followups", "--all", "--json"]),
         ("process: rapport pipeline --json", ["pipeline", "--json"]),
     ):
         cmd = [python(), "-m", "tui", "--database", url, "--today", TODAY.isoformat(), *args]
-        results.append(Result(name, None, [run_process(cmd) for _ in range(repeat)]))
+        whole = Result(name, None)
+        extra = Result(f"{name.split(': ', 1)[1]}: added over import peewee", 400)
+        for _ in range(repeat):
+            base = run_process([python(), "-c", "import peewee"])
+            baseline.samples_ms.append(base)
+            whole.samples_ms.append(run_process(cmd))
+            extra.samples_ms.append(whole.samples_ms[-1] - base)
+        results += [whole, extra]
     return results
 
 
@@ -120,13 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached reference data")
     parser.add_argument("--repeat", type=int, default=None, help="samples per budget")
+    parser.add_argument("--database", default=None,
+                        help="postgresql://… to build and measure there (default: SQLite in benchmarks/.cache)")
     args = parser.parse_args(argv)
     size = "quick" if args.quick else "full"
     repeat = args.repeat or (5 if args.quick else 7)
     log = (lambda msg: print(msg, file=sys.stderr)) if args.json else print
 
-    url = build_reference(size, args.rebuild, log)
+    url = build_reference(size, args.rebuild, log, args.database)
     from benchmarks import scenarios
+    from benchmarks.backends import backend
 
     results: list[Result] = []
     for step in scenarios.STEPS:
@@ -136,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     results.extend(bench_cli(url, repeat))
 
     if args.json:
-        json.dump([r.as_json() for r in results], sys.stdout, indent=2)
+        json.dump([{**r.as_json(), "backend": backend(url)} for r in results], sys.stdout, indent=2)
         print()
     else:
         print(f"\n{platform.node()} · {platform.processor() or platform.machine()} · "
-              f"{os.cpu_count()} cores · Python {platform.python_version()} · {dt.date.today()} · {size} data\n")
+              f"{os.cpu_count()} cores · Python {platform.python_version()} · {dt.date.today()} · {size} data"
+              f" · {backend(url)}\n")
         print(f"{'budget':58} {'target':>9} {'median':>10}  verdict")
         for r in results:
             unit = " MB" if r.name.startswith("peak memory") else " ms"

@@ -7,6 +7,8 @@
   message right under it, every typed character stays, nothing is written until all is valid.
   A locked or unreachable database is retried (``storage.retry``, with a notification), and
   if it stays so the form stays open with every character and says "press ctrl+s to try again".
+- If someone else saved the conversation since the form loaded it, ``ctrl+s`` writes nothing
+  and asks: keep mine (save over theirs) or reload theirs (``screens.changed_meanwhile``).
 - ``escape`` cancels, asking first when text was typed. Unsaved text is kept as a draft.
 
 Dismisses with the saved conversation's id, or None when cancelled.
@@ -28,6 +30,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
 from storage.errors import ValidationError
+from screens.changed_meanwhile import ChangedMeanwhileScreen
 from storage.parsing import format_date, format_time
 from tui.dbwork import read_db, save_form
 from tui.widgets.date_input import DateInput
@@ -245,7 +248,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         values["note"] = self.query_one("#note", TextArea).text
         typed = self.form.duration_typed or values["duration"].strip() != self.form.duration
         return ConversationInput(customer_id=self.form.customer_id, follows_id=self.form.follows_id,
-                                 duration_typed=typed, **values)
+                                 duration_typed=typed, sequence=self.form.sequence, **values)
 
     def draft_key(self) -> str:
         if self.conversation_id:
@@ -258,16 +261,44 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         return values
 
     # -- actions --------------------------------------------------------------------------
-    def action_save(self) -> None:
+    def action_save(self, overwrite: bool = False) -> None:
         """Save off the UI thread (tui.dbwork): a locked database says "trying again…" and
-        never freezes the form; any fault is one line and the text stays."""
-        ctx = self.app.ctx
-        save_form(self, conversations.save, self.current_input(), ctx.now(), ctx.employee().id,
-                  self.conversation_id, done=self._saved, invalid=self.show_errors)
+        never freezes the form; any fault is one line and the text stays. If someone else
+        saved this conversation since it was loaded, nothing is written and the user chooses."""
+        ctx, typed, now, conversation_id = self.app.ctx, self.current_input(), self.app.ctx.now(), self.conversation_id
+
+        def save() -> int:  # on the database thread: even reading who I am may meet a fault
+            return conversations.save(typed, now, ctx.employee().id, conversation_id, overwrite)
+
+        save_form(self, save, done=self._saved, invalid=self.show_errors, changed=self._changed_meanwhile)
 
     def _saved(self, saved: int) -> None:
         self.drop_draft()
         self.dismiss(saved)
+
+    def _changed_meanwhile(self, error) -> None:
+        self.flush_draft()  # the text is safe whatever comes next
+        self.app.push_screen(ChangedMeanwhileScreen("conversation"), self._choice)
+
+    def _choice(self, choice: str | None) -> None:
+        if choice == "keep":
+            self.action_save(overwrite=True)
+        elif choice == "reload":
+            self.form = conversations.input_for(self.conversation_id)
+            self._fill(self.form)
+            self.reset_draft_baseline()
+            self.notify("Reloaded the saved version.")
+
+    def _fill(self, form: ConversationInput) -> None:
+        """Put a stored conversation's values into the fields (reload after ChangedMeanwhile)."""
+        for name in TEXT_FIELDS:
+            self.query_one(f"#{name}", Input).value = getattr(form, name)
+        for name, attr in SELECT_FIELDS.items():
+            select, value = self.query_one(f"#{name}", Select), getattr(form, attr)
+            select.value = value if value is not None and value in self._choices.get(name, {value}) else Select.NULL
+        for name in CHECK_FIELDS:
+            self.query_one(f"#{name}", Checkbox).value = getattr(form, name)
+        self.query_one("#note", TextArea).text = form.note
 
     def show_errors(self, errors: dict[str, str]) -> None:
         _show_errors(self.query(".error").results(Static), errors)

@@ -258,6 +258,15 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             for widget in self.query("StageHistory, SaleCycles"):
                 widget.reload()
 
+    def live_refresh(self) -> None:
+        """Another session saved (tui.live): the card and lists, as when coming back to this
+        screen; fields being edited are left alone."""
+        from tui.widgets.conversations_panel import ConversationsPanel
+
+        self._resumed()
+        for panel in self.query(ConversationsPanel):
+            panel.reload()
+
     # -- save and close -------------------------------------------------------------------
     def action_save(self) -> None:
         values = self.draft_values()

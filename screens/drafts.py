@@ -86,7 +86,7 @@ class DraftsScreen(ModalScreen[None]):
     def action_discard(self) -> None:
         draft = self._current()
         if draft is not None:
-            drafts.discard_id(draft.id)
+            drafts.discard_id(draft.id, self.app.ctx.login)
             self.app.notify("Draft discarded.")
             self._reload()
 

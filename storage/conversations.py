@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from storage import limits
-from storage.errors import ValidationError
+from storage.errors import ChangedMeanwhile, ValidationError
 from storage.models import Conversation, Customer, Employee, utcnow
 from storage.parsing import (
     format_date,
@@ -108,6 +108,7 @@ class ConversationInput:
     duration: str = ""
     duration_typed: bool = False  # False: Duration is computed from the times when it can be
     follows_id: int | None = None
+    sequence: int | None = None  # the revision the form loaded (edit), to notice others' saves
 
     @classmethod
     def from_conversation(cls, conv: Conversation) -> "ConversationInput":
@@ -133,6 +134,7 @@ class ConversationInput:
             duration="" if conv.duration_minutes is None else str(conv.duration_minutes),
             duration_typed=conv.duration_minutes is not None and conv.duration_minutes != computed,
             follows_id=conv.follows_id,
+            sequence=conv.sequence,
         )
 
 
@@ -218,10 +220,13 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
 
 @retrying
 def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
-         conversation_id: int | None = None) -> int:
+         conversation_id: int | None = None, overwrite: bool = False) -> int:
     """Create (``conversation_id`` None) or update a conversation; returns its id.
 
-    Raises ValidationError before writing anything when a field is bad.
+    Raises ValidationError before writing anything when a field is bad, and ChangedMeanwhile
+    when someone else saved the conversation after the form loaded it (``form.sequence``),
+    unless ``overwrite`` (the user chose to keep their version). The check and the write are
+    one transaction (SERIALIZABLE on PostgreSQL), so no save slips in between.
     """
     today = now.date()
     fields = validate(form, now, default_employee_id)
@@ -234,6 +239,8 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
         ensure_fresh()
         return conv.id
     current = Conversation.get_by_id(conversation_id)
+    if not overwrite and form.sequence is not None and current.sequence != form.sequence:
+        raise ChangedMeanwhile("conversation")
     if fields["completed"] and not current.completed:
         fields["completed_on"] = today
     elif not fields["completed"]:

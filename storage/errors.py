@@ -38,3 +38,11 @@ class DatabaseFault(DatabaseUnavailable):
     """The database refused a write for a reason outside Rapport: the disk is full, the file
     or server is read-only, a value does not fit, a constraint. Nothing was written
     (``storage.faults`` turns the driver's error into this one line)."""
+
+
+class ChangedMeanwhile(RapportError):
+    """The record was saved by someone else after this form loaded it (SPEC §9): nothing was
+    written; the form asks whether to keep the user's version or reload the stored one."""
+
+    def __init__(self, what: str = "record"):
+        super().__init__(f"this {what} was changed by someone else since you opened it")

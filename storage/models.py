@@ -4,7 +4,8 @@ The models are bound to ``db``, a DatabaseProxy that ``storage.database.open_dat
 initialises at run time; nothing here opens a database at import.
 
 Timestamps (created_at, updated_at, deleted_at) are naive UTC. Dates and times that the
-user types (date, time_begin, follow_up, booking start/end) are naive local values.
+user types (date, time_begin, follow_up) are naive local values. A booking's start and end
+are instants (naive UTC) with the IANA zone it was made in (storage/timezones.py).
 """
 
 from __future__ import annotations
@@ -167,14 +168,16 @@ class Booking(BaseModel):
     conversation = ForeignKeyField(Conversation, null=True, backref="bookings", on_delete="SET NULL")
     customer = ForeignKeyField(Customer, backref="bookings", on_delete="CASCADE")
     employee = ForeignKeyField(Employee, backref="bookings")
-    start = DateTimeField()  # naive local time
-    end = DateTimeField()  # naive local time
+    start = DateTimeField()  # naive UTC instant
+    end = DateTimeField()  # naive UTC instant
+    timezone = CharField(default="UTC")  # IANA zone the booking was made in (SPEC §7a)
     title = CharField(default="")
     location = CharField(default="")
     note = TextField(default="")
     sequence = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)  # cancelling is undoable: the row stays
 
 
 class Draft(BaseModel):
@@ -240,3 +243,23 @@ class PipelineDirty(BaseModel):
     customer_id = IntegerField(primary_key=True)
 
 ALL_MODELS += [SaleCycle, PipelineCustomer, PipelineDirty]
+
+
+class SyncItem(BaseModel):
+    """Two-way calendar sync state (SPEC §7b, storage/sync/): one row per item Rapport
+    pushed to one target (a CalDAV collection or a vdir folder). No passwords here."""
+
+    target = CharField()  # the collection URL or the folder's absolute path
+    uid = CharField()  # the iCalendar UID, "<uid>@rapport"
+    kind = CharField()  # "follow-up" or "booking"
+    href = CharField(null=True)  # where it lives there; None once deleted over there
+    etag = CharField(null=True)
+    sequence = IntegerField(default=0)  # the SEQUENCE last pushed or pulled
+    digest = CharField(default="")  # of the content last pushed or pulled (without DTSTAMP)
+    synced_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("target", "uid"), True),)
+
+
+ALL_MODELS += [SyncItem]

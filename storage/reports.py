@@ -116,16 +116,16 @@ def _seek(query, offset: int):
     return query.where(C.follow_up >= first), offset - before
 
 
-def _items(today: dt.date, query, limit: int | None, offset: int) -> list[FollowUpItem]:
+def item_query(query, dates_as_text: bool = False):
+    """What an item shows, in report order: (id, uid, customer id, number, name, login, date,
+    follow-up, with whom, about, how, note) rows of the open follow-ups in ``query``; the two
+    dates as 'YYYY-MM-DD' text on both backends with ``dates_as_text``."""
     C = Conversation
-    if limit is not None:
-        query, offset = _seek(query, offset)
-        if query is None:
-            return []
-    query = (
+    date, follow_up = (C.date.cast("text"), C.follow_up.cast("text")) if dates_as_text else (C.date, C.follow_up)
+    return (
         query.select(
             C.id, C.uid, Customer.id, Customer.number, Customer.name, Employee.login,
-            C.date, C.follow_up, C.with_whom, Topic.name, Method.name, C.note,
+            date, follow_up, C.with_whom, Topic.name, Method.name, C.note,
         )
         .join(Customer, on=(C.customer == Customer.id))
         .switch(C).join(Employee, on=(C.employee == Employee.id))
@@ -133,6 +133,15 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
         .switch(C).join(Method, JOIN.LEFT_OUTER, on=(C.method == Method.id))
         .order_by(C.follow_up, Customer.sort_name, Customer.name, C.id)
     )
+
+
+def _items(today: dt.date, query, limit: int | None, offset: int) -> list[FollowUpItem]:
+    C = Conversation
+    if limit is not None:
+        query, offset = _seek(query, offset)
+        if query is None:
+            return []
+    query = item_query(query)
     if limit is not None:
         query = query.limit(limit).offset(offset)
     items = []

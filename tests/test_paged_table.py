@@ -113,6 +113,41 @@ async def test_reload_keeps_the_record_and_set_source_starts_over():
         assert app.highlighted[-1] is None
 
 
+class Shifting(FakeSource):
+    """Rows saved by others land above the old ones: every old record moves down."""
+
+    shift = 0
+
+    def count(self) -> int:
+        return self.n + self.shift
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        return [Row(-(i + 1), ("new", f"New {i}")) if i < self.shift
+                else Row(i - self.shift + 1, (f"N{i - self.shift}", f"Row {i - self.shift}"))
+                for i in range(offset, min(self.count(), offset + limit))]
+
+    def index_of(self, row_id: int) -> int | None:
+        return row_id - 1 + self.shift if row_id > 0 else None
+
+
+async def test_reload_keeps_the_cursor_on_its_record_when_rows_arrive_above_it():
+    source = Shifting(n=10_000)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await pilot.press("down", "down", "down")
+        assert table.cursor_row_id == 4
+        source.shift = 3  # near: found in the fetched window
+        table.reload()
+        assert table.cursor_row_id == 4 and table.cursor == 6
+        source.shift = 5_000  # far away: found through the source's index_of
+        table.reload()
+        await pilot.pause()
+        assert table.cursor_row_id == 4 and table.cursor == 5_003
+        assert "Row 3" in screen_text(app)  # and scrolled into view
+
+
 async def test_user_text_is_shown_literally():
     class Nasty(FakeSource):
         def fetch(self, offset, limit):

@@ -37,7 +37,7 @@ import queue
 import threading
 from typing import Any, Callable
 
-from storage.errors import DatabaseUnavailable, RapportError, ValidationError
+from storage.errors import ChangedMeanwhile, DatabaseUnavailable, RapportError, ValidationError
 
 BUSY_AFTER = 0.25  # seconds; quicker work shows nothing
 
@@ -240,13 +240,28 @@ def read_db(node, fn: Callable, *args, done: Callable | None = None,
 
 
 def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
-              busy: str = "Saving…", **kwargs) -> Job | None:
+              busy: str = "Saving…", changed: Callable[[RapportError], Any] | None = None,
+              **kwargs) -> Job | None:
     """ctrl+s on a form: ``run_db`` the save, one at a time (a second ctrl+s while one is
     running does nothing). ``done(result)`` after it; ``invalid(errors)`` with a
-    ValidationError's field map; any other error is one line on the form, whose text stays."""
+    ValidationError's field map; ``changed(error)`` with a ``ChangedMeanwhile`` (someone else
+    saved the record meanwhile: the form asks what to do); any other error is one line on the
+    form, whose text stays."""
     if getattr(form, "_db_saving", False):
         return None
     form._db_saving = True
+    identity = form.draft_identity() if hasattr(form, "draft_identity") else None
+
+    def save(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        if identity is not None:  # saved: its draft goes in the same job, right after
+            from storage import drafts
+
+            try:
+                drafts.discard(*identity)
+            except Exception:  # the save stands; drop_draft on the form tries again
+                pass
+        return result
 
     def finished(result) -> Any:
         form._db_saving = False
@@ -256,9 +271,11 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
         form._db_saving = False
         if isinstance(error, ValidationError):
             return invalid(error.errors)
+        if changed is not None and isinstance(error, ChangedMeanwhile):
+            return changed(error)
         form.notify(describe(error), severity="error", markup=False, timeout=10)
 
-    return run_db(form, fn, *args, done=finished, failed=failed, busy=busy, **kwargs)
+    return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)
 
 
 async def wait_idle(timeout: float = 30.0) -> None:
