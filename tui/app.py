@@ -298,7 +298,7 @@ class RapportApp(App):
         title goes before the message ("Export to calendar: Exported 2 follow-ups…")."""
         notification = event.notification
         if notification.title:
-            title = notification.title if notification.markup else notification.title.replace("[", r"\[")
+            title = notification.title.replace("[", r"\[") if notification.markup else notification.title
             notification.message = f"{title}: {notification.message}"
             notification.title = ""
         super()._on_notify(event)
