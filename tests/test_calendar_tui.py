@@ -9,7 +9,7 @@ from textual.widgets import Input, TextArea
 from screens.booking_form import BookingForm
 from storage.models import Booking, Draft
 from tests import factories
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import screen_text, wait_for_text, type_text
 from tui import calendar_actions
 
 
@@ -109,7 +109,7 @@ async def test_create_task_writes_a_todo_and_shows_the_path(app, isolated_home):
         assert f"{conv.uid}@rapport" in path.read_text(encoding="utf-8")
         assert "BEGIN:VTODO" in path.read_text(encoding="utf-8")
         assert "DUE;VALUE=DATE:20260320" in path.read_text(encoding="utf-8")  # today + 2
-        assert "Task due Fri 2026-03-20 written to" in screen_text(app)
+        assert "Task due Fri 2026-03-20 written to" in await wait_for_text(app, pilot, "Task due")
 
 
 async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home):
@@ -121,12 +121,12 @@ async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home
         await pilot.pause()
         path = isolated_home / ".local/share/rapport/exports/followups-2026-03-20.ics"
         assert f"UID:{conv.uid}@rapport" in path.read_text(encoding="utf-8")
-        assert "Exported 1 follow-up and 0 bookings" in screen_text(app)
+        assert "Exported 1 follow-up and 0 bookings" in await wait_for_text(app, pilot, "Exported 1 follow-up and 0 bookings")
         calendar_actions.export_follow_ups(app.screen, "empty-day", None,
                                            date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 4, 1))
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Not exported: nothing to export" in screen_text(app)
+        assert "Not exported: nothing to export" in await wait_for_text(app, pilot, "Not exported: nothing to export")
         assert not (path.parent / "empty-day.ics").exists()
 
 
@@ -153,7 +153,7 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
         assert f"UID:{overdue.uid}@rapport" in day and f"UID:{week.uid}@rapport" in day
         assert f"UID:{later.uid}@rapport" not in day
         assert f"UID:{soon.uid}@rapport" in day and f"UID:{old.uid}@rapport" not in day
-        assert "Exported 2 follow-ups and 1 booking" in screen_text(app)
+        assert "Exported 2 follow-ups and 1 booking" in await wait_for_text(app, pilot, "Exported 2 follow-ups and 1 booking")
         calendar_actions.choose_export(app.screen, None, "everyone")
         await pilot.pause()
         await pilot.press("a")
@@ -221,7 +221,7 @@ async def test_b_t_x_on_the_conversations_tab(app, isolated_home):
         assert "New booking — Acme" in screen_text(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, PanelHost) and "Booking saved." in screen_text(app)
+        assert isinstance(app.screen, PanelHost) and "Booking saved." in await wait_for_text(app, pilot, "Booking saved.")
         assert Booking.get().conversation_id == conv.id
         await pilot.press("b")  # the conversation has a booking now: b edits it
         await pilot.pause()
@@ -239,7 +239,7 @@ async def test_b_t_x_on_the_conversations_tab(app, isolated_home):
         exported = (folder / "follow-ups-tester.ics").read_text(encoding="utf-8")
         assert f"UID:{conv.uid}@rapport" in exported
         assert f"UID:{Booking.get().uid}@rapport" in exported
-        assert "Exported 1 follow-up and 1 booking" in screen_text(app)
+        assert "Exported 1 follow-up and 1 booking" in await wait_for_text(app, pilot, "Exported 1 follow-up and 1 booking")
 
 
 async def test_b_t_x_and_the_days_bookings_on_the_follow_ups_screen(app, isolated_home):

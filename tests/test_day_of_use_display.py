@@ -15,7 +15,7 @@ from screens.customer_form import CustomerForm
 from storage.database import close_database, open_database
 from tests import factories as f
 from tests.conftest import sqlite_url
-from tests.tui_helpers import screen_text
+from tests.tui_helpers import screen_text, wait_for_text
 from tui.cli import main
 
 RLO_NAME = "Bob\u202eexe.gnp"  # would read "Bobpng.exe" on a terminal that honours U+202E
@@ -100,12 +100,13 @@ async def test_toasts_are_one_line_at_the_top_one_at_a_time(app):
         assert app.NOTIFICATION_TIMEOUT <= 3
         app.notify("Saved for 长城贸易株式会社 " + "and a long tail of words " * 6, markup=False)
         app.notify("Conversation saved for 长城贸易株式会社.", markup=False)
-        await pilot.pause()
-        await pilot.pause()
-        toasts = list(app.screen.query(Toast))
-        assert len(toasts) == 1  # the latest replaces the one before
+        lines = (await wait_for_text(app, pilot, "Conversation saved")).splitlines()
+        toasts = [toast for toast in app.screen.query(Toast) if toast.parent.display]
+        assert len(toasts) == 1  # the newest covers the one before
         assert toasts[0].region == (0, 0, 80, 1)  # the whole top row: no glyph cut under it
-        lines = screen_text(app).splitlines()
+        app.notify("Saved", title="Create task", markup=False)  # a title: on the same line
+        assert "Create task: Saved" in await wait_for_text(app, pilot, "Create task: Saved")
+
         assert "Conversation saved for 长城贸易株式会社." in lines[0]
         assert "长城贸易株式会社" in lines[3]  # the cursor row is not covered
         assert app.focused.cursor == 0

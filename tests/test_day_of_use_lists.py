@@ -114,7 +114,7 @@ async def test_an_overdue_next_follow_up_is_flagged_without_colour(app):
         lines = screen_text(app).splitlines()
         late_line = next(line for line in lines if "Late Ltd" in line)
         soon_line = next(line for line in lines if "Soon Ltd" in line)
-        assert "!26-03-10" in late_line and "!" not in soon_line and "26-03-20" in soon_line
+        assert "!2026-03-10" in late_line and "!" not in soon_line and "2026-03-20" in soon_line
         rows = {row.id: row for row in customer_table(app).source.fetch(0, 10)}
         assert rows[late.id].style == "warning" and rows[soon.id].style == ""
 

@@ -26,3 +26,15 @@ async def wait_until(pilot, condition, what: str = "the condition", timeout: flo
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await pilot.pause(0.01)
+
+
+async def wait_for_text(app, pilot, text: str, rounds: int = 50) -> str:
+    """The screen's text once it shows ``text`` (a toast appears a frame or two after it was
+    sent; on a busy machine later), or as it is after ``rounds`` pauses."""
+    shown = screen_text(app)
+    for _ in range(rounds):
+        if text in shown:
+            break
+        await pilot.pause(0.05)
+        shown = screen_text(app)
+    return shown

@@ -306,8 +306,13 @@ class RapportApp(App):
         self.exit()
 
     def _on_notify(self, event) -> None:
-        """Show one toast at a time: the latest replaces any still shown."""
-        self._notifications.clear()
+        """A toast is one line (app.tcss: the newest covers any older one still shown), so a
+        title goes before the message ("Export to calendar: Exported 2 follow-ups…")."""
+        notification = event.notification
+        if notification.title:
+            title = notification.title.replace("[", r"\[") if notification.markup else notification.title
+            notification.message = f"{title}: {notification.message}"
+            notification.title = ""
         super()._on_notify(event)
 
     def action_quick_add(self) -> None:
