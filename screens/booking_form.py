@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from storage import bookings
-from storage.errors import ValidationError
+from tui.dbwork import save_form
 from storage.models import Booking, Conversation, Customer
 from tui.palette import ScreenCommands
 from tui.widgets.draft_keeper import DraftKeeper
@@ -45,11 +45,14 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     ]
 
     def __init__(self, values: dict[str, str], conversation_id: int | None = None,
-                 booking_id: int | None = None) -> None:
+                 booking_id: int | None = None, customer_id: int | None = None,
+                 employee_id: int | None = None) -> None:
         super().__init__()
         self.values = values
         self.conversation_id = conversation_id
         self.booking_id = booking_id
+        self.customer_id = customer_id  # a booking for a customer, without a conversation
+        self.employee_id = employee_id
 
     @classmethod
     def for_conversation(cls, conversation_id: int, today=None) -> "BookingForm":
@@ -63,6 +66,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     def _customer_name(self) -> str:
         if self.booking_id:
             customer = Booking.get_by_id(self.booking_id).customer
+        elif self.customer_id and not self.conversation_id:
+            customer = Customer.get_or_none(Customer.id == self.customer_id)
         else:
             conv = Conversation.get_or_none(Conversation.id == self.conversation_id)
             customer = conv.customer if conv else None
@@ -76,7 +81,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
             with VerticalScroll(id="booking-body"):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
-                    yield Input(self.values["date"], placeholder="YYYY-MM-DD", compact=True, id="date")
+                    yield Input(self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True,
+                                id="date")
                     yield Label("Start", classes="label short")
                     yield Input(self.values["start"], placeholder="HH:MM", compact=True, id="start")
                     yield Label("End", classes="label short")
@@ -90,6 +96,7 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
                     yield self._error(name)
                 yield Label("Note", classes="label")
                 yield TextArea(self.values["note"], soft_wrap=True, compact=True, id="note")
+                yield self._error("note")
         yield Footer()
 
     def _error(self, name: str) -> Static:
@@ -113,16 +120,12 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
-        values = self.current_values()
-        try:
-            if self.booking_id:
-                bookings.update(self.booking_id, values)
-                saved = self.booking_id
-            else:
-                saved = bookings.create(values, conversation_id=self.conversation_id).id
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
+        ctx = self.app.ctx
+        save_form(self, _save, self.current_values(), self.booking_id, self.conversation_id,
+                  self.customer_id, self.employee_id, ctx.timezone(), ctx.today(),
+                  done=self._saved, invalid=self.show_errors)
+
+    def _saved(self, saved: int) -> None:
         self.drop_draft()
         self.dismiss(saved)
 
@@ -140,6 +143,17 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         self.close_form(None)
+
+
+def _save(values: dict[str, str], booking_id: int | None, conversation_id: int | None,
+          customer_id: int | None, employee_id: int | None, zone_name: str, today) -> int:
+    """The booking's id after creating or changing it (on tui.dbwork's database thread);
+    a new booking is in ``zone_name``, an existing one keeps its zone."""
+    if booking_id:
+        bookings.update(booking_id, values, today=today)
+        return booking_id
+    return bookings.create(values, conversation_id=conversation_id, customer_id=customer_id,
+                           employee_id=employee_id, zone_name=zone_name, today=today).id
 
 
 def open_draft(app, draft) -> None:

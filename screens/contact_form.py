@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from storage import customers
-from storage.errors import ValidationError
+from tui.dbwork import save_form
 from tui.widgets.draft_keeper import DraftKeeper
 from tui.widgets.form_field import FormField
 
@@ -63,14 +63,15 @@ class ContactForm(DraftKeeper, ModalScreen[int | None]):
     def action_save(self) -> None:
         for name, _ in FIELDS:
             self.query_one(f"#contact-field-{name}", FormField).error = ""
-        try:
-            contact_id = customers.save_contact(self.customer_id, self.draft_values(), self.contact_id)
-        except ValidationError as exc:
-            for name, message in exc.errors.items():
-                self.query_one(f"#contact-field-{name}", FormField).error = message
-            first = next(iter(exc.errors))
-            self.query_one(f"#contact-{first}", Input).focus()
-            return
+        save_form(self, customers.save_contact, self.customer_id, self.draft_values(),
+                  self.contact_id, done=self._saved, invalid=self._invalid)
+
+    def _invalid(self, errors: dict) -> None:
+        for name, message in errors.items():
+            self.query_one(f"#contact-field-{name}", FormField).error = message
+        self.query_one(f"#contact-{next(iter(errors))}", Input).focus()
+
+    def _saved(self, contact_id: int) -> None:
         self.drop_draft()
         self.dismiss(contact_id)
 

@@ -27,9 +27,9 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
-from storage.errors import DatabaseUnavailable, ValidationError
 from storage.parsing import format_date, format_time
-from storage.retry import run_write
+from tui.dbwork import save_form
+from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
@@ -105,10 +105,11 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                     yield Select(_options(employees, lambda e: e.display_name),
                                  value=form.employee_id or Select.NULL, prompt="employee",
                                  compact=True, id="employee")
-                    yield Input(form.date, placeholder="YYYY-MM-DD", compact=True, id="date")
+                    yield DateInput(form.date, placeholder="YYYY-MM-DD", compact=True, id="date")
                 yield self._error("employee")
                 yield self._error("date")
-                yield from self._input_row("Follow Up", "follow_up", form.follow_up, "YYYY-MM-DD, +7")
+                yield from self._input_row("Follow Up", "follow_up", form.follow_up, "+7, fri, eom",
+                                           DateInput)
                 yield Label("Note", classes="label")
                 yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name")
@@ -130,17 +131,17 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                     yield Input(form.duration, placeholder="auto", compact=True, id="duration")
                 for name in ("time_begin", "time_end", "duration", "customer"):
                     yield self._error(name)
-            yield Static("Dates YYYY-MM-DD, today, +3 · times HH:MM · tab next · enter opens lists",
+            yield Static("Dates YYYY-MM-DD, +3, +2w, fri, eom · times HH:MM · tab next · enter lists",
                          markup=False, id="form-hint")
         yield Footer()
 
     def _error(self, name: str) -> Static:
         return Static("", markup=False, id=f"error-{name}", classes="error")
 
-    def _input_row(self, label: str, name: str, value: str, placeholder: str):
+    def _input_row(self, label: str, name: str, value: str, placeholder: str, kind=Input):
         with Horizontal(classes="row"):
             yield Label(label, classes="label")
-            yield Input(value, placeholder=placeholder, compact=True, id=name)
+            yield kind(value, placeholder=placeholder, compact=True, id=name)
         yield self._error(name)
 
     def _select_row(self, label: str, name: str, rows, current: int | None):
@@ -225,23 +226,15 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
+        """Save off the UI thread (tui.dbwork): a locked database says "trying again…" and
+        never freezes the form; any fault is one line and the text stays."""
         ctx = self.app.ctx
-        try:
-            saved = run_write(conversations.save, self.current_input(), ctx.now(),
-                              ctx.employee().id, self.conversation_id,
-                              on_wait=self._database_waiting)
-        except ValidationError as exc:
-            self.show_errors(exc.errors)
-            return
-        except DatabaseUnavailable as exc:  # locked or unreachable even after retrying
-            self.notify(f"Not saved: {exc.reason}. Your text is kept; press ctrl+s to try again.",
-                        severity="error", markup=False, timeout=10)
-            return
+        save_form(self, conversations.save, self.current_input(), ctx.now(), ctx.employee().id,
+                  self.conversation_id, done=self._saved, invalid=self.show_errors)
+
+    def _saved(self, saved: int) -> None:
         self.drop_draft()
         self.dismiss(saved)
-
-    def _database_waiting(self, error: DatabaseUnavailable, attempt: int) -> None:
-        self.notify(f"{error.reason}; trying again…", severity="warning", markup=False)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".error").results(Static):

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
 from storage import customers
-from storage.errors import ValidationError
+from tui.dbwork import save_form
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.customer_card import CustomerCard
@@ -34,7 +34,9 @@ from tui.widgets.sale_cycles import SaleCycles
 from tui.widgets.stage_history import StageHistory
 from tui.widgets.tab_strip import TabBody, TabStrip
 
-INPUTS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email")]
+INPUTS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email"),
+          ("cadence_days", "Cadence")]
+PLACEHOLDERS = {"cadence_days": "stay in touch every N days (empty: no cadence)"}
 AREAS = [("address", "Address"), ("notes", "Notes")]
 TAB_TITLES = [("tab-general", "1 General"), ("tab-contacts", "2 Contacts"),
               ("tab-conversations", "3 Conversations"), ("tab-pipeline", "4 Pipeline")]
@@ -96,7 +98,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     # -- layout ---------------------------------------------------------------------------
     def _load(self) -> dict:
         customer = customers.get_customer(self.customer_id) if self.customer_id else None
-        values = {name: getattr(customer, name, "") or "" for name, _ in INPUTS + AREAS}
+        values = {name: str(getattr(customer, name, "") or "") for name, _ in INPUTS + AREAS}
         values["archived"] = bool(customer and customer.archived)
         if customer is None:
             values["number"] = customers.suggest_number()
@@ -124,6 +126,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     @staticmethod
     def _fields(values: dict) -> VerticalScroll:
         fields = [FormField(label, Input(values[name], id=f"customer-{name}", compact=True,
+                                         placeholder=PLACEHOLDERS.get(name, ""),
                                          select_on_focus=False), id=f"field-{name}")
                   for name, label in INPUTS]
         fields += [FormField(label, TextArea(values[name], id=f"customer-{name}", compact=True,
@@ -260,15 +263,17 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
         values = self.draft_values()
         for name, _ in INPUTS + AREAS:
             self.query_one(f"#field-{name}", FormField).error = ""
-        try:
-            saved = customers.save_customer(values, self.customer_id, archived=values["archived"])
-        except ValidationError as exc:
-            for name, message in exc.errors.items():
-                self.query_one(f"#field-{name}", FormField).error = message
-            self.show_tab("tab-general")
-            self.query_one(f"#customer-{next(iter(exc.errors))}").focus()
-            self.notify("Not saved: please correct the marked field.", severity="error")
-            return
+        save_form(self, customers.save_customer, values, self.customer_id,
+                  archived=values["archived"], done=self._saved, invalid=self._invalid)
+
+    def _invalid(self, errors: dict) -> None:
+        for name, message in errors.items():
+            self.query_one(f"#field-{name}", FormField).error = message
+        self.show_tab("tab-general")
+        self.query_one(f"#customer-{next(iter(errors))}").focus()
+        self.notify("Not saved: please correct the marked field.", severity="error")
+
+    def _saved(self, saved: int) -> None:
         self.drop_draft()
         new = self.customer_id is None
         self.customer_id = self.saved_id = saved

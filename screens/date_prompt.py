@@ -4,7 +4,7 @@
     self.app.push_screen(DatePrompt("Reschedule to", initial=day, today=today), on_date)
 
 Accepts what the conversation form accepts (``storage.parsing.parse_date``): YYYY-MM-DD,
-``today``, ``tomorrow``, ``+3``. Enter answers; a bad date is explained under the field and
+``today``, ``+3``, ``+2w``, ``fri``, ``eom``… Enter answers; a bad date is explained under the field and
 the text stays; escape cancels.
 """
 
@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from storage.parsing import DATE_HINT, parse_date
+from tui.widgets.date_input import DateInput
 
 
 class DatePrompt(ModalScreen[dt.date | None]):
@@ -36,7 +37,7 @@ class DatePrompt(ModalScreen[dt.date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="date-prompt-box"):
             yield Static(self.question, id="date-prompt-question", markup=False)
-            yield Input(self.initial.isoformat() if self.initial else "", placeholder="YYYY-MM-DD",
+            yield DateInput(self.initial.isoformat() if self.initial else "", placeholder="YYYY-MM-DD",
                         id="date-prompt-input", select_on_focus=True)
             yield Static(f"enter: OK · escape: cancel · {DATE_HINT}", id="date-prompt-error",
                          markup=False)

@@ -19,7 +19,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from storage import lookups, staff
 from storage.errors import RapportError
+from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 
 class EmployeesScreen(Screen):
@@ -40,7 +42,7 @@ class EmployeesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="employees", cursor_type="row")
+        yield RowTable(id="employees")
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -119,11 +121,13 @@ class EmployeesScreen(Screen):
         employee = self.current()
         if employee is None:
             return
-        try:
-            staff.set_employee_active(employee.id, not employee.active)
-        except RapportError as exc:
-            self.say(str(exc))
-            return
+        run_db(self, staff.set_employee_active, employee.id, not employee.active,
+               done=lambda _: self._toggled(employee), failed=self._not_changed)
+
+    def _not_changed(self, error: RapportError) -> None:
+        self.say(describe(error, "Not changed", "Try again later."))
+
+    def _toggled(self, employee) -> None:
         self.reload(employee.id)
         if employee.active:
             self.say(f"Employee {employee.login} deactivated: no longer offered in pick lists; "

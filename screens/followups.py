@@ -6,7 +6,11 @@ in one paged list. Keys act on the highlighted follow-up:
   leaves today's list) · r reschedule (date prompt) · f log follow-up (the conversation form
   as a follow-up; saving it completes this one) · o / enter open the customer · u undo the
   last complete/snooze/reschedule · v choose whose follow-ups · b create booking ·
-  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py).
+  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py) · y sync
+  with the calendar (config [sync], tui/sync_action.py) · l log a new conversation with the
+  highlighted row's customer.
+Under them, "Losing touch" (SPEC §5): customers past their cadence; l logs a conversation
+with one (and takes it off the list), enter opens it.
 Missed follow-ups stay on the list until one of those handles them. After an action the
 cursor stays in place, so the next follow-up is under it: pressing c, s or w down the list
 clears the day. The list is refreshed whenever the screen comes back to the front.
@@ -27,9 +31,13 @@ from textual.widgets import Footer, Header, Static
 
 from storage import lookups, reports
 from storage.conversations import set_completed, set_follow_up
+from storage.errors import RapportError
 from storage.reports import FollowUpItem
+from tui.dbwork import describe, run_db
+from tui import dates
 from tui.widgets.day_bookings import DayBookings
-from tui.widgets.followup_table import FollowupSource, FollowupTable, columns
+from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
+                                        losing_customer_id)
 from tui.palette import ScreenCommands
 from tui.widgets.paged_table import PagedTable, visible_text
 
@@ -55,6 +63,8 @@ class FollowupsScreen(Screen):
         Binding("w", "snooze(7)", "+1 week", id="followups.snooze_week", tooltip="Snooze one week"),
         Binding("r", "reschedule", "Reschedule", id="followups.reschedule"),
         Binding("f", "log_follow_up", "Follow-up", id="followups.log", tooltip="Log a follow-up"),
+        Binding("l", "log_conversation", "Log", id="followups.log_conversation",
+                tooltip="Log a new conversation with this customer (e.g. one losing touch)"),
         Binding("o", "open_customer", "Customer", id="followups.open_customer",
                 tooltip="Open the customer", show=False),  # enter does the same
         Binding("v", "whose", "Whose", id="followups.whose",
@@ -63,6 +73,8 @@ class FollowupsScreen(Screen):
         Binding("b", "booking", "Book", id="followups.booking", tooltip="Create a booking"),
         Binding("t", "task", "Task", id="followups.task", tooltip="Create a task (.ics to-do)"),
         Binding("x", "export", "Export", id="followups.export", tooltip="Export to calendar"),
+        Binding("y", "sync", "Sync", id="followups.sync", tooltip="Sync with the calendar",
+                show=False),
     ]
 
     def __init__(self) -> None:
@@ -123,7 +135,7 @@ class FollowupsScreen(Screen):
             table.set_source(FollowupSource(today, login, show_employee))
             table.snap(0)
         self._show_summary()
-        self.query_one(DayBookings).show(today, self._employee_id())
+        self.query_one(DayBookings).show(today, self._employee_id(), ctx.timezone())
         self._show_detail(table.cursor_row_id)
 
     def _employee_id(self) -> int | None:
@@ -140,7 +152,7 @@ class FollowupsScreen(Screen):
         who = {"me": f"me ({self._login()})", "everyone": "everyone"}.get(self.whose, self.whose)
         self.query_one("#followups-summary", Static).update(
             f"{source.today:%a %Y-%m-%d} · {who} · {counts.overdue} overdue · "
-            f"{counts.today} today · {counts.upcoming} upcoming"
+            f"{counts.today} today · {counts.upcoming} upcoming · {len(source.losing)} losing touch"
         )
 
     def _selected(self) -> FollowUpItem | None:
@@ -157,12 +169,18 @@ class FollowupsScreen(Screen):
         item = self._selected() if row_id is not None and row_id > 0 else None
         detail = self.query_one("#followups-detail", Static)
         note = self.query_one("#followups-note", Static)
+        losing_row = getattr(self.table.source, "losing_row", None)
+        if losing_row and (losing := losing_row(row_id)) is not None:
+            detail.update(visible_text(f"{losing.customer} ({losing.customer_number}) · stay in "
+                                       f"touch every {losing.cadence_days} days"))
+            note.update("l: log a conversation · enter: open the customer")
+            return
         if item is None:
             detail.update("")
             note.update("")
             return
         parts = [f"{item.customer} ({item.customer_number})",
-                 f"logged {item.date.isoformat()} by {item.employee}"]
+                 f"logged {dates.show(item.date)} by {item.employee}"]
         if item.about or item.how:
             parts.append(" by ".join(p for p in (item.about, item.how) if p))
         if item.with_whom:
@@ -180,24 +198,41 @@ class FollowupsScreen(Screen):
     def _remember(self, item: FollowUpItem, label: str) -> None:
         self._undo = _Undo(item.id, label, item.follow_up)
 
+    # Every change runs through tui.dbwork: off the UI thread, a locked or full database is
+    # one line ("Not changed: ...") and the list stays as it was; the key can be pressed again.
+    def _change(self, fn, *args, done) -> None:
+        run_db(self, fn, *args, done=lambda _: done(), failed=self._not_changed, busy="Changing…")
+
+    def _not_changed(self, error: RapportError) -> None:
+        self.notify(describe(error, "Not changed", "Press the key again to retry."),
+                    severity="error", markup=False, timeout=10)
+
     def action_complete(self) -> None:
         item = self._need_item()
         if item is None:
             return
-        set_completed(item.id, True, self.app.ctx.today())
-        self._remember(item, "complete")
-        self.load()
-        self.notify(f"Completed: {item.customer}. u undoes.", markup=False)
+
+        def done() -> None:
+            self._remember(item, "complete")
+            self.load()
+            self.notify(f"Completed: {item.customer}. u undoes.", markup=False)
+
+        self._change(set_completed, item.id, True, self.app.ctx.today(), done=done)
 
     def action_snooze(self, days: int) -> None:
         item = self._need_item()
         if item is None:
             return
         new_date = reports.snoozed(item.follow_up, self.app.ctx.today(), days)
-        set_follow_up(item.id, new_date)
-        self._remember(item, "snooze")
-        self.load()
-        self.notify(f"{item.customer}: follow up on {new_date:%a %Y-%m-%d}. u undoes.", markup=False)
+        self._set_follow_up(item, new_date, "snooze")
+
+    def _set_follow_up(self, item: FollowUpItem, day, label: str) -> None:
+        def done() -> None:
+            self._remember(item, label)
+            self.load()
+            self.notify(f"{item.customer}: follow up on {day:%a %Y-%m-%d}. u undoes.", markup=False)
+
+        self._change(set_follow_up, item.id, day, done=done)
 
     def action_reschedule(self) -> None:
         item = self._need_item()
@@ -206,12 +241,8 @@ class FollowupsScreen(Screen):
         from screens.date_prompt import DatePrompt
 
         def chosen(day) -> None:
-            if day is None:
-                return
-            set_follow_up(item.id, day)
-            self._remember(item, "reschedule")
-            self.load()
-            self.notify(f"{item.customer}: follow up on {day:%a %Y-%m-%d}. u undoes.", markup=False)
+            if day is not None:
+                self._set_follow_up(item, day, "reschedule")
 
         today = self.app.ctx.today()
         self.app.push_screen(
@@ -226,13 +257,21 @@ class FollowupsScreen(Screen):
             self.notify("Nothing to undo.", markup=False)
             return
         self._undo = None
+
+        def done() -> None:
+            self.load()
+            self.table.select_row_id(undo.conversation_id)
+            self.notify(f"Undone: {undo.label}.", markup=False)
+
+        def not_undone(error: RapportError) -> None:
+            self._undo = self._undo or undo  # u can be pressed again
+            self._not_changed(error)
+
         if undo.label == "complete":
-            set_completed(undo.conversation_id, False, self.app.ctx.today())
+            fn, args = set_completed, (undo.conversation_id, False, self.app.ctx.today())
         else:
-            set_follow_up(undo.conversation_id, undo.follow_up)
-        self.load()
-        self.table.select_row_id(undo.conversation_id)
-        self.notify(f"Undone: {undo.label}.", markup=False)
+            fn, args = set_follow_up, (undo.conversation_id, undo.follow_up)
+        run_db(self, fn, *args, done=lambda _: done(), failed=not_undone, busy="Undoing…")
 
     def action_log_follow_up(self) -> None:
         item = self._need_item()
@@ -248,18 +287,41 @@ class FollowupsScreen(Screen):
 
         self.app.push_screen(ConversationForm.follow_up(item.id), saved)
 
+    def _customer_id(self) -> int | None:
+        """The customer of the highlighted row, a follow-up or a customer losing touch."""
+        row_id = self.table.cursor_row_id
+        customer_id = losing_customer_id(row_id)
+        if customer_id is None and (item := self._selected()) is not None:
+            customer_id = item.customer_id
+        if customer_id is None:
+            self.notify("No customer selected.", markup=False)
+        return customer_id
+
     def action_open_customer(self) -> None:
-        item = self._need_item()
-        if item is None:
+        customer_id = self._customer_id()
+        if customer_id is None:
             return
         from screens.customer_form import CustomerForm
 
-        self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations"))
+        self.app.push_screen(CustomerForm(customer_id, tab="tab-conversations"))
+
+    def action_log_conversation(self) -> None:
+        customer_id = self._customer_id()
+        if customer_id is None:
+            return
+        from screens.conversation_form import ConversationForm
+
+        def saved(conversation_id: int | None) -> None:
+            if conversation_id is not None:
+                self.load()
+                self.notify("Conversation logged.", markup=False)
+
+        self.app.push_screen(ConversationForm.new(customer_id), saved)
 
     @on(PagedTable.RowSelected)
     def _selected_row(self, event: PagedTable.RowSelected) -> None:
         event.stop()
-        if event.row_id > 0:
+        if event.row_id > 0 or losing_customer_id(event.row_id) is not None:
             self.action_open_customer()
 
     def action_whose(self) -> None:
@@ -294,3 +356,8 @@ class FollowupsScreen(Screen):
         from tui import calendar_actions
 
         calendar_actions.choose_export(self, self._employee_id(), self._login() or "everyone")
+
+    def action_sync(self) -> None:
+        from tui.sync_action import sync_now
+
+        sync_now(self, lambda _summary: self.load())

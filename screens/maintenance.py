@@ -23,7 +23,9 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from storage import lookups
 from storage.errors import RapportError
+from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 KINDS = ("topic", "method", "stage")
 TAB_TITLES = {"topic": "1 Topics", "method": "2 Methods", "stage": "3 Pipeline stages"}
@@ -64,7 +66,7 @@ class MaintenanceScreen(Screen):
         with TabbedContent(id="lists"):
             for kind in KINDS:
                 with TabPane(TAB_TITLES[kind], id=f"list-{kind}"):
-                    yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=False)
+                    yield RowTable(id=f"table-{kind}", zebra_stripes=False)
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -174,11 +176,13 @@ class MaintenanceScreen(Screen):
         self._set_active(kind, row, not row.active)
 
     def _set_active(self, kind: str, row, active: bool) -> None:
-        try:
-            lookups.set_active(kind, row.id, active)
-        except RapportError as exc:
-            self.say(str(exc))
-            return
+        run_db(self, lookups.set_active, kind, row.id, active,
+               done=lambda _: self._active_set(kind, row, active), failed=self._not_changed)
+
+    def _not_changed(self, error: RapportError) -> None:
+        self.say(describe(error, "Not changed", "Try again later."))
+
+    def _active_set(self, kind: str, row, active: bool) -> None:
         self.reload(kind, select_id=row.id)
         what = self.label(kind).capitalize()
         if active:
@@ -214,11 +218,11 @@ class MaintenanceScreen(Screen):
         )
 
     def _delete(self, kind: str, row) -> None:
-        try:
-            lookups.delete_value(kind, row.id)
-        except RapportError as exc:  # InUseError: someone used it in the meantime
-            self.say(str(exc))
-            return
+        # InUseError (someone used it in the meantime) is a RapportError: said in one line.
+        run_db(self, lookups.delete_value, kind, row.id,
+               done=lambda _: self._deleted(kind, row), failed=self._not_changed)
+
+    def _deleted(self, kind: str, row) -> None:
         self.reload(kind)
         self.say(f"{self.label(kind).capitalize()} {row.name} deleted.")
 
@@ -226,9 +230,5 @@ class MaintenanceScreen(Screen):
         row = self.current()
         if self.kind != "stage" or row is None:
             return
-        try:
-            lookups.move_stage(row.id, step)
-        except RapportError as exc:
-            self.say(str(exc))
-            return
-        self.reload("stage", select_id=row.id)
+        run_db(self, lookups.move_stage, row.id, step,
+               done=lambda _: self.reload("stage", select_id=row.id), failed=self._not_changed)

@@ -3,7 +3,7 @@
     def on_period(period: tuple[dt.date, dt.date] | None) -> None: ...   # None: cancelled
     self.app.push_screen(PeriodPrompt(start, end, today=today), on_period)
 
-Dates as in the conversation form (YYYY-MM-DD, today, +N, -N). Tab moves between the two
+Dates as in the conversation form (YYYY-MM-DD, today, -1m, mon, eom…). Tab moves between the two
 fields; enter in either answers once both are valid; a bad field is named in the message and
 every typed character stays; escape cancels.
 """
@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from storage.parsing import DATE_HINT, parse_date
+from tui.widgets.date_input import DateInput
 
 
 class PeriodPrompt(ModalScreen[tuple[dt.date, dt.date] | None]):
@@ -38,11 +39,11 @@ class PeriodPrompt(ModalScreen[tuple[dt.date, dt.date] | None]):
             yield Static("Statistics for the period", id="period-prompt-question", markup=False)
             with Horizontal(classes="period-prompt-row"):
                 yield Label("From", markup=False)
-                yield Input(self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-from",
+                yield DateInput(self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-from",
                             select_on_focus=True)
             with Horizontal(classes="period-prompt-row"):
                 yield Label("To", markup=False)
-                yield Input(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-to",
+                yield DateInput(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-to",
                             select_on_focus=True)
             yield Static(f"tab: next field · enter: OK · escape: cancel\n{DATE_HINT}",
                          id="period-prompt-error", markup=False)

@@ -68,8 +68,15 @@ def period_text(period: Period, kind: str) -> str:
         return f"in {period.as_of:%Y-%m}"
     if not period.date_from and not period.date_to:
         return "closed all time"
-    start = f"{period.date_from:%y-%m-%d}" if period.date_from else "start"
-    return f"{start}–{period.last:%y-%m-%d}"
+    last = period.last
+    if not period.date_from:
+        return f"start–{last}"
+    first = period.date_from
+    if first.year == last.year:  # 2026-01-01–03-18
+        return f"{first}–{last:%m-%d}"
+    if last == period.as_of:  # a period running to today, across new year
+        return f"since {first}"
+    return f"{first:%Y-%m}–{last:%Y-%m}"
 
 
 class PipelineScreen(Screen):

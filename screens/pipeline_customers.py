@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from storage.pipeline_customers import MetricCustomer
+from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 try:  # the shared palette provider (screen keys by name in ctrl+p)
@@ -41,7 +42,7 @@ class ListSource:
         return len(self.rows)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(offset + i + 1, (r.number, r.name, r.date.isoformat(), r.employee, r.detail))
+        return [Row(offset + i + 1, (r.number, r.name, dates.show(r.date), r.employee, r.detail))
                 for i, r in enumerate(self.rows[offset:offset + limit])]
 
     def index_of(self, row_id: int) -> int | None:

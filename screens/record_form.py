@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from storage.errors import RapportError, ValidationError
+from tui.dbwork import describe, run_db
 from tui.widgets.draft_keeper import DraftKeeper
 
 
@@ -91,22 +92,31 @@ class RecordForm(DraftKeeper, ModalScreen[int | None]):
         for error in self.query(".field-error"):
             error.update("")
             error.remove_class("shown")
-        try:
-            row_id = self.save(self.values())
-        except ValidationError as exc:
-            for name, message in exc.errors.items():
+        if self._saving:  # ctrl+s again while the save runs (tui.dbwork)
+            return
+        self._saving = True
+        run_db(self, self.save, self.values(), done=self._saved, failed=self._not_saved)
+
+    _saving = False
+
+    def _saved(self, row_id: int) -> None:
+        self._saving = False
+        self.drop_draft()
+        self.dismiss(row_id)
+
+    def _not_saved(self, error: RapportError) -> None:
+        """Inline under each field (a ValidationError), else one line under the form."""
+        self._saving = False
+        if isinstance(error, ValidationError):
+            for name, message in error.errors.items():
                 target = (self.query(f"#error-{name}") or self.query("#error-form")).first()
                 target.update(f"{name.replace('_', ' ').capitalize()}: {message}")
                 target.add_class("shown")
-            self._focus_first_error(exc.errors)
+            self._focus_first_error(error.errors)
             return
-        except RapportError as exc:
-            error = self.query_one("#error-form", Static)
-            error.update(str(exc))
-            error.add_class("shown")
-            return
-        self.drop_draft()
-        self.dismiss(row_id)
+        line = self.query_one("#error-form", Static)
+        line.update(describe(error))
+        line.add_class("shown")
 
     def _focus_first_error(self, errors: dict) -> None:
         for name in errors:

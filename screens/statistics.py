@@ -24,11 +24,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from storage import reports
 from tui.palette import ScreenCommands
 
-COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "On time %")
+COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
 LEGEND = (
-    "Logged: dated in the period · Sched.: of those, with a follow-up date\n"
-    "Due: follow-up in the period · Done: of those, completed · On time: done\n"
-    "by the follow-up date · Overdue: due, still open, follow-up before today"
+    "Logged: dated in the period · Sched.: of those, with a follow-up date · Due:\n"
+    "follow-up in the period · Done: of those, completed · On time: done by the date\n"
+    "first promised · Overdue: open, date passed · Moved: snoozed or rescheduled"
 )
 PERIODS = {
     "month": ("This month", reports.month_period),
@@ -39,7 +39,8 @@ PERIODS = {
 
 def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
     rate = "–" if row.on_time_rate is None else f"{row.on_time_rate:.1f}"
-    numbers = (row.logged, row.scheduled, row.due, row.done, row.on_time, row.open_overdue)
+    numbers = (row.logged, row.scheduled, row.due, row.done, row.on_time, row.open_overdue,
+               row.moved)
     return [Text(name, style=style), *(Text(str(n), style=style, justify="right") for n in numbers),
             Text(rate, style=style, justify="right")]
 

@@ -22,13 +22,21 @@ def config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> dict:
-    """The parsed config.toml, or {} when there is none."""
+    """The usable settings of config.toml, or {} when there is none (warnings: load_settings)."""
+    return load_settings(path)[0]
+
+
+def load_settings(path: Path | None = None) -> tuple[dict, list[str]]:
+    """The usable settings of config.toml and one warning line per key that is unknown or of
+    the wrong type (storage.settings); ({}, []) when there is no file."""
+    from storage.settings import validate
+
     path = path or config_path()
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            return validate(tomllib.load(handle), f"config file {path}")
     except FileNotFoundError:
-        return {}
+        return {}, []
     except tomllib.TOMLDecodeError as exc:
         raise RapportError(f"config file {path}: {exc}") from None
     except OSError as exc:

@@ -15,6 +15,7 @@ naming every bad field, so nothing is written until everything is valid:
 - Duration is Time End − Time Begin in minutes unless the user typed one;
 - Time End before Time Begin, a negative duration, an impossible date or time is an error;
 - Completed records completed on = today; un-completing clears it;
+- the follow-up date first saved is the promised one: moving it later never changes that;
 - a new conversation that ``follows`` an earlier one is a follow-up: I.F. is set and the
   earlier one is completed on the new conversation's date, in the same transaction.
 """
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from peewee import fn
 
 from storage import limits
 from storage.errors import ValidationError
@@ -40,7 +43,14 @@ from storage.retry import retrying
 
 
 def _edit(conversation_id: int, **fields) -> int:
-    """Update one conversation and mark it edited. Returns rows changed (0 or 1)."""
+    """Update one conversation and mark it edited. Returns rows changed (0 or 1).
+
+    Moving the follow-up date keeps the promised one (SPEC §3): it becomes the date the
+    conversation had before, unless it already holds one (SQL reads the old row's values);
+    a conversation that had no follow-up date promises the first one it gets."""
+    if "follow_up" in fields:
+        C = Conversation
+        fields["promised_follow_up"] = fn.COALESCE(C.promised_follow_up, C.follow_up)
     fields.update(sequence=Conversation.sequence + 1, updated_at=utcnow())
     return Conversation.update(**fields).where(Conversation.id == conversation_id).execute()
 
@@ -218,7 +228,7 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
     if conversation_id is None:
         if fields["completed"]:
             fields["completed_on"] = today
-        conv = Conversation.create(**fields)
+        conv = Conversation.create(promised_follow_up=fields["follow_up"], **fields)
         if form.follows_id is not None:
             _complete_earlier(form.follows_id, fields["date"])
         ensure_fresh()

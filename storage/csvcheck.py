@@ -104,6 +104,18 @@ class RowChecker:
         self.error(column, f"{show(value)} is not a number of minutes (a whole number, 0 to {DURATION_MAX:,})")
         return None
 
+    def cadence(self, column: str) -> int | None:
+        """A customer's cadence in days (SPEC §5): empty, or 1 to MAX_CADENCE_DAYS."""
+        from storage.customers import MAX_CADENCE_DAYS
+
+        value = self.text(column)
+        if not value:
+            return None
+        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_CADENCE_DAYS:
+            return int(value)
+        self.error(column, f"{show(value)} is not a number of days (1 to {MAX_CADENCE_DAYS})")
+        return None
+
     def boolean(self, column: str) -> bool:
         value = self.text(column).lower()
         if value in TRUE_WORDS:

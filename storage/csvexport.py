@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from typing import IO, Callable, Iterator
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from storage.csvio import COLUMNS, escape_cell
 from storage.errors import RapportError
@@ -28,7 +28,7 @@ FORMATS = ("csv", "json")
 
 def customer_rows() -> Iterator[dict]:
     query = (Customer.select(Customer.number, Customer.name, Customer.email, Customer.phone,
-                             Customer.address, Customer.notes)
+                             Customer.address, Customer.notes, Customer.cadence_days)
              .order_by(Customer.number).tuples())
     for values in query.iterator():
         yield dict(zip(COLUMNS["customers"], values))
@@ -40,7 +40,8 @@ def conversation_rows() -> Iterator[dict]:
     query = (
         C.select(C.uid, Customer.number, Employee.login, C.date, C.time_begin, C.time_end, C.duration_minutes,
                  C.follow_up, C.note, C.with_whom, Topic.name, Method.name, C.completed,
-                 C.completed_on, C.is_follow_up, PipelineStage.name)
+                 C.completed_on, C.is_follow_up, PipelineStage.name,
+                 fn.COALESCE(C.promised_follow_up, C.follow_up))
         .join_from(C, Customer)
         .join_from(C, Employee)
         .join_from(C, Topic, join_type=JOIN.LEFT_OUTER)

@@ -35,7 +35,7 @@ CHUNK = 500
 
 CUSTOMER_FIELDS = (
     Customer.number, Customer.name, Customer.email, Customer.phone, Customer.address,
-    Customer.notes, Customer.created_at, Customer.archived,
+    Customer.notes, Customer.created_at, Customer.archived, Customer.cadence_days,
 )
 CONVERSATION_FIELDS = (
     Conversation.uid, Conversation.customer, Conversation.employee, Conversation.date,
@@ -43,7 +43,7 @@ CONVERSATION_FIELDS = (
     Conversation.follow_up, Conversation.note, Conversation.with_whom, Conversation.topic,
     Conversation.method, Conversation.completed, Conversation.completed_on,
     Conversation.is_follow_up, Conversation.pipeline_stage, Conversation.created_at,
-    Conversation.updated_at,
+    Conversation.updated_at, Conversation.promised_follow_up,
 )
 # conversations.csv column → the model field its value goes to (for --update)
 CONVERSATION_COLUMN_FIELDS = {
@@ -129,6 +129,7 @@ def import_customers(path: Path | str, mode: str = "error", progress=None) -> Im
                     "phone": check.text("phone"),
                     "address": check.text("address", strip=False, max_length=TEXT_MAX),
                     "notes": check.text("notes", strip=False, max_length=TEXT_MAX),
+                    "cadence_days": check.cadence("cadence_days"),
                 }
                 if key in first_line:
                     check.error("number", f"customer number {show(number)} already appears on line {first_line[key]}")
@@ -140,7 +141,7 @@ def import_customers(path: Path | str, mode: str = "error", progress=None) -> Im
                                {k: v for k, v in values.items() if k in present})
                     continue
                 if not table.errors:  # after the first error nothing is kept: stop writing
-                    yield (number, *values.values(), now, False)
+                    yield (number, *list(values.values())[:5], now, False, values["cadence_days"])
 
         count = bulk.insert_rows(Customer, CUSTOMER_FIELDS, records())
         table.finish()  # any error: raises, and the transaction rolls back
@@ -217,13 +218,16 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
                               rec["time_begin"], rec["time_end"], rec["duration_minutes"], rec["follow_up"],
                               rec["note"], rec["with_whom"], topics.id(rec["about"]), methods.id(rec["how"]),
                               rec["completed"], rec["completed_on"], rec["is_follow_up"], rec["pipeline_stage"])
+                    promised = rec["promised_follow_up"] or rec["follow_up"]
                     if uid in there:
                         named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values))
                         changes = {k: v for k, v in named.items() if k in present}
+                        if "follow_up" in present or "promised_follow_up" in present:
+                            changes["promised_follow_up"] = promised
                         changes.update(updated_at=now, sequence=Conversation.sequence + 1)
                         known.take(check, "uid", uid, there[uid], changes)
                         continue
-                    yield (uid or new_uid(), *values, now, now)
+                    yield (uid or new_uid(), *values, now, now, promised)
 
         count = bulk.insert_rows(Conversation, CONVERSATION_FIELDS, records())
         table.finish()
@@ -256,7 +260,10 @@ def _check_conversation(check: RowChecker, customers: dict, stages: dict, defaul
         "completed_on": check.date("completed_on"),
         "is_follow_up": check.boolean("is_follow_up"),
         "pipeline_stage": stages.get(stage_name.lower()) if stage_name else None,
+        "promised_follow_up": check.date("promised_follow_up"),
     }
+    if rec["promised_follow_up"] and not rec["follow_up"]:
+        check.error("promised_follow_up", "a promised date needs a follow_up date")
     if rec["time_begin"] and rec["time_end"] and rec["time_end"] < rec["time_begin"]:
         check.error("time_end", f"{rec['time_end']:%H:%M} is before time_begin {rec['time_begin']:%H:%M}")
     return rec

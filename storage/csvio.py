@@ -17,11 +17,11 @@ from pathlib import Path
 
 from storage.errors import RapportError
 
-CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes")
+CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes", "cadence_days")
 CONVERSATION_COLUMNS = (
     "uid", "customer_number", "employee", "date", "time_begin", "time_end", "duration_minutes",
     "follow_up", "note", "with_whom", "about", "how", "completed", "completed_on",
-    "is_follow_up", "pipeline_stage",
+    "is_follow_up", "pipeline_stage", "promised_follow_up",
 )
 CONTACT_COLUMNS = ("customer_number", "name", "role", "email", "phone")
 BOOKING_COLUMNS = (

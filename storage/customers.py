@@ -17,7 +17,8 @@ from storage.errors import ValidationError
 from storage.models import Contact, Customer, db
 from storage.retry import retrying
 
-CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes")
+CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes", "cadence_days")
+MAX_CADENCE_DAYS = 3650  # "stay in touch every N days" (SPEC §5): 1 to 10 years' worth
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 CUSTOMER_LIMITS = {"name": limits.NAME_MAX, "email": limits.NAME_MAX, "phone": limits.NAME_MAX,
@@ -60,9 +61,20 @@ def validate_customer(fields: dict, customer_id: int | None = None) -> dict:
     if not values["name"]:
         errors["name"] = "Name is required."
     _check_email(values, errors)
+    values["cadence_days"] = _cadence(values["cadence_days"], errors)
     if errors:
         raise ValidationError(errors)
     return values
+
+
+def _cadence(text: str, errors: dict) -> int | None:
+    """Stay in touch every N days: empty (no cadence) or a whole number of days."""
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_CADENCE_DAYS:
+        return int(text)
+    errors["cadence_days"] = f"A number of days, 1 to {MAX_CADENCE_DAYS} (or empty: no cadence)."
+    return None
 
 
 @retrying

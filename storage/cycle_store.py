@@ -117,8 +117,8 @@ def pipeline_rows(customer_ids: list[int] | None, as_of: dt.date | None = None) 
 
 def compute(rows: Iterable[tuple], kinds: dict[int, str]) -> tuple[list[tuple], list[tuple]]:
     """Cycle rows (customer_id, start, close, close_stage_id, employee_id, days) and customer rows
-    (customer_id, first_date, first_employee_id, latest_date, latest_stage_id, latest_employee_id)
-    from ``pipeline_rows``, using the §6 pass of storage.sale_cycles."""
+    (customer_id, first_date, first_employee_id, latest_date, latest_stage_id, latest_employee_id,
+    stage_since) from ``pipeline_rows``, using the §6 pass of storage.sale_cycles."""
     cycles: list[tuple] = []
     customers: list[tuple] = []
     steps: list[PipelineStep] = []
@@ -132,7 +132,13 @@ def compute(rows: Iterable[tuple], kinds: dict[int, str]) -> tuple[list[tuple], 
             days = (cycle.close - cycle.start).days if cycle.close else None
             cycles.append((current, cycle.start, cycle.close, close_stage, cycle.employee, days))
         first, last = steps[0], steps[-1]
-        customers.append((current, first.date, first.employee, last.date, last.stage, last.employee))
+        since = last.date
+        for step in reversed(steps):  # the unbroken run at the latest stage
+            if step.stage != last.stage:
+                break
+            since = step.date
+        customers.append((current, first.date, first.employee, last.date, last.stage, last.employee,
+                          since))
 
     for customer_id, date, stage_id, employee_id in rows:
         if customer_id != current:
@@ -151,7 +157,7 @@ def _write(cycles: list[tuple], customers: list[tuple]) -> None:
     bulk.insert_rows(PipelineCustomer, [
         PipelineCustomer.customer_id, PipelineCustomer.first_date, PipelineCustomer.first_employee_id,
         PipelineCustomer.latest_date, PipelineCustomer.latest_stage_id,
-        PipelineCustomer.latest_employee_id], customers)
+        PipelineCustomer.latest_employee_id, PipelineCustomer.stage_since], customers)
 
 
 def refresh_customers(customer_ids: Iterable[int] | None) -> None:
@@ -198,5 +204,6 @@ def stored_rows(customer_ids: list[int]) -> tuple[list[tuple], list[tuple]]:
         f"WHERE customer_id IN ({ids})").fetchall()
     customers = db.execute_sql(
         "SELECT customer_id, first_date, first_employee_id, latest_date, latest_stage_id, "
-        f"latest_employee_id FROM pipeline_customer WHERE customer_id IN ({ids})").fetchall()
+        f"latest_employee_id, stage_since FROM pipeline_customer WHERE customer_id IN ({ids})"
+    ).fetchall()
     return cycles, customers

@@ -32,3 +32,9 @@ class DatabaseBusy(DatabaseUnavailable):
 
 class ConnectionLost(DatabaseUnavailable):
     """The connection to the PostgreSQL server dropped and could not be opened again."""
+
+
+class DatabaseFault(DatabaseUnavailable):
+    """The database refused a write for a reason outside Rapport: the disk is full, the file
+    or server is read-only, a value does not fit, a constraint. Nothing was written
+    (``storage.faults`` turns the driver's error into this one line)."""

@@ -12,7 +12,16 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
-  7. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
+  5. (indexes)  6. stored sale cycles (storage/cycle_store.py).
+  7. (``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
+     follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
+     the statistics' covering index rebuilt with the promised date in it, and
+     pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
+  8. bookings keep their zone (SPEC §7a, ``_booking_zones``): booking.timezone and
+     booking.cancelled_at; start and end, until now naive local times, become UTC instants,
+     read in the config's ``timezone`` (else the system's zone) of whoever upgrades.
+  9. sync_item: the two-way calendar sync's state (SPEC §7b, storage/sync/).
+ 10. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
      on lower(...) (``_to_nocase_keys``): existing customers whose numbers differ only in case
      keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
      id); employees whose logins differ only in case are one person, so the later ones are
@@ -39,11 +48,12 @@ from storage.models import (
     PipelineStage,
     SaleCycle,
     SchemaVersion,
+    SyncItem,
     Topic,
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 7
+CURRENT_VERSION = 10
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -85,8 +95,6 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_open_follow_up_employee ON conversation "
     "(employee_id, follow_up, completed, deleted_at) "
     "WHERE deleted_at IS NULL AND NOT completed AND follow_up IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS conversation_follow_up ON conversation "
-    "(follow_up, employee_id, completed, completed_on, deleted_at) WHERE follow_up IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline ON conversation "
     "(customer_id, date, time_begin, id, pipeline_stage_id) WHERE pipeline_stage_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS conversation_pipeline_live ON conversation "
@@ -104,9 +112,17 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS booking_start ON booking (start)",
     "CREATE INDEX IF NOT EXISTS booking_customer ON booking (customer_id)",
 ]
+# Indexes over columns later steps add: made by those steps (and for a new database).
+LATER_INDEXES = [
+    # covers the statistics by follow-up date (storage/reports.py), promised date included;
+    # replaces version 2's conversation_follow_up, which lacked it.
+    "CREATE INDEX IF NOT EXISTS conversation_follow_up_promised ON conversation "
+    "(follow_up, employee_id, completed, completed_on, deleted_at, promised_follow_up) "
+    "WHERE follow_up IS NOT NULL",
+]
 
-# SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
-# INDEXES, which earlier steps create before step 7 has removed old duplicates).
+# SPEC §12: customer numbers and logins are unique ignoring case (schema version 10; not in
+# INDEXES, which earlier steps create before step 10 has removed old duplicates).
 NOCASE_INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
     "CREATE UNIQUE INDEX IF NOT EXISTS employee_login_nocase ON employee (lower(login))",
@@ -123,9 +139,9 @@ POSTGRES_INDEXES = {
 }
 
 
-def _create_indexes(database: peewee.Database) -> None:
+def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
 
-    for statement in INDEXES:
+    for statement in statements:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
         if not is_sqlite(database):
             statement = POSTGRES_INDEXES.get(name, statement)
@@ -150,6 +166,64 @@ def _to_v6(database: peewee.Database) -> None:
     database.create_tables([SaleCycle, PipelineCustomer, PipelineDirty], safe=True)
     create_triggers(database)
     refresh_all()
+
+
+def _promised_cadence_stalled(database: peewee.Database) -> None:
+    """Issue 16: the promised follow-up date (existing rows promised what they show now), a
+    customer's cadence, a stage's "stalled after N days"; the statistics' index with promised."""
+    from storage.models import Conversation
+
+    migrator = SchemaMigrator.from_database(database)
+    migrate(
+        migrator.add_column("conversation", "promised_follow_up", peewee.DateField(null=True)),
+        migrator.add_column("customer", "cadence_days", peewee.IntegerField(null=True)),
+        migrator.add_column("pipeline_stage", "stalled_after_days", peewee.IntegerField(null=True)),
+    )
+    Conversation.update(promised_follow_up=Conversation.follow_up).where(
+        Conversation.follow_up.is_null(False)).execute()
+    database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
+    _create_indexes(database, LATER_INDEXES)
+    # (step 6 makes pipeline_customer from the current model, which already has the column)
+    if "stage_since" not in {c.name for c in database.get_columns("pipeline_customer")}:
+        migrate(migrator.add_column("pipeline_customer", "stage_since", peewee.DateField(null=True)))
+    from storage.cycle_store import refresh_all
+
+    refresh_all()
+
+
+def _booking_zones(database: peewee.Database) -> None:
+    """Bookings keep their zone: add booking.timezone and booking.cancelled_at, and turn
+    every stored start and end (naive local time) into a UTC instant in the configured zone
+    (config key ``timezone``), else the system's."""
+    from storage.config import load_config
+    from storage.timezones import configured_zone_name, to_utc
+
+    try:
+        zone_name = configured_zone_name(load_config())
+    except RapportError:
+        from storage.timezones import system_zone_name
+
+        zone_name = system_zone_name()
+    migrator = SchemaMigrator.from_database(database)
+    have = {column.name for column in database.get_columns("booking")}
+    if "timezone" in have:  # made by step 2 from today's model in this very upgrade: empty
+        return
+    migrate(
+        migrator.add_column("booking", "timezone", peewee.CharField(default="UTC")),
+        migrator.add_column("booking", "cancelled_at", peewee.DateTimeField(null=True)),
+    )
+    rows = database.execute_sql("SELECT id, start, \"end\" FROM booking").fetchall()
+    field = peewee.DateTimeField()
+    for booking_id, start, end in rows:
+        start, end = (to_utc(field.python_value(value), zone_name) for value in (start, end))
+        database.execute_sql(
+            "UPDATE booking SET start = %s, \"end\" = %s, timezone = %s WHERE id = %s"
+            .replace("%s", database.param), (start, end, zone_name, booking_id))
+
+
+def _sync_state(database: peewee.Database) -> None:
+    """The two-way calendar sync's state table (storage/sync/)."""
+    database.create_tables([SyncItem], safe=True)
 
 
 def _to_nocase_keys(database: peewee.Database) -> None:
@@ -190,7 +264,7 @@ def _to_nocase_keys(database: peewee.Database) -> None:
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _to_nocase_keys,
+    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
 }
 
 
@@ -275,6 +349,8 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     file is first copied to ``rapport.db.bak-VERSION``, outside any transaction, then upgraded.
     """
 
+    if schema_version(database) == CURRENT_VERSION:
+        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)
@@ -287,7 +363,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
-            _create_indexes(database)
+            _create_indexes(database, INDEXES + LATER_INDEXES)
             for statement in NOCASE_INDEXES:
                 database.execute_sql(statement)
             create_triggers(database)

@@ -4,7 +4,8 @@ The models are bound to ``db``, a DatabaseProxy that ``storage.database.open_dat
 initialises at run time; nothing here opens a database at import.
 
 Timestamps (created_at, updated_at, deleted_at) are naive UTC. Dates and times that the
-user types (date, time_begin, follow_up, booking start/end) are naive local values.
+user types (date, time_begin, follow_up) are naive local values. A booking's start and end
+are instants (naive UTC) with the IANA zone it was made in (storage/timezones.py).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class PipelineStage(BaseModel):
     sort_order = IntegerField(default=0)
     kind = CharField(default="open")  # one of STAGE_KINDS
     active = BooleanField(default=True)
+    stalled_after_days = IntegerField(null=True)  # SPEC §6 "stalled after N days"; None: never
 
 
 class Employee(BaseModel):
@@ -89,6 +91,7 @@ class Customer(BaseModel):
     notes = TextField(default="")
     created_at = DateTimeField(default=utcnow)
     archived = BooleanField(default=False)
+    cadence_days = IntegerField(null=True)  # SPEC §5 "stay in touch every N days"; None: no cadence
 
 
 class Contact(BaseModel):
@@ -108,6 +111,9 @@ class Conversation(BaseModel):
     time_end = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
     duration_minutes = IntegerField(null=True)
     follow_up = DateField(null=True)
+    # The follow-up date first saved (SPEC §3); None means "never moved", i.e. follow_up.
+    # storage.conversations._edit keeps it when the follow-up date moves.
+    promised_follow_up = DateField(null=True)
     note = TextField(default="")
     with_whom = CharField(default="")
     topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
@@ -128,14 +134,16 @@ class Booking(BaseModel):
     conversation = ForeignKeyField(Conversation, null=True, backref="bookings", on_delete="SET NULL")
     customer = ForeignKeyField(Customer, backref="bookings", on_delete="CASCADE")
     employee = ForeignKeyField(Employee, backref="bookings")
-    start = DateTimeField()  # naive local time
-    end = DateTimeField()  # naive local time
+    start = DateTimeField()  # naive UTC instant
+    end = DateTimeField()  # naive UTC instant
+    timezone = CharField(default="UTC")  # IANA zone the booking was made in (SPEC §7a)
     title = CharField(default="")
     location = CharField(default="")
     note = TextField(default="")
     sequence = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)  # cancelling is undoable: the row stays
 
 
 class Draft(BaseModel):
@@ -186,6 +194,9 @@ class PipelineCustomer(BaseModel):
     latest_date = DateField(index=True)
     latest_stage_id = IntegerField()
     latest_employee_id = IntegerField()
+    # the earliest conversation of the unbroken run at latest_stage_id ending with the latest
+    # one: "days in stage" = D − stage_since (SPEC §6)
+    stage_since = DateField(null=True)
 
     class Meta:
         # covering the customers per open stage and employee (stored_in_pipeline)
@@ -198,3 +209,23 @@ class PipelineDirty(BaseModel):
     customer_id = IntegerField(primary_key=True)
 
 ALL_MODELS += [SaleCycle, PipelineCustomer, PipelineDirty]
+
+
+class SyncItem(BaseModel):
+    """Two-way calendar sync state (SPEC §7b, storage/sync/): one row per item Rapport
+    pushed to one target (a CalDAV collection or a vdir folder). No passwords here."""
+
+    target = CharField()  # the collection URL or the folder's absolute path
+    uid = CharField()  # the iCalendar UID, "<uid>@rapport"
+    kind = CharField()  # "follow-up" or "booking"
+    href = CharField(null=True)  # where it lives there; None once deleted over there
+    etag = CharField(null=True)
+    sequence = IntegerField(default=0)  # the SEQUENCE last pushed or pulled
+    digest = CharField(default="")  # of the content last pushed or pulled (without DTSTAMP)
+    synced_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("target", "uid"), True),)
+
+
+ALL_MODELS += [SyncItem]

@@ -104,12 +104,20 @@ class Counts:
     new_prospects: int = 0
     won_days: int = 0  # sum of (close − start) over the won cycles
     by_stage: dict[int, int] = field(default_factory=dict)  # stage id → customers
+    stage_days: dict[int, int] = field(default_factory=dict)  # stage id → sum of days in stage
 
     def add(self, other: Counts) -> None:
         for name in ("customers_in_pipeline", "won", "lost", "closed", "new_prospects", "won_days"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for stage_id, n in other.by_stage.items():
             self.by_stage[stage_id] = self.by_stage.get(stage_id, 0) + n
+        for stage_id, n in other.stage_days.items():
+            self.stage_days[stage_id] = self.stage_days.get(stage_id, 0) + n
+
+    def avg_days_in_stage(self, stage_id: int) -> float | None:
+        """Mean days in stage of the customers at ``stage_id`` (SPEC §6); None when none."""
+        customers = self.by_stage.get(stage_id, 0)
+        return round(self.stage_days.get(stage_id, 0) / customers, 1) if customers else None
 
     @property
     def win_rate(self) -> float | None:
@@ -138,10 +146,11 @@ def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, C
     def of(employee_id: int) -> Counts:
         return counts.setdefault(employee_id, Counts())
 
-    for stage_id, employee_id, n in q.run(q.stored_in_pipeline([s.id for s in stages.open_stages]),
-                                          **params):
+    for stage_id, employee_id, n, days in q.run(
+            q.stored_in_pipeline([s.id for s in stages.open_stages]), **params):
         of(employee_id).customers_in_pipeline += n
         of(employee_id).by_stage[stage_id] = n
+        of(employee_id).stage_days[stage_id] = int(days or 0)
     for stage_id, employee_id, n, total_days in q.run(q.stored_closes(stages.closing_ids), **params):
         kind = kinds[stage_id]
         setattr(of(employee_id), kind, getattr(of(employee_id), kind) + n)
@@ -177,11 +186,14 @@ def _add_rows(of, period: Period, stages: Stages, kinds: dict[int, str],
         setattr(counts, kind, getattr(counts, kind) + sign)
         if kind == "won":
             counts.won_days += sign * days
-    for _customer, first_date, first_employee, _latest_date, stage_id, employee_id in customers:
+    for (_customer, first_date, first_employee, _latest_date, stage_id, employee_id,
+         since) in customers:
         if stage_id in open_ids:
             counts = of(employee_id)
             counts.customers_in_pipeline += sign
             counts.by_stage[stage_id] = counts.by_stage.get(stage_id, 0) + sign
+            days = (period.as_of - as_date(since)).days
+            counts.stage_days[stage_id] = counts.stage_days.get(stage_id, 0) + sign * days
         if period.month_start <= as_date(first_date) <= period.as_of:
             of(first_employee).new_prospects += sign
 
@@ -189,6 +201,7 @@ def _add_rows(of, period: Period, stages: Stages, kinds: dict[int, str],
 def _has_numbers(counts: Counts) -> bool:
     for stage_id in [s for s, n in counts.by_stage.items() if not n]:
         del counts.by_stage[stage_id]
+        counts.stage_days.pop(stage_id, None)
     return any((counts.customers_in_pipeline, counts.won, counts.lost, counts.closed,
                 counts.new_prospects, counts.won_days, counts.by_stage))
 
@@ -210,6 +223,10 @@ class PipelineReport:
     stages: Stages
     by_employee: dict[int, Counts]  # employee id → counts
     logins: dict[int, str]  # employee id → login
+    stalled: list = field(default_factory=list)  # storage.pipeline_stalled.Stalled, largest first
+
+    def stalled_of(self, employee_id: int | None = None) -> list:
+        return [s for s in self.stalled if employee_id is None or s.employee_id == employee_id]
 
     def totals(self, employee_id: int | None = None) -> Counts:
         """Everyone's numbers summed, or one employee's."""
@@ -238,7 +255,10 @@ class PipelineReport:
             "win_rate": counts.win_rate,
             "new_prospects": counts.new_prospects,
             "avg_days_to_close": counts.avg_days_to_close,
-            "by_stage": [{"stage": s.name, "customers": n} for s, n in self.stage_rows(counts)],
+            "by_stage": [{"stage": s.name, "customers": n,
+                          "avg_days_in_stage": counts.avg_days_in_stage(s.id)}
+                         for s, n in self.stage_rows(counts)],
+            "stalled": [s.as_json() for s in self.stalled_of(employee_id)],
         }
 
     def employee_rows(self) -> list[tuple[str, Counts]]:
@@ -248,11 +268,13 @@ class PipelineReport:
 
 
 def pipeline_report(period: Period) -> PipelineReport:
+    from storage.pipeline_stalled import stalled_customers
+
     stages = Stages.load()
     by_employee = pipeline_counts(period, stages)
     logins = dict(Employee.select(Employee.id, Employee.login)
                   .where(Employee.id.in_(list(by_employee) or [0])).tuples())
-    return PipelineReport(period, stages, by_employee, logins)
+    return PipelineReport(period, stages, by_employee, logins, stalled_customers(period, stages))
 
 
 def pipeline_metrics(as_of: dt.date, date_from: dt.date | None = None,

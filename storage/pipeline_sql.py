@@ -198,12 +198,36 @@ def closes_by_stage(closing_ids) -> str:
 
 # The stored cycles (storage/cycle_store.py). Customers with a pipeline conversation after D
 # are counted here too; storage.pipeline takes them out again and adds their numbers as of D.
+def as_of_date() -> str:
+    """:as_of as a date expression (SQLite's dates are text already)."""
+    from storage.database import is_sqlite
+
+    return ":as_of" if is_sqlite() else "CAST(:as_of AS DATE)"
+
+
 def stored_in_pipeline(open_ids) -> str:
-    """(stage_id, employee_id, customers) whose latest pipeline conversation is at an open stage."""
+    """(stage_id, employee_id, customers, sum of their days in stage) whose latest pipeline
+    conversation is at an open stage."""
     return f"""
-        SELECT latest_stage_id, latest_employee_id, COUNT(*) FROM pipeline_customer
+        SELECT latest_stage_id, latest_employee_id, COUNT(*),
+               SUM({days_between(as_of_date(), 'stage_since')}) FROM pipeline_customer
         WHERE latest_stage_id IN {id_list(open_ids)}
         GROUP BY latest_stage_id, latest_employee_id"""
+
+
+def stored_stalled(open_ids) -> str:
+    """(customer_id, number, name, stage_id, employee_id, days in stage) of the customers at an
+    open stage with "stalled after N days" whose days in stage exceed N, leaving out those
+    with a pipeline conversation after D (storage.pipeline_stalled computes them exactly)."""
+    days = days_between(as_of_date(), "pc.stage_since")
+    return f"""
+        SELECT pc.customer_id, cu.number, cu.name, pc.latest_stage_id, pc.latest_employee_id,
+               {days} AS days
+        FROM pipeline_customer pc
+        JOIN pipeline_stage s ON s.id = pc.latest_stage_id
+        JOIN customer cu ON cu.id = pc.customer_id
+        WHERE pc.latest_stage_id IN {id_list(open_ids)} AND s.stalled_after_days IS NOT NULL
+          AND pc.latest_date <= :as_of AND {days} > s.stalled_after_days"""
 
 
 def stored_closes(closing_ids) -> str:

@@ -14,7 +14,10 @@ Definitions, with D = today:
   ends after D is the same as one ending on D; a period starting after D counts nothing.
   Deleted conversations never count. *logged* and *scheduled* go by the conversation date,
   *due*, *done*, *on_time* and *open_overdue* by the follow-up date. *done* is the
-  completed flag; *on_time* also needs a known completed-on date ≤ the follow-up date.
+  completed flag; *on_time* also needs a known completed-on date ≤ the *promised* follow-up
+  date (SPEC §3: the first one saved; snoozing never moves it); *moved* counts the due ones
+  whose follow-up date differs from the promised one. A conversation without a stored promised
+  date (``promised_follow_up`` NULL) never moved: its promise is its follow-up date.
 """
 
 from __future__ import annotations
@@ -219,11 +222,15 @@ def section_counts(today: dt.date, login: str | None = None) -> SectionCounts:
 
 
 def followups_report(today: dt.date, login: str | None = None) -> dict:
-    """The JSON document of ``rapport followups --json`` (SPEC §7)."""
+    """The JSON document of ``rapport followups --json`` (SPEC §7), with the customers losing
+    touch (§5; whoever spoke to them, so the same for every ``login``)."""
+    from storage.losing_touch import losing_touch
+
     return {
         "date": today.isoformat(),
         "due": [item.as_json() for item in due(today, login)],
         "upcoming": [item.as_json() for item in upcoming(today, login)],
+        "losing_touch": [row.as_json() for row in losing_touch(today)],
     }
 
 
@@ -239,6 +246,7 @@ class EmployeeStats:
     done: int = 0
     on_time: int = 0
     open_overdue: int = 0
+    moved: int = 0
 
     @property
     def on_time_rate(self) -> float | None:
@@ -246,12 +254,14 @@ class EmployeeStats:
         return round(100 * self.on_time / self.due, 1) if self.due else None
 
     def as_json(self) -> dict:
-        document = {f.name: getattr(self, f.name) for f in fields(self)}
+        """SPEC §7's keys in its order, then ``moved`` (§5)."""
+        document = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "moved"}
         document["on_time_rate"] = self.on_time_rate
+        document["moved"] = self.moved
         return document
 
 
-COUNTS = ("logged", "scheduled", "due", "done", "on_time", "open_overdue")
+COUNTS = ("logged", "scheduled", "due", "done", "on_time", "open_overdue", "moved")
 
 
 @dataclass(frozen=True)
@@ -316,13 +326,15 @@ def statistics(today: dt.date, date_from: dt.date | None = None,
 
 
 def _count_per_employee(today: dt.date, first: dt.date, last: dt.date) -> dict[int, tuple[int, ...]]:
-    """{employee id: (logged, scheduled, due, done, on_time, open_overdue)} from two aggregate
+    """{employee id: (logged, scheduled, due, done, on_time, open_overdue, moved)} from two aggregate
     queries, one by conversation date and one by follow-up date, each answered from a covering
-    index (``conversation_date`` and ``conversation_follow_up`` in storage/migrations.py)."""
+    index (``conversation_date`` and ``conversation_follow_up_promised``, storage/migrations.py)."""
     C = Conversation
 
     def count(condition):
         return fn.SUM(Case(None, [(condition, 1)], 0))
+
+    promised = fn.COALESCE(C.promised_follow_up, C.follow_up)
 
     by_date = (
         C.select(C.employee, fn.COUNT(SQL("*")), count(C.follow_up.is_null(False)))
@@ -332,8 +344,9 @@ def _count_per_employee(today: dt.date, first: dt.date, last: dt.date) -> dict[i
     by_follow_up = (
         C.select(
             C.employee, fn.COUNT(SQL("*")), count(C.completed),
-            count(C.completed & C.completed_on.is_null(False) & (C.completed_on <= C.follow_up)),
+            count(C.completed & C.completed_on.is_null(False) & (C.completed_on <= promised)),
             count(~C.completed & (C.follow_up < today)),
+            count(promised != C.follow_up),
         )
         .where(C.deleted_at.is_null(), C.follow_up.is_null(False), C.follow_up.between(first, last))
         .group_by(C.employee)

@@ -32,8 +32,9 @@ What happens:
 
 A context manager cannot do this (a ``with`` block cannot run its body twice), hence a
 decorator and ``run_write``. On SQLite each try already waits up to the busy timeout (10 s)
-for the lock, so the number of tries stays small. Screens call these on the UI thread: a
-lock that outlasts the busy timeout freezes the screen until it is reported (~20 s at most).
+for the lock, so the number of tries stays small. Screens never call these on the UI thread:
+``tui.dbwork`` runs them on its database thread, so a long lock never freezes the screen, and
+``on_wait_in_this_thread`` lets it say "trying again…" for every retried write.
 
 Reads need none of this: on PostgreSQL ``storage.database.PostgresDatabase`` reopens a
 dropped connection before a statement outside a transaction (or raises ``ConnectionLost``),
@@ -42,9 +43,11 @@ and SQLite readers in WAL mode are not blocked by a writer.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import random
 import sqlite3
+import threading
 import time
 from typing import Callable, TypeVar
 
@@ -87,6 +90,19 @@ BUSY_CODES = {"55P03"}  # lock not available
 LOST_CODE_PREFIXES = ("08", "57P")  # connection exception; operator intervention (shutdown)
 
 sleep = time.sleep  # tests replace it
+_waiting = threading.local()  # .on_wait: the hook of ``on_wait_in_this_thread``
+
+
+@contextlib.contextmanager
+def on_wait_in_this_thread(on_wait: OnWait):
+    """Within the block, writes of this thread that retry call ``on_wait`` (unless they were
+    given their own): ``tui.dbwork`` tells the user "trying again…" for any save."""
+    previous = getattr(_waiting, "on_wait", None)
+    _waiting.on_wait = on_wait
+    try:
+        yield
+    finally:
+        _waiting.on_wait = previous
 
 
 def _driver_error(exc: BaseException) -> BaseException:
@@ -194,8 +210,9 @@ def _retry(once: Callable[[], T], on_wait: OnWait | None = None,
             error = unavailable(exc)
             if attempt >= _attempts(kind):
                 raise error from exc
-            if on_wait is not None:
-                on_wait(error, attempt)
+            hook = on_wait or getattr(_waiting, "on_wait", None)
+            if hook is not None:
+                hook(error, attempt)
             sleep(_delay(kind, attempt))
 
 

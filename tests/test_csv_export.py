@@ -53,12 +53,12 @@ def test_conversations_export_csv(ctx):
     awkward_data()
     assert without_uids(exported("conversations")).split("\r\n") == [
         "customer_number,employee,date,time_begin,time_end,duration_minutes,follow_up,note,with_whom,"
-        "about,how,completed,completed_on,is_follow_up,pipeline_stage",
-        "K-100,tester,2026-02-10,,,,,,,,,0,,0,",
+        "about,how,completed,completed_on,is_follow_up,pipeline_stage,promised_follow_up",
+        "K-100,tester,2026-02-10,,,,,,,,,0,,0,,",
         'K-200,tester,2026-03-01,08:15,,45,2026-03-20,"He said ""yes"",',  # the note's CRLF
-        'then ""no""",,,,1,2026-03-19,1,Won',
-        "K-200,tester,2026-03-02,,,,,first: no time sorts first,Herr Ü,,,0,,0,",
-        "K-200,anna,2026-03-02,10:00,,,,second,,Quote,Visit,0,,0,Proposal",
+        'then ""no""",,,,1,2026-03-19,1,Won,2026-03-20',
+        "K-200,tester,2026-03-02,,,,,first: no time sorts first,Herr Ü,,,0,,0,,",
+        "K-200,anna,2026-03-02,10:00,,,,second,,Quote,Visit,0,,0,Proposal,",
         "",
     ]
 
@@ -72,7 +72,7 @@ def test_conversations_export_json(ctx):
         "customer_number": "K-200", "employee": "tester", "date": "2026-03-01", "time_begin": "08:15",
         "time_end": None, "duration_minutes": 45, "follow_up": "2026-03-20", "note": 'He said "yes",\r\nthen "no"',
         "with_whom": "", "about": None, "how": None, "completed": True, "completed_on": "2026-03-19",
-        "is_follow_up": True, "pipeline_stage": "Won",
+        "is_follow_up": True, "pipeline_stage": "Won", "promised_follow_up": "2026-03-20",
     }
 
 
@@ -162,7 +162,7 @@ def test_cli_import_then_export(cli_db, tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [(r["customer_number"], r["employee"], r["about"]) for r in rows] == [("N1", "zoe", "Visit plan")]
     assert cli_db("export", "customers", "-o", str(tmp_path / "out.csv")) == 0
-    assert (tmp_path / "out.csv").read_bytes() == b"number,name,email,phone,address,notes\r\nN1,Nadia,,,,\r\n"
+    assert (tmp_path / "out.csv").read_bytes() == b"number,name,email,phone,address,notes,cadence_days\r\nN1,Nadia,,,,,\r\n"
 
 
 def test_cli_import_errors_are_all_listed_without_traceback(cli_db, tmp_path, capsys):

@@ -3,6 +3,7 @@ the error names the line and column and that the database is unchanged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -14,7 +15,7 @@ from storage.errors import RapportError
 from storage.models import Conversation, Customer, Employee, Method, PipelineStage, Topic
 from tests import factories as f
 
-CUSTOMERS_HEADER = ",".join(CUSTOMER_COLUMNS)
+CUSTOMERS_HEADER = ",".join(CUSTOMER_COLUMNS[:6])  # without the optional cadence_days
 CONVERSATIONS_HEADER = ",".join(CONVERSATION_COLUMNS)
 
 
@@ -38,9 +39,9 @@ def snapshot() -> tuple:
 
 def conv_line(number="C1", employee="tester", date="2026-03-01", time_begin="09:00", time_end="09:30",
               duration="30", follow_up="", note="hello", with_whom="", about="General", how="Telephone",
-              completed="0", completed_on="", is_follow_up="0", stage="") -> str:
+              completed="0", completed_on="", is_follow_up="0", stage="", promised="") -> str:
     return ",".join(["", number, employee, date, time_begin, time_end, duration, follow_up, note, with_whom,
-                     about, how, completed, completed_on, is_follow_up, stage])
+                     about, how, completed, completed_on, is_follow_up, stage, promised])
 
 
 @pytest.fixture
@@ -143,16 +144,16 @@ def test_one_megabyte_note_imports(base, tmp_path):
     out = io.StringIO()
     import csv
     csv.writer(out).writerows([CONVERSATION_COLUMNS, ["", "C1", "tester", "2026-03-02", "", "", "", "", note,
-                                                      "", "", "", "", "", "", ""]])
+                                                      "", "", "", "", "", "", "", ""]])
     summary = import_conversations(write(tmp_path, out.getvalue()), "tester")
     assert summary.imported == 1
     assert Conversation.get(Conversation.date == f.d("2026-03-02")).note == note
 
 
 def test_quotes_and_newlines_inside_fields(base, tmp_path):
-    text = (f'{CUSTOMERS_HEADER}\r\n'
-            'C7,"Smith, ""Bob"" & Co",b@example.com,,"Main St 1\r\nSpringfield","line one\nline two"\r\n'
-            'C8,Plain,,,,\r\n')
+    text = (f'{CUSTOMERS_HEADER},cadence_days\r\n'
+            'C7,"Smith, ""Bob"" & Co",b@example.com,,"Main St 1\r\nSpringfield","line one\nline two",14\r\n'
+            'C8,Plain,,,,,\r\n')
     import_customers(write(tmp_path, text))
     bob = Customer.get(Customer.number == "C7")
     assert bob.name == 'Smith, "Bob" & Co'
@@ -247,3 +248,32 @@ def test_blank_file_counts_as_empty(base, tmp_path):
 def test_not_utf8_header_names_line_1(base, tmp_path):
     error = failing_import("customers", write(tmp_path, b"number,n\xe4me\nC7,Gamma\n"))
     assert messages(error) == ["line 1, column #2: not UTF-8 text (byte 0xE4); save the file as UTF-8"]
+
+
+def test_promised_and_cadence_columns_are_optional_and_read(base, tmp_path):
+    customers = write(tmp_path, f"{CUSTOMERS_HEADER},cadence_days\nC7,Gamma,,,,,30\nC8,Delta,,,,,\n")
+    import_customers(customers)
+    assert {c.number: c.cadence_days for c in Customer.select()} == {"C1": None, "C2": None,
+                                                                     "C7": 30, "C8": None}
+    path = write(tmp_path, "\n".join([
+        CONVERSATIONS_HEADER,
+        conv_line(follow_up="2026-03-20", promised="2026-03-10", note="moved"),
+        conv_line(follow_up="2026-03-20", note="kept"),
+    ]) + "\n")
+    import_conversations(path, "tester")
+    promised = {c.note: (c.follow_up, c.promised_follow_up) for c in Conversation.select()}
+    assert promised["moved"] == (dt.date(2026, 3, 20), dt.date(2026, 3, 10))
+    assert promised["kept"] == (dt.date(2026, 3, 20), dt.date(2026, 3, 20))
+
+
+def test_bad_cadence_and_promised_without_follow_up_are_named(base, tmp_path):
+    customers = write(tmp_path, f"{CUSTOMERS_HEADER},cadence_days\nC7,Gamma,,,,,0\n")
+    with pytest.raises(CsvImportError) as error:
+        import_customers(customers)
+    assert [str(e) for e in error.value.errors] == [
+        "line 2, column cadence_days: '0' is not a number of days (1 to 3650)"]
+    path = write(tmp_path, CONVERSATIONS_HEADER + "\n" + conv_line(promised="2026-03-10") + "\n")
+    with pytest.raises(CsvImportError) as error:
+        import_conversations(path, "tester")
+    assert [str(e) for e in error.value.errors] == [
+        "line 2, column promised_follow_up: a promised date needs a follow_up date"]

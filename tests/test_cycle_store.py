@@ -19,7 +19,8 @@ def stored() -> tuple[list, list]:
     cycles = sorted((c.customer_id, str(c.start), str(c.close), c.close_stage_id, c.employee_id, c.days)
                     for c in SaleCycle.select())
     customers = sorted((p.customer_id, str(p.first_date), p.first_employee_id, str(p.latest_date),
-                        p.latest_stage_id, p.latest_employee_id) for p in PipelineCustomer.select())
+                        p.latest_stage_id, p.latest_employee_id, str(p.stage_since))
+                       for p in PipelineCustomer.select())
     return cycles, customers
 
 
@@ -33,7 +34,7 @@ def fresh() -> tuple[list, list]:
 def import_rows(tmp_path, rows: list[list[str]]) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CONVERSATION_COLUMNS)
+    writer.writerow(CONVERSATION_COLUMNS[:15])  # without the optional promised_follow_up
     for number, login, date, stage in rows:
         writer.writerow(["", number, login, date, "", "", "", "", "", "", "", "", "", "", "", stage])
     path = tmp_path / "in.csv"

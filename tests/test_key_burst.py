@@ -8,9 +8,13 @@ import unicodedata
 
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.widgets import Input
 
+from screens.contact_form import ContactForm
 from storage.models import Contact, Customer
 from tests.factories import customer
+from tests.screen_text import screen_text
+from tests.tui_helpers import wait_until
 
 
 def key_event(key: str) -> events.Key:
@@ -38,9 +42,9 @@ def burst(app, *parts: str) -> None:
 async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")  # new customer: the cursor is in Name
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.focused, Input), "the new customer form")
         burst(app, "Acme [bold]GmbH[/]", "<tab>", "+49 30 1234567", "<ctrl+s>")
-        await pilot.pause(1.0)
+        await wait_until(pilot, lambda: Customer.select().exists(), "the save")
         saved = Customer.get()
         assert (saved.name, saved.phone) == ("Acme [bold]GmbH[/]", "+49 30 1234567")
 
@@ -48,12 +52,13 @@ async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
 async def test_a_burst_in_the_contact_form(app):
     acme = customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Acme" in screen_text(app), "the customers list")
         await pilot.press("enter", "2")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.screen.query("#contacts-pane"), "the Contacts tab")
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactForm) and
+                         isinstance(app.focused, Input), "the contact form")
         burst(app, "Jana Nováková", "<tab>", "Buyer", "<tab>", "+420 777 888 999", "<ctrl+s>")
-        await pilot.pause(1.0)
+        await wait_until(pilot, lambda: Contact.select().exists(), "the save")
         contact = Contact.get(Contact.customer == acme)
         assert (contact.name, contact.role, contact.phone) == ("Jana Nováková", "Buyer", "+420 777 888 999")

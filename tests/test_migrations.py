@@ -99,6 +99,7 @@ def build_v1(database: peewee.Database) -> None:
                     uid=f"uid-{i}-{j}", customer=cust, employee=emp, date=dt.date(2025, 1, 1 + j),
                     note=f"note {i}/{j} — ünïcode", topic=topic, created_at=now, updated_at=now,
                     pipeline_stage=won if j == 3 else None,
+                    follow_up=dt.date(2025, 2, 1 + j) if j < 2 else None,
                 )
 
 
@@ -122,6 +123,11 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
     assert conv.note == "note 2/3 — ünïcode"
     assert conv.pipeline_stage.name == "Won"
     assert conv.sequence == 0  # the column v2 added, filled with its default
+    # issue 16's step: every existing follow-up date is what was promised.
+    promised = {c.uid: (c.follow_up, c.promised_follow_up) for c in Conversation.select()}
+    assert promised["uid-1-0"] == (dt.date(2025, 2, 1), dt.date(2025, 2, 1))
+    assert promised["uid-1-3"] == (None, None)
+    assert "conversation_follow_up_promised" in indexes
     # New tables of v2 exist and work.
     assert Booking.select().count() == 0
     Draft.create(form="conversation", payload="{}")

@@ -8,7 +8,7 @@ from tests import factories as f
 from tui.cli import main
 
 KEYS = ["as_of", "from", "to", "customers_in_pipeline", "won", "lost", "closed", "win_rate",
-        "new_prospects", "avg_days_to_close", "by_stage"]
+        "new_prospects", "avg_days_to_close", "by_stage", "stalled"]
 
 
 def make_data():
@@ -28,8 +28,8 @@ def test_json_document_has_the_section_7_shape(ctx, capsys):
     assert (doc["customers_in_pipeline"], doc["won"], doc["lost"], doc["closed"]) == (1, 1, 0, 0)
     assert doc["win_rate"] == 100.0 and '"win_rate": 100.0' in out
     assert doc["avg_days_to_close"] == 22.0 and '"avg_days_to_close": 22.0' in out
-    assert doc["by_stage"][1] == {"stage": "Qualifying", "customers": 1}
-    assert [list(row) for row in doc["by_stage"]] == [["stage", "customers"]] * 5
+    assert doc["by_stage"][1] == {"stage": "Qualifying", "customers": 1, "avg_days_in_stage": 17.0}
+    assert [list(row) for row in doc["by_stage"]] == [["stage", "customers", "avg_days_in_stage"]] * 5
 
 
 def test_json_with_period_and_employee(ctx, capsys):

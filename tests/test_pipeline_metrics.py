@@ -81,10 +81,15 @@ def test_all_time_totals(shop):
         "customers_in_pipeline": 3, "won": 4, "lost": 1, "closed": 1, "win_rate": 80.0,
         "new_prospects": 3, "avg_days_to_close": 22.5,
         "by_stage": [
-            {"stage": "Initial contact", "customers": 1}, {"stage": "Qualifying", "customers": 1},
-            {"stage": "Lead validated", "customers": 0}, {"stage": "Proposal", "customers": 0},
-            {"stage": "Negotiation", "customers": 1},
+            # days in stage: Alpha since 2026-01-05, Charly since 03-10, Echo since 03-01 (its
+            # won of 03-20 is after D, its lost of 03-15 deleted)
+            {"stage": "Initial contact", "customers": 1, "avg_days_in_stage": 72.0},
+            {"stage": "Qualifying", "customers": 1, "avg_days_in_stage": 8.0},
+            {"stage": "Lead validated", "customers": 0, "avg_days_in_stage": None},
+            {"stage": "Proposal", "customers": 0, "avg_days_in_stage": None},
+            {"stage": "Negotiation", "customers": 1, "avg_days_in_stage": 17.0},
         ],
+        "stalled": [],  # no stage has "stalled after N days"
     }
 
 

@@ -98,7 +98,7 @@ def test_item_json_has_the_section_7_keys_in_order(ctx):
     conv = f.conversation(acme, "2026-03-01", follow_up="2026-03-15", with_whom="Eve",
                           topic=f.topic("Quote"), method=f.method("Email"), note="call [/] back")
     report = reports.followups_report(TODAY, "tester")
-    assert list(report) == ["date", "due", "upcoming"]
+    assert list(report) == ["date", "due", "upcoming", "losing_touch"]
     assert report["date"] == "2026-03-18"
     assert report["upcoming"] == []
     assert report["due"] == [{
@@ -139,7 +139,7 @@ def test_statistics_each_figure(ctx):
         dt.date(2026, 3, 1), dt.date(2026, 3, 31), TODAY)
     assert stats_of("tester", stats) == {
         "employee": "tester", "logged": 7, "scheduled": 6, "due": 6, "done": 4, "on_time": 2,
-        "open_overdue": 1, "on_time_rate": 33.3,
+        "open_overdue": 1, "on_time_rate": 33.3, "moved": 0,
     }
 
 
@@ -192,7 +192,8 @@ def test_statistics_json_shape(ctx):
     document = reports.statistics(TODAY).as_json()
     assert list(document) == ["from", "to", "employees"]
     assert list(document["employees"][0]) == [
-        "employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue", "on_time_rate"]
+        "employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue", "on_time_rate",
+        "moved"]
 
 
 def test_period_backwards_is_an_error(ctx):

@@ -66,7 +66,7 @@ async def test_screens_agree_with_the_command_line_on_demo_data(app, sqlite_ctx,
         rate = employee["on_time_rate"]
         assert screen_stats[employee["employee"]] == [
             *(str(employee[key]) for key in ("logged", "scheduled", "due", "done", "on_time",
-                                             "open_overdue")),
+                                             "open_overdue", "moved")),
             "–" if rate is None else f"{rate:.1f}",
         ]
     assert len(screen_stats) == len(stats["employees"]) + 1  # and the totals

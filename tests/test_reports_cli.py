@@ -37,7 +37,7 @@ def test_followups_json_for_me_by_default(tmp_path, capsys):
     code, out, _ = run(capsys, "followups", "--database", url, "--today", "2026-03-18", "--json")
     assert code == 0
     document = json.loads(out)
-    assert list(document) == ["date", "due", "upcoming"]
+    assert list(document) == ["date", "due", "upcoming", "losing_touch"]
     assert document["date"] == "2026-03-18"
     assert [i["note"] for i in document["due"]] == ["late \x1b[31mred", "today"]
     assert [i["days_overdue"] for i in document["due"]] == [8, 0]
@@ -89,9 +89,9 @@ def test_stats_json_shape(tmp_path, capsys):
         "from": "2026-03-01", "to": "2026-03-31",
         "employees": [
             {"employee": "bob", "logged": 1, "scheduled": 1, "due": 1, "done": 0, "on_time": 0,
-             "open_overdue": 0, "on_time_rate": 0.0},
+             "open_overdue": 0, "on_time_rate": 0.0, "moved": 0},
             {"employee": "tester", "logged": 4, "scheduled": 4, "due": 3, "done": 1, "on_time": 1,
-             "open_overdue": 1, "on_time_rate": 33.3},
+             "open_overdue": 1, "on_time_rate": 33.3, "moved": 0},
         ],
     }
     assert '"on_time_rate": 0.0' in out  # a number with a decimal, not 0

@@ -41,20 +41,20 @@ async def test_periods_by_key(app):
         assert heading(app) == ("This month: 2026-03-01 to 2026-03-31 "
                                 "(counted up to today, 2026-03-18)")
         table = rows(app)
-        assert table["ann"] == ["1", "1", "1", "1", "1", "0", "100.0"]
-        assert table["bob"] == ["1", "1", "1", "0", "0", "1", "0.0"]
-        assert table["[red]x[/]"] == ["0", "0", "0", "0", "0", "0", "–"]
-        assert table["Total"] == ["2", "2", "2", "1", "1", "1", "50.0"]
+        assert table["ann"] == ["1", "1", "1", "1", "1", "0", "0", "100.0"]
+        assert table["bob"] == ["1", "1", "1", "0", "0", "1", "0", "0.0"]
+        assert table["[red]x[/]"] == ["0", "0", "0", "0", "0", "0", "0", "–"]
+        assert table["Total"] == ["2", "2", "2", "1", "1", "1", "0", "50.0"]
         assert list(table)[0] == "Total"
 
         await pilot.press("l")
         await pilot.pause()
         assert heading(app) == "Last month: 2026-02-01 to 2026-02-28"
-        assert rows(app)["bob"] == ["1", "1", "1", "1", "0", "0", "0.0"]
+        assert rows(app)["bob"] == ["1", "1", "1", "1", "0", "0", "0", "0.0"]
 
         await pilot.press("y")
         await pilot.pause()
-        assert rows(app)["Total"] == ["4", "3", "3", "2", "1", "1", "33.3"]
+        assert rows(app)["Total"] == ["4", "3", "3", "2", "1", "1", "0", "33.3"]
 
         await pilot.press("p")
         await pilot.pause()

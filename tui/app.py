@@ -1,7 +1,7 @@
 """The Rapport Textual app: modes (one per main screen), global bindings, command palette.
 
 Main screens are modes, so each keeps its own stack and state while the user hops between
-them with F2..F7. Screens are imported lazily: the command line never loads them.
+them with F2..F8. Screens are imported lazily: the command line never loads them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui import commands_palette as palette
-from tui import heap
+from tui import heap, settings
 
 
 
@@ -52,6 +54,12 @@ def _maintenance():
     return MaintenanceScreen()
 
 
+def _agenda():
+    from screens.agenda import AgendaScreen
+
+    return AgendaScreen()
+
+
 def _employees():
     from screens.employees import EmployeesScreen
 
@@ -73,6 +81,7 @@ class RapportApp(App):
         "pipeline": _pipeline,
         "maintenance": _maintenance,
         "employees": _employees,
+        "agenda": _agenda,
     }
     DEFAULT_MODE = "customers"
     SCREENS_GROUP = Binding.Group("Screens", compact=False)
@@ -91,17 +100,31 @@ class RapportApp(App):
                 priority=True, show=False),
         Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
                 show=False),
+        Binding("f8", "switch_mode('agenda')", "Agenda", id="agenda", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
+    _saved_theme = ""  # the theme as config.toml has it (tui.settings)
+    _theme_timer: Timer | None = None
+
     def __init__(self, ctx, **kwargs) -> None:
-        from tui import terminal_safety
+        from tui import crash, terminal_safety
 
         terminal_safety.install()  # user text never reaches the terminal as control characters
+        crash.install()  # an unexpected error writes a report, never a traceback (tui.crash)
         heap.starting()
         super().__init__(**kwargs)
         self.ctx = ctx
+        self.crash_reports: list = []  # the reports written by this session (tui.crash)
+        self._held: list[events.Key] | None = None  # keys held while a new screen opens
+        settings.apply(self)  # theme, [keys] keymap, date format from config.toml
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error outside any handler (a timer, a worker): a report, one line, go on."""
+        from tui import crash
+
+        crash.report(self, error, "a timer or worker")
 
     # -- keys arrive in order, even in a burst ---------------------------------------------
     # Textual hands each key to the focused widget's own message queue and goes on with the
@@ -115,12 +138,23 @@ class RapportApp(App):
     SETTLE_TIMEOUT = 0.5  # seconds; a widget busy for longer does not hold the keyboard up
     _passed_back: list[events.Key] | None = None
 
+    #
+    # A key that opens a screen, form, picker or prompt (or switches to another) is followed
+    # by keys meant for it. Until that screen is mounted and has set its focus, later keys are
+    # held here, then handed to it in order, however long it took to open (SPEC §10).
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()  # (tui.heap: long collector passes wait for rest)
         if not isinstance(event, events.Key) or event.is_forwarded or self._passed_back is not None:
             await super().on_event(event)
             return
+        if self._held is not None:
+            self._held.append(event)
+            return
+        await self._handle_key(event)
+
+    async def _handle_key(self, event: events.Key) -> None:
+        before = self._current_screen()
         await self._settle_input()
         self._passed_back = []
         try:
@@ -130,6 +164,52 @@ class RapportApp(App):
             passed_back, self._passed_back = self._passed_back, None
         for key in passed_back:
             await super().on_event(key)
+        if self._current_screen() is not before and self._held is None:
+            self._held = []
+            self._release_task = asyncio.create_task(self._release_when_ready())
+
+    def _current_screen(self) -> Screen | None:
+        try:
+            return self.screen
+        except Exception:  # no screen yet, or the app is closing
+            return None
+
+    OPEN_TIMEOUT = 30.0  # seconds; a screen that never opens does not hold the keys forever
+
+    async def _release_when_ready(self) -> None:
+        """Wait until the screen on top is mounted and has set its focus, then hand it the
+        keys held meanwhile (through the app's queue, so they stay in order)."""
+        deadline = time.monotonic() + self.OPEN_TIMEOUT
+        try:
+            while time.monotonic() < deadline:
+                screen = self._current_screen()
+                if screen is None:
+                    break
+                while not screen.is_mounted and time.monotonic() < deadline:
+                    await asyncio.sleep(0.002)
+                await self._round_trip(screen, deadline)  # its mount handlers have run
+                await self._round_trip(self, deadline)  # the focus they asked for is set
+                if self._current_screen() is screen:
+                    break
+        finally:
+            self.call_later(self._replay_held)
+
+    @staticmethod
+    async def _round_trip(node: MessagePump, deadline: float) -> None:
+        done = asyncio.Event()
+        if node.call_later(done.set):
+            try:
+                await asyncio.wait_for(done.wait(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                pass
+
+    async def _replay_held(self) -> None:
+        held, self._held = self._held or [], None
+        for index, key in enumerate(held):
+            await self._handle_key(key)
+            if self._held is not None:  # that key opened another screen: hold the rest again
+                self._held[:0] = held[index + 1:]
+                return
 
     def post_message(self, message) -> bool:
         if self._passed_back is not None and isinstance(message, events.Key) and message.is_forwarded:
@@ -139,7 +219,7 @@ class RapportApp(App):
 
     async def _settle_input(self) -> None:
         """Wait until the focused widget and its ancestors have handled what they were sent."""
-        node: MessagePump | None = self.focused or (self.screen if self._running else None)
+        node: DOMNode | None = self.focused or (self.screen if self.is_running else None)
         while node is not None and node is not self:
             done = asyncio.Event()
             if node.call_later(done.set):
@@ -147,13 +227,14 @@ class RapportApp(App):
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
                 except asyncio.TimeoutError:
                     return
-            node = node._parent
+            node = node.parent
 
     def on_mount(self) -> None:
         from tui import drafts
 
         drafts.install_signal_handlers(self)
         drafts.offer_drafts(self)
+        settings.started(self)
 
     _last_input = 0.0
 
@@ -165,9 +246,11 @@ class RapportApp(App):
         heap.collect_when_idle(time.monotonic() - self._last_input)
 
     def on_unmount(self) -> None:
-        from tui import drafts
+        from tui import dbwork, drafts
 
+        dbwork.close_connections()
         heap.resume()  # if the app stopped before its first frame
+        settings.flush(self)
         drafts.remove_signal_handlers()
 
     async def action_quit(self) -> None:

@@ -11,7 +11,7 @@ import os
 import sys
 
 from storage.errors import RapportError
-from tui.commands.common import parse_date
+from tui.commands.common import parse_date, resolve_dates
 
 COMMAND_MODULES = (
     "tui.commands.data",
@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "tui.commands.pipeline",
     "tui.commands.calendar",
     "tui.commands.store",
+    "tui.commands.settings",
+    "tui.commands.sync",
 )
 
 
@@ -53,18 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_context(args: argparse.Namespace):
-    """Open the database named by the arguments and build the Context."""
-    from storage.config import load_config
+def make_context(args: argparse.Namespace, open_db: bool = True):
+    """Open the database named by the arguments (unless ``open_db`` is false: ``rapport config``
+    must work when the database does not) and build the Context."""
+    from storage.config import config_path, load_settings
     from storage.context import Context
     from storage.database import open_database, resolve_database_url
 
-    config = load_config()
+    path = config_path()
+    config, warnings = load_settings(path)
     if args.database is not None and not args.database.strip():
         raise RapportError("--database: the URL is empty; use sqlite:////ABSOLUTE/PATH or postgresql://user@host:port/dbname")
     url = resolve_database_url(args.database, configured=config.get("database"))
-    open_database(url)
-    return Context(url=url, config=config, today_override=args.today)
+    if open_db:
+        open_database(url)
+    return Context(url=url, config=config, today_override=args.today, config_path=path,
+                   config_warnings=warnings)
 
 
 def run_tui(ctx) -> int:
@@ -154,10 +160,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"rapport: {missing} is not a terminal, so the TUI cannot start; "
                   "name a command (rapport --help)", file=sys.stderr)
             return 2
-        ctx = make_context(args)
+        ctx = make_context(args, open_db=getattr(args, "needs_database", True))
         if args.command is None:
-            return run_tui(ctx)
+            return run_tui(ctx)  # the TUI shows the config warnings itself
         heap.resume()
+        resolve_dates(args, ctx.today())
+        for warning in ctx.config_warnings:
+            print(f"rapport: {warning}", file=sys.stderr)
         status = int(args.func(args, ctx) or 0)
     except RapportError as exc:
         print(f"rapport: {exc}", file=sys.stderr)

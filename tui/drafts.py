@@ -33,9 +33,27 @@ def opener(form: str):
     return getattr(importlib.import_module(module), name)
 
 
+EXIT_WITHIN = 1.5  # seconds from SIGHUP/SIGTERM to the end of the process, whatever it does
+_previous: dict[int, object] = {}
+# What the terminal needs back if the process has to end without Textual's clean-up: the
+# main screen, a visible cursor, no mouse reporting, no bracketed paste.
+_RESET_TERMINAL = b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"
+
+
+def _last_resort(code: int) -> None:
+    try:
+        os.write(1, _RESET_TERMINAL)
+    except OSError:  # the terminal is gone (SIGHUP)
+        pass
+    os._exit(code)
+
+
 def install_signal_handlers(app) -> None:
     """On SIGHUP (the SSH connection dropped) or SIGTERM: write every open form's draft,
-    then leave. The terminal may already be gone, so a last-resort exit follows shortly."""
+    then leave. The app does that on its own loop; if the loop is busy (opening a huge note,
+    waiting in SQLite) a watchdog thread ends the process ``EXIT_WITHIN`` seconds after the
+    signal anyway. The handler is a plain ``signal.signal`` one: it runs between two Python
+    instructions even while the event loop is blocked."""
     if threading.current_thread() is not threading.main_thread():
         return
     loop = asyncio.get_running_loop()
@@ -48,30 +66,33 @@ def install_signal_handlers(app) -> None:
         try:
             flush_all()
         finally:
-            timer = threading.Timer(3.0, os._exit, args=(128 + signum,))
-            timer.daemon = True
-            timer.start()
             app.exit(return_code=128 + signum)
+
+    def on_signal(signum: int, frame) -> None:
+        timer = threading.Timer(EXIT_WITHIN, _last_resort, args=(128 + signum,))
+        timer.daemon = True
+        timer.start()
+        try:
+            loop.call_soon_threadsafe(hang_up, signum)
+        except RuntimeError:  # the loop is closed already
+            _last_resort(128 + signum)
 
     for signum in (signal.SIGHUP, signal.SIGTERM):
         try:
-            loop.add_signal_handler(signum, hang_up, signum)
-        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover
+            _previous[signum] = signal.signal(signum, on_signal)
+        except (ValueError, OSError):  # pragma: no cover
             pass
 
 
 def remove_signal_handlers() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    for signum in (signal.SIGHUP, signal.SIGTERM):
+    for signum, previous in list(_previous.items()):
         try:
-            loop.remove_signal_handler(signum)
-        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        except (ValueError, OSError, TypeError):  # pragma: no cover
             pass
+        del _previous[signum]
 
 
 def offer_drafts(app) -> None:

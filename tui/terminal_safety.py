@@ -24,12 +24,13 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def _safe_render(original):
     def render(self: Strip, console) -> str:
+        # Strip._render_cache is Textual's private cache of the rendered text (checked by
+        # tests/test_textual_private_api.py); the segments and width are read publicly.
         if self._render_cache is None:
-            segments = self._segments
-            if any(CONTROL.search(text) for text, _, _ in segments):
+            if any(CONTROL.search(text) for text, _, _ in self):
                 clean = Strip(
-                    [Segment(CONTROL.sub("", text), style, control) for text, style, control in segments],
-                    self._cell_length,
+                    [Segment(CONTROL.sub("", text), style, control) for text, style, control in self],
+                    self.cell_length,
                 )
                 self._render_cache = original(clean, console)
             else:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from storage.errors import RapportError
-from tui.commands.common import add_command, count_arg
+from tui.commands.common import add_command, add_format, count_arg
 from tui.commands.progress import Progress
 
 MAX_ERRORS_SHOWN = 50
@@ -38,7 +38,7 @@ def add_parsers(sub) -> None:
     exp = add_command(sub, "export", "export customers, contacts, conversations or bookings as "
                                      "CSV or JSON, or contacts as vCard", run_export)
     exp.add_argument("kind", choices=EXPORT_KINDS)
-    exp.add_argument("--format", choices=["csv", "json"], default="csv")
+    add_format(exp, ("csv", "json"), default="csv")
     exp.add_argument("--raw", action="store_true",
                      help="CSV cells exactly as stored (no leading ' before =, +, -, @)")
     exp.add_argument("-o", "--output", metavar="FILE", default="-", help="output file, - for stdout (default)")

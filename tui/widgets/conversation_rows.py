@@ -7,6 +7,7 @@ from rich.text import Text
 
 from storage import conversation_list as clist
 from storage.conversation_list import ConversationFilter
+from tui import dates
 from tui.widgets.paged_table import Column, Row, visible_text
 
 # The original's columns: (title, short title, width, narrowest width). The table uses the full
@@ -39,7 +40,7 @@ def columns_for(width: int) -> list[Column]:
 def describe(row: clist.ConversationRow) -> Text:
     """The highlighted conversation in full, as plain text (user text is never markup)."""
     times = "–".join(t.strftime("%H:%M") for t in (row.time_begin, row.time_end) if t)
-    parts = [f"{row.date.isoformat()} {times}".strip()]
+    parts = [f"{dates.show(row.date)} {times}".strip()]
     if row.duration is not None:
         parts.append(f"{row.duration} min")
     parts.append(row.employee)
@@ -47,7 +48,7 @@ def describe(row: clist.ConversationRow) -> Text:
         parts.append(f"with {row.with_whom}")
     parts += [p for p in (row.about, row.how, row.stage) if p]
     if row.follow_up:
-        parts.append(f"follow up {row.follow_up.isoformat()}")
+        parts.append(f"follow up {dates.show(row.follow_up)}")
     if row.completed:
         parts.append("completed")
     if row.is_follow_up:

@@ -30,6 +30,9 @@ def card(values: dict) -> Table:
     for name, label in FIELDS:
         lines = str(values.get(name) or "").splitlines() or [""]
         grid.add_row(Text(label, style="bold"), Text("\n".join(visible_text(line) for line in lines)))
+    cadence = values.get("cadence_days")
+    grid.add_row(Text("Cadence", style="bold"),
+                 Text(f"stay in touch every {cadence} days" if cadence else "none"))
     grid.add_row(Text("Archived", style="bold"), Text("yes" if values.get("archived") else "no"))
     grid.add_row("", "")
     grid.add_row("", Text(HINT, style="dim"))

@@ -106,29 +106,47 @@ class DraftKeeper:
 
     def _draft_timer_fired(self) -> None:
         self._draft_timer = None
-        self.flush_draft()
+        self.flush_draft(background=True)
 
     def has_unsaved_changes(self) -> bool:
         values = self._safe_values()
         return values is not None and self._draft_baseline is not None and values != self._draft_baseline
 
-    def flush_draft(self) -> None:
-        """Write the draft now if the fields differ from what the form opened with."""
+    def flush_draft(self, background: bool = False) -> None:
+        """Write the draft if the fields differ from what the form opened with: now (quit,
+        SIGHUP), or on the database thread (``background``: while typing, never freezing
+        the form when another Rapport holds the database)."""
         if not self.DRAFT_FORM:
             return
         values = self._safe_values()
         if values is None or self._draft_baseline is None:
             return
+        key, login = self.draft_key(), self._login()
+        if values == self._draft_baseline:
+            if self._draft_saved is None:
+                return
+            write, args, saved = drafts.discard, (self.DRAFT_FORM, key, login), None
+        elif values != self._draft_saved:
+            write, args, saved = drafts.save, (self.DRAFT_FORM, key, login, values), values
+        else:
+            return
+        if background:
+            from tui.dbwork import run_db
+
+            run_db(self, write, *args, done=lambda _: self._draft_written(saved),
+                   failed=self._draft_failed, busy="")
+            return
         try:
-            if values == self._draft_baseline:
-                if self._draft_saved is not None:
-                    drafts.discard(self.DRAFT_FORM, self.draft_key(), self._login())
-                    self._draft_saved = None
-            elif values != self._draft_saved:
-                drafts.save(self.DRAFT_FORM, self.draft_key(), self._login(), values)
-                self._draft_saved = values
+            write(*args)
+            self._draft_written(saved)
         except Exception as exc:  # a locked or unreachable database must not cost the text
-            self.app.notify(f"Draft not saved yet: {exc}", severity="warning", markup=False)
+            self._draft_failed(exc)
+
+    def _draft_written(self, saved: dict | None) -> None:
+        self._draft_saved = saved
+
+    def _draft_failed(self, error: Exception) -> None:
+        self.app.notify(f"Draft not saved yet: {error}", severity="warning", markup=False)
 
     def close_form(self, result=None, question: str = "Discard the text you typed?") -> None:
         """Escape on a form: close at once when nothing was typed, else ask first; the draft
@@ -152,8 +170,11 @@ class DraftKeeper:
             self._draft_timer.stop()
             self._draft_timer = None
         LIVE_FORMS.discard(self)
-        if self.DRAFT_FORM:
-            drafts.discard(self.DRAFT_FORM, self.draft_key(), self._login())
+        if self.DRAFT_FORM:  # on the database thread, after any draft write still pending
+            from tui.dbwork import run_db
+
+            run_db(self, drafts.discard, self.DRAFT_FORM, self.draft_key(), self._login(),
+                   failed=self._draft_failed, busy="")
         self._draft_saved = None
 
 

@@ -5,6 +5,11 @@ section under a title row.
 (``storage.reports.section_counts``) and fetches only the rows on screen, section by section
 (``reports.due``/``due_today``/``upcoming`` with limit and offset), so a list of any length
 costs a page at a time. Title rows have negative ids; the cursor steps over them.
+
+After them, "Losing touch" (SPEC §5): customers past their cadence, whoever's list this is
+(``storage.losing_touch``; read whole: only customers with a cadence are looked at). Their
+rows have ids ``losing_row_id(customer id)`` (≤ -10), and ``customer_of`` names the customer
+behind any row, so "log a conversation" works on both kinds.
 """
 
 from __future__ import annotations
@@ -13,14 +18,29 @@ import datetime as dt
 from dataclasses import dataclass
 
 from storage import reports
+from storage.losing_touch import LosingTouch, losing_touch
 from storage.reports import FollowUpItem
+from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 SECTIONS = (
     ("overdue", "Overdue", ""),
     ("today", "Today", ""),
     ("upcoming", "Upcoming", f"next {reports.UPCOMING_DAYS} days"),
+    ("losing", "Cadence", "losing touch · l: log a conversation"),
 )
+_LOSING_BASE = 10  # losing-touch rows: ids -(10 + customer id); titles are -1 to -4
+
+
+def losing_row_id(customer_id: int) -> int:
+    return -(_LOSING_BASE + customer_id)
+
+
+def losing_customer_id(row_id: int | None) -> int | None:
+    """The customer behind a losing-touch row id, else None."""
+    if row_id is None or row_id > -_LOSING_BASE:
+        return None
+    return -row_id - _LOSING_BASE
 
 
 def when(days_overdue: int) -> str:
@@ -57,12 +77,14 @@ class FollowupSource:
         self.counts = reports.SectionCounts(0, 0, 0)
         self._sections: list[_Section] = []
         self._items: dict[int, FollowUpItem] = {}
+        self.losing: list[LosingTouch] = []
 
     def count(self) -> int:
         self.counts = reports.section_counts(self.today, self.login)
+        self.losing = losing_touch(self.today)
         self._sections, start = [], 0
         for key, title, note in SECTIONS:
-            size = getattr(self.counts, key)
+            size = len(self.losing) if key == "losing" else getattr(self.counts, key)
             self._sections.append(_Section(key, title, note, start, size))
             start += size + 1
         return start
@@ -73,6 +95,10 @@ class FollowupSource:
     def item(self, row_id: int | None) -> FollowUpItem | None:
         """The item behind a row fetched last (None for a title or unknown row)."""
         return self._items.get(row_id) if row_id is not None else None
+
+    def losing_row(self, row_id: int | None) -> LosingTouch | None:
+        customer_id = losing_customer_id(row_id)
+        return next((row for row in self.losing if row.customer_id == customer_id), None)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         rows: list[Row] = []
@@ -85,11 +111,16 @@ class FollowupSource:
             last = min(end, section.start + 1 + section.size) - section.start - 1
             if last > first:
                 for item in self._fetch_section(section.key, first, last - first):
+                    if isinstance(item, LosingTouch):
+                        rows.append(self._losing_row(item))
+                        continue
                     self._items[item.id] = item
                     rows.append(self._item_row(item))
         return rows
 
     def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem]:
+        if key == "losing":
+            return self.losing[offset:offset + limit]
         if key == "overdue":
             return reports.due(self.today, self.login, overdue_only=True, limit=limit, offset=offset)
         if key == "today":
@@ -103,9 +134,19 @@ class FollowupSource:
     def _item_row(self, item: FollowUpItem) -> Row:
         who = (item.employee,) if self.show_employee else ()
         tail = (item.note,) if self.show_employee else (item.with_whom, item.note)
-        cells = (when(item.days_overdue), item.follow_up.isoformat(), item.customer, *who,
+        cells = (when(item.days_overdue), dates.show(item.follow_up), item.customer, *who,
                  item.about, *tail)
         return Row(item.id, cells, "warning" if item.days_overdue > 0 else "")
+
+
+    def _losing_row(self, row: LosingTouch) -> Row:
+        touch_by = self.today - dt.timedelta(days=row.days_overdue)  # when it was time to call
+        last = row.last_conversation.isoformat() if row.last_conversation else "never"
+        who = ("",) if self.show_employee else ()
+        tail = (f"last: {last}",) if self.show_employee else (last, "last conversation")
+        cells = (when(row.days_overdue), touch_by.isoformat(), row.customer, *who,
+                 f"every {row.cadence_days}d", *tail)
+        return Row(losing_row_id(row.customer_id), cells, "warning")
 
 
 class FollowupTable(PagedTable):

@@ -1,0 +1,44 @@
+"""Another Rapport holding the database, for tests of what the TUI does meanwhile.
+
+``other_rapport`` is a second sqlite3 connection to the app's file; ``other.execute("BEGIN
+IMMEDIATE")`` holds the write lock until ``COMMIT``. ``short_waits`` cuts the busy timeout of
+the connections the app opens from now on (its database threads: tui.dbwork) to 30 ms and the
+back-off between tries to nothing, so a test never waits seconds for a lock to time out."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage.database import sqlite_path
+from storage.models import db
+from tests.screen_text import screen_text
+
+BUSY_MS = 30
+
+
+def short_waits(monkeypatch) -> None:
+    database = db.obj
+    pragmas = [(k, BUSY_MS if k == "busy_timeout" else v) for k, v in database._pragmas]
+    monkeypatch.setattr(database, "_pragmas", pragmas)
+    monkeypatch.setattr(database, "_timeout", BUSY_MS / 1000)
+    monkeypatch.setattr("storage.retry.sleep", lambda seconds: None)
+
+
+@pytest.fixture
+def other_rapport(sqlite_ctx, monkeypatch):
+    short_waits(monkeypatch)
+    other = sqlite3.connect(str(sqlite_path(sqlite_ctx.url)), isolation_level=None)
+    yield other
+    if other.in_transaction:
+        other.execute("ROLLBACK")
+    other.close()
+
+
+def shown(app) -> str:
+    """The screen's words in one line, so a message wrapped inside a toast reads whole."""
+    text = screen_text(app)
+    for frame in "▌│╭╮╰╯─▎▊":
+        text = text.replace(frame, " ")
+    return " ".join(text.split())

@@ -1,0 +1,269 @@
+"""The one way screens and widgets do database work (SPEC §10, STYLE point 13).
+
+    from tui.dbwork import run_db, read_db
+
+    run_db(self, customers.save_customer, values, customer_id,
+           done=self._saved,            # done(result), on the UI thread, if self is still mounted
+           failed=self._not_saved,      # failed(error: RapportError); optional
+           busy="Saving…")              # shown when it takes longer than a moment
+
+    read_db(self, queries.page, offset, done=self._show_page)   # the same, for reads
+
+- ``fn(*args, **kwargs)`` runs off the UI thread, on a daemon thread that keeps its own
+  database connection: ``run_db`` on the writer (one at a time, in the order asked, so two
+  saves never overtake each other), ``read_db`` on the reader (a read never waits behind a
+  write that waits for a lock). The screen never freezes, and the process still ends at once
+  on SIGTERM while a thread waits in SQLite.
+- ``done(result)`` is called on the UI thread through ``node.call_later``, so only while
+  ``node`` is mounted; it may be a coroutine function.
+- Every ``RapportError`` (a ``ValidationError``, a lock that outlasted every retry, a lost
+  connection) and every database fault (disk full, read-only, a value too large, a
+  constraint: ``storage.faults``) goes to ONE error path: ``failed(error)`` if given, else a
+  one-line notification where the user acted (``describe(error)``). A form keeps its text;
+  its draft is written (``tui.widgets.draft_keeper``).
+- Any other exception is a bug: ``tui.crash`` writes a report (no locals, passwords masked,
+  0600) and the error path gets a ``RapportError`` naming the file. The app goes on.
+- A write that retries a lock says "…; trying again…" at once (``storage.retry``).
+- A job still running after ``BUSY_AFTER`` seconds shows ``busy`` as a notification.
+
+``wait_idle()`` (for tests and benchmarks) waits until every job asked so far has finished.
+The returned ``Job`` has ``.finished`` (a threading.Event) and ``.result``/``.error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from typing import Any, Callable
+
+from storage.errors import DatabaseUnavailable, RapportError, ValidationError
+
+BUSY_AFTER = 0.25  # seconds; quicker work shows nothing
+
+
+class Job:
+    """One call of ``fn`` on a database thread and what became of it."""
+
+    def __init__(self, node, fn: Callable, args: tuple, kwargs: dict, done, failed, busy: str):
+        self.node, self.fn, self.args, self.kwargs = node, fn, args, kwargs
+        self.done, self.failed, self.busy = done, failed, busy
+        self.app = node.app
+        self.loop = asyncio.get_running_loop()
+        self.finished = threading.Event()
+        self.result: Any = None
+        self.error: RapportError | None = None
+
+    # -- on the database thread -----------------------------------------------------------
+    def run(self) -> None:
+        from storage.faults import fault
+        from storage.retry import on_wait_in_this_thread
+
+        try:
+            with on_wait_in_this_thread(self._waiting):
+                self.result = self.fn(*self.args, **self.kwargs)
+        except Exception as exc:  # one error path for all of them
+            if not isinstance(exc, ValidationError):
+                _reset_connection()
+            self.error = fault(exc)
+            if self.error is None:
+                self.error = self._crashed(exc)
+        finally:
+            self._to_ui(self._deliver)
+            self.finished.set()
+
+    def _crashed(self, exc: BaseException) -> RapportError:
+        from tui import crash
+
+        try:
+            path = crash.write_report(exc, crash.url_secrets(self.app.ctx.url),
+                                      f"database work {getattr(self.fn, '__qualname__', self.fn)}")
+        except Exception:
+            return RapportError("Something went wrong (no report could be written). Your text is kept.")
+        self.app.crash_reports.append(path)
+        return RapportError(crash.one_line(path))
+
+    def _waiting(self, error: DatabaseUnavailable, attempt: int) -> None:
+        self._to_ui(self._notify, f"{error.reason}; trying again…", "warning")
+
+    def _to_ui(self, callback, *args) -> None:
+        try:
+            self.loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the loop is closed: the app has ended
+            pass
+
+    # -- on the UI thread -----------------------------------------------------------------
+    def _notify(self, message: str, severity: str = "information", timeout: float = 5) -> None:
+        try:
+            self.app.notify(message, severity=severity, markup=False, timeout=timeout)
+        except Exception:  # the app is closing
+            pass
+
+    def show_busy(self) -> None:
+        if not self.finished.is_set() and self.busy:
+            self._notify(self.busy, timeout=2)
+
+    def _deliver(self) -> None:
+        if self.error is None:
+            if self.done is not None:
+                self.node.call_later(self.done, self.result)
+            return
+        if self.failed is not None and self.node.call_later(self.failed, self.error):
+            return
+        self._notify(describe(self.error), "error", timeout=10)
+
+
+KEPT = "Your text is kept; press ctrl+s to try again."
+
+
+def describe(error: RapportError, action: str = "Not saved", again: str = KEPT) -> str:
+    """The one line a user reads for ``error``: "Not saved: the disk is full. Your text is
+    kept; press ctrl+s to try again." (``again`` says how to repeat another action)."""
+    if isinstance(error, DatabaseUnavailable):
+        return f"{action}: {error.reason}. {again}"
+    if isinstance(error, ValidationError):
+        return f"{action}: " + "; ".join(error.errors.values())
+    return str(error)
+
+
+def _reset_connection() -> None:
+    """After a failed job, start the next one on a fresh connection: a full disk or a dropped
+    server can leave this thread's connection inside a transaction peewee no longer tracks."""
+    from storage.models import db
+
+    database = db.obj
+    if database is None or database.is_closed():
+        return
+    try:
+        if database.in_transaction():
+            database.rollback()
+        database.close()
+    except Exception:
+        try:
+            database.dispose()
+        except Exception:
+            pass
+
+
+class _Lane:
+    """A daemon thread running jobs one at a time, in order."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()  # of Job and _Closer
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def submit(self, job: Job) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._work, name=self.name, daemon=True)
+                self.thread.start()
+        self.jobs.put(job)
+
+    def _work(self) -> None:
+        from storage.models import db
+
+        database = None
+        while True:
+            job = self.jobs.get()
+            if database is not None and database is not db.obj:
+                _close_quietly(database)  # this thread's connection to an earlier database
+            database = db.obj
+            job.run()
+
+
+def _close_quietly(database) -> None:
+    try:
+        if not database.is_closed():
+            database.close()
+    except Exception:
+        try:
+            database.dispose()
+        except Exception:
+            pass
+
+
+_writer = _Lane("rapport-db-writer")
+_reader = _Lane("rapport-db-reader")
+_pending: set[Job] = set()
+
+
+def close_connections() -> None:
+    """Let the database threads close their connections (when the app ends); a thread that
+    is waiting in the database closes its own once it is done."""
+    from storage.models import db
+
+    for lane in (_writer, _reader):
+        if lane.thread is not None and lane.thread.is_alive():
+            lane.jobs.put(_Closer(db.obj))
+
+
+class _Closer:
+    """A job that closes its thread's connection to ``database``."""
+
+    def __init__(self, database) -> None:
+        self.database = database
+
+    def run(self) -> None:
+        if self.database is not None:
+            _close_quietly(self.database)
+
+
+def _submit(lane: _Lane, node, fn, args, kwargs, done, failed, busy) -> Job:
+    job = Job(node, fn, args, kwargs, done, failed, busy)
+    _pending.add(job)
+    job.loop.call_later(BUSY_AFTER, job.show_busy)
+    original_deliver = job._deliver
+
+    def deliver() -> None:
+        _pending.discard(job)
+        original_deliver()
+
+    job._deliver = deliver
+    lane.submit(job)
+    return job
+
+
+def run_db(node, fn: Callable, *args, done: Callable | None = None,
+           failed: Callable[[RapportError], Any] | None = None, busy: str = "Saving…",
+           **kwargs) -> Job:
+    """Run the write ``fn(*args, **kwargs)`` on the writer thread (see the module docstring)."""
+    return _submit(_writer, node, fn, args, kwargs, done, failed, busy)
+
+
+def read_db(node, fn: Callable, *args, done: Callable | None = None,
+            failed: Callable[[RapportError], Any] | None = None, busy: str = "Loading…",
+            **kwargs) -> Job:
+    """Run the read ``fn(*args, **kwargs)`` on the reader thread (see the module docstring)."""
+    return _submit(_reader, node, fn, args, kwargs, done, failed, busy)
+
+
+def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
+              busy: str = "Saving…", **kwargs) -> Job | None:
+    """ctrl+s on a form: ``run_db`` the save, one at a time (a second ctrl+s while one is
+    running does nothing). ``done(result)`` after it; ``invalid(errors)`` with a
+    ValidationError's field map; any other error is one line on the form, whose text stays."""
+    if getattr(form, "_db_saving", False):
+        return None
+    form._db_saving = True
+
+    def finished(result) -> Any:
+        form._db_saving = False
+        return done(result)
+
+    def failed(error: RapportError) -> Any:
+        form._db_saving = False
+        if isinstance(error, ValidationError):
+            return invalid(error.errors)
+        form.notify(describe(error), severity="error", markup=False, timeout=10)
+
+    return run_db(form, fn, *args, done=finished, failed=failed, busy=busy, **kwargs)
+
+
+async def wait_idle(timeout: float = 30.0) -> None:
+    """Wait until every job asked so far has finished and been delivered to the UI thread."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while _pending and loop.time() < deadline:
+        await asyncio.sleep(0.005)
