@@ -60,8 +60,8 @@ def one_line_error(capsys, expected: str) -> str:
         (["followups", "--employee", "'; DROP TABLE customer; --"], 1, "does not exist"),
         (["followups", "--employee", "\x1b[31mred"], 1, "\\x1b[31mred"),  # shown escaped
         (["pipeline", "--employee", "%"], 1, "no employee"),
-        (["stats", "--from", "2026-02-30"], 2, "is not a date"),
-        (["export-ics", "--to", "2026-13-01"], 2, "is not a date"),
+        (["stats", "--from", "2026-02-30"], 2, "no such date"),
+        (["export-ics", "--to", "2026-13-01"], 2, "no such date"),
         (["demo", "--customers", "-5", "--force"], 2, "--customers: -5 is less than 1"),
         (["demo", "--big-customer", "-3"], 2, "--big-customer: -3 is less than 0"),
         (["demo", "--conversations", "lots"], 2, "'lots' is not a whole number"),
