@@ -52,6 +52,7 @@ CONVERSATION_COLUMN_FIELDS = {
     "follow_up": "follow_up", "note": "note", "with_whom": "with_whom", "about": "topic",
     "how": "method", "completed": "completed", "completed_on": "completed_on",
     "is_follow_up": "is_follow_up", "pipeline_stage": "pipeline_stage",
+    "promised_follow_up": "promised_follow_up",
 }
 
 
@@ -141,7 +142,8 @@ def import_customers(path: Path | str, mode: str = "error", progress=None) -> Im
                                {k: v for k, v in values.items() if k in present})
                     continue
                 if not table.errors:  # after the first error nothing is kept: stop writing
-                    yield (number, *list(values.values())[:5], now, False, values["cadence_days"])
+                    *fields, cadence = values.values()
+                    yield (number, *fields, now, False, cadence)
 
         count = bulk.insert_rows(Customer, CUSTOMER_FIELDS, records())
         table.finish()  # any error: raises, and the transaction rolls back
@@ -218,16 +220,15 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
                               rec["time_begin"], rec["time_end"], rec["duration_minutes"], rec["follow_up"],
                               rec["note"], rec["with_whom"], topics.id(rec["about"]), methods.id(rec["how"]),
                               rec["completed"], rec["completed_on"], rec["is_follow_up"], rec["pipeline_stage"])
-                    promised = rec["promised_follow_up"] or rec["follow_up"]
                     if uid in there:
                         named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values))
+                        named["promised_follow_up"] = rec["promised_follow_up"] or rec["follow_up"]
                         changes = {k: v for k, v in named.items() if k in present}
-                        if "follow_up" in present or "promised_follow_up" in present:
-                            changes["promised_follow_up"] = promised
                         changes.update(updated_at=now, sequence=Conversation.sequence + 1)
                         known.take(check, "uid", uid, there[uid], changes)
                         continue
-                    yield (uid or new_uid(), *values, now, now, promised)
+                    yield (uid or new_uid(), *values, now, now,
+                           rec["promised_follow_up"] or rec["follow_up"])
 
         count = bulk.insert_rows(Conversation, CONVERSATION_FIELDS, records())
         table.finish()

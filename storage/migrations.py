@@ -21,7 +21,7 @@ Version history:
      booking.cancelled_at; start and end, until now naive local times, become UTC instants,
      read in the config's ``timezone`` (else the system's zone) of whoever upgrades.
   9. sync_item: the two-way calendar sync's state (SPEC §7b, storage/sync/).
- 10. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
+  10. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
      on lower(...) (``_to_nocase_keys``): existing customers whose numbers differ only in case
      keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
      id); employees whose logins differ only in case are one person, so the later ones are
@@ -121,8 +121,8 @@ LATER_INDEXES = [
     "WHERE follow_up IS NOT NULL",
 ]
 
-# SPEC §12: customer numbers and logins are unique ignoring case (schema version 10; not in
-# INDEXES, which earlier steps create before step 10 has removed old duplicates).
+# SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
+# INDEXES, which earlier steps create before step 7 has removed old duplicates).
 NOCASE_INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
     "CREATE UNIQUE INDEX IF NOT EXISTS employee_login_nocase ON employee (lower(login))",

@@ -18,9 +18,9 @@ COMMAND_MODULES = (
     "tui.commands.reports",
     "tui.commands.pipeline",
     "tui.commands.calendar",
-    "tui.commands.store",
     "tui.commands.settings",
     "tui.commands.sync",
+    "tui.commands.store",
 )
 
 

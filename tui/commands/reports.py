@@ -48,12 +48,13 @@ STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "op
 
 def _login(args: argparse.Namespace, ctx) -> str | None:
     """None for everyone; the named employee; else the current one. A report only reads: it
-    creates no employee (a write would wait for another Rapport's write, SPEC §9)."""
+    writes nothing once the current employee exists (a write would wait for another Rapport's
+    write, SPEC §9); a new member's first run creates them, as every first start does."""
     if args.all:
         return None
     if args.employee:
         return args.employee
-    return ctx.login
+    return ctx.employee().login
 
 
 def run_followups(args: argparse.Namespace, ctx) -> int:
