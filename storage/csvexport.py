@@ -66,23 +66,24 @@ def _minute(value: dt.datetime | None) -> str | None:
     return value.strftime("%Y-%m-%d %H:%M") if value else None
 
 
-def booking_rows(zone: str = "UTC") -> Iterator[dict]:
-    """Bookings, start and end to the minute in their zone: the booking's own when the model
-    keeps one, else ``zone`` (the configured zone bookings are stored in)."""
+def booking_rows() -> Iterator[dict]:
+    """Bookings not cancelled, start and end to the minute as wall-clock time in the zone
+    each was made in (SPEC §7a: stored as UTC instants plus that zone)."""
+    from storage.timezones import to_local
+
     Talk = Conversation.alias()
-    own = Booking._meta.fields.get("timezone")
     query = (
         Booking.select(Booking.uid, Customer.number, Employee.login, Booking.start, Booking.end,
-                       own if own is not None else Booking.id, Booking.title, Booking.location,
-                       Booking.note, Talk.uid)
+                       Booking.timezone, Booking.title, Booking.location, Booking.note, Talk.uid)
         .join_from(Booking, Customer)
         .join_from(Booking, Employee)
         .join_from(Booking, Talk, on=(Booking.conversation == Talk.id), join_type=JOIN.LEFT_OUTER)
+        .where(Booking.cancelled_at.is_null())
         .order_by(Booking.start, Booking.id)
         .tuples()
     )
-    for uid, number, login, start, end, tz, *rest in query.iterator():
-        values = (uid, number, login, _minute(start), _minute(end), tz if own is not None else zone, *rest)
+    for uid, number, login, start, end, zone, *rest in query.iterator():
+        values = (uid, number, login, _minute(to_local(start, zone)), _minute(to_local(end, zone)), zone, *rest)
         yield dict(zip(COLUMNS["bookings"], values))
 
 
@@ -90,10 +91,6 @@ ROWS: dict[str, Callable[..., Iterator[dict]]] = {
     "customers": customer_rows, "contacts": contact_rows,
     "conversations": conversation_rows, "bookings": booking_rows,
 }
-
-
-def _rows(kind: str, zone: str) -> Iterator[dict]:
-    return booking_rows(zone) if kind == "bookings" else ROWS[kind]()
 
 
 def _json_value(value):
@@ -112,14 +109,13 @@ def _csv_value(value) -> str:
     return str(_json_value(value))
 
 
-def write_csv(kind: str, out: IO[str], *, raw: bool = False, zone: str = "UTC",
-              progress=None) -> int:
+def write_csv(kind: str, out: IO[str], *, raw: bool = False, progress=None) -> int:
     """Write the header and every row; RFC 4180 (CRLF, quotes only where needed). Cells a
     spreadsheet would run as formulas get a leading ' unless ``raw``."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS[kind])
     count = 0
-    for row in _rows(kind, zone):
+    for row in ROWS[kind]():
         cells = [_csv_value(value) for value in row.values()]
         writer.writerow(cells if raw else [escape_cell(cell) for cell in cells])
         count += 1
@@ -128,11 +124,11 @@ def write_csv(kind: str, out: IO[str], *, raw: bool = False, zone: str = "UTC",
     return count
 
 
-def write_json(kind: str, out: IO[str], *, zone: str = "UTC", progress=None, **_) -> int:
+def write_json(kind: str, out: IO[str], *, progress=None, **_) -> int:
     """Write a JSON array with one object per line, without holding the rows in memory."""
     count = 0
     out.write("[")
-    for row in _rows(kind, zone):
+    for row in ROWS[kind]():
         out.write(",\n" if count else "\n")
         out.write(json.dumps({key: _json_value(value) for key, value in row.items()}, ensure_ascii=False))
         count += 1
@@ -146,12 +142,14 @@ def count_rows(kind: str) -> int:
     """How many rows an export of ``kind`` writes (for a progress bar)."""
     if kind == "conversations":
         return Conversation.select().where(Conversation.deleted_at.is_null()).count()
-    return {"customers": Customer, "contacts": Contact, "bookings": Booking}[kind].select().count()
+    if kind == "bookings":
+        return Booking.select().where(Booking.cancelled_at.is_null()).count()
+    return {"customers": Customer, "contacts": Contact}[kind].select().count()
 
 
 def export(kind: str, fmt: str, out: IO[str], **options) -> int:
     """Write ``kind`` as ``fmt`` to ``out``; returns rows written. Options: ``raw`` (CSV
-    without spreadsheet escaping), ``zone`` (bookings' zone name), ``progress(count)``."""
+    without spreadsheet escaping), ``progress(count)``."""
     if fmt not in FORMATS:
         raise RapportError(f"unknown export format {fmt!r}: use csv or json")
     return (write_csv if fmt == "csv" else write_json)(kind, out, **options)

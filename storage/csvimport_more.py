@@ -3,17 +3,15 @@
 
 - contacts.csv: a contact is known by its customer and its name (ignoring case); one that
   already exists is an error, skipped or updated as the mode says.
-- bookings.csv: known by ``uid``. ``start`` and ``end`` are ``YYYY-MM-DD HH:MM`` in the zone
-  the ``timezone`` column names (empty: the configured zone). When the Booking model keeps a
-  zone per booking, the times are stored as given with their zone; otherwise they are
-  converted to the configured zone, in which bookings are then stored.
+- bookings.csv: known by ``uid``. ``start`` and ``end`` are ``YYYY-MM-DD HH:MM`` wall-clock
+  time in the zone the ``timezone`` column names (empty: config's ``timezone``, else the
+  system's); stored as UTC instants with that zone (``storage.timezones``), so an export
+  writes back the same text.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from storage import bulk
 from storage.csvcheck import TEXT_MAX, RowChecker
@@ -23,7 +21,7 @@ from storage.csvimport import (
 from storage.csvio import CsvFile, show
 from storage.database import write_transaction
 from storage.models import Booking, Contact, Conversation, new_uid, utcnow
-from storage.timezones import configured_zone_name, valid_zone
+from storage.timezones import configured_zone_name, to_utc, valid_zone
 
 CONTACT_FIELDS = (Contact.customer, Contact.name, Contact.role, Contact.email, Contact.phone)
 
@@ -65,15 +63,9 @@ def import_contacts(path: Path | str, mode: str = "error", progress=None) -> Imp
     return ImportSummary("contacts", count, updated=updated, skipped=known.skipped)
 
 
-def _zone_field() -> bool:
-    """Whether bookings keep their own time zone (a ``timezone`` field on the model)."""
-    return "timezone" in Booking._meta.fields
-
-
 def import_bookings(path: Path | str, default_login: str, config: dict | None = None,
                     mode: str = "error", progress=None) -> ImportSummary:
-    local = configured_zone_name(config)
-    own_zone = _zone_field()
+    local = configured_zone_name(config or {})
     with CsvFile(path, "bookings", progress) as table, write_transaction():
         customers = customer_ids()
         employees = employee_lookup()
@@ -81,8 +73,8 @@ def import_bookings(path: Path | str, default_login: str, config: dict | None = 
         first_line: dict[str, int] = {}
         known = Existing(mode, "booking uid")
         now = utcnow()
-        fields = ["customer", "employee", "start", "end", "title", "location", "note", "conversation"]
-        fields += ["timezone"] if own_zone else []
+        fields = ["customer", "employee", "start", "end", "title", "location", "note", "conversation",
+                  "timezone"]
 
         def records():
             for chunk in chunks(table.rows()):
@@ -92,7 +84,7 @@ def import_bookings(path: Path | str, default_login: str, config: dict | None = 
                 for line, row in chunk:
                     check = RowChecker(line, row, table.errors)
                     uid = check.text("uid")
-                    values = _check_booking(check, customers, talks, default_login, local, own_zone)
+                    values = _check_booking(check, customers, talks, default_login, local)
                     if uid and uid in first_line:
                         check.error("uid", f"uid {show(uid)} already appears on line {first_line[uid]}")
                         continue
@@ -116,8 +108,7 @@ def import_bookings(path: Path | str, default_login: str, config: dict | None = 
     return ImportSummary("bookings", count, employees.created, updated=updated, skipped=known.skipped)
 
 
-def _check_booking(check: RowChecker, customers: dict, talks: dict, default_login: str,
-                   local: str, own_zone: bool) -> dict:
+def _check_booking(check: RowChecker, customers: dict, talks: dict, default_login: str, local: str) -> dict:
     number = check.text("customer_number", required=True)
     customer = customers.get(number.lower())
     if number and customer is None:
@@ -129,8 +120,8 @@ def _check_booking(check: RowChecker, customers: dict, talks: dict, default_logi
     if not valid_zone(zone):
         check.error("timezone", f"{show(zone)} is not a time zone (an IANA name such as Europe/Berlin)")
         zone = local
-    elif not own_zone and zone != local and start and end:
-        start, end = (_convert(start, zone, local), _convert(end, zone, local))
+    elif start and end:
+        start, end = to_utc(start, zone), to_utc(end, zone)
     conversation_uid = check.text("conversation_uid")
     if conversation_uid and conversation_uid not in talks:
         check.error("conversation_uid", f"no conversation with uid {show(conversation_uid)}")
@@ -138,14 +129,7 @@ def _check_booking(check: RowChecker, customers: dict, talks: dict, default_logi
         "customer": customer, "employee": check.key("employee", required=False) or default_login,
         "start": start, "end": end, "title": check.text("title"), "location": check.text("location"),
         "note": check.text("note", strip=False, max_length=TEXT_MAX),
-        "conversation": talks.get(conversation_uid),
+        "conversation": talks.get(conversation_uid), "timezone": zone,
     }
-    if own_zone:
-        values["timezone"] = zone
     return values
-
-
-def _convert(moment: dt.datetime, source: str, target: str) -> dt.datetime:
-    aware = moment.replace(tzinfo=ZoneInfo(source))
-    return aware.astimezone(ZoneInfo(target)).replace(tzinfo=None)
 

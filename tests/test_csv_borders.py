@@ -24,7 +24,7 @@ CONFIG = {"timezone": "Europe/Berlin"}
 
 def exported(kind: str, **options) -> str:
     out = io.StringIO()
-    export(kind, "csv", out, zone="Europe/Berlin", **options)
+    export(kind, "csv", out, **options)
     return out.getvalue()
 
 
@@ -55,8 +55,8 @@ def hostile_data() -> None:
                           with_whom="''=x", follow_up="2026-03-20", employee_login="anna")
     f.conversation(plain, "2026-03-01", note="ordinary")
     Booking.create(customer=evil, employee=Employee.get(Employee.login == "anna"), conversation=talk,
-                   start=dt.datetime(2026, 3, 20, 9, 30), end=dt.datetime(2026, 3, 20, 10, 15),
-                   title="=1+1", location="-", note="bring\nthe contract")
+                   start=dt.datetime(2026, 3, 20, 8, 30), end=dt.datetime(2026, 3, 20, 9, 15),
+                   timezone="Europe/Berlin", title="=1+1", location="-", note="bring\nthe contract")
 
 
 def test_hostile_cells_get_a_leading_quote_and_raw_keeps_them(ctx):
@@ -182,16 +182,19 @@ def test_names_longer_than_255_are_refused_not_cut(ctx, tmp_path):
         import_customers(tmp_path / "c.csv")
 
 
-def test_bookings_in_another_zone_are_converted(ctx, tmp_path):
+def test_bookings_keep_their_zone(ctx, tmp_path):
     f.customer("Alpha", number="A1")
     (tmp_path / "b.csv").write_text("customer_number,start,end,timezone,title\n"
                                     "A1,2026-03-20 09:00,2026-03-20 10:00,UTC,Call\n")
+    (tmp_path / "c.csv").write_text("customer_number,start,end,title\n"
+                                    "A1,2026-03-20 09:00,2026-03-20 10:00,Berlin\n")
     import_bookings(tmp_path / "b.csv", "tester", CONFIG)
-    booking = Booking.get()
-    if "timezone" in Booking._meta.fields:  # bookings keep their zone (issue 15)
-        assert booking.start == dt.datetime(2026, 3, 20, 9, 0)
-    else:  # stored in the configured zone: Berlin is UTC+1 in March
-        assert booking.start == dt.datetime(2026, 3, 20, 10, 0)
+    import_bookings(tmp_path / "c.csv", "tester", CONFIG)
+    utc, berlin = Booking.get(Booking.title == "Call"), Booking.get(Booking.title == "Berlin")
+    assert (utc.start, utc.timezone) == (dt.datetime(2026, 3, 20, 9, 0), "UTC")
+    # no zone given: the configured one (Berlin is UTC+1 in March); stored as the UTC instant
+    assert (berlin.start, berlin.timezone) == (dt.datetime(2026, 3, 20, 8, 0), "Europe/Berlin")
+    assert "2026-03-20 09:00,2026-03-20 10:00,Europe/Berlin,Berlin" in exported("bookings")
     (tmp_path / "bad.csv").write_text("customer_number,start,end,timezone\nA1,2026-03-20 09:00,2026-03-20 08:00,Mars/Base\n")
     with pytest.raises(CsvImportError) as info:
         import_bookings(tmp_path / "bad.csv", "tester", CONFIG)

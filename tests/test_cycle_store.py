@@ -34,7 +34,7 @@ def fresh() -> tuple[list, list]:
 def import_rows(tmp_path, rows: list[list[str]]) -> None:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CONVERSATION_COLUMNS[:15])  # without the optional promised_follow_up
+    writer.writerow(CONVERSATION_COLUMNS[:16])  # without the optional promised_follow_up
     for number, login, date, stage in rows:
         writer.writerow(["", number, login, date, "", "", "", "", "", "", "", "", "", "", "", stage])
     path = tmp_path / "in.csv"

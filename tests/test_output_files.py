@@ -165,12 +165,12 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path):
     out.mkdir()
     script = (
         "import sys, os, signal; from tui import cli; import storage.csvexport as e\n"
-        "orig = e._rows\n"
-        "def slow(kind, zone):\n"
-        "    for row in orig(kind, zone):\n"
+        "orig = e.ROWS['conversations']\n"
+        "def slow():\n"
+        "    for row in orig():\n"
         "        yield row\n"
         "        print('WRITING', flush=True, file=sys.stderr); signal.pause()\n"
-        "e._rows = slow\n"
+        "e.ROWS['conversations'] = slow\n"
         f"sys.exit(cli.main(['--database', {url!r}, 'export', 'conversations', '-o', {str(out / 'conv.csv')!r}]))\n"
     )
     child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,

@@ -100,7 +100,6 @@ def run_export(args: argparse.Namespace, ctx) -> int:
     """``-o -`` (the default) writes to stdout, ``-o FILE`` writes FILE (``storage.outfile``)."""
     from storage.csvexport import count_rows, export_to_file
     from storage.outfile import open_output
-    from storage.timezones import configured_zone_name
 
     if args.kind == "vcard":
         if args.format != "csv" or args.raw:
@@ -114,7 +113,7 @@ def run_export(args: argparse.Namespace, ctx) -> int:
         total = count_rows(args.kind)
         with Progress(f"export {args.kind}") as progress:
             count = export_to_file(args.kind, args.format, args.output, raw=args.raw,
-                                   zone=configured_zone_name(ctx.config), progress=lambda done: progress(done, total))
+                                   progress=lambda done: progress(done, total))
         noun = args.kind
     where = "standard output" if args.output == "-" else args.output
     print(f"exported {count} {noun} to {where}", file=sys.stderr)
