@@ -35,8 +35,8 @@ def build() -> None:
         db.execute_sql("INSERT INTO employee (login, name, active) VALUES ('bench', 'Bench', 1)")
         cur = db.cursor()
         cur.executemany(
-            "INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived)"
-            " VALUES (?,?,?,?,?,?,?,0)",
+            "INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived,"
+            " sort_name) VALUES (?,?,?,?,?,?,?,0,lower(?2))",
             [(f"K{i:05d}", f"Customer {random.randint(0, 99999):05d} {i}", f"c{i}@x.example",
               f"+49 {random.randint(100, 999)} {random.randint(100000, 999999)}", "", "", stamp)
              for i in range(10_000)])
@@ -74,7 +74,7 @@ def best_of(fn, runs: int = 5) -> float:
 
 def main() -> None:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/rapport-bench.db")
-    open_database("sqlite:///" + str(path).lstrip("/"))
+    open_database("sqlite:///" + str(path))
     if not Customer.select().exists():
         print("building the reference data ...", flush=True)
         build()

@@ -40,7 +40,7 @@ BIG_CUSTOMER_NUMBER_HINT = "big"  # the generator's big customer is found by con
 
 
 def database_url(size: str) -> str:
-    return "sqlite:///" + str(CACHE / f"reference-{size}.db").lstrip("/")
+    return "sqlite:///" + str(CACHE / f"reference-{size}.db")
 
 
 def build_reference(size: str, rebuild: bool, log, database: str | None = None) -> str:

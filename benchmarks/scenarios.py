@@ -118,3 +118,23 @@ def tui(url: str, repeat: int, today: dt.date) -> list[Result]:
 
 
 STEPS.append(tui)
+
+
+def tui_paths(url: str, repeat: int, today: dt.date) -> list[Result]:
+    """switching screens, opening forms and pickers, saving, Follow-ups actions in the TUI"""
+    import json
+    import os
+    import subprocess
+
+    from benchmarks.harness import ROOT, python
+
+    out = subprocess.run(
+        [python(), str(ROOT / "benchmarks" / "tui_paths.py"), url, today.isoformat(), str(repeat)],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return [Result(f"tui: {name}", 50, samples) for name, samples in data.items()]
+
+
+STEPS.append(tui_paths)

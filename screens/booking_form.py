@@ -45,11 +45,14 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     ]
 
     def __init__(self, values: dict[str, str], conversation_id: int | None = None,
-                 booking_id: int | None = None) -> None:
+                 booking_id: int | None = None, customer_id: int | None = None,
+                 employee_id: int | None = None) -> None:
         super().__init__()
         self.values = values
         self.conversation_id = conversation_id
         self.booking_id = booking_id
+        self.customer_id = customer_id  # a booking for a customer, without a conversation
+        self.employee_id = employee_id
 
     @classmethod
     def for_conversation(cls, conversation_id: int, today=None) -> "BookingForm":
@@ -63,6 +66,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
     def _customer_name(self) -> str:
         if self.booking_id:
             customer = Booking.get_by_id(self.booking_id).customer
+        elif self.customer_id and not self.conversation_id:
+            customer = Customer.get_or_none(Customer.id == self.customer_id)
         else:
             conv = Conversation.get_or_none(Conversation.id == self.conversation_id)
             customer = conv.customer if conv else None
@@ -76,7 +81,8 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
             with VerticalScroll(id="booking-body"):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
-                    yield Input(self.values["date"], placeholder="YYYY-MM-DD", compact=True, id="date")
+                    yield Input(self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True,
+                                id="date")
                     yield Label("Start", classes="label short")
                     yield Input(self.values["start"], placeholder="HH:MM", compact=True, id="start")
                     yield Label("End", classes="label short")
@@ -114,7 +120,9 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
+        ctx = self.app.ctx
         save_form(self, _save, self.current_values(), self.booking_id, self.conversation_id,
+                  self.customer_id, self.employee_id, ctx.timezone(), ctx.today(),
                   done=self._saved, invalid=self.show_errors)
 
     def _saved(self, saved: int) -> None:
@@ -137,12 +145,15 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
         self.close_form(None)
 
 
-def _save(values: dict[str, str], booking_id: int | None, conversation_id: int | None) -> int:
-    """The booking's id after creating or changing it (on tui.dbwork's database thread)."""
+def _save(values: dict[str, str], booking_id: int | None, conversation_id: int | None,
+          customer_id: int | None, employee_id: int | None, zone_name: str, today) -> int:
+    """The booking's id after creating or changing it (on tui.dbwork's database thread);
+    a new booking is in ``zone_name``, an existing one keeps its zone."""
     if booking_id:
-        bookings.update(booking_id, values)
+        bookings.update(booking_id, values, today=today)
         return booking_id
-    return bookings.create(values, conversation_id=conversation_id).id
+    return bookings.create(values, conversation_id=conversation_id, customer_id=customer_id,
+                           employee_id=employee_id, zone_name=zone_name, today=today).id
 
 
 def open_draft(app, draft) -> None:

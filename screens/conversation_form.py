@@ -29,11 +29,13 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 
 from storage import conversation_list, conversations, lookups
 from storage.conversations import ConversationInput
+from storage.errors import ValidationError
 from screens.changed_meanwhile import ChangedMeanwhileScreen
 from storage.parsing import format_date, format_time
-from tui.dbwork import save_form
+from tui.dbwork import read_db, save_form
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.paged_table import visible_text
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
 SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "method_id",
@@ -54,6 +56,20 @@ class YesNo(Checkbox):
 def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
     """Select options; names are user data, so they are Text, never markup."""
     return [(Text(label(row)), row.id) for row in rows]
+
+
+class SuggestingInput(Input):
+    """An input whose shown suggestion tab takes, as in shells and browsers (right still
+    does); without one, tab goes on to the next field."""
+
+    BINDINGS = [Binding("tab", "accept_or_next", "Accept", id="form.accept_suggestion", show=False)]
+
+    def action_accept_or_next(self) -> None:
+        if self._suggestion and len(self._suggestion) > len(self.value) and self.cursor_at_end:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 
 
 class ConversationForm(DraftKeeper, ModalScreen[int | None]):
@@ -96,7 +112,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         form = self.form
         kind = "Edit" if self.conversation_id else ("Follow-up" if form.follows_id else "New")
         title = Text(f"{kind} conversation — ")
-        title.append(conversation_list.customer_name(form.customer_id) or "?")
+        title.append(visible_text(conversation_list.customer_name(form.customer_id) or "?"))
         me = self.app.ctx.employee()  # created on first use, so it is always choosable
         employees = [e for e in lookups.employees(include_inactive=True)
                      if e.active or e.id in (form.employee_id, me.id)]
@@ -115,7 +131,8 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                                            DateInput)
                 yield Label("Note", classes="label")
                 yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
-                yield from self._input_row("With Whom", "with_whom", form.with_whom, "name")
+                yield from self._input_row("With Whom", "with_whom", form.with_whom, "name",
+                                           SuggestingInput)
                 yield from self._select_row("About", "topic", lookups.topics(), form.topic_id)
                 yield from self._select_row("How", "method", lookups.methods(), form.method_id)
                 with Horizontal(classes="row"):
@@ -166,6 +183,22 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         # With Whom's suggestions read the customer's whole history (18 ms for one with 45,000
         # conversations): after the form is on screen, long before anyone reaches that field.
         self.call_after_refresh(self._suggest_with_whom)
+        self._fit_drop_downs()
+
+    def _fit_drop_downs(self) -> None:
+        """A select's list opens inside the form's body: never over the hint, the border or
+        the footer (Pipeline Position, near the bottom at 80x24, has 6 lines; it scrolls)."""
+        for select in self.query(Select):
+            self.watch(select, "expanded", self._fitter(select), init=False)
+
+    def _fitter(self, select: Select):
+        def fit(expanded: bool) -> None:
+            if expanded:
+                from textual.widgets._select import SelectOverlay
+
+                room = self.query_one("#form-body").region.bottom - select.region.bottom
+                select.query_one(SelectOverlay).styles.max_height = max(3, min(12, room))
+        return fit
 
     def _suggest_with_whom(self) -> None:
         names = conversation_list.with_whom_suggestions(self.form.customer_id)
@@ -232,10 +265,12 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         """Save off the UI thread (tui.dbwork): a locked database says "trying again…" and
         never freezes the form; any fault is one line and the text stays. If someone else
         saved this conversation since it was loaded, nothing is written and the user chooses."""
-        ctx = self.app.ctx
-        save_form(self, conversations.save, self.current_input(), ctx.now(), ctx.employee().id,
-                  self.conversation_id, overwrite, done=self._saved, invalid=self.show_errors,
-                  changed=self._changed_meanwhile)
+        ctx, typed, now, conversation_id = self.app.ctx, self.current_input(), self.app.ctx.now(), self.conversation_id
+
+        def save() -> int:  # on the database thread: even reading who I am may meet a fault
+            return conversations.save(typed, now, ctx.employee().id, conversation_id, overwrite)
+
+        save_form(self, save, done=self._saved, invalid=self.show_errors, changed=self._changed_meanwhile)
 
     def _saved(self, saved: int) -> None:
         self.drop_draft()
@@ -266,15 +301,30 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         self.query_one("#note", TextArea).text = form.note
 
     def show_errors(self, errors: dict[str, str]) -> None:
-        for error in self.query(".error").results(Static):
-            name = error.id.removeprefix("error-")
-            message = errors.get(name, "")
-            error.update(f"{_LABELS.get(name, name)}: {message}" if message else "")
-            error.set_class(bool(message), "shown")
+        _show_errors(self.query(".error").results(Static), errors)
         first = next((name for name in FIELD_ORDER if name in errors), None)
         if first is not None:
             self.query_one(f"#{first}").focus()
         self.notify("Not saved: " + "; ".join(errors.values()), severity="error", markup=False)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _recheck_errors(self) -> None:
+        """An inline error goes as soon as its field is corrected, and says what is wrong now
+        while it is not; fields without one get none while the user types."""
+        if not self.query(".error.shown"):
+            return
+        ctx = self.app.ctx
+
+        def show(errors: dict[str, str]) -> None:
+            _show_errors(list(self.query(".error.shown").results(Static)), errors)
+
+        def failed(error) -> None:  # a busy database: the messages stay until the next save
+            if isinstance(error, ValidationError):
+                show(error.errors)
+
+        read_db(self, conversations.validate, self.current_input(), ctx.now(), ctx.employee().id,
+                done=lambda _fields: show({}), failed=failed)
 
     def action_cancel(self) -> None:
         self.close_form(None)
@@ -285,6 +335,15 @@ _LABELS = {
     "with_whom": "With Whom", "topic": "About", "method": "How", "pipeline_stage": "Pipeline Position",
     "time_begin": "Time Begin", "time_end": "Time End", "duration": "Duration", "customer": "Customer",
 }
+
+
+def _show_errors(lines, errors: dict[str, str]) -> None:
+    """Each error line under its field says its field's message, or is empty and hidden."""
+    for error in lines:
+        name = error.id.removeprefix("error-")
+        message = errors.get(name, "")
+        error.update(f"{_LABELS.get(name, name)}: {message}" if message else "")
+        error.set_class(bool(message), "shown")
 
 
 def _inactive_name(field: str, row_id: int) -> str:

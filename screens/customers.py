@@ -2,7 +2,7 @@
 
 ``/`` focuses the search; down or enter there moves into the table; in the table enter opens
 the customer form, ``n`` makes a new customer, ``e`` edits the highlighted one, escape goes back
-to the search. The list is refetched whenever the screen comes back to the front, so saves made
+to the search, and any other printable key starts finding (tui/widgets/type_to_find.py). The list is refetched whenever the screen comes back to the front, so saves made
 in a form (or by another session) show up.
 """
 
@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from storage.queries import CustomerList, CustomerRow
+from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [
@@ -28,34 +29,34 @@ COLUMNS = [
     Column("Phone", 15),
     Column("Stage", 14),
     Column("Last", 10),
-    Column("Follow-up", 10),
+    Column("Follow-up", 11),  # "!" before an overdue date
 ]
-# Below 100 columns: narrower columns and dates as yy-mm-dd, so that names and phone numbers
-# still fit at 80 columns.
+# Below 100 columns: narrower columns, so that names and dates still fit at 80 columns.
 NARROW = 100
 NARROW_COLUMNS = [
     Column("No.", 6),
-    Column("Name", 16, flex=True),
-    Column("Contact", 11),
-    Column("Phone", 12),
+    Column("Name", 15, flex=True),
+    Column("Contact", 9),
+    Column("Phone", 10),
     Column("Stage", 9),
-    Column("Last", 8),
-    Column("Next", 8),  # the next follow-up
+    Column("Last", 10),
+    Column("Next", 11),  # the next follow-up; "!" before it when it is overdue
 ]
 
 
-def _date(value, short: bool = False) -> str:
-    if not value:
-        return ""
-    return value.strftime("%y-%m-%d") if short else value.isoformat()
+NO_CUSTOMERS = "No customers. Press n to add one."
+NO_MATCH = "No customer matches the search. Escape, then clear it to see them all."
+
+
 
 
 class CustomerRows:
-    """CustomerList rows as PagedTable rows (archived customers dimmed)."""
+    """CustomerList rows as PagedTable rows (archived customers dimmed). A next follow-up
+    before today is overdue: "!" before its date (readable without colour) and the row in
+    the warning style."""
 
-    def __init__(self, customers: CustomerList, short_dates: bool = False) -> None:
+    def __init__(self, customers: CustomerList) -> None:
         self.customers = customers
-        self.short_dates = short_dates
 
     def count(self) -> int:
         return self.customers.count()
@@ -67,9 +68,11 @@ class CustomerRows:
         return [self._row(c) for c in self.customers.fetch(offset, limit)]
 
     def _row(self, c: CustomerRow) -> Row:
+        overdue = c.next_follow_up is not None and c.next_follow_up < self.customers.today
+        next_follow_up = ("!" if overdue else "") + dates.show(c.next_follow_up)
         cells = (c.number, c.name, c.main_contact, c.phone, c.stage,
-                 _date(c.last_conversation, self.short_dates), _date(c.next_follow_up, self.short_dates))
-        return Row(c.id, cells, "dim" if c.archived else "")
+                 dates.show(c.last_conversation), next_follow_up)
+        return Row(c.id, cells, "dim" if c.archived else "warning" if overdue else "")
 
 
 class CustomersScreen(Screen):
@@ -87,7 +90,7 @@ class CustomersScreen(Screen):
         yield Header()
         yield Input(placeholder="Search number, name, contact, phone, email  ( / )",
                     id="customer-search", compact=True)
-        yield PagedTable(NARROW_COLUMNS if self._narrow() else COLUMNS, empty_text="No customers. Press n to add one.", id="customer-table")
+        yield PagedTable(NARROW_COLUMNS if self._narrow() else COLUMNS, empty_text=NO_CUSTOMERS, id="customer-table")
         yield Footer(compact=True)
 
     @property
@@ -121,7 +124,7 @@ class CustomersScreen(Screen):
         return self.app.size.width < NARROW
 
     def _source(self, text: str) -> CustomerRows:
-        return CustomerRows(CustomerList(self.app.ctx.today(), text), short_dates=self._narrow())
+        return CustomerRows(CustomerList(self.app.ctx.today(), text))
 
     def on_resize(self) -> None:
         columns = NARROW_COLUMNS if self._narrow() else COLUMNS
@@ -138,6 +141,8 @@ class CustomersScreen(Screen):
 
     @on(Input.Changed, "#customer-search")
     def search_changed(self, event: Input.Changed) -> None:
+        # An empty list after a search says the search found nothing, not that there are none.
+        self.table.empty_text = NO_MATCH if event.value.strip() else NO_CUSTOMERS
         self.table.set_source(self._source(event.value))
 
     @on(Input.Submitted, "#customer-search")
@@ -147,6 +152,11 @@ class CustomersScreen(Screen):
     @on(PagedTable.RowSelected, "#customer-table")
     def open_selected(self, event: PagedTable.RowSelected) -> None:
         self.open_customer(event.row_id)
+
+    def on_key(self, event) -> None:
+        from tui.widgets.type_to_find import start_finding
+
+        start_finding(event, self.table, self.search)
 
     def action_focus_search(self) -> None:
         self.search.focus()

@@ -21,6 +21,7 @@ from storage import lookups, staff
 from storage.errors import RapportError
 from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 
 class EmployeesScreen(Screen):
@@ -41,7 +42,7 @@ class EmployeesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="employees", cursor_type="row")
+        yield RowTable(id="employees")
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -51,8 +52,9 @@ class EmployeesScreen(Screen):
 
     @on(ScreenResume)
     def resumed(self) -> None:
-        """Coming back to the screen: show what other sessions may have changed."""
-        self.reload()
+        """Coming back to the screen: show what other sessions may have changed (after the
+        screen is shown: switching to it stays quick)."""
+        self.call_after_refresh(self.reload)
 
     def reload(self, select_id: int | None = None) -> None:
         """Fill the list, keeping the cursor on ``select_id`` if given, else on the same line."""

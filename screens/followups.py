@@ -6,8 +6,9 @@ in one paged list. Keys act on the highlighted follow-up:
   leaves today's list) · r reschedule (date prompt) · f log follow-up (the conversation form
   as a follow-up; saving it completes this one) · o / enter open the customer · u undo the
   last complete/snooze/reschedule · v choose whose follow-ups · b create booking ·
-  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py) ·
-  l log a new conversation with the highlighted row's customer.
+  t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py) · y sync
+  with the calendar (config [sync], tui/sync_action.py) · l log a new conversation with the
+  highlighted row's customer.
 Under them, "Losing touch" (SPEC §5): customers past their cadence; l logs a conversation
 with one (and takes it off the list), enter opens it.
 Missed follow-ups stay on the list until one of those handles them. After an action the
@@ -33,6 +34,7 @@ from storage.conversations import set_completed, set_follow_up
 from storage.errors import RapportError
 from storage.reports import FollowUpItem
 from tui.dbwork import describe, run_db
+from tui import dates
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
                                         losing_customer_id)
@@ -71,6 +73,8 @@ class FollowupsScreen(Screen):
         Binding("b", "booking", "Book", id="followups.booking", tooltip="Create a booking"),
         Binding("t", "task", "Task", id="followups.task", tooltip="Create a task (.ics to-do)"),
         Binding("x", "export", "Export", id="followups.export", tooltip="Export to calendar"),
+        Binding("y", "sync", "Sync", id="followups.sync", tooltip="Sync with the calendar",
+                show=False),
     ]
 
     def __init__(self) -> None:
@@ -94,7 +98,7 @@ class FollowupsScreen(Screen):
 
     @on(ScreenResume)
     def _resumed(self) -> None:
-        self.load()
+        self.call_after_refresh(self.load)  # the screen shows first, then the fresh list
 
     def live_refresh(self) -> None:
         """Another session saved (tui.live): refetch list and counts, the cursor staying on
@@ -139,7 +143,7 @@ class FollowupsScreen(Screen):
             table.set_source(FollowupSource(today, login, show_employee))
             table.snap(0)
         self._show_summary()
-        self.query_one(DayBookings).show(today, self._employee_id())
+        self.query_one(DayBookings).show(today, self._employee_id(), ctx.timezone())
         self._show_detail(table.cursor_row_id)
 
     def _employee_id(self) -> int | None:
@@ -184,7 +188,7 @@ class FollowupsScreen(Screen):
             note.update("")
             return
         parts = [f"{item.customer} ({item.customer_number})",
-                 f"logged {item.date.isoformat()} by {item.employee}"]
+                 f"logged {dates.show(item.date)} by {item.employee}"]
         if item.about or item.how:
             parts.append(" by ".join(p for p in (item.about, item.how) if p))
         if item.with_whom:
@@ -360,3 +364,8 @@ class FollowupsScreen(Screen):
         from tui import calendar_actions
 
         calendar_actions.choose_export(self, self._employee_id(), self._login() or "everyone")
+
+    def action_sync(self) -> None:
+        from tui.sync_action import sync_now
+
+        sync_now(self, lambda _summary: self.load())

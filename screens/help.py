@@ -1,5 +1,6 @@
 """F1: every key — the global ones, those of the screen underneath (its own, the focused
-widget's, and those of the lists and panes on it), and the conventions every list follows.
+widget's, and those of the lists and panes on it), read from their bindings (with the user's
+``[keys]`` remapping), so the page stays true as screens change; then the moves every list has.
 
 Scrolls with the arrows and paging keys; escape or F1 closes it.
 """
@@ -13,19 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static, TabPane
+from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from storage.parsing import DATE_GRAMMAR
 from tui.widgets.paged_table import visible_text
 
-CONVENTIONS = [
-    ("enter", "open"), ("n", "new"), ("e", "edit"), ("d", "delete"), ("u", "undo"),
-    ("c", "complete / reopen"), ("f", "log follow-up"), ("s", "snooze +1 day"),
-    ("w", "snooze +1 week"), ("r", "reschedule"), ("b", "create booking"),
-    ("t", "create task (.ics to-do)"), ("x", "export to calendar"), ("/", "focus search"),
-    ("escape", "back / cancel"), ("up down", "move"), ("pgup pgdn", "page"),
-    ("home end", "first / last"),
-]
+# Only what really holds in every list; each list's own keys come from its bindings above.
+CONVENTIONS = [("up down", "move"), ("pgup pgdn", "page"), ("home end", "first / last")]
 FORMS = [("ctrl+s", "save"), ("escape", "cancel (asks before discarding typed text)"),
          ("tab", "next field"), ("shift+tab", "previous field")]
 _SKIP_MODULES = ("textual.",)
@@ -35,9 +30,12 @@ _LIST_MOVES = tuple(f"paged_table.{name}" for name in ("up", "down", "page_up", 
 
 def _where(widget) -> str:
     """Where a widget's keys apply: the tab it sits on, else the widget's kind."""
+    pane = None
     for ancestor in widget.ancestors:
-        if isinstance(ancestor, TabPane):
-            return f"On the {ancestor._title} tab".replace("\n", " ")
+        if isinstance(ancestor, TabPane) and pane is None:
+            pane = ancestor
+        if isinstance(ancestor, TabbedContent) and pane is not None and pane.id:
+            return f"On the {ancestor.get_tab(pane.id).label_text} tab".replace("\n", " ")
         if title := getattr(ancestor, "tab_title", ""):
             return f"On the {title} tab"
     return getattr(widget, "HELP_TITLE", "") or type(widget).__name__
@@ -50,8 +48,12 @@ def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]
     active = [b for node, b, _enabled, _tip in screen.active_bindings.values() if node is not app]
     listed = {id(b) for b in active}  # keys that work now are listed once, under "This screen"
 
+    keymap = app.ctx.config.get("keys", {}) if hasattr(app, "ctx") else {}
+
     def rows_of(bindings, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
         for binding in bindings:
+            if binding.id in keymap:  # a widget's bindings off the focus chain are not remapped yet
+                binding = binding.with_key(keymap[binding.id].split(",")[0].strip())
             key = app.get_key_display(binding)
             if (binding.id and binding.description and (key, binding.description) not in rows
                     and binding.id not in _LIST_MOVES):

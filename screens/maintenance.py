@@ -25,6 +25,7 @@ from storage import lookups
 from storage.errors import RapportError
 from tui.dbwork import describe, run_db
 from tui.palette import ScreenCommands
+from tui.widgets.row_table import RowTable
 
 KINDS = ("topic", "method", "stage")
 TAB_TITLES = {"topic": "1 Topics", "method": "2 Methods", "stage": "3 Pipeline stages"}
@@ -65,7 +66,7 @@ class MaintenanceScreen(Screen):
         with TabbedContent(id="lists"):
             for kind in KINDS:
                 with TabPane(TAB_TITLES[kind], id=f"list-{kind}"):
-                    yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=False)
+                    yield RowTable(id=f"table-{kind}", zebra_stripes=False)
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -81,10 +82,14 @@ class MaintenanceScreen(Screen):
 
     @on(ScreenResume)
     def reload_all(self) -> None:
-        """Coming back to the screen: show what other sessions may have changed."""
+        """Coming back to the screen: show what other sessions may have changed (after the
+        screen is shown: switching to it stays quick)."""
+        self.table().focus()
+        self.call_after_refresh(self._reload_all)
+
+    def _reload_all(self) -> None:
         for kind in KINDS:
             self.reload(kind)
-        self.table().focus()
 
     # -- the lists ------------------------------------------------------------------------
     @property

@@ -68,8 +68,15 @@ def period_text(period: Period, kind: str) -> str:
         return f"in {period.as_of:%Y-%m}"
     if not period.date_from and not period.date_to:
         return "closed all time"
-    start = f"{period.date_from:%y-%m-%d}" if period.date_from else "start"
-    return f"{start}–{period.last:%y-%m-%d}"
+    last = period.last
+    if not period.date_from:
+        return f"start–{last}"
+    first = period.date_from
+    if first.year == last.year:  # 2026-01-01–03-18
+        return f"{first}–{last:%m-%d}"
+    if last == period.as_of:  # a period running to today, across new year
+        return f"since {first}"
+    return f"{first:%Y-%m}–{last:%Y-%m}"
 
 
 class PipelineScreen(Screen):
@@ -256,19 +263,26 @@ class PipelineScreen(Screen):
     def _drill_down(self, metric: str, title: str, period: Period, employee_id: int | None) -> None:
         from storage.pipeline_customers import metric_customers
 
+        def load():
+            return metric_customers(metric, period, employee_id)
+
         try:
             with db.connection_context():
-                rows = metric_customers(metric, period, employee_id)
-        except (RapportError, peewee.DatabaseError) as exc:
-            self.app.call_from_thread(self._failed, str(exc).splitlines()[0] if str(exc) else "")
+                rows = load()
+        except (RapportError, peewee.DatabaseError) as exc:  # the dashboard's numbers stay
+            message = str(exc).splitlines()[0] if str(exc) else ""
+            self.app.call_from_thread(self.notify, f"Customers not listed: {message}",
+                                      severity="error", markup=False)
             return
-        self.app.call_from_thread(self._push_customers, title, rows)
+        self.app.call_from_thread(self._push_customers, title, rows, load)
 
-    def _push_customers(self, title: str, rows) -> None:
+    def _push_customers(self, title: str, rows, load=None) -> None:
         from screens.pipeline_customers import PipelineCustomers
 
+        if self.app.screen is not self:  # the user went elsewhere meanwhile (F3, escape…)
+            return
         who = f" · {self.employee_login}" if self.employee_login else ""
-        self.app.push_screen(PipelineCustomers(f"{title}{who}", rows))
+        self.app.push_screen(PipelineCustomers(f"{title}{who}", rows, load))
 
 
 def _picker_base():

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from storage import reports
+from tui.dbwork import read_db
 from tui.palette import ScreenCommands
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
@@ -76,11 +77,10 @@ class StatisticsScreen(Screen):
             table.add_column(Text(title, justify="left" if title == "Employee" else "right"),
                              key=title)
         table.focus()
-        self.load()
 
     @on(ScreenResume)
     def _resumed(self) -> None:
-        self.load()
+        self.load()  # (also the first fill: ScreenResume follows the mount)
 
     def _dates(self, today: dt.date) -> tuple[str, dt.date, dt.date]:
         if self.period == "custom" and self.custom:
@@ -89,9 +89,15 @@ class StatisticsScreen(Screen):
         return label, *period(today)
 
     def load(self) -> None:
+        """Count on the reader thread (tui.dbwork): the screen shows at once, the figures
+        follow."""
         today = self.app.ctx.today()
         label, date_from, date_to = self._dates(today)
-        stats = reports.statistics(today, date_from, date_to)
+        read_db(self, reports.statistics, today, date_from, date_to,
+                done=lambda stats: self._show(stats, label, today, date_from, date_to),
+                busy="Counting…")
+
+    def _show(self, stats, label: str, today: dt.date, date_from: dt.date, date_to: dt.date) -> None:
         heading = f"{label}: {date_from.isoformat()} to {date_to.isoformat()}"
         if stats.counted_to < date_to:
             heading += (f" (counted up to today, {stats.counted_to.isoformat()})"

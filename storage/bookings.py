@@ -1,8 +1,11 @@
 """Bookings: appointments made from a conversation ("Create booking", SPEC §2, §4).
 
-Start and end are naive local date-times, as the user typed them; the calendar export
-converts them to UTC. Every edit bumps ``sequence`` and ``updated_at`` so calendar clients
-see a new revision of the same event.
+The form's date, start and end are wall-clock texts in the booking's zone (the employee's
+``timezone``, else the system's); they are stored as UTC instants plus that zone's name
+(storage/timezones.py), so every export gives the same instant. The date field takes every
+form the other date fields take (``+2``, ``tomorrow``..., storage/parsing.py). Every edit bumps
+``sequence`` and ``updated_at`` so calendar clients see a new revision of the same event.
+Cancelling keeps the row (``cancelled_at``), so it can be undone.
 """
 
 from __future__ import annotations
@@ -11,25 +14,28 @@ import datetime as dt
 
 from peewee import JOIN
 
-from storage import limits
+from storage import limits, parsing
 from storage.errors import RapportError, ValidationError
 from storage.models import Booking, Conversation, Customer, Topic, db, utcnow
 from storage.retry import retrying
+from storage.timezones import day_bounds, system_zone_name, to_local, to_utc
 
 DEFAULT_START = dt.time(9, 0)
 DEFAULT_END = dt.time(10, 0)
 
 
-def _date(text: str, errors: dict) -> dt.date | None:
+def _date(text: str, errors: dict, today: dt.date | None) -> dt.date | None:
     try:
-        value = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        errors["date"] = "not a date (YYYY-MM-DD)" if text.strip() else "required"
+        day = parsing.parse_date(text, today or dt.date.today())
+    except ValueError as exc:
+        errors["date"] = str(exc)
         return None
-    if message := limits.check_date("date", value):
+    if day is None:
+        errors["date"] = "required"
+    elif message := limits.check_date("date", day):
         errors["date"] = message
         return None
-    return value
+    return day
 
 
 def _time(text: str, field: str, errors: dict) -> dt.time | None:
@@ -44,26 +50,50 @@ def _time(text: str, field: str, errors: dict) -> dt.time | None:
         return None
 
 
-def parse_form(values: dict[str, str]) -> dict:
-    """The booking form's texts (date, start, end, title, location, note) as field values:
-    ``start``/``end`` as datetimes. Raises ValidationError naming every bad field."""
-    errors: dict[str, str] = {}
-    day = _date(values.get("date", ""), errors)
+def _when(values: dict[str, str], zone_name: str, today: dt.date | None,
+          errors: dict[str, str]) -> tuple[dt.datetime, dt.datetime] | None:
+    day = _date(values.get("date", ""), errors, today)
     start = _time(values.get("start", ""), "start", errors)
     end = _time(values.get("end", ""), "end", errors)
+    if start and end and end <= start:
+        errors["end"] = "must be after the start"
+    if day is None or start is None or end is None or "end" in errors:
+        return None
+    return (to_utc(dt.datetime.combine(day, start), zone_name),
+            to_utc(dt.datetime.combine(day, end), zone_name))
+
+
+def parse_when(values: dict[str, str], zone_name: str,
+               today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+    """Date, start and end texts (wall-clock in ``zone_name``) as UTC instants; raises
+    ValidationError naming each bad field (the Agenda's "move")."""
+    errors: dict[str, str] = {}
+    when = _when(values, zone_name, today, errors)
+    if errors or when is None:
+        raise ValidationError(errors)
+    return when
+
+
+def parse_form(values: dict[str, str], zone_name: str | None = None,
+               today: dt.date | None = None) -> dict:
+    """The booking form's texts (date, start, end, title, location, note) as field values:
+    ``start``/``end`` as UTC instants of the wall-clock times in ``zone_name`` (default: the
+    system's), ``timezone`` that zone. Raises ValidationError naming every bad field."""
+    errors: dict[str, str] = {}
+    zone_name = zone_name or system_zone_name()
+    when = _when(values, zone_name, today, errors)
     title = values.get("title", "").strip()
     if not title:
         errors["title"] = "required"
-    if start and end and end <= start:
-        errors["end"] = "must be after the start"
     errors.update(limits.check_texts(
         {"title": title, "location": values.get("location", "").strip(), "note": values.get("note", "")},
         {"title": limits.NAME_MAX, "location": limits.NAME_MAX, "note": limits.NOTE_MAX}))
     if errors:
         raise ValidationError(errors)
     return {
-        "start": dt.datetime.combine(day, start),
-        "end": dt.datetime.combine(day, end),
+        "start": when[0],
+        "end": when[1],
+        "timezone": zone_name,
         "title": title,
         "location": values.get("location", "").strip(),
         "note": values.get("note", ""),
@@ -97,10 +127,11 @@ def prefill(conversation_id: int, today: dt.date | None = None) -> dict[str, str
 
 @retrying
 def create(values: dict[str, str], conversation_id: int | None = None,
-           customer_id: int | None = None, employee_id: int | None = None) -> Booking:
+           customer_id: int | None = None, employee_id: int | None = None,
+           zone_name: str | None = None, today: dt.date | None = None) -> Booking:
     """A booking from the form's texts, for a conversation (its customer and employee
-    unless given) or for a customer."""
-    fields = parse_form(values)
+    unless given) or for a customer; times in ``zone_name`` (default: the system's)."""
+    fields = parse_form(values, zone_name, today)
     with db.atomic():
         if conversation_id is not None:
             conversation = Conversation.get_or_none(Conversation.id == conversation_id)
@@ -115,9 +146,17 @@ def create(values: dict[str, str], conversation_id: int | None = None,
 
 
 @retrying
-def update(booking_id: int, values: dict[str, str]) -> None:
-    """Change a booking from the form's texts; a new revision for calendar clients."""
-    fields = parse_form(values)
+def update(booking_id: int, values: dict[str, str], today: dt.date | None = None) -> None:
+    """Change a booking from the form's texts (wall-clock times in the booking's own zone);
+    a new revision for calendar clients."""
+    booking = Booking.get_or_none(Booking.id == booking_id)
+    if booking is None:
+        raise RapportError(f"booking {booking_id} does not exist")
+    change(booking_id, **parse_form(values, booking.timezone, today))
+
+
+def change(booking_id: int, **fields) -> None:
+    """Set fields of a booking (start/end as UTC instants) as a new revision."""
     fields.update(sequence=Booking.sequence + 1, updated_at=utcnow())
     with db.atomic():
         if not Booking.update(**fields).where(Booking.id == booking_id).execute():
@@ -125,17 +164,51 @@ def update(booking_id: int, values: dict[str, str]) -> None:
 
 
 @retrying
+def move(booking_id: int, start: dt.datetime, end: dt.datetime) -> None:
+    """New start and end (UTC instants); the end must be after the start."""
+    if end <= start:
+        raise ValidationError({"end": "must be after the start"})
+    change(booking_id, start=start, end=end)
+
+
+@retrying
+def cancel(booking_id: int) -> None:
+    """Cancel a booking: it leaves the Agenda and the calendars; ``restore`` undoes it."""
+    change(booking_id, cancelled_at=utcnow())
+
+
+@retrying
+def restore(*booking_ids: int) -> None:
+    """Undo cancelling one or more bookings (e.g. those a sync cancelled)."""
+    for booking_id in booking_ids:
+        change(booking_id, cancelled_at=None)
+
+
+@retrying
 def delete(booking_id: int) -> None:
-    with db.atomic():
-        Booking.delete().where(Booking.id == booking_id).execute()
+    """Cancel a booking (kept for undo; the name the Follow-ups screen uses)."""
+    cancel(booking_id)
+
+
+def of_conversation(conversation_id: int) -> Booking | None:
+    """The latest booking (not cancelled) made from a conversation, if any."""
+    return (Booking.select().where(Booking.conversation == conversation_id,
+                                   Booking.cancelled_at.is_null())
+            .order_by(Booking.start.desc()).first())
+
+
+def local_times(booking: Booking) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end as wall-clock times in the booking's zone."""
+    return to_local(booking.start, booking.timezone), to_local(booking.end, booking.timezone)
 
 
 def form_values(booking: Booking) -> dict[str, str]:
-    """A booking as the form's texts (for editing)."""
+    """A booking as the form's texts (for editing), in the booking's zone."""
+    start, end = local_times(booking)
     return {
-        "date": booking.start.date().isoformat(),
-        "start": booking.start.strftime("%H:%M"),
-        "end": booking.end.strftime("%H:%M"),
+        "date": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
         "title": booking.title,
         "location": booking.location,
         "note": booking.note,
@@ -143,11 +216,11 @@ def form_values(booking: Booking) -> dict[str, str]:
 
 
 def between(start: dt.datetime, end: dt.datetime, employee_id: int | None = None) -> list[Booking]:
-    """Bookings starting in [start, end), with their customer, in start order; one
-    employee's or (``None``) everyone's."""
+    """Bookings (not cancelled) starting in [start, end) (UTC instants), with their
+    customer, in start order; one employee's or (``None``) everyone's."""
     query = (
         Booking.select(Booking, Customer).join(Customer)
-        .where(Booking.start >= start, Booking.start < end)
+        .where(Booking.start >= start, Booking.start < end, Booking.cancelled_at.is_null())
         .order_by(Booking.start, Booking.id)
     )
     if employee_id is not None:
@@ -155,13 +228,14 @@ def between(start: dt.datetime, end: dt.datetime, employee_id: int | None = None
     return list(query)
 
 
-def for_day(day: dt.date, employee_id: int | None = None) -> list[Booking]:
-    """The bookings of one day (for the Follow-ups screen's day)."""
-    start = dt.datetime.combine(day, dt.time.min)
-    return between(start, start + dt.timedelta(days=1), employee_id)
+def for_day(day: dt.date, employee_id: int | None = None,
+            zone_name: str | None = None) -> list[Booking]:
+    """The bookings of one day of ``zone_name`` (default: the system's zone)."""
+    return for_employee(employee_id, day, day, zone_name)
 
 
-def for_employee(employee_id: int | None, date_from: dt.date, date_to: dt.date) -> list[Booking]:
-    """The bookings of one employee (or everyone) from ``date_from`` to ``date_to``, inclusive."""
-    return between(dt.datetime.combine(date_from, dt.time.min),
-                   dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min), employee_id)
+def for_employee(employee_id: int | None, date_from: dt.date, date_to: dt.date,
+                 zone_name: str | None = None) -> list[Booking]:
+    """The bookings of one employee (or everyone) from ``date_from`` to ``date_to``,
+    inclusive, days of ``zone_name`` (default: the system's zone)."""
+    return between(*day_bounds(date_from, date_to, zone_name or system_zone_name()), employee_id)

@@ -20,6 +20,7 @@ import peewee
 
 from storage.dialect import is_sqlite
 from storage.models import db
+from storage.sort_key import sort_key
 
 PAGE = 1000
 
@@ -64,6 +65,20 @@ def _with_defaults(rows: Iterable[Sequence], extra: list[peewee.Field]) -> Itera
         yield (*row, *(field.default() if callable(field.default) else field.default for field in extra))
 
 
+def _with_sort_key(model: type[peewee.Model], fields: Sequence[peewee.Field],
+                   rows: Iterable[Sequence]) -> tuple[Sequence[peewee.Field], Iterable[Sequence]]:
+    """Add the ``sort_name`` of a model sorted by name (``storage.models.SortedByName``)."""
+    names = [field.name for field in fields]
+    if not hasattr(model, "sort_source") or "sort_name" in names:
+        return fields, rows
+
+    def keyed() -> Iterator[tuple]:
+        for row in rows:
+            yield (*row, sort_key(model.sort_source(dict(zip(names, row))) or ""))
+
+    return [*fields, model.sort_name], keyed()
+
+
 def _sql(model: type[peewee.Model], fields: Sequence[peewee.Field]) -> tuple[str, str]:
     table = model._meta.table_name
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
@@ -77,6 +92,7 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows:
 
     ``streaming``: the rows are made while they are sent (one COPY on PostgreSQL), so making
     them must not use the database; otherwise they are sent a page at a time."""
+    fields, rows = _with_sort_key(model, fields, rows)
     extra = _defaults(model, fields)
     rows = _with_defaults(rows, extra)
     head, params = _sql(model, [*fields, *extra])

@@ -7,8 +7,10 @@ line (``rapport export-ics``) and the TUI ("Create task", export to calendar).
   ones too, as STATUS:COMPLETED with COMPLETED (UTC) and PERCENT-COMPLETE:100.
 - Bookings are timed VEVENTs in UTC in both modes (an appointment is not a to-do).
 
-One joined query per kind selects everything (no query per row). Bookings store naive
-local times; ``tz`` names the zone they are in (default: the system's local zone).
+One joined query per kind selects everything (no query per row). Bookings are stored as
+UTC instants, so they export the same whatever the exporting machine's zone; ``tz`` (default:
+the system's zone) only says which days a ``--from/--to`` period covers and when a done
+to-do was completed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from storage import ics
 from storage.calendar_items import Item, booking_event, follow_up_event, follow_up_todo
 from storage.errors import RapportError
 from storage.models import Booking, Conversation, Customer, Employee, Method, Topic
+from storage.timezones import day_bounds, system_zone_name
 
 MODES = ("events", "todos")
 PRODID = "-//Rapport//Rapport CRM//EN"
@@ -91,6 +94,11 @@ def _conversations():
     )
 
 
+def conversation_query():
+    """Conversations joined with what their calendar items show (one row per conversation)."""
+    return _conversations()
+
+
 def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
                    date_to: dt.date | None = None, include_done: bool = False) -> list[dict]:
     """Follow-ups (not deleted, with a follow-up date) of one employee, or everyone's for
@@ -107,17 +115,32 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
         query = query.where(Conversation.follow_up >= date_from)
     if date_to:
         query = query.where(Conversation.follow_up <= date_to)
-    return list(query.order_by(Conversation.follow_up, Customer.name, Conversation.id).dicts())
+    return list(query.order_by(Conversation.follow_up, Customer.sort_name, Customer.name, Conversation.id).dicts())
 
 
 def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None) -> list[dict]:
-    """Bookings of one employee (or everyone's) starting in [date_from, date_to], with their
-    customer and, when made from one, their conversation's details."""
-    query = (
+                 date_to: dt.date | None = None, zone_name: str | None = None) -> list[dict]:
+    """Bookings (not cancelled) of one employee (or everyone's) starting in [date_from,
+    date_to] (days of ``zone_name``, default the system's), with their customer and, when
+    made from one, their conversation's details."""
+    query = booking_query().where(Booking.cancelled_at.is_null())
+    if employee_id is not None:
+        query = query.where(Booking.employee == employee_id)
+    zone_name = zone_name or system_zone_name()
+    if date_from:
+        query = query.where(Booking.start >= day_bounds(date_from, date_from, zone_name)[0])
+    if date_to:
+        query = query.where(Booking.start < day_bounds(date_to, date_to, zone_name)[1])
+    return list(query.order_by(Booking.start, Booking.id).dicts())
+
+
+def booking_query():
+    """Bookings joined with what their calendar items show."""
+    return (
         Booking.select(
             Booking.id, Booking.uid, Booking.start, Booking.end, Booking.title, Booking.location,
             Booking.note, Booking.sequence, Booking.created_at, Booking.updated_at,
+            Booking.timezone, Booking.cancelled_at, Booking.conversation.alias("conversation_id"),
             Customer.name.alias("customer"), Customer.number.alias("customer_number"),
             Customer.phone.alias("phone"), Customer.email.alias("email"),
             Employee.login.alias("employee"), Employee.name.alias("employee_name"),
@@ -130,13 +153,6 @@ def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
         .join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
         .switch(Conversation).join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
     )
-    if employee_id is not None:
-        query = query.where(Booking.employee == employee_id)
-    if date_from:
-        query = query.where(Booking.start >= dt.datetime.combine(date_from, dt.time.min))
-    if date_to:
-        query = query.where(Booking.start < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
-    return list(query.order_by(Booking.start, Booking.id).dicts())
 
 
 def _stamp(stamp: dt.datetime | None) -> dt.datetime:
@@ -162,18 +178,22 @@ def build_export(employee_id: int | None, date_from: dt.date | None = None,
         rows = follow_up_rows(employee_id, date_from, date_to, include_done)
         export.items = [follow_up_todo(row, tz) for row in rows]
     export.follow_ups = len(rows)
-    booked = booking_rows(employee_id, bookings_from or date_from, date_to)
-    export.items += [booking_event(row, tz) for row in booked]
+    booked = booking_rows(employee_id, bookings_from or date_from, date_to,
+                          tz.key if tz is not None else None)
+    export.items += [booking_event(row) for row in booked]
     export.bookings = len(booked)
     return export
 
 
 def conversation_task(conversation_id: int, tz: ZoneInfo | None = None,
-                      stamp: dt.datetime | None = None) -> Export:
-    """One conversation as a one-item to-do calendar ("Create task")."""
+                      stamp: dt.datetime | None = None, due: dt.date | None = None) -> Export:
+    """One conversation as a one-item to-do calendar ("Create task"), due on ``due``
+    (default: its follow-up date)."""
     rows = list(_conversations().where(Conversation.id == conversation_id).dicts())
     if not rows:
         raise RapportError(f"conversation {conversation_id} does not exist")
+    if due is not None:
+        rows[0]["follow_up"] = due
     return Export(items=[follow_up_todo(rows[0], tz)], follow_ups=1, stamp=_stamp(stamp))
 
 
@@ -190,13 +210,21 @@ def write_atomic(path: Path, data: str) -> None:
         raise
 
 
-def write_file(export: Export, path: Path) -> Path:
+def write_file(export: Export, path: Path, *, make_folder: bool = True) -> Path:
+    """Write the calendar to ``path`` as every output file is written (``storage.outfile``:
+    atomic, symlinks followed, special files in place). ``make_folder`` creates the export
+    folder (the default places); ``-o FILE`` passes False: a missing folder is refused."""
+    from storage.outfile import open_output
+
     if not export.items:
         raise RapportError("nothing to export: no follow-ups or bookings match")
-    try:
-        write_atomic(path, export.text())
-    except OSError as exc:
-        raise RapportError(f"{path}: {exc.strerror}") from None
+    if make_folder:
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # exports hold customer data
+        except OSError as exc:
+            raise RapportError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+    with open_output(path) as out:
+        out.write(export.text())
     return path
 
 
@@ -210,41 +238,8 @@ def vdir_name(uid: str) -> str:
     return safe_name(uid) + ".ics"
 
 
-def write_vdir(export: Export, folder: Path) -> tuple[int, int]:
-    """One ``UID.ics`` per item into ``folder``, the layout khal, todoman and vdirsyncer
-    read; each file is a whole VCALENDAR as stored on a CalDAV server (see
-    ``calendar_text``). A re-export overwrites a file whose item changed and leaves an
-    unchanged one alone (no needless sync); Rapport's files (``*@rapport.ics``) for items no
-    longer selected are removed, anything else in the folder is left alone.
-    Returns (items in the folder, files removed)."""
-    if folder.exists() and not folder.is_dir():
-        raise RapportError(f"{folder} is a file, not a folder (--vdir needs a folder)")
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        names = set()
-        for item in export.items:
-            name = vdir_name(item.uid)
-            names.add(name)
-            data = calendar_text([item], None)
-            path = folder / name
-            if not _same(path, data):
-                write_atomic(path, data)
-        stale = [p for p in folder.glob("*" + VDIR_SUFFIX) if p.name not in names]
-        for path in stale:
-            path.unlink()
-    except OSError as exc:
-        raise RapportError(f"{exc.filename or folder}: {exc.strerror}") from None
-    return len(names), len(stale)
-
-
-def _same(path: Path, data: str) -> bool:
-    try:
-        return path.read_bytes() == data.encode("utf-8")
-    except FileNotFoundError:
-        return False
-
-
-def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None) -> Path:
+def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None,
+               due: dt.date | None = None) -> Path:
     """"Create task": the conversation as a one-item to-do file in ``folder``; the path."""
-    export = conversation_task(conversation_id, tz)
+    export = conversation_task(conversation_id, tz, due=due)
     return write_file(export, folder / ("task-" + vdir_name(export.items[0].uid)))

@@ -95,7 +95,9 @@ def follow_up_event(row: dict) -> Item:
     lines = ["BEGIN:VEVENT", *_common(row, summary(row), row["note"])]
     lines += [
         "DTSTART;VALUE=DATE:" + ics.date(day),
-        "DTEND;VALUE=DATE:" + ics.date(day + ONE_DAY),
+        # date.max has no next day: such a date cannot be entered (SPEC §12), but an old
+        # database may hold one, and it must not stop everyone's export.
+        "DTEND;VALUE=DATE:" + ics.date(day + ONE_DAY if day < dt.date.max else day),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
     ]
@@ -133,13 +135,13 @@ def follow_up_todo(row: dict, tz: ZoneInfo | None) -> Item:
     return Item(item_uid(row["uid"]), lines, row["updated_at"])
 
 
-def booking_event(row: dict, tz: ZoneInfo | None) -> Item:
-    """A booking as a timed event, written in UTC."""
+def booking_event(row: dict, tz: ZoneInfo | None = None) -> Item:
+    """A booking as a timed event, written in UTC (start and end are stored as instants)."""
     title = row["title"] or f"{row['customer']}"
     lines = ["BEGIN:VEVENT", *_common(row, title, row["note"])]
     lines += [
-        "DTSTART:" + ics.utc(to_utc(row["start"], tz)),
-        "DTEND:" + ics.utc(to_utc(row["end"], tz)),
+        "DTSTART:" + ics.utc(row["start"]),
+        "DTEND:" + ics.utc(row["end"]),
     ]
     if row["location"]:
         lines.append(ics.line("LOCATION", ics.text(row["location"])))

@@ -22,13 +22,21 @@ def config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> dict:
-    """The parsed config.toml, or {} when there is none."""
+    """The usable settings of config.toml, or {} when there is none (warnings: load_settings)."""
+    return load_settings(path)[0]
+
+
+def load_settings(path: Path | None = None) -> tuple[dict, list[str]]:
+    """The usable settings of config.toml and one warning line per key that is unknown or of
+    the wrong type (storage.settings); ({}, []) when there is no file."""
+    from storage.settings import validate
+
     path = path or config_path()
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            return validate(tomllib.load(handle), f"config file {path}")
     except FileNotFoundError:
-        return {}
+        return {}, []
     except tomllib.TOMLDecodeError as exc:
         raise RapportError(f"config file {path}: {exc}") from None
     except OSError as exc:
@@ -47,17 +55,38 @@ def current_login(config: dict) -> str:
     return login or os_login()
 
 
+def os_full_name(login: str) -> str:
+    """The person's full name from the OS account (the first field of the passwd GECOS
+    entry, e.g. "Anna Berg" of "Anna Berg,Room 5,,"), or "" when there is none."""
+    try:
+        import pwd
+
+        gecos = pwd.getpwnam(login).pw_gecos
+    except (ImportError, KeyError, OSError):  # not a Unix account (or no pwd on Windows)
+        return ""
+    name = " ".join(gecos.split(",", 1)[0].split())
+    return name if name != login else ""
+
+
 def ensure_employee(login: str) -> Employee:
     """The employee with this login, created on first use."""
-    employee = Employee.get_or_none(Employee.login == login)
+    employee = _by_login(login)
     return employee if employee is not None else _create_employee(login)
+
+
+def _by_login(login: str) -> Employee | None:
+    """Logins are one employee ignoring case (SPEC §12): ``Anna`` is ``anna``."""
+    from peewee import fn
+
+    return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())
 
 
 @retrying
 def _create_employee(login: str) -> Employee:
     # Two Rapports of the same new user may start at once: the second insert is ignored.
-    Employee.insert(login=login, name=login).on_conflict_ignore().execute()
-    return Employee.get(Employee.login == login)
+    # The display name is the OS account's full name; without one it shows as the login.
+    Employee.insert(login=login, name=os_full_name(login)[:255]).on_conflict_ignore().execute()
+    return _by_login(login)
 
 
 def export_folder(config: dict) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from storage.config import current_login, ensure_employee
 from storage.models import Employee
@@ -16,6 +17,8 @@ class Context:
     config: dict = field(default_factory=dict)
     today_override: dt.date | None = None
     login: str = ""
+    config_path: Path | None = None  # where a theme picked in the TUI is written back (None: nowhere)
+    config_warnings: list[str] = field(default_factory=list)  # one line per unusable config key
 
     def __post_init__(self) -> None:
         if not self.login:
@@ -31,6 +34,16 @@ class Context:
             now = dt.datetime.combine(self.today_override, now.time())
         return now
 
+    def timezone(self) -> str:
+        """The IANA zone new bookings are made in: config ``timezone``, else the system's."""
+        from storage.timezones import configured_zone_name
+
+        return configured_zone_name(self.config)
+
     def employee(self) -> Employee:
-        """The current employee, created on first use."""
-        return ensure_employee(self.login)
+        """The current employee, created on first use; read once per session (screens ask
+        often, and a query on the UI thread is a wait and a possible fault)."""
+        cached = self.__dict__.get("_employee")
+        if cached is None or cached.login != self.login:
+            cached = self.__dict__["_employee"] = ensure_employee(self.login)
+        return cached

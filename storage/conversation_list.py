@@ -161,7 +161,7 @@ def position(customer_id: int, conversation_id: int,
 def with_whom_suggestions(customer_id: int, limit: int = 200) -> list[str]:
     """The customer's contacts, then earlier With Whom values (most recent first), no repeats."""
     names = [c.name for c in Contact.select(Contact.name).where(Contact.customer == customer_id)
-             .order_by(Contact.name)]
+             .order_by(Contact.sort_name, Contact.name, Contact.id)]
     earlier = (
         Conversation.select(Conversation.with_whom, fn.MAX(Conversation.date).alias("last"))
         .where((Conversation.customer == customer_id) & (Conversation.with_whom != ""))

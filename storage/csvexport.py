@@ -1,29 +1,27 @@
-"""Exporting customers and conversations as CSV or JSON (SPEC §8), streamed row by row.
+"""Exporting customers, contacts, conversations and bookings as CSV or JSON (SPEC §8),
+streamed row by row.
 
 CSV has the import's columns, so an export imports again unchanged: dates YYYY-MM-DD, times
-HH:MM, booleans 1/0, lookups by name. JSON is an array of objects with the same keys; there
-booleans are true/false, numbers are numbers and an empty date, time or lookup is null.
-Conversations in the trash are left out; rows come in customer-number order, then in
-conversation order (SPEC §2).
+HH:MM, booleans 1/0, lookups by name. A cell a spreadsheet would run as a formula gets a
+leading ' (``raw`` turns this off); import takes it away again, so export → import → export
+gives back every byte. JSON is an array of objects with the same keys; there booleans are
+true/false, numbers are numbers and an empty date, time or lookup is null (JSON is never
+escaped). Conversations in the trash are left out; rows come in customer-number order, then
+in conversation order (SPEC §2). Files are written by ``storage.outfile``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import json
-import os
-import sys
-import tempfile
-from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Callable, Iterator
 
 from peewee import JOIN, fn
 
-from storage.csvio import COLUMNS
+from storage.csvio import COLUMNS, escape_cell
 from storage.errors import RapportError
-from storage.models import Conversation, Customer, Employee, Method, PipelineStage, Topic
+from storage.models import Booking, Contact, Conversation, Customer, Employee, Method, PipelineStage, Topic
 
 FORMATS = ("csv", "json")
 
@@ -40,7 +38,7 @@ def conversation_rows() -> Iterator[dict]:
     """Conversations not in the trash, with Python values (date, time, bool, int or None)."""
     C = Conversation
     query = (
-        C.select(Customer.number, Employee.login, C.date, C.time_begin, C.time_end, C.duration_minutes,
+        C.select(C.uid, Customer.number, Employee.login, C.date, C.time_begin, C.time_end, C.duration_minutes,
                  C.follow_up, C.note, C.with_whom, Topic.name, Method.name, C.completed,
                  C.completed_on, C.is_follow_up, PipelineStage.name,
                  fn.COALESCE(C.promised_follow_up, C.follow_up))
@@ -57,7 +55,45 @@ def conversation_rows() -> Iterator[dict]:
         yield dict(zip(COLUMNS["conversations"], values))
 
 
-ROWS = {"customers": customer_rows, "conversations": conversation_rows}
+def contact_rows() -> Iterator[dict]:
+    query = (Contact.select(Customer.number, Contact.name, Contact.role, Contact.email, Contact.phone)
+             .join(Customer).order_by(Customer.number, Contact.name, Contact.id).tuples())
+    for values in query.iterator():
+        yield dict(zip(COLUMNS["contacts"], values))
+
+
+def _minute(value: dt.datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def booking_rows(zone: str = "UTC") -> Iterator[dict]:
+    """Bookings, start and end to the minute in their zone: the booking's own when the model
+    keeps one, else ``zone`` (the configured zone bookings are stored in)."""
+    Talk = Conversation.alias()
+    own = Booking._meta.fields.get("timezone")
+    query = (
+        Booking.select(Booking.uid, Customer.number, Employee.login, Booking.start, Booking.end,
+                       own if own is not None else Booking.id, Booking.title, Booking.location,
+                       Booking.note, Talk.uid)
+        .join_from(Booking, Customer)
+        .join_from(Booking, Employee)
+        .join_from(Booking, Talk, on=(Booking.conversation == Talk.id), join_type=JOIN.LEFT_OUTER)
+        .order_by(Booking.start, Booking.id)
+        .tuples()
+    )
+    for uid, number, login, start, end, tz, *rest in query.iterator():
+        values = (uid, number, login, _minute(start), _minute(end), tz if own is not None else zone, *rest)
+        yield dict(zip(COLUMNS["bookings"], values))
+
+
+ROWS: dict[str, Callable[..., Iterator[dict]]] = {
+    "customers": customer_rows, "contacts": contact_rows,
+    "conversations": conversation_rows, "bookings": booking_rows,
+}
+
+
+def _rows(kind: str, zone: str) -> Iterator[dict]:
+    return booking_rows(zone) if kind == "bookings" else ROWS[kind]()
 
 
 def _json_value(value):
@@ -76,57 +112,58 @@ def _csv_value(value) -> str:
     return str(_json_value(value))
 
 
-def write_csv(kind: str, out: IO[str]) -> int:
-    """Write the header and every row; RFC 4180 (CRLF, quotes only where needed)."""
+def write_csv(kind: str, out: IO[str], *, raw: bool = False, zone: str = "UTC",
+              progress=None) -> int:
+    """Write the header and every row; RFC 4180 (CRLF, quotes only where needed). Cells a
+    spreadsheet would run as formulas get a leading ' unless ``raw``."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS[kind])
     count = 0
-    for row in ROWS[kind]():
-        writer.writerow([_csv_value(value) for value in row.values()])
+    for row in _rows(kind, zone):
+        cells = [_csv_value(value) for value in row.values()]
+        writer.writerow(cells if raw else [escape_cell(cell) for cell in cells])
         count += 1
+        if progress and not count % 1000:
+            progress(count)
     return count
 
 
-def write_json(kind: str, out: IO[str]) -> int:
+def write_json(kind: str, out: IO[str], *, zone: str = "UTC", progress=None, **_) -> int:
     """Write a JSON array with one object per line, without holding the rows in memory."""
     count = 0
     out.write("[")
-    for row in ROWS[kind]():
+    for row in _rows(kind, zone):
         out.write(",\n" if count else "\n")
         out.write(json.dumps({key: _json_value(value) for key, value in row.items()}, ensure_ascii=False))
         count += 1
+        if progress and not count % 1000:
+            progress(count)
     out.write("\n]\n" if count else "]\n")
     return count
 
 
-def export(kind: str, fmt: str, out: IO[str]) -> int:
-    """Write ``kind`` (customers or conversations) as ``fmt`` to ``out``; returns rows written."""
+def count_rows(kind: str) -> int:
+    """How many rows an export of ``kind`` writes (for a progress bar)."""
+    if kind == "conversations":
+        return Conversation.select().where(Conversation.deleted_at.is_null()).count()
+    return {"customers": Customer, "contacts": Contact, "bookings": Booking}[kind].select().count()
+
+
+def export(kind: str, fmt: str, out: IO[str], **options) -> int:
+    """Write ``kind`` as ``fmt`` to ``out``; returns rows written. Options: ``raw`` (CSV
+    without spreadsheet escaping), ``zone`` (bookings' zone name), ``progress(count)``."""
     if fmt not in FORMATS:
         raise RapportError(f"unknown export format {fmt!r}: use csv or json")
-    return (write_csv if fmt == "csv" else write_json)(kind, out)
+    return (write_csv if fmt == "csv" else write_json)(kind, out, **options)
 
 
-def export_to_file(kind: str, fmt: str, path: Path | str) -> int:
-    """Export into ``path`` through a temporary file beside it, so a failed export never leaves
-    a half-written file behind."""
-    path = Path(path)
-    folder = path.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise RapportError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with open(handle, "w", encoding="utf-8", newline="") as out:
-            count = export(kind, fmt, out)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise RapportError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return count
+def export_to_file(kind: str, fmt: str, path, **options) -> int:
+    """Export into ``path`` (``-`` for standard output) as ``storage.outfile`` writes files."""
+    from storage.outfile import open_output
+
+    with open_output(path) as out:
+        return export(kind, fmt, out, **options)
 
 
-def export_to_stdout(kind: str, fmt: str) -> int:
-    return export(kind, fmt, sys.stdout)
+def export_to_stdout(kind: str, fmt: str, **options) -> int:
+    return export_to_file(kind, fmt, "-", **options)

@@ -9,7 +9,6 @@ in ``storage.csvexport``.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import os
 import re
 import stat
@@ -20,21 +19,40 @@ from storage.errors import RapportError
 
 CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes", "cadence_days")
 CONVERSATION_COLUMNS = (
-    "customer_number", "employee", "date", "time_begin", "time_end", "duration_minutes",
+    "uid", "customer_number", "employee", "date", "time_begin", "time_end", "duration_minutes",
     "follow_up", "note", "with_whom", "about", "how", "completed", "completed_on",
     "is_follow_up", "pipeline_stage", "promised_follow_up",
 )
-COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS}
+CONTACT_COLUMNS = ("customer_number", "name", "role", "email", "phone")
+BOOKING_COLUMNS = (
+    "uid", "customer_number", "employee", "start", "end", "timezone", "title", "location", "note",
+    "conversation_uid",
+)
+COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS,
+           "contacts": CONTACT_COLUMNS, "bookings": BOOKING_COLUMNS}
 _COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
-REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date")}
+REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date"),
+            "contacts": ("customer_number", "name"), "bookings": ("customer_number", "start", "end")}
+SEPARATORS = (",", ";", "\t")  # a file separated by ; or tabs is recognised (SPEC §8)
+STDIN = "-"
+
+# Spreadsheet safety (SPEC §8): an exported cell that a spreadsheet would run as a formula
+# gets a leading ', and import takes exactly one away again. Cells that already start with
+# quotes before such a character get one more, so the round trip gives back every byte.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def escape_cell(value: str) -> str:
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def unescape_cell(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA.match(value, 1) else value
+
 
 # A field may be far larger than the csv module's default 128 KiB (a 1 MB note, SPEC §8).
 FIELD_SIZE_LIMIT = 256 * 1024 * 1024
 
-TRUE_WORDS = {"1", "true", "yes"}
-FALSE_WORDS = {"0", "false", "no", ""}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -44,9 +62,10 @@ class LineError:
     line: int
     column: str | None
     message: str
+    unit: str = "line"  # "card" in a vCard file
 
     def __str__(self) -> str:
-        where = f"line {self.line}, column {self.column}" if self.column else f"line {self.line}"
+        where = f"{self.unit} {self.line}, column {self.column}" if self.column else f"{self.unit} {self.line}"
         return f"{where}: {self.message}"
 
 
@@ -80,19 +99,63 @@ def _undecodable(value: str) -> str | None:
     return None
 
 
+def open_text(path, filename: str, what: str = "CSV file"):
+    """The file (or standard input) as text: UTF-8 with an optional BOM; bytes that are not
+    UTF-8 kept as surrogates so the error can name their field."""
+    if str(path) == STDIN:
+        import io
+        import sys
+
+        if sys.stdin is None:
+            raise RapportError("standard input is closed; name a file instead of -")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape",
+                                newline="")
+    try:
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    except FileNotFoundError:
+        raise RapportError(f"{filename}: no such file") from None
+    except IsADirectoryError:
+        raise RapportError(f"{filename} is a folder, not a {what}") from None
+    except OSError as exc:
+        raise RapportError(f"cannot read {filename}: {exc.strerror}") from None
+    mode = os.fstat(handle.fileno()).st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero never ends; a pipe (<(...)) does
+        handle.close()
+        raise RapportError(f"{filename} is a device, not a {what}")
+    return handle
+
+
 class _Lines:
     """The file's lines for the csv reader, noting whether any held bytes that are not UTF-8
-    (decoded with surrogateescape, so nothing is lost and the error can name the field)."""
+    (decoded with surrogateescape, so nothing is lost and the error can name the field).
+    ``separator`` peeks at the first line that is not blank to tell , from ; and tabs."""
 
     def __init__(self, handle):
         self.handle = handle
         self.undecodable = False
+        self.peeked: list[str] = []
+
+    def separator(self) -> str:
+        try:
+            for line in self.handle:
+                self.peeked.append(line)
+                if line.strip():
+                    break
+        except OSError:
+            return ","  # the reader reports it
+        first = self.peeked[-1] if self.peeked else ""
+        counts = {sep: len(next(csv.reader([first], delimiter=sep), [])) for sep in SEPARATORS}
+        best = max(SEPARATORS, key=lambda sep: counts[sep])  # ties: the first, a comma
+        return best if counts[best] > 1 else ","
 
     def __iter__(self):
-        for line in self.handle:
-            if not line.isascii() and _undecodable(line):
-                self.undecodable = True
-            yield line
+        lines = self.peeked
+        self.peeked = []
+        for source in (lines, self.handle):
+            for line in source:
+                if not line.isascii() and _undecodable(line):
+                    self.undecodable = True
+                yield line
 
 
 class CsvFile:
@@ -107,30 +170,19 @@ class CsvFile:
     Optional columns may be left out of the file; they read as empty.
     """
 
-    def __init__(self, path: Path | str, kind: str):
-        self.path = Path(path)
-        self.filename = str(path)
+    def __init__(self, path: Path | str, kind: str, progress=None):
+        self.progress = progress  # progress(done, total): bytes read of the file, or rows
+        self.filename = "standard input" if str(path) == STDIN else str(path)
         self.kind = kind
         self.columns = COLUMNS[kind]
         self.errors: list[LineError] = []
         self.count = 0
         self.last_line = 0
-        try:
-            self.handle = open(self.path, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        except FileNotFoundError:
-            raise RapportError(f"{self.filename}: no such file") from None
-        except IsADirectoryError:
-            raise RapportError(f"{self.filename} is a folder, not a CSV file") from None
-        except OSError as exc:
-            raise RapportError(f"cannot read {self.filename}: {exc.strerror}") from None
-        mode = os.fstat(self.handle.fileno()).st_mode
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):  # /dev/zero never ends; a pipe (<(...)) does
-            self.handle.close()
-            raise RapportError(f"{self.filename} is a device, not a CSV file")
+        self.handle = open_text(path, self.filename)
         csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
-        self.lines = _Lines(self.handle)
-        self.reader = csv.reader(self.lines, strict=True)
         try:
+            self.lines = _Lines(self.handle)
+            self.reader = csv.reader(self.lines, strict=True, delimiter=self.lines.separator())
             self.header = self._read_header()
         except BaseException:
             self.close()
@@ -185,9 +237,22 @@ class CsvFile:
                 self.errors.append(LineError(line, None, f"{len(fields)} fields, but the header has {width} columns"))
                 continue
             row = dict.fromkeys(self.columns, "")
-            row.update(zip(header, fields))
+            row.update(zip(header, map(unescape_cell, fields)))
             self.count += 1
+            if self.progress and not self.count % 1000:
+                self.progress(*self._position())
             yield line, row
+
+    def _position(self) -> tuple[int, int | None]:
+        """(bytes read, file size) for a regular file, else (rows read, None)."""
+        try:
+            fd = self.handle.fileno()
+            size = os.fstat(fd).st_size
+            if stat.S_ISREG(os.fstat(fd).st_mode) and size:
+                return os.lseek(fd, 0, os.SEEK_CUR), size
+        except (OSError, ValueError, AttributeError):
+            pass
+        return self.count, None
 
     def finish(self) -> None:
         """Raise ``CsvImportError`` if the file had any error, or a header and no rows."""
@@ -224,76 +289,3 @@ def _header_errors(line: int, header: list[str], kind: str) -> list[LineError]:
         if name not in seen:
             errors.append(LineError(line, name, "required column is missing from the header"))
     return errors
-
-
-class RowChecker:
-    """Parses the values of one row, appending a ``LineError`` for each bad one."""
-
-    def __init__(self, line: int, row: dict[str, str], errors: list[LineError]):
-        self.line = line
-        self.row = row
-        self.errors = errors
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(LineError(self.line, column, message))
-
-    def text(self, column: str, *, strip: bool = True, required: bool = False, max_length: int | None = None) -> str:
-        value = self.row[column].strip() if strip else self.row[column]
-        if required and not value:
-            self.error(column, "a value is required")
-        elif "\x00" in value:
-            self.error(column, "contains a NUL character")
-        elif max_length and len(value) > max_length:
-            self.error(column, f"{len(value)} characters, at most {max_length} allowed")
-        return value
-
-    def date(self, column: str, *, required: bool = False) -> dt.date | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        try:
-            if _DATE.fullmatch(value):
-                return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        self.error(column, f"{show(value)} is not a date (YYYY-MM-DD)")
-        return None
-
-    def time(self, column: str) -> dt.time | None:
-        value = self.text(column)
-        if not value:
-            return None
-        match = _TIME.fullmatch(value)
-        if match and int(match[1]) < 24 and int(match[2]) < 60:
-            return dt.time(int(match[1]), int(match[2]))
-        self.error(column, f"{show(value)} is not a time (HH:MM)")
-        return None
-
-    def minutes(self, column: str) -> int | None:
-        value = self.text(column)
-        if not value:
-            return None
-        if value.isascii() and value.isdigit() and int(value) < 100_000:
-            return int(value)
-        self.error(column, f"{show(value)} is not a number of minutes (a whole number, 0 or more)")
-        return None
-
-    def cadence(self, column: str) -> int | None:
-        """A customer's cadence in days (SPEC §5): empty, or 1 to MAX_CADENCE_DAYS."""
-        from storage.customers import MAX_CADENCE_DAYS
-
-        value = self.text(column)
-        if not value:
-            return None
-        if value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_CADENCE_DAYS:
-            return int(value)
-        self.error(column, f"{show(value)} is not a number of days (1 to {MAX_CADENCE_DAYS})")
-        return None
-
-    def boolean(self, column: str) -> bool:
-        value = self.text(column).lower()
-        if value in TRUE_WORDS:
-            return True
-        if value not in FALSE_WORDS:
-            self.error(column, f"{show(self.row[column].strip())} is not a yes/no value (1/0, true/false, yes/no)")
-        return False

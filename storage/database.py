@@ -8,6 +8,7 @@ the schema and returns the peewee database. Every failure the user can fix is ra
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -24,8 +25,9 @@ from storage.retry import is_connection_lost, retry_when_busy, unavailable
 APP_NAME = "rapport"
 ENV_DATABASE = "RAPPORT_DATABASE"
 
+# journal_mode=wal is set only once the file is known to be Rapport's or new (``_use_wal``):
+# switching a foreign SQLite file to WAL would change its bytes (SPEC §9).
 SQLITE_PRAGMAS = {
-    "journal_mode": "wal",
     "foreign_keys": 1,
     "busy_timeout": 10_000,  # ms; SPEC §9 asks for at least 5 s
     "synchronous": "full",  # a save the user saw confirmed survives even a power cut
@@ -38,7 +40,7 @@ def default_database_path() -> Path:
 
 
 def default_database_url() -> str:
-    return "sqlite:///" + str(default_database_path()).lstrip("/")
+    return "sqlite:///" + str(default_database_path())  # sqlite:////absolute/path
 
 
 def resolve_database_url(cli_value: str | None = None, environ: dict | None = None,
@@ -49,28 +51,48 @@ def resolve_database_url(cli_value: str | None = None, environ: dict | None = No
     return cli_value or environ.get(ENV_DATABASE) or configured or default_database_url()
 
 
+_PASSWORD_IN_QUERY = re.compile(r"(?i)((?:^|[?&;\s])password=)[^&;\s]*")
+_PASSWORD_IN_NETLOC = re.compile(r"(://[^/@:\s]*:)[^/@\s]*@")
+
+
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    parsed = urlparse(url)
-    if parsed.password:
-        netloc = parsed.netloc.replace(":" + parsed.password + "@", ":***@")
-        return parsed._replace(netloc=netloc).geturl()
-    return url
+    """The URL without its password (``user:PASSWORD@`` or ``?password=``), for messages."""
+    return redact_text(url)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every password a database URL or libpq string could carry hidden."""
+    text = _PASSWORD_IN_NETLOC.sub(r"\1***@", text)
+    return _PASSWORD_IN_QUERY.sub(r"\1***", text)
+
+
+def is_file_url(url: str) -> bool:
+    """True for an SQLite URL or a plain file path (anything without a ``scheme://``)."""
+    return url.lower().startswith("sqlite:") or "://" not in url
 
 
 def sqlite_path(url: str) -> Path:
-    path = url[len("sqlite://"):]
-    if not path.startswith("/") or path == "/":
-        raise RapportError(f"database URL {url!r}: use sqlite:///ABSOLUTE/PATH (three slashes)")
-    path = unquote(path)
+    """The file an SQLite URL names, as peewee's ``db_url`` reads it: ``sqlite:///rel.db`` is
+    relative to the current folder, ``sqlite:////abs.db`` absolute; a plain path (``~``
+    expanded) works too."""
+    if url.lower().startswith("sqlite:"):
+        rest = url[len("sqlite:"):]
+        if not rest.startswith("///") or len(rest) == 3:
+            raise RapportError(f"database URL {url!r}: use sqlite:///RELATIVE/PATH or sqlite:////ABSOLUTE/PATH "
+                               "(three slashes, then the path)")
+        path = unquote(rest[3:].split("?", 1)[0])
+    else:
+        path = os.path.expanduser(url)
     if "\x00" in path:
         raise RapportError(f"database URL {url!r}: a file name cannot contain a NUL character (%00)")
-    return Path("/" + path.lstrip("/"))
+    return Path(os.path.abspath(path))
 
 
-def _prepare_sqlite_file(path: Path) -> None:
+def _prepare_sqlite_file(path: Path) -> Path:
     """Create the folder (0700) and the file (0600) before SQLite does, with a clear message
-    for each way this can fail."""
+    for each way this can fail. A symlink is followed (a dangling one: its target is created,
+    0600); returns the real path."""
+    path = Path(os.path.realpath(path))
     folder = path.parent
     try:
         if not folder.exists():
@@ -93,7 +115,7 @@ def _prepare_sqlite_file(path: Path) -> None:
             )
         if not os.access(folder, os.W_OK):
             raise RapportError(f"database folder {folder} is read-only; SQLite needs to write its journal there")
-        return
+        return path
     try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
@@ -102,6 +124,7 @@ def _prepare_sqlite_file(path: Path) -> None:
         pass
     except OSError as exc:
         raise RapportError(f"cannot create the database file {path}: {exc.strerror}") from None
+    return path
 
 
 class PostgresDatabase(peewee.PostgresqlDatabase):
@@ -144,10 +167,9 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
 
 def make_database(url: str) -> peewee.Database:
     """Build (but do not connect) the peewee database for ``url``."""
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    if scheme == "sqlite":
-        path = sqlite_path(url)
-        _prepare_sqlite_file(path)
+    scheme = url.split(":", 1)[0].lower() if "://" in url else ""
+    if scheme == "sqlite" or is_file_url(url):
+        path = _prepare_sqlite_file(sqlite_path(url))
         return peewee.SqliteDatabase(
             str(path), pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE"
         )
@@ -169,13 +191,22 @@ def make_database(url: str) -> peewee.Database:
             kwargs["password"] = unquote(parsed.password)
         if parsed.hostname:
             kwargs["host"] = parsed.hostname
-        if parsed.port:
-            kwargs["port"] = parsed.port
+        try:
+            port = parsed.port
+        except ValueError:
+            port_text = parsed.netloc.rpartition("@")[2].rpartition(":")[2]
+            raise RapportError(f"database URL {redact(url)!r}: port {port_text!r} is not a number "
+                               "from 1 to 65535") from None
+        if port is not None and not 0 < port < 65536:
+            raise RapportError(f"database URL {redact(url)!r}: port {port} is not a number from 1 to 65535")
+        if port:
+            kwargs["port"] = port
         # Anything else libpq understands may ride along: ?sslmode=require&options=...
         kwargs.update(parse_qsl(parsed.query))
         return PostgresDatabase(unquote(name), **kwargs)
     raise RapportError(
-        f"unknown database URL {redact(url)!r}: use sqlite:///ABSOLUTE/PATH or postgresql://user@host:port/dbname"
+        f"unknown database URL {redact(url)!r}: use sqlite:////ABSOLUTE/PATH, a file path or "
+        "postgresql://user@host:port/dbname"
     )
 
 
@@ -189,8 +220,11 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
     def connect_and_migrate() -> None:
         try:
             database.connect(reuse_if_open=True)
+            if is_sqlite(database):
+                _use_wal(database, url)
             if migrate:
                 migrations.ensure_schema(database, url)
+            database.rapport_ready = True  # close_database may now tidy the file
         except Exception:
             close_database()  # the next try starts from a new connection
             raise
@@ -203,6 +237,8 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
         where = sqlite_path(url) if is_sqlite(database) else redact(url)
+        while "no transaction is active" in str(exc) and exc.__context__ is not None:
+            exc = exc.__context__  # SQLite ended the transaction itself (a full disk)
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "not a database" in message or "malformed" in message:
             raise RapportError(describe_corrupt_file(Path(where))) from None
@@ -215,6 +251,18 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
     return database
 
 
+def _use_wal(database: peewee.Database, url: str) -> None:
+    """Switch the file to WAL (SPEC §9) only when it is new or already Rapport's: a foreign
+    SQLite file is refused with its bytes unchanged."""
+    from storage.migrations import SchemaVersion
+
+    tables = database.get_tables()
+    if tables and SchemaVersion._meta.table_name not in tables:
+        raise RapportError(f"{sqlite_path(url)} holds tables but is not a Rapport database; "
+                           "it was left unchanged")
+    database.execute_sql("PRAGMA journal_mode=wal")
+
+
 def describe_corrupt_file(path: Path) -> str:
     backups = sorted(str(p) for p in path.parent.glob(path.name + ".bak-*")) if path.parent.exists() else []
     found = "backups found: " + ", ".join(backups) if backups else "no backup files found beside it"
@@ -223,7 +271,7 @@ def describe_corrupt_file(path: Path) -> str:
 
 def close_database() -> None:
     if db.obj is not None and not db.obj.is_closed():
-        if is_sqlite(db.obj):
+        if is_sqlite(db.obj) and getattr(db.obj, "rapport_ready", False):
             # Keeps the query planner's statistics fresh (SQLite's advice for every
             # connection that closes): new indexes from an upgrade get analysed too.
             try:

@@ -118,10 +118,13 @@ def _customer_counts(rng: random.Random, customers: int, conversations: int, big
 
 
 def generate(ctx, customers: int, conversations: int, seed: int = 1,
-             big_customer_conversations: int = 0) -> DemoSummary:
-    """Add demo data to the database (the caller checks that it is empty, or was forced)."""
+             big_customer_conversations: int = 0, progress=None) -> DemoSummary:
+    """Add demo data to the database (the caller checks that it is empty, or was forced).
+    ``progress(done, total)`` is told of the conversations written, every thousand."""
     if customers < 1 or conversations < 0:
         raise RapportError("demo needs at least 1 customer and 0 or more conversations")
+    if big_customer_conversations < 0:
+        raise RapportError("--big-customer: the number of conversations cannot be negative")
     if big_customer_conversations > conversations:
         raise RapportError("the big customer cannot have more conversations than the whole demo")
     started = time.perf_counter()
@@ -145,6 +148,8 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
                           first_id=bulk.next_id(Conversation), new_uid=uid_maker())
         dropped = _drop_indexes() if conversations >= DROP_INDEXES_FROM else []
         rows = (row for plan, count in zip(plans, counts) for row in history.customer(plan, count))
+        if progress:
+            rows = _counted(rows, conversations, progress)
         with _row_triggers_off(bool(dropped)):  # refresh_all below does their work at once
             written = bulk.insert_rows(Conversation, History.FIELDS, rows, streaming=True)
         bulk.sync_id_sequence(Conversation)
@@ -156,6 +161,13 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
     for table in ("customer", "contact", "conversation", "sale_cycle", "pipeline_customer"):
         Conversation._meta.database.execute_sql(f"ANALYZE {table}")
     return DemoSummary(customers, contacts, written, len(people), time.perf_counter() - started)
+
+
+def _counted(rows, total: int, progress):
+    for done, row in enumerate(rows, 1):
+        if not done % 1000:
+            progress(done, total)
+        yield row
 
 
 def _customer_plans(rng: random.Random, count: int, first_id: int, people, today: dt.date) -> list[dict]:

@@ -38,7 +38,8 @@ def text(value: str) -> str:
 
 @lru_cache(maxsize=4096)
 def date(value: dt.date) -> str:
-    return value.strftime("%Y%m%d")
+    # Not strftime: glibc's %Y writes year 10 as "10", not "0010" (RFC 5545 needs 4 digits).
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
 @lru_cache(maxsize=4096)
@@ -46,7 +47,7 @@ def utc(value: dt.datetime) -> str:
     """A DATE-TIME in UTC form; ``value`` is naive UTC or timezone-aware."""
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y%m%dT%H%M%SZ")
+    return f"{date(value.date())}T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
 
 
 def fold(line: str) -> str:

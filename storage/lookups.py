@@ -54,7 +54,7 @@ def stages(include_inactive: bool = False) -> list[PipelineStage]:
 
 
 def employees(include_inactive: bool = False) -> list[Employee]:
-    query = Employee.select().order_by(Employee.login)
+    query = Employee.select().order_by(Employee.sort_name, Employee.login)
     return list(query if include_inactive else query.where(Employee.active == True))  # noqa: E712
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from storage.models import Conversation, Customer, db
+from storage.sort_key import sort_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,5 +67,5 @@ def losing_touch(today: dt.date) -> list[LosingTouch]:
         days = (today - since).days - cadence
         if days > 0:
             found.append(LosingTouch(cid, number, name, cadence, last, days))
-    found.sort(key=lambda row: (-row.days_overdue, row.customer, row.customer_number))
+    found.sort(key=lambda row: (-row.days_overdue, sort_key(row.customer), row.customer, row.customer_number))
     return found

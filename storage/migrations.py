@@ -12,12 +12,23 @@ Version history:
      metrics on a million conversations (storage/pipeline_sql.py explains them).
   4. a partial index of each customer's open follow-ups, for the customers list's "next
      follow-up" column (storage/queries.py): 24 ms a page without it, well under 1 ms with it.
-  (5, 6: stored sale cycles, storage/cycle_store.py.)
-  7. (issue 16, ``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
+  5. (indexes)  6. stored sale cycles (storage/cycle_store.py).
+  7. (``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
      follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
      the statistics' covering index rebuilt with the promised date in it, and
      pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
-  8. (issue 18, ``_live_notify``) on PostgreSQL, statement-level triggers that NOTIFY
+  8. bookings keep their zone (SPEC §7a, ``_booking_zones``): booking.timezone and
+     booking.cancelled_at; start and end, until now naive local times, become UTC instants,
+     read in the config's ``timezone`` (else the system's zone) of whoever upgrades.
+  9. sync_item: the two-way calendar sync's state (SPEC §7b, storage/sync/).
+  10. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
+     on lower(...) (``_to_nocase_keys``): existing customers whose numbers differ only in case
+     keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
+     id); employees whose logins differ only in case are one person, so the later ones are
+     merged into the oldest (their conversations, bookings and drafts move to it).
+  11. names in reading order (``_sort_names``): a ``sort_name`` column on customer, contact
+     and employee (storage/sort_key.py), filled for every row, and the indexes lists page from.
+  12. (``_live_notify``) on PostgreSQL, statement-level triggers that NOTIFY
      ``rapport_changes`` when a list's table changes, so other sessions refresh live
      (storage/changes.py); and extended statistics on (completed, follow_up, deleted_at),
      see ``POSTGRES_STATISTICS``. SQLite: none.
@@ -25,7 +36,6 @@ Version history:
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -45,11 +55,12 @@ from storage.models import (
     PipelineStage,
     SaleCycle,
     SchemaVersion,
+    SyncItem,
     Topic,
 )
 from storage.dialect import is_sqlite
 
-CURRENT_VERSION = 8
+CURRENT_VERSION = 12
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -116,6 +127,18 @@ LATER_INDEXES = [
     "(follow_up, employee_id, completed, completed_on, deleted_at, promised_follow_up) "
     "WHERE follow_up IS NOT NULL",
 ]
+# Lists by name in reading order (storage/sort_key.py) page from these (made by _sort_names).
+SORT_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS customer_sort_name ON customer (sort_name, name, id)",
+    "CREATE INDEX IF NOT EXISTS contact_sort_name ON contact (customer_id, sort_name, name, id)",
+]
+
+# SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
+# INDEXES, which earlier steps create before step 7 has removed old duplicates).
+NOCASE_INDEXES = [
+    "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS employee_login_nocase ON employee (lower(login))",
+]
 
 
 # PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
@@ -180,6 +203,97 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _booking_zones(database: peewee.Database) -> None:
+    """Bookings keep their zone: add booking.timezone and booking.cancelled_at, and turn
+    every stored start and end (naive local time) into a UTC instant in the configured zone
+    (config key ``timezone``), else the system's."""
+    from storage.config import load_config
+    from storage.timezones import configured_zone_name, to_utc
+
+    try:
+        zone_name = configured_zone_name(load_config())
+    except RapportError:
+        from storage.timezones import system_zone_name
+
+        zone_name = system_zone_name()
+    migrator = SchemaMigrator.from_database(database)
+    have = {column.name for column in database.get_columns("booking")}
+    if "timezone" in have:  # made by step 2 from today's model in this very upgrade: empty
+        return
+    migrate(
+        migrator.add_column("booking", "timezone", peewee.CharField(default="UTC")),
+        migrator.add_column("booking", "cancelled_at", peewee.DateTimeField(null=True)),
+    )
+    rows = database.execute_sql("SELECT id, start, \"end\" FROM booking").fetchall()
+    field = peewee.DateTimeField()
+    for booking_id, start, end in rows:
+        start, end = (to_utc(field.python_value(value), zone_name) for value in (start, end))
+        database.execute_sql(
+            "UPDATE booking SET start = %s, \"end\" = %s, timezone = %s WHERE id = %s"
+            .replace("%s", database.param), (start, end, zone_name, booking_id))
+
+
+def _sync_state(database: peewee.Database) -> None:
+    """The two-way calendar sync's state table (storage/sync/)."""
+    database.create_tables([SyncItem], safe=True)
+
+
+def _to_nocase_keys(database: peewee.Database) -> None:
+    """Customer numbers and logins unique ignoring case; see the version history above."""
+    from storage.models import Customer, Draft, Employee
+
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for id_, number in Customer.select(Customer.id, Customer.number).order_by(Customer.id).tuples():
+        groups.setdefault(number.lower(), []).append((id_, number))
+    taken = set(groups)
+    for rows in groups.values():
+        for id_, number in rows[1:]:
+            new, n = f"{number}-{id_}", 2
+            while new.lower() in taken:
+                new, n = f"{number}-{id_}-{n}", n + 1
+            taken.add(new.lower())
+            Customer.update(number=new).where(Customer.id == id_).execute()
+    people: dict[str, list[tuple[int, str]]] = {}
+    for id_, login in Employee.select(Employee.id, Employee.login).order_by(Employee.id).tuples():
+        people.setdefault(login.lower(), []).append((id_, login))
+    links = [f for model in ALL_MODELS for f in model._meta.sorted_fields
+             if isinstance(f, peewee.ForeignKeyField) and f.rel_model is Employee]
+    for rows in people.values():
+        (keep, keep_login), *others = rows
+        for id_, login in others:
+            for link in links:
+                link.model.update({link: keep}).where(link == id_).execute()
+            Draft.update(employee=keep_login).where(Draft.employee == login).execute()
+            Employee.delete().where(Employee.id == id_).execute()
+    if any(len(rows) > 1 for rows in people.values()):
+        from storage.cycle_store import refresh_all
+
+        refresh_all()  # the stored cycles name employees by id
+    for statement in NOCASE_INDEXES:
+        database.execute_sql(statement)
+
+
+def _sort_names(database: peewee.Database) -> None:
+    """Issue 19, names in reading order: a ``sort_name`` column on customer, contact and
+    employee, computed in Python for every row (the key needs Unicode data no SQL has)."""
+    from storage.models import Contact, Customer, Employee
+    from storage.sort_key import sort_key
+
+    for model in (Customer, Contact, Employee):
+        table = model._meta.table_name
+        # Plain SQL: the migrator's NOT NULL step rebuilds an SQLite table (foreign keys!).
+        database.execute_sql(
+            f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
+        source = "CASE WHEN name <> '' THEN name ELSE login END" if model is Employee else "name"
+        rows = database.execute_sql(f'SELECT id, {source} FROM "{table}"').fetchall()
+        param = database.param
+        for start in range(0, len(rows), 1000):
+            database.cursor().executemany(
+                f'UPDATE "{table}" SET sort_name = {param} WHERE id = {param}',
+                [(sort_key(name), row_id) for row_id, name in rows[start:start + 1000]])
+    _create_indexes(database, SORT_INDEXES)
+
+
 # PostgreSQL plans each condition as if independent of the others: "not completed" (80 % of
 # all conversations) times "has a follow-up" (35 %) made 15,000 of one employee's open
 # follow-ups out of the 2,600 there are, and it read them through a wide index and the table
@@ -212,7 +326,8 @@ def _live_notify(database: peewee.Database) -> None:
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
     1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled, 7: _live_notify,
+    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
+    10: _sort_names, 11: _live_notify,
 }
 
 
@@ -233,14 +348,20 @@ def seed_defaults() -> None:
 
 
 def _backup_sqlite(url: str, version: int) -> Path | None:
+    """Copy the file to ``rapport.db.bak-VERSION`` (0600, whole or not at all: a full disk
+    leaves no truncated copy, and the upgrade does not start)."""
+    from storage.backup import backup_sqlite_file
     from storage.database import sqlite_path
 
     path = sqlite_path(url)
     if not path.exists():
         return None
     backup = path.with_name(f"{path.name}.bak-{version}")
-    shutil.copy2(path, backup)
-    backup.chmod(0o600)
+    try:
+        backup_sqlite_file(path, backup)
+    except RapportError as exc:
+        raise RapportError(f"{path} needs a schema upgrade, but its backup copy could not be "
+                           f"made ({exc}); nothing was changed: free some space and start again") from None
     return backup
 
 
@@ -298,12 +419,16 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
         version = schema_version(database)
         if version is None:
             if database.get_tables():
+                from storage.database import redact
+
                 raise RapportError(
-                    f"{url or 'the database'} holds tables but is not a Rapport database"
+                    f"{redact(url) if url else 'the database'} holds tables but is not a Rapport database"
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
-            _create_indexes(database, INDEXES + LATER_INDEXES)
+            _create_indexes(database, INDEXES + LATER_INDEXES + SORT_INDEXES)
+            for statement in NOCASE_INDEXES:
+                database.execute_sql(statement)
             create_triggers(database)
             create_notify_triggers(database)
             create_postgres_statistics(database)

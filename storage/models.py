@@ -4,7 +4,8 @@ The models are bound to ``db``, a DatabaseProxy that ``storage.database.open_dat
 initialises at run time; nothing here opens a database at import.
 
 Timestamps (created_at, updated_at, deleted_at) are naive UTC. Dates and times that the
-user types (date, time_begin, follow_up, booking start/end) are naive local values.
+user types (date, time_begin, follow_up) are naive local values. A booking's start and end
+are instants (naive UTC) with the IANA zone it was made in (storage/timezones.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import peewee
 from peewee import (
     AutoField,
     BooleanField,
@@ -25,6 +27,8 @@ from peewee import (
     TextField,
     TimeField,
 )
+
+from storage.sort_key import sort_key
 
 db = DatabaseProxy()
 
@@ -45,6 +49,31 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+
+class SortedByName(BaseModel):
+    """A model whose rows list by ``sort_name``: ``storage.sort_key.sort_key`` of its name,
+    filled in by every insert, update, create and save that sets the name (``storage.bulk``
+    does the same for its fast inserts), so lists order by an index the same on both backends.
+    """
+
+    sort_name = CharField(default="")
+
+    @classmethod
+    def sort_source(cls, data: dict) -> str | None:
+        """The text the key is made of, from the fields being written (None: not written)."""
+        return data.get("name")
+
+    @classmethod
+    def _normalize_data(cls, data, kwargs):
+        normalized = super()._normalize_data(data, kwargs)
+        if isinstance(normalized, dict):  # (a sort_name given is a default, or for a source None)
+            by_name = {field.name: value for field, value in normalized.items()
+                       if isinstance(field, peewee.Field)}
+            source = cls.sort_source(by_name)
+            if isinstance(source, str):
+                normalized[cls.sort_name] = sort_key(source)
+        return normalized
 
 
 class SchemaVersion(BaseModel):
@@ -70,18 +99,24 @@ class PipelineStage(BaseModel):
     stalled_after_days = IntegerField(null=True)  # SPEC §6 "stalled after N days"; None: never
 
 
-class Employee(BaseModel):
+class Employee(SortedByName):
     login = CharField(unique=True)
     name = CharField(default="")
     default_topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
     active = BooleanField(default=True)
+
+    @classmethod
+    def sort_source(cls, data: dict) -> str | None:
+        """By the name shown: the display name, else the login (an update that empties the
+        name without naming the login sets ``sort_name`` itself)."""
+        return data.get("name") or data.get("login") or None
 
     @property
     def display_name(self) -> str:
         return self.name or self.login
 
 
-class Customer(BaseModel):
+class Customer(SortedByName):
     number = CharField(unique=True)
     name = CharField()
     email = CharField(default="")
@@ -93,7 +128,7 @@ class Customer(BaseModel):
     cadence_days = IntegerField(null=True)  # SPEC §5 "stay in touch every N days"; None: no cadence
 
 
-class Contact(BaseModel):
+class Contact(SortedByName):
     customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
     name = CharField()
     role = CharField(default="")
@@ -133,14 +168,16 @@ class Booking(BaseModel):
     conversation = ForeignKeyField(Conversation, null=True, backref="bookings", on_delete="SET NULL")
     customer = ForeignKeyField(Customer, backref="bookings", on_delete="CASCADE")
     employee = ForeignKeyField(Employee, backref="bookings")
-    start = DateTimeField()  # naive local time
-    end = DateTimeField()  # naive local time
+    start = DateTimeField()  # naive UTC instant
+    end = DateTimeField()  # naive UTC instant
+    timezone = CharField(default="UTC")  # IANA zone the booking was made in (SPEC §7a)
     title = CharField(default="")
     location = CharField(default="")
     note = TextField(default="")
     sequence = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    cancelled_at = DateTimeField(null=True)  # cancelling is undoable: the row stays
 
 
 class Draft(BaseModel):
@@ -206,3 +243,23 @@ class PipelineDirty(BaseModel):
     customer_id = IntegerField(primary_key=True)
 
 ALL_MODELS += [SaleCycle, PipelineCustomer, PipelineDirty]
+
+
+class SyncItem(BaseModel):
+    """Two-way calendar sync state (SPEC §7b, storage/sync/): one row per item Rapport
+    pushed to one target (a CalDAV collection or a vdir folder). No passwords here."""
+
+    target = CharField()  # the collection URL or the folder's absolute path
+    uid = CharField()  # the iCalendar UID, "<uid>@rapport"
+    kind = CharField()  # "follow-up" or "booking"
+    href = CharField(null=True)  # where it lives there; None once deleted over there
+    etag = CharField(null=True)
+    sequence = IntegerField(default=0)  # the SEQUENCE last pushed or pulled
+    digest = CharField(default="")  # of the content last pushed or pulled (without DTSTAMP)
+    synced_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("target", "uid"), True),)
+
+
+ALL_MODELS += [SyncItem]

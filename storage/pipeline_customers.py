@@ -54,18 +54,18 @@ def metric_customers(metric: str, period: Period, employee_id: int | None = None
                  f"FROM ({q.latest_rows(open_ids)}) l")
         return [MetricCustomer(cid, number, name, _as_date(when), login, names.get(sid, ""))
                 for cid, sid, _e, when, number, name, login
-                in _rows(inner, "cu.name, cu.id", period, employee_id)]
+                in _rows(inner, "cu.sort_name, cu.name, cu.id", period, employee_id)]
     if metric == "new_prospects":
         return [MetricCustomer(cid, number, name, _as_date(first), login, "first pipeline conversation")
                 for cid, first, _e, number, name, login
-                in _rows(q.new_prospect_rows(stages.all_ids), "cu.name, cu.id", period, employee_id)]
+                in _rows(q.new_prospect_rows(stages.all_ids), "cu.sort_name, cu.name, cu.id", period, employee_id)]
     kinds = {"won": ("won",), "lost": ("lost",), "closed": ("closed",),
              "win_rate": ("won", "lost"), "avg_days_to_close": ("won",)}[metric]
     cycles = q.closing_cycles(stages.ids(*kinds), stages.closing_ids)
     inner = f"{cycles} SELECT customer_id, employee_id, date, stage_id, start FROM cycles"
     rows = []
     with q.planner_hints():
-        cycles_rows = _rows(inner, "t.date DESC, cu.name, cu.id", period, employee_id)
+        cycles_rows = _rows(inner, "t.date DESC, cu.sort_name, cu.name, cu.id", period, employee_id)
     for cid, _e, close, sid, start, number, name, login in cycles_rows:
         close, start = _as_date(close), _as_date(start)
         detail = f"{stages.kind(sid)} at {names.get(sid, '')}, {(close - start).days} days from {start}"

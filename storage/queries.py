@@ -3,15 +3,16 @@
 The customers list (SPEC §4) is ``CustomerList(today, search)``, a row source for
 ``tui.widgets.paged_table``: ``count()``, ``fetch(offset, limit)`` and ``index_of(id)``. A page
 is fetched in two steps, so the costly columns are computed for the visible rows only:
-1. the page of customer ids, filtered by the search text, ordered by name then id (the
-   ``customer_name`` index), with LIMIT/OFFSET;
+1. the page of customer ids, filtered by the search text, in reading order (sort key, name,
+   id: the ``customer_sort_name`` index, see storage/sort_key.py), with LIMIT/OFFSET;
 2. for those ids only, one scalar subquery per computed column (main contact, current stage,
    last conversation, next follow-up), each answered from a ``conversation`` index.
 
 Search is case-insensitive over number, name, phone, email and every contact's name, phone and
-email; ``%``, ``_`` and backslashes are matched literally. A search of digits (with spaces,
+email, and names match without their accents too ("lefevre" finds Lefèvre, via ``sort_name``); ``%``, ``_`` and backslashes are matched literally. A search of digits (with spaces,
 dashes, dots, slashes, brackets or a plus) also matches phone numbers written with other
-separators: "555 12" finds "+1 (555) 123-4567".
+separators: "555 12" finds "+1 (555) 123-4567", and national and international forms find
+each other: "0171 5550199" finds "+49 171 5550199" and the other way round (``phone_digits``).
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from peewee import SQL, Case, NodeList, fn
+from peewee import SQL, Case, NodeList, Tuple, fn
 
-from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
 from storage.dialect import is_sqlite
+from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
+from storage.sort_key import sort_key
 
+NAME_ORDER = (Customer.sort_name, Customer.name, Customer.id)  # reading order (§2)
 _PHONE_SEPARATORS = " -./()+"
 _PHONE_SEARCH = re.compile(r"^[\d\s\-./()+]*\d[\d\s\-./()+]*$")
 
@@ -51,6 +54,20 @@ def _digits_only(expression):
     return expression
 
 
+def phone_digits(text: str) -> list[str]:
+    """The digit runs a phone search looks for, with or without the country code or the
+    leading 0: "0171 5550199" looks for 1715550199 (so "+49 171 5550199" is found), and
+    "+49 171 5550199" (or "0049 ...") also for 171 5550199 after a 1-3 digit country code
+    (so "0171 5550199" is found)."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    international = text.lstrip().startswith("+") or digits.startswith("00")
+    national = digits.lstrip("0") or digits
+    found = [national]
+    if international:
+        found += [national[cut:] for cut in (1, 2, 3) if len(national) - cut >= 6]
+    return found
+
+
 def search_condition(search: str):
     """The WHERE condition of the customers search, or None for an empty search."""
     text = search.strip().lower()
@@ -60,10 +77,13 @@ def search_condition(search: str):
     contact_match = _like(Contact.name, pattern) | _like(Contact.phone, pattern) | _like(Contact.email, pattern)
     customer_match = (_like(Customer.number, pattern) | _like(Customer.name, pattern)
                       | _like(Customer.phone, pattern) | _like(Customer.email, pattern))
+    folded = like_pattern(sort_key(text))  # names also without accents: "celik" finds Çelik
+    customer_match |= _like(Customer.sort_name, folded)
+    contact_match |= _like(Contact.sort_name, folded)
     if _PHONE_SEARCH.match(text):
-        digits = like_pattern("".join(ch for ch in text if ch.isdigit()))
-        customer_match |= _like(_digits_only(Customer.phone), digits)
-        contact_match |= _like(_digits_only(Contact.phone), digits)
+        for digits in phone_digits(text):
+            customer_match |= _like(_digits_only(Customer.phone), like_pattern(digits))
+            contact_match |= _like(_digits_only(Contact.phone), like_pattern(digits))
     # One pass over the contacts (an IN set), not a lookup per customer.
     return customer_match | Customer.id.in_(Contact.select(Contact.customer).where(contact_match))
 
@@ -103,7 +123,7 @@ class CustomerList:
 
     def _matching_ids(self) -> list[int]:
         if self._ids is None:
-            query = Customer.select(Customer.id).where(self._where).order_by(Customer.name, Customer.id)
+            query = Customer.select(Customer.id).where(self._where).order_by(*NAME_ORDER)
             self._ids = [row[0] for row in query.tuples()]
         return self._ids
 
@@ -123,14 +143,14 @@ class CustomerList:
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             return None
-        before = (Customer.name < customer.name) | ((Customer.name == customer.name) & (Customer.id < customer.id))
+        before = (Tuple(*NAME_ORDER) < Tuple(customer.sort_name, customer.name, customer.id))
         return Customer.select().where(before).count()
 
     def fetch(self, offset: int, limit: int) -> list[CustomerRow]:
         if self._where is not None:
             ids = self._matching_ids()[offset:offset + limit]
         else:
-            ids = [row[0] for row in Customer.select(Customer.id).order_by(Customer.name, Customer.id)
+            ids = [row[0] for row in Customer.select(Customer.id).order_by(*NAME_ORDER)
                    .limit(limit).offset(offset).tuples()]
         if not ids:
             return []

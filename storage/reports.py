@@ -131,7 +131,7 @@ def item_query(query, dates_as_text: bool = False):
         .switch(C).join(Employee, on=(C.employee == Employee.id))
         .switch(C).join(Topic, JOIN.LEFT_OUTER, on=(C.topic == Topic.id))
         .switch(C).join(Method, JOIN.LEFT_OUTER, on=(C.method == Method.id))
-        .order_by(C.follow_up, Customer.name, C.id)
+        .order_by(C.follow_up, Customer.sort_name, Customer.name, C.id)
     )
 
 

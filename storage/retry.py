@@ -84,6 +84,7 @@ LOST_MESSAGES = (
     "the database system is starting up",
     "the database system is in recovery mode",
     "connection timed out",
+    "too many connections",  # the server refuses new connections (a limit, going down)
 )
 CONFLICT_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
 BUSY_CODES = {"55P03"}  # lock not available

@@ -14,6 +14,7 @@ from storage.errors import RapportError, ValidationError
 from storage.lookups import check_fields, clean_name, taken
 from storage.models import Employee, Topic, db
 from storage.retry import retrying
+from storage.sort_key import sort_key
 
 LOGIN_MAX = limits.LOGIN_MAX
 
@@ -61,11 +62,12 @@ def update_employee(employee_id: int, name: str, default_topic_id: int | None) -
     """Change an employee's display name and default topic (the login never changes: it is
     who the person is in config files and imports)."""
     with db.atomic():
-        _existing(employee_id)
+        employee = _existing(employee_id)
         fields = check_fields({
             "name": lambda: _display_name(name),
             "default_topic": lambda: _default_topic(default_topic_id),
         })
+        fields["sort_name"] = sort_key(fields["name"] or employee.login)
         Employee.update(**fields).where(Employee.id == employee_id).execute()
 
 

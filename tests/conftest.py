@@ -52,7 +52,7 @@ def isolated_home(tmp_path, monkeypatch):
 
 
 def sqlite_url(tmp_path) -> str:
-    return "sqlite:///" + str(tmp_path / "rapport.db").lstrip("/")
+    return "sqlite:///" + str(tmp_path / "rapport.db")
 
 
 class PostgresSchema:
@@ -117,7 +117,12 @@ def sqlite_ctx(tmp_path):
 
 
 @pytest.fixture
-def app(sqlite_ctx):
+def app(sqlite_ctx, request):
+    """The app. An unexpected error no longer ends it (tui.crash writes a report and it goes
+    on), so a test fails here when one was written, unless it is marked ``crash_expected``."""
     from tui.app import RapportApp
 
-    return RapportApp(sqlite_ctx)
+    app = RapportApp(sqlite_ctx)
+    yield app
+    if request.node.get_closest_marker("crash_expected") is None:
+        assert app.crash_reports == [], f"unexpected errors, reports: {app.crash_reports}"

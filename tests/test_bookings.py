@@ -9,6 +9,7 @@ import pytest
 from storage import bookings
 from storage.errors import ValidationError
 from storage.models import Booking
+from storage.parsing import DATE_HINT
 from tests import factories as f
 
 GOOD = {"date": "2026-03-19", "start": "09:00", "end": "10:30", "title": "Visit", "location": "HQ",
@@ -31,7 +32,8 @@ def test_prefill_from_a_conversation(ctx):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("date", "2026-02-30", "not a date (YYYY-MM-DD)"),
+    ("date", "2026-02-30", "no such date: 2026-02-30"),
+    ("date", "someday", f"not a date: {DATE_HINT}"),
     ("date", "", "required"),
     ("start", "9", "not a time (HH:MM)"),
     ("start", "25:00", "not a time (HH:MM)"),
@@ -50,7 +52,7 @@ def test_bad_form_names_the_field_and_saves_nothing(ctx, field, value, message):
 def test_create_update_and_list_a_day(ctx):
     cust = f.customer("Acme GmbH")
     conv = f.conversation(cust, "2026-03-02", employee_login="alice")
-    booking = bookings.create(GOOD, conversation_id=conv.id)
+    booking = bookings.create(GOOD, conversation_id=conv.id, zone_name="UTC")
     stored = Booking.get_by_id(booking.id)
     assert (stored.customer_id, stored.employee.login) == (cust.id, "alice")
     assert (stored.start, stored.end) == (dt.datetime(2026, 3, 19, 9), dt.datetime(2026, 3, 19, 10, 30))
@@ -59,11 +61,36 @@ def test_create_update_and_list_a_day(ctx):
     stored = Booking.get_by_id(booking.id)
     assert stored.sequence == 1 and stored.start == dt.datetime(2026, 3, 19, 11)
     other = bookings.create({**GOOD, "date": "2026-03-20"}, customer_id=cust.id,
-                            employee_id=f.employee().id)
+                            employee_id=f.employee().id, zone_name="UTC")
     day = dt.date(2026, 3, 19)
-    assert [b.id for b in bookings.for_day(day)] == [booking.id]
-    assert [b.id for b in bookings.for_day(day, f.employee().id)] == []
-    assert [b.customer.name for b in bookings.for_day(day, stored.employee_id)] == ["Acme GmbH"]
-    assert [b.id for b in bookings.for_employee(None, day, day + dt.timedelta(days=1))] == [booking.id, other.id]
-    bookings.delete(other.id)
-    assert Booking.select().count() == 1
+    assert [b.id for b in bookings.for_day(day, zone_name="UTC")] == [booking.id]
+    assert [b.id for b in bookings.for_day(day, f.employee().id, "UTC")] == []
+    assert [b.customer.name for b in bookings.for_day(day, stored.employee_id, "UTC")] == ["Acme GmbH"]
+    assert [b.id for b in bookings.for_employee(None, day, day + dt.timedelta(days=1), "UTC")] == [
+        booking.id, other.id]
+    bookings.cancel(other.id)  # kept for undo, gone from every list
+    assert [b.id for b in bookings.for_employee(None, day, day + dt.timedelta(days=1), "UTC")] == [booking.id]
+    bookings.restore(other.id)
+    assert len(bookings.for_employee(None, day, day + dt.timedelta(days=1), "UTC")) == 2
+
+
+def test_booking_keeps_its_zone_and_stores_the_instant(ctx):
+    conv = f.conversation(f.customer(), "2026-03-02")
+    booking = bookings.create({**GOOD, "start": "14:00", "end": "15:00"}, conversation_id=conv.id,
+                              zone_name="Europe/Berlin")
+    stored = Booking.get_by_id(booking.id)
+    assert stored.timezone == "Europe/Berlin"
+    assert stored.start == dt.datetime(2026, 3, 19, 13)  # 14:00 CET is 13:00 UTC
+    assert bookings.form_values(stored)["start"] == "14:00"
+    # The Berlin day 2026-03-19 seen from Tokyo: the booking is on the 19th there too (22:00).
+    assert [b.id for b in bookings.for_day(dt.date(2026, 3, 19), zone_name="Asia/Tokyo")] == [booking.id]
+
+
+def test_booking_date_takes_the_short_forms(ctx):
+    conv = f.conversation(f.customer(), "2026-03-02")
+    today = dt.date(2026, 3, 18)
+    booking = bookings.create({**GOOD, "date": "+2"}, conversation_id=conv.id, zone_name="UTC",
+                              today=today)
+    assert Booking.get_by_id(booking.id).start.date() == dt.date(2026, 3, 20)
+    bookings.update(booking.id, {**GOOD, "date": "tomorrow"}, today=today)
+    assert Booking.get_by_id(booking.id).start.date() == dt.date(2026, 3, 19)

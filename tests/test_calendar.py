@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import astuple
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +13,7 @@ from icalendar import Calendar, Event, Todo
 from storage import bookings, calendar, conversations
 from storage.calendar_items import description
 from storage.models import Booking, Conversation, db
+from storage.vdir import write_vdir
 from tests import factories as f
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -149,7 +151,7 @@ def test_booking_at_nine_in_berlin_is_written_in_utc(ctx, day, utc_hour):
     conv = follow_up()
     booking = bookings.create({"date": day.isoformat(), "start": "09:00", "end": "10:30",
                                "title": "Visit Acme", "location": "Berlin, HQ", "note": "Bring samples"},
-                              conversation_id=conv.id)
+                              conversation_id=conv.id, zone_name="Europe/Berlin")
     text = calendar.build_export(None, stamp=STAMP, tz=BERLIN).text()
     assert f"DTSTART:{day:%Y%m%d}T{utc_hour:02d}0000Z" in text
     event = by_uid(parse(text), "VEVENT")[f"{booking.uid}@rapport"]
@@ -171,6 +173,15 @@ def test_bookings_follow_the_system_zone_by_default(ctx, monkeypatch):
         monkeypatch.delenv("TZ")
         time.tzset()
     assert "DTSTART:20260115T080000Z" in text
+    assert Booking.get().timezone == "Europe/Berlin"
+    # Exported again from a process in another zone: the same instant.
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert "DTSTART:20260115T080000Z" in calendar.build_export(None, stamp=STAMP).text()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def test_selection_by_employee_and_period(ctx):
@@ -203,11 +214,11 @@ def test_vdir_holds_one_file_per_uid_and_re_export_overwrites(ctx, tmp_path):
     folder.mkdir()
     (folder / "someone-else.ics").write_text("not ours")
     convs = [follow_up(follow_up=f"2026-03-{18 + i}") for i in range(3)]
-    assert calendar.write_vdir(calendar.build_export(None, stamp=STAMP), folder) == (3, 0)
+    assert astuple(write_vdir(calendar.build_export(None, stamp=STAMP), folder)) == (3, 0, 0)
     untouched = folder / f"{convs[2].uid}@rapport.ics"
     before = untouched.stat().st_ino, untouched.read_bytes()
     conversations.set_follow_up(convs[0].id, dt.date(2026, 3, 30))
-    assert calendar.write_vdir(calendar.build_export(None), folder) == (3, 0)
+    assert astuple(write_vdir(calendar.build_export(None), folder)) == (3, 0, 0)
     assert (untouched.stat().st_ino, untouched.read_bytes()) == before  # unchanged: not rewritten
     ours = sorted(p.name for p in folder.glob("*@rapport.ics"))
     assert ours == sorted(f"{c.uid}@rapport.ics" for c in convs)
@@ -220,10 +231,10 @@ def test_vdir_holds_one_file_per_uid_and_re_export_overwrites(ctx, tmp_path):
     moved = parse((folder / f"{convs[0].uid}@rapport.ics").read_text()).walk("VEVENT")[0]
     assert moved.start == dt.date(2026, 3, 30) and moved.sequence == 1
     conversations.set_completed(convs[1].id, True, dt.date(2026, 3, 18))
-    assert calendar.write_vdir(calendar.build_export(None, stamp=STAMP), folder) == (2, 1)
+    assert astuple(write_vdir(calendar.build_export(None, stamp=STAMP), folder)) == (2, 1, 0)
     assert not (folder / f"{convs[1].uid}@rapport.ics").exists()
     assert (folder / "someone-else.ics").read_text() == "not ours"
-    assert not list(folder.glob(".rapport-*"))
+    assert not list(folder.glob(".rapport-*.tmp"))
 
 
 def test_create_task_writes_a_one_item_todo(ctx, tmp_path):

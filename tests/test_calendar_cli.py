@@ -53,19 +53,19 @@ def test_every_option(sqlite_ctx, tmp_path):
         f"{c.uid}@rapport" for c in (mine, done, theirs)}
     out = rapport(sqlite_ctx, "export-ics", "--employee", "ALICE", "--vdir", str(tmp_path / "v"))
     assert out.returncode == 0, out.stderr
-    assert [p.name for p in (tmp_path / "v").iterdir()] == [f"{theirs.uid}@rapport.ics"]
+    assert [p.name for p in (tmp_path / "v").glob("*.ics")] == [f"{theirs.uid}@rapport.ics"]
     out = rapport(sqlite_ctx, "export-ics", "--from", "2026-03-19", "-o", "-")
     assert out.returncode == 1 and out.stdout == b""
     assert out.stderr.decode() == "rapport: nothing to export: no follow-ups or bookings match\n"
 
 
-def test_default_output_is_a_file_in_the_export_folder(sqlite_ctx, isolated_home):
+def test_default_output_is_standard_output_as_for_rapport_export(sqlite_ctx, isolated_home):
     mine, _, _ = some_follow_ups()
     out = rapport(sqlite_ctx, "export-ics", "--today", TODAY.isoformat())
     assert out.returncode == 0, out.stderr
-    path = isolated_home / ".local/share/rapport/exports/rapport-tester-events.ics"
-    assert out.stdout.decode() == f"wrote 1 follow-up and 0 bookings to {path}\n"
-    assert uids(path.read_bytes(), "VEVENT") == {f"{mine.uid}@rapport"}
+    assert uids(out.stdout, "VEVENT") == {f"{mine.uid}@rapport"}
+    assert out.stderr.decode() == "wrote 1 follow-up and 0 bookings to standard output\n"
+    assert not (isolated_home / ".local/share/rapport/exports").exists()
 
 
 def test_bad_usage_and_user_errors(sqlite_ctx):

@@ -99,11 +99,17 @@ async def test_create_task_writes_a_todo_and_shows_the_path(app, isolated_home):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         calendar_actions.create_task(app.screen, conv.id)
         await pilot.pause()
+        assert "Create task: due on" in screen_text(app)  # asks first, the follow-up date offered
+        assert app.screen.query_one("#date-prompt-input", Input).value == "2026-03-20"
+        await type_text(pilot, "+2")  # replaces the selected date
+        await pilot.press("enter")
+        await pilot.pause()
         folder = isolated_home / ".local/share/rapport/exports"
         (path,) = folder.glob("task-*.ics")
         assert f"{conv.uid}@rapport" in path.read_text(encoding="utf-8")
         assert "BEGIN:VTODO" in path.read_text(encoding="utf-8")
-        assert "Task written to" in screen_text(app)
+        assert "DUE;VALUE=DATE:20260320" in path.read_text(encoding="utf-8")  # today + 2
+        assert "Task due Fri 2026-03-20 written to" in screen_text(app)
 
 
 async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home):
@@ -156,10 +162,20 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
         assert all(f"UID:{c.uid}@rapport" in every for c in (overdue, week, later))
         calendar_actions.choose_export(app.screen, None, "everyone")
         await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert "as to-dos" in screen_text(app)
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        todos = (folder / "followups-everyone-open-todos.ics").read_text(encoding="utf-8")
+        assert todos.count("BEGIN:VTODO") == 3 and "DUE;VALUE=DATE:20260430" in todos
+        calendar_actions.choose_export(app.screen, None, "everyone")
+        await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert sorted(p.name for p in folder.iterdir()) == [
-            "followups-everyone-2026-03-18.ics", "followups-everyone-open.ics"]
+            "followups-everyone-2026-03-18.ics", "followups-everyone-open-todos.ics",
+            "followups-everyone-open.ics"]
 
 
 async def test_day_bookings_line_shows_the_days_bookings_literally(app):
@@ -207,7 +223,13 @@ async def test_b_t_x_on_the_conversations_tab(app, isolated_home):
         await pilot.pause()
         assert isinstance(app.screen, PanelHost) and "Booking saved." in screen_text(app)
         assert Booking.get().conversation_id == conv.id
-        await pilot.press("t")
+        await pilot.press("b")  # the conversation has a booking now: b edits it
+        await pilot.pause()
+        assert isinstance(app.screen, BookingForm) and app.screen.booking_id == Booking.get().id
+        assert "Edit booking — Acme" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t", "enter")  # the due date offered: the follow-up date
         await pilot.pause()
         (task,) = folder.glob("task-*.ics")
         assert f"UID:{conv.uid}@rapport" in task.read_text(encoding="utf-8")
@@ -245,7 +267,7 @@ async def test_b_t_x_and_the_days_bookings_on_the_follow_ups_screen(app, isolate
         await pilot.pause()
         assert isinstance(app.screen, FollowupsScreen)
         assert "Bookings Wed 2026-03-18: 14:00–15:30 Zed [bold]x[/] — Order" in screen_text(app)
-        await pilot.press("t")
+        await pilot.press("t", "enter")  # the due date offered: the follow-up date
         await pilot.pause()
         assert len(list(folder.glob("task-*.ics"))) == 1
         await pilot.press("x")
@@ -289,9 +311,10 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
                              conversation_id=conv.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, FollowupsScreen)
+        for _ in range(50):  # until the screen has read its lists
+            if isinstance(app.screen, FollowupsScreen) and app.screen.query_one(DayBookings).rows:
+                break
+            await pilot.pause()
         line = app.screen.query_one(DayBookings)
         line.focus()
         await pilot.pause()
@@ -313,11 +336,11 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
-        assert Booking.get_or_none(Booking.id == first.id) is None
+        assert Booking.get_by_id(first.id).cancelled_at is not None
         assert "Early" not in screen_text(app) and "Later" in screen_text(app)
         await pilot.press("d", "y")
         await pilot.pause()
         await pilot.pause()
-        assert Booking.select().count() == 0
+        assert Booking.select().where(Booking.cancelled_at.is_null()).count() == 0
         assert "Bookings" not in screen_text(app)
         assert app.focused is not line

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from textual.widgets import TextArea
 
 from screens.conversation_form import ConversationForm
@@ -30,6 +32,7 @@ def read_report(app) -> str:
     return path.read_text()
 
 
+@pytest.mark.crash_expected
 async def test_an_error_while_saving_is_reported_and_the_form_stays(app, monkeypatch):
     save = conversations.save
 
@@ -57,6 +60,7 @@ async def test_an_error_while_saving_is_reported_and_the_form_stays(app, monkeyp
         await wait_until(pilot, lambda: Conversation.select().where(Conversation.note == NOTE).exists())
 
 
+@pytest.mark.crash_expected
 async def test_an_error_in_a_key_handler_is_reported_and_keys_still_work(app, monkeypatch):
     def broken(self) -> None:
         note = NOTE  # noqa: F841 (a local that must not reach the report)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 
 import pytest
 
@@ -42,9 +43,15 @@ def awkward_data() -> None:
     f.conversation(alpha, "2026-02-10", note="")
 
 
+def without_uids(text: str) -> str:
+    """The conversations export without its uid column (uids are random)."""
+    assert re.match(r"uid,|[0-9a-f-]{36},", text)
+    return re.sub(r"(^|\r\n)(uid|[0-9a-f-]{36}),", r"\1", text)
+
+
 def test_conversations_export_csv(ctx):
     awkward_data()
-    assert exported("conversations").split("\r\n") == [
+    assert without_uids(exported("conversations")).split("\r\n") == [
         "customer_number,employee,date,time_begin,time_end,duration_minutes,follow_up,note,with_whom,"
         "about,how,completed,completed_on,is_follow_up,pipeline_stage,promised_follow_up",
         "K-100,tester,2026-02-10,,,,,,,,,0,,0,,",
@@ -59,6 +66,7 @@ def test_conversations_export_csv(ctx):
 def test_conversations_export_json(ctx):
     awkward_data()
     rows = json.loads(exported("conversations", "json"))
+    assert all(len(row.pop("uid")) == 36 for row in rows)
     assert [r["note"] for r in rows] == ["", 'He said "yes",\r\nthen "no"', "first: no time sorts first", "second"]
     assert rows[1] == {
         "customer_number": "K-200", "employee": "tester", "date": "2026-03-01", "time_begin": "08:15",
@@ -147,9 +155,9 @@ def test_cli_import_then_export(cli_db, tmp_path, capsys):
     (tmp_path / "v.csv").write_text("customer_number,employee,date,about\nN1,zoe,2026-03-01,Visit plan\n")
     assert cli_db("import", "customers", str(tmp_path / "c.csv")) == 0
     assert cli_db("import", "conversations", str(tmp_path / "v.csv")) == 0
-    out = capsys.readouterr().out
-    assert "imported 1 customer" in out
-    assert "imported 1 conversation; created employee 'zoe', topic 'Visit plan'" in out
+    err = capsys.readouterr().err  # messages on stderr, data on stdout (SPEC §7)
+    assert "imported 1 customer" in err
+    assert "imported 1 conversation; created employee 'zoe', topic 'Visit plan'" in err
     assert cli_db("export", "conversations", "--format", "json", "-o", "-") == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["customer_number"], r["employee"], r["about"]) for r in rows] == [("N1", "zoe", "Visit plan")]

@@ -40,7 +40,7 @@ def snapshot() -> tuple:
 def conv_line(number="C1", employee="tester", date="2026-03-01", time_begin="09:00", time_end="09:30",
               duration="30", follow_up="", note="hello", with_whom="", about="General", how="Telephone",
               completed="0", completed_on="", is_follow_up="0", stage="", promised="") -> str:
-    return ",".join([number, employee, date, time_begin, time_end, duration, follow_up, note, with_whom,
+    return ",".join(["", number, employee, date, time_begin, time_end, duration, follow_up, note, with_whom,
                      about, how, completed, completed_on, is_follow_up, stage, promised])
 
 
@@ -117,7 +117,8 @@ def test_duplicate_customer_number_in_file(base, tmp_path):
 def test_duplicate_customer_number_in_database(base, tmp_path):
     path = write(tmp_path, f"{CUSTOMERS_HEADER}\nC7,Gamma,,,,\nC2,Beta again,,,,\n")
     error = failing_import("customers", path)
-    assert messages(error) == ["line 3, column number: customer number 'C2' already exists in the database"]
+    assert messages(error) == ["line 3, column number: customer number 'C2' already exists in the database "
+                               "(--skip-existing leaves such rows, --update overwrites them)"]
 
 
 def test_empty_file(base, tmp_path):
@@ -142,7 +143,7 @@ def test_one_megabyte_note_imports(base, tmp_path):
     assert len(note.encode()) > 1_000_000
     out = io.StringIO()
     import csv
-    csv.writer(out).writerows([CONVERSATION_COLUMNS, ["C1", "tester", "2026-03-02", "", "", "", "", note,
+    csv.writer(out).writerows([CONVERSATION_COLUMNS, ["", "C1", "tester", "2026-03-02", "", "", "", "", note,
                                                       "", "", "", "", "", "", "", ""]])
     summary = import_conversations(write(tmp_path, out.getvalue()), "tester")
     assert summary.imported == 1
@@ -180,12 +181,12 @@ def test_every_error_is_listed_with_line_and_column(base, tmp_path):
         CONVERSATIONS_HEADER,
         conv_line(time_end="08:00"),
         conv_line(completed="maybe", duration="-5"),
-        '"C1",tester,2026-03-01,,,,,"unterminated note',
+        '"","C1",tester,2026-03-01,,,,,"unterminated note',
     ]) + "\n")
     error = failing_import("conversations", path)
     assert messages(error) == [
         "line 2, column time_end: 08:00 is before time_begin 09:00",
-        "line 3, column duration_minutes: '-5' is not a number of minutes (a whole number, 0 or more)",
+        "line 3, column duration_minutes: '-5' is not a number of minutes (a whole number, 0 to 100,000)",
         "line 3, column completed: 'maybe' is not a yes/no value (1/0, true/false, yes/no)",
         "line 4: bad CSV quoting (unexpected end of data); nothing after it was read",
     ]

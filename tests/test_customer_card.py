@@ -11,6 +11,7 @@ from screens.customers import CustomersScreen
 from storage.models import Customer
 from tests import factories as f
 from tests.screen_text import screen_text
+from tests.tui_helpers import wait_until
 from tui.widgets.customer_card import CustomerCard
 from tui.widgets.tab_strip import TabStrip
 
@@ -140,8 +141,7 @@ async def test_a_customer_saved_from_a_draft_offered_at_start_shows_in_the_list(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")  # restore the draft offered at start
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, CustomerForm)
+        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm), "the restored form")
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("escape")

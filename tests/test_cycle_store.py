@@ -36,7 +36,7 @@ def import_rows(tmp_path, rows: list[list[str]]) -> None:
     writer = csv.writer(out)
     writer.writerow(CONVERSATION_COLUMNS[:15])  # without the optional promised_follow_up
     for number, login, date, stage in rows:
-        writer.writerow([number, login, date, "", "", "", "", "", "", "", "", "", "", "", stage])
+        writer.writerow(["", number, login, date, "", "", "", "", "", "", "", "", "", "", "", stage])
     path = tmp_path / "in.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     import_conversations(path, "tester")

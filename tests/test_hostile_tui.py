@@ -17,7 +17,7 @@ from storage.models import Conversation, Customer
 from tests import factories
 from tests.conftest import sqlite_url
 from tests.terminal import Terminal, private_env
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import screen_text, type_text, wait_until
 from tui.widgets.paged_table import PagedTable
 
 EVIL = "Evil\x1b]0;PWNED\x07\x1b[5mBLINK\x00nul\x7fdel\x9bC1"
@@ -116,7 +116,8 @@ async def test_one_megabyte_paste_into_a_note_is_saved_and_listed_by_its_first_l
         assert Conversation.get_by_id(kept.id).note == "an earlier call"
 
         app.push_screen(CustomerForm(cust.id, tab="tab-conversations"))
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "an earlier call" in screen_text(app)
+                         and "First line of the paste" in screen_text(app), "the conversations list")
         shown = screen_text(app)
         assert "First line of the paste" in shown and "an earlier call" in shown
 

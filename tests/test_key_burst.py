@@ -11,6 +11,7 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 
 from storage.models import Contact, Customer
 from tests.factories import customer
+from tests.tui_helpers import wait_until
 
 
 def key_event(key: str) -> events.Key:
@@ -38,9 +39,9 @@ def burst(app, *parts: str) -> None:
 async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")  # new customer: the cursor is in Name
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "customer-name")
         burst(app, "Acme [bold]GmbH[/]", "<tab>", "+49 30 1234567", "<ctrl+s>")
-        await pilot.pause(1.0)
+        await wait_until(pilot, lambda: Customer.select().exists(), what="the save")
         saved = Customer.get()
         assert (saved.name, saved.phone) == ("Acme [bold]GmbH[/]", "+49 30 1234567")
 
@@ -48,12 +49,23 @@ async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
 async def test_a_burst_in_the_contact_form(app):
     acme = customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.screen.query("PagedTable"), what="the customers list")
         await pilot.press("enter", "2")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.screen.query("#contacts-pane"), what="the Contacts tab")
         await pilot.press("n")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "contact-name")
         burst(app, "Jana Nováková", "<tab>", "Buyer", "<tab>", "+420 777 888 999", "<ctrl+s>")
-        await pilot.pause(1.0)
+        await wait_until(pilot, lambda: Contact.select().exists(), what="the save")
         contact = Contact.get(Contact.customer == acme)
         assert (contact.name, contact.role, contact.phone) == ("Jana Nováková", "Buyer", "+420 777 888 999")
+
+
+async def test_keys_typed_right_after_the_key_that_opens_a_form_reach_it(app):
+    """n opens the new-customer form; the name typed at once, in the same burst, is not
+    lost however long the form takes to open (SPEC §10 type-ahead)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query("PagedTable"), what="the customers list")
+        burst(app, "n", "Quick Typist AG", "<tab>", "+41 1", "<ctrl+s>")
+        await wait_until(pilot, lambda: Customer.select().exists(), what="the save")
+        saved = Customer.get()
+        assert (saved.name, saved.phone) == ("Quick Typist AG", "+41 1")

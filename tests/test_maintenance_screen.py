@@ -10,6 +10,7 @@ from screens.value_form import ValueForm
 from storage import lookups
 from storage.models import Conversation, Method, PipelineStage, Topic
 from tests import factories
+from tests.tui_helpers import screen_text, wait_until
 
 
 def cells(app, kind: str) -> list[list[str]]:
@@ -52,7 +53,7 @@ async def test_markup_in_a_name_is_shown_literally(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tables(pilot, "2")
         await pilot.press("n", *"[bold]x[/] [link=y]z", "enter")  # enter in the last field saves
-        await pilot.pause()
+        await wait_until(pilot, lambda: status(app).endswith("added."), "the save")
         assert Method.get_or_none(Method.name == "[bold]x[/] [link=y]z") is not None
         assert ["[bold]x[/] [link=y]z", "active"] in cells(app, "method")
         assert status(app) == "Method [bold]x[/] [link=y]z added."
@@ -97,8 +98,7 @@ async def test_deleting_an_unused_method_deletes_it_and_toggle_reactivates(app):
         await pilot.pause()
         assert "Nothing uses it" in app.screen.question
         await pilot.press("y")
-        await pilot.pause()
-        assert Method.get_or_none(Method.name == "Letter") is None
+        await wait_until(pilot, lambda: Method.get_or_none(Method.name == "Letter") is None, "the delete")
         assert "Letter" not in [row[0] for row in cells(app, "method")]
         await go_to(pilot, "method", "Email")
         await pilot.press("a")
@@ -154,7 +154,8 @@ async def test_every_action_is_in_the_command_palette(app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Tables: New value")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Tables: New value in this list" in screen_text(app),
+                         "the palette's match")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ValueForm)

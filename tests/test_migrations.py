@@ -118,6 +118,9 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
     indexes = {index.name for index in database.get_indexes("conversation")}
     assert {"conversation_pipeline_live", "conversation_stage_date"} <= indexes
     assert Customer.select().count() == 3
+    # v7: every name got its reading-order key (storage/sort_key.py), and the index over it.
+    assert [c.sort_name for c in Customer.select().order_by(Customer.id)] == ["kunde 0", "kunde 1", "kunde 2"]
+    assert "customer_sort_name" in {index.name for index in database.get_indexes("customer")}
     assert Conversation.select().count() == 12
     conv = Conversation.get(Conversation.uid == "uid-2-3")
     assert conv.note == "note 2/3 — ünïcode"

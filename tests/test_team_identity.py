@@ -61,7 +61,7 @@ def test_config_employee_names_a_new_member_on_first_start(sqlite_ctx, monkeypat
 
 def test_database_choice_cli_then_environment_then_config(monkeypatch, tmp_path, capsys):
     def url(name):
-        return "sqlite:///" + str(tmp_path / f"{name}.db").lstrip("/")
+        return "sqlite:///" + str(tmp_path / f"{name}.db")
 
     config = tmp_path / "config.toml"
     config.write_text(f'database = "{url("configured")}"\n')

@@ -15,13 +15,14 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "the condition") -> None:
-    """Let the app run until ``condition()`` is true (no fixed sleeps: a loaded machine only
-    makes it take longer); fails after ``timeout`` seconds."""
+async def wait_until(pilot, condition, what: str = "the condition", timeout: float = 20.0) -> None:
+    """Let the app run until ``condition()`` holds (instead of a fixed pause, which is too
+    short on a busy machine and too long on an idle one); fail naming ``what`` after
+    ``timeout`` seconds (generous: only a hang should reach it)."""
     import time
 
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await pilot.pause(0.01)

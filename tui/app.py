@@ -1,7 +1,7 @@
 """The Rapport Textual app: modes (one per main screen), global bindings, command palette.
 
 Main screens are modes, so each keeps its own stack and state while the user hops between
-them with F2..F7. Screens are imported lazily: the command line never loads them.
+them with F2..F8. Screens are imported lazily: the command line never loads them.
 """
 
 from __future__ import annotations
@@ -13,13 +13,20 @@ from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui import commands_palette as palette
-from tui import heap
+from tui import heap, settings
 
+
+
+def _holds_typing(screen: Screen) -> bool:
+    unsaved = getattr(screen, "has_unsaved_changes", None)
+    return bool(unsaved and unsaved())
 
 
 def _customers():
@@ -52,6 +59,12 @@ def _maintenance():
     return MaintenanceScreen()
 
 
+def _agenda():
+    from screens.agenda import AgendaScreen
+
+    return AgendaScreen()
+
+
 def _employees():
     from screens.employees import EmployeesScreen
 
@@ -73,8 +86,10 @@ class RapportApp(App):
         "pipeline": _pipeline,
         "maintenance": _maintenance,
         "employees": _employees,
+        "agenda": _agenda,
     }
     DEFAULT_MODE = "customers"
+    NOTIFICATION_TIMEOUT = 3  # seconds; a toast is one line at the top (app.tcss)
     SCREENS_GROUP = Binding.Group("Screens", compact=False)
     BINDINGS = [
         Binding("f1", "help", "Keys", id="help", priority=True),
@@ -91,9 +106,13 @@ class RapportApp(App):
                 priority=True, show=False),
         Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
                 show=False),
+        Binding("f8", "switch_mode('agenda')", "Agenda", id="agenda", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
+
+    _saved_theme = ""  # the theme as config.toml has it (tui.settings)
+    _theme_timer: Timer | None = None
 
     def __init__(self, ctx, **kwargs) -> None:
         from tui import crash, terminal_safety
@@ -105,6 +124,7 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
+        settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     def _handle_exception(self, error: Exception) -> None:
         """An error outside any handler (a timer, a worker): a report, one line, go on."""
@@ -205,7 +225,7 @@ class RapportApp(App):
 
     async def _settle_input(self) -> None:
         """Wait until the focused widget and its ancestors have handled what they were sent."""
-        node: MessagePump | None = self.focused or (self.screen if self._running else None)
+        node: DOMNode | None = self.focused or (self.screen if self.is_running else None)
         while node is not None and node is not self:
             done = asyncio.Event()
             if node.call_later(done.set):
@@ -213,13 +233,14 @@ class RapportApp(App):
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
                 except asyncio.TimeoutError:
                     return
-            node = node._parent
+            node = node.parent
 
     def on_mount(self) -> None:
         from tui import drafts
 
         drafts.install_signal_handlers(self)
         drafts.offer_drafts(self)
+        settings.started(self)
 
     _last_input = 0.0
 
@@ -230,6 +251,27 @@ class RapportApp(App):
         self.live = LiveRefresh(self)  # others' saves show up without a key (SPEC §9)
         self.live.start()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
+        self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode, name="prepare main screens")
+
+    # -- main screens are prepared in the background (SPEC §11: F2-F9 within 50 ms, the first
+    # time included). After the first frame, while no key has come for PREPARE_AFTER seconds,
+    # the next main screen not yet used is built and mounted, one at a time; switching to it
+    # later only shows it. Uses Textual's ``_init_mode`` and ``_screen_stacks`` (private:
+    # tests/test_prepared_modes.py fails loudly when they change).
+    PREPARE_AFTER = 0.3  # seconds without a key
+
+    async def _prepare_next_mode(self) -> None:
+        pending = [mode for mode in self.MODES if mode not in self._screen_stacks]
+        if not self.is_running:
+            return
+        if not pending:
+            heap.prepared()
+            return
+        if time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None:
+            self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
+            return
+        await self._init_mode(pending[0])
+        self.set_timer(0.05, self._prepare_next_mode)
 
     def _collect_when_idle(self) -> None:
         heap.collect_when_idle(time.monotonic() - self._last_input)
@@ -239,6 +281,7 @@ class RapportApp(App):
 
         dbwork.close_connections()
         heap.resume()  # if the app stopped before its first frame
+        settings.flush(self)
         drafts.remove_signal_handlers()
         if getattr(self, "live", None) is not None:
             self.live.stop()
@@ -250,10 +293,42 @@ class RapportApp(App):
         flush_all()
         self.exit()
 
+    def _on_notify(self, event) -> None:
+        """Show one toast at a time: the latest replaces any still shown."""
+        self._notifications.clear()
+        super()._on_notify(event)
+
     def action_quick_add(self) -> None:
+        from screens.conversation_form import ConversationForm
         from screens.quick_add import QuickAddScreen
 
+        if isinstance(self.screen, ConversationForm):  # one conversation form at a time:
+            self.screen.query_one("#note").focus()  # ctrl+n in it goes back to its Note
+            return
         self.push_screen(QuickAddScreen())
+
+    async def action_switch_mode(self, mode: str) -> None:
+        """F2-F7: show that screen's main view, as the key says, with its cursor, filter and
+        period kept. Screens opened on top of it (a drill-down list, a customer opened from
+        it, a picker) are closed, so F5 always shows the dashboard, whether pressed on it or
+        coming back from another screen; only a form holding unsaved typing stays open (and
+        what is under it), so no F-key ever costs typed text."""
+        if mode != self.current_mode:  # close them while out of sight: one change on screen
+            self._close_pushed(self._screen_stacks.get(mode, []))
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1 and not _holds_typing(self.screen):
+            self.screen.dismiss(None)
+
+    def _close_pushed(self, stack: list[Screen]) -> None:
+        """Close the screens above the root of a mode not shown, as dismiss would (their
+        callbacks get None), down to one holding unsaved typing."""
+        while len(stack) > 1 and not _holds_typing(stack[-1]):
+            screen = stack.pop()
+            if screen._result_callbacks:
+                screen._result_callbacks[-1](None)
+            screen._pop_result_callback()
+            self.call_later(self._replace_screen, screen)  # unmounts it
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

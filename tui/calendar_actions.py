@@ -1,8 +1,10 @@
 """The calendar actions every list of conversations offers (SPEC §4, §7a):
 
 - ``b`` Create booking: the booking form, prefilled from the conversation;
-- ``t`` Create task: the conversation as a one-item to-do ``.ics`` in the export folder;
-- ``x`` Export to calendar: a list of follow-ups (and bookings) as one ``.ics`` file there.
+- ``t`` Create task: asks for the due date, then writes the conversation as a one-item to-do
+  ``.ics`` in the export folder;
+- ``x`` Export to calendar: a list of follow-ups (and bookings) as one ``.ics`` file there,
+  as all-day events or as to-dos.
 
 Screens call these with themselves as ``host``; each shows the path written. The export
 folder is ``storage.config.export_folder`` (config key ``export_dir``).
@@ -23,11 +25,13 @@ from storage.models import db
 
 def create_booking(host: DOMNode, conversation_id: int | None,
                    saved: Callable[[int], None] | None = None) -> None:
-    """Open the booking form for a conversation; ``saved(booking_id)`` after a save."""
+    """Open the booking form for a conversation; ``saved(booking_id)`` after a save. A
+    conversation that already has a booking (not cancelled) gets that one to edit."""
     if conversation_id is None:
         host.notify("No conversation here.", severity="warning")
         return
     from screens.booking_form import BookingForm
+    from storage.bookings import of_conversation
 
     def done(booking_id: int | None) -> None:
         if booking_id is not None:
@@ -35,28 +39,47 @@ def create_booking(host: DOMNode, conversation_id: int | None,
             if saved is not None:
                 saved(booking_id)
 
+    existing = of_conversation(conversation_id)
+    if existing is not None:
+        host.notify("This conversation has a booking: editing it.", markup=False)
+        host.app.push_screen(BookingForm.edit(existing.id), done)
+        return
     host.app.push_screen(BookingForm.for_conversation(conversation_id, host.app.ctx.today()), done)
 
 
 def create_task(host: DOMNode, conversation_id: int | None) -> None:
-    """Write the conversation as a one-item to-do file and show where."""
+    """Ask for the due date (the follow-up date, else today, to start with), then write the
+    conversation as a one-item to-do file and show where."""
     if conversation_id is None:
         host.notify("No conversation here.", severity="warning")
         return
-    try:
-        path = calendar.write_task(conversation_id, export_folder(host.app.ctx.config))
-    except RapportError as exc:
-        host.notify(f"Task not written: {exc}", severity="error", markup=False)
-        return
-    host.notify(f"Task written to {path}", title="Create task", markup=False, timeout=10)
+    from screens.date_prompt import DatePrompt
+    from storage.models import Conversation
+
+    today = host.app.ctx.today()
+    conversation = Conversation.get_or_none(Conversation.id == conversation_id)
+    initial = (conversation.follow_up if conversation else None) or today
+
+    def due(day) -> None:
+        if day is None:
+            return
+        try:
+            path = calendar.write_task(conversation_id, export_folder(host.app.ctx.config), due=day)
+        except RapportError as exc:
+            host.notify(f"Task not written: {exc}", severity="error", markup=False)
+            return
+        host.notify(f"Task due {day:%a %Y-%m-%d} written to {path}", title="Create task",
+                    markup=False, timeout=10)
+
+    host.app.push_screen(DatePrompt("Create task: due on", initial=initial, today=today), due)
 
 
 UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (SPEC §5)
 
 
 def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:
-    """Export open follow-ups and bookings of one employee (None: everyone) as events into
-    ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
+    """Export open follow-ups and bookings of one employee (None: everyone) as events (or
+    to-dos, ``mode="todos"``) into ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
     ``storage.calendar.build_export`` (date_from, date_to, bookings_from)."""
     path = export_folder(host.app.ctx.config) / calendar.safe_name(name + ".ics")
     host.run_worker(lambda: _run_export(host, path, employee_id, options),
@@ -70,11 +93,15 @@ def choose_export(host: DOMNode, employee_id: int | None, who: str) -> None:
     today = host.app.ctx.today()
 
     def chosen(choice: str | None) -> None:
+        mode, _, choice = (choice or "").rpartition(":")
+        mode = mode or "events"
+        suffix = "-todos" if mode == "todos" else ""
         if choice == "day":
-            export_follow_ups(host, f"followups-{who}-{today.isoformat()}", employee_id,
-                              date_to=today + dt.timedelta(days=UPCOMING_DAYS), bookings_from=today)
+            export_follow_ups(host, f"followups-{who}-{today.isoformat()}{suffix}", employee_id,
+                              date_to=today + dt.timedelta(days=UPCOMING_DAYS), bookings_from=today,
+                              mode=mode)
         elif choice == "all":
-            export_follow_ups(host, f"followups-{who}-open", employee_id)
+            export_follow_ups(host, f"followups-{who}-open{suffix}", employee_id, mode=mode)
 
     host.app.push_screen(ExportChoice(str(export_folder(host.app.ctx.config))), chosen)
 

@@ -91,7 +91,22 @@ def one_line(path: Path) -> str:
 
 
 def report(app, error: BaseException, where: str = "") -> Path | None:
-    """Write the report, tell the user in one line, keep drafts. Never raises."""
+    """Write the report, tell the user in one line, keep drafts. Never raises. A database
+    fault (a read on the UI thread meeting a server that went away, a full disk) is no bug:
+    it is said in one line (storage.faults), without a report."""
+    try:
+        from storage.faults import fault
+
+        known = fault(error)
+    except Exception:
+        known = None
+    if known is not None:
+        try:
+            app.notify(f"Database: {getattr(known, 'reason', known)}. Nothing typed is lost; "
+                       "try again.", severity="error", markup=False, timeout=10)
+        except Exception:
+            pass
+        return None
     try:
         path = write_report(error, url_secrets(getattr(getattr(app, "ctx", None), "url", "")), where)
     except Exception:  # a full disk: still no traceback, still going on

@@ -250,6 +250,18 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
     if getattr(form, "_db_saving", False):
         return None
     form._db_saving = True
+    identity = form.draft_identity() if hasattr(form, "draft_identity") else None
+
+    def save(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        if identity is not None:  # saved: its draft goes in the same job, right after
+            from storage import drafts
+
+            try:
+                drafts.discard(*identity)
+            except Exception:  # the save stands; drop_draft on the form tries again
+                pass
+        return result
 
     def finished(result) -> Any:
         form._db_saving = False
@@ -263,7 +275,7 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
             return changed(error)
         form.notify(describe(error), severity="error", markup=False, timeout=10)
 
-    return run_db(form, fn, *args, done=finished, failed=failed, busy=busy, **kwargs)
+    return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)
 
 
 async def wait_idle(timeout: float = 30.0) -> None:

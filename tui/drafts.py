@@ -59,8 +59,10 @@ def install_signal_handlers(app) -> None:
     loop = asyncio.get_running_loop()
 
     def hang_up(signum: int) -> None:
+        from storage.outfile import remove_temporaries
         from tui.widgets.draft_keeper import flush_all
 
+        remove_temporaries()  # an export a worker was writing (SPEC §7)
         try:
             flush_all()
         finally:

@@ -57,6 +57,19 @@ def started() -> None:
     resume()
 
 
+_prepared = False
+
+
+def prepared() -> None:
+    """The main screens prepared in the background after the first frame (tui.app) are
+    long-lived too: freeze them as well, once per process, so that a full pass at rest stays
+    short (a key pressed during one waits for it)."""
+    global _prepared
+    if _frozen and not _prepared:
+        gc.freeze()
+        _prepared = True
+
+
 def collect_when_idle(idle_for: float) -> bool:
     """Run a full pass if the user has been idle long enough and it may find something;
     True when it ran. Not while the collector is off (start-up, or Textual's smooth scrolling)."""

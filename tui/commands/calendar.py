@@ -1,12 +1,12 @@
 """``rapport export-ics`` (SPEC §7a).
 
 Where it writes:
-- ``-o FILE``: that file; ``-o -``: standard output (``ssh host rapport export-ics -o - >
-  mine.ics``), with the summary line on standard error so the data stays clean.
+- ``-o FILE``: that file (a fixed path a calendar can subscribe to; a re-export replaces
+  it); ``-o -`` or no ``-o``: standard output, as every command that prints data
+  (``ssh host rapport export-ics > mine.ics``), with the summary line on standard error so
+  the data stays clean.
 - ``--vdir DIR``: one ``UID.ics`` per item in DIR (khal, todoman, vdirsyncer).
-- neither: a file in the export folder (config key ``export_dir``, default
-  ``~/.local/share/rapport/exports``) named ``rapport-WHO-MODE.ics``, so a re-export
-  replaces the previous one and a calendar can subscribe to a fixed path.
+The TUI's exports go to the export folder (config key ``export_dir``).
 The summary names the path written.
 """
 
@@ -30,8 +30,8 @@ def add_parsers(sub) -> None:
                      help="all-day events (default) or to-dos")
     ics.add_argument("--include-done", action="store_true", help="also completed follow-ups (to-dos)")
     where = ics.add_mutually_exclusive_group()
-    where.add_argument("-o", "--output", metavar="FILE", default=None,
-                       help="output file, - for stdout (default: a file in the export folder)")
+    where.add_argument("-o", "--output", metavar="FILE", default="-",
+                       help="output file, - for stdout (default), as in rapport export")
     where.add_argument("--vdir", metavar="DIR", help="write one UID.ics per item into DIR")
 
 
@@ -63,17 +63,26 @@ def run_export_ics(args: argparse.Namespace, ctx) -> int:
         employee_id, args.date_from, args.date_to, mode=args.mode, include_done=args.include_done
     )
     if args.vdir:
-        written, removed = calendar.write_vdir(export, Path(args.vdir))
-        extra = f", removed {removed} stale" if removed else ""
-        print(f"wrote {export.describe()} as {written} files to {args.vdir}{extra}")
+        from storage.vdir import write_vdir
+
+        keep = None
+        if args.date_from or args.date_to:  # items outside the period stay in the folder
+            everything = calendar.build_export(employee_id, mode=args.mode,
+                                               include_done=args.include_done)
+            keep = {item.uid for item in everything.items}
+        result = write_vdir(export, Path(args.vdir), keep)
+        extra = f", {result.describe()}" if result.describe() else ""
+        print(f"wrote {export.describe()} as {result.written} files to {args.vdir}{extra}")
     elif args.output == "-":
         if not export.items:
             raise RapportError("nothing to export: no follow-ups or bookings match")
-        sys.stdout.buffer.write(export.text().encode("utf-8"))
-        sys.stdout.flush()
+        from storage.outfile import open_output
+
+        with open_output("-", binary=True) as out:
+            out.write(export.text().encode("utf-8"))
         print(f"wrote {export.describe()} to standard output", file=sys.stderr)
     else:
         path = Path(args.output) if args.output else export_folder(ctx.config) / calendar.safe_name(f"rapport-{who}-{args.mode}.ics")
-        calendar.write_file(export, path)
+        calendar.write_file(export, path, make_folder=not args.output)
         print(f"wrote {export.describe()} to {path}")
     return 0

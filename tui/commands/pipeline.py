@@ -1,4 +1,5 @@
-"""``rapport pipeline`` (SPEC §6, §7): a readable summary, or the §7 JSON with ``--json``.
+"""``rapport pipeline`` (SPEC §6, §7): a readable summary, the §7 JSON with ``--format json``
+(or ``--json``), or ``metric,value`` CSV rows with ``--format csv``.
 
 The numbers come from ``storage.pipeline``, the same functions the dashboard uses.
 """
@@ -7,22 +8,26 @@ from __future__ import annotations
 
 import argparse
 
-from tui.commands.common import add_command, add_period, print_json
+from tui.commands.common import add_command, add_format, add_period, print_csv, print_json
 
 
 def add_parsers(sub) -> None:
     pl = add_command(sub, "pipeline", "sales pipeline metrics", run_pipeline)
     add_period(pl)
     pl.add_argument("--employee", metavar="LOGIN", help="only cycles attributed to this employee")
-    pl.add_argument("--json", action="store_true", help="print one JSON document")
+    add_format(pl)
 
 
 def run_pipeline(args: argparse.Namespace, ctx) -> int:
     from storage.pipeline import pipeline_metrics
 
     document = pipeline_metrics(ctx.today(), args.date_from, args.date_to, args.employee)
-    if args.json:
+    if args.format == "json":
         print_json(document)
+    elif args.format == "csv":  # metric,value rows; a stage's count as "stage:NAME"
+        rows = [(key, value) for key, value in document.items() if key != "by_stage"]
+        rows += [(f"stage:{row['stage']}", row["customers"]) for row in document["by_stage"]]
+        print_csv(["metric", "value"], rows)
     else:
         print(summary(document, args.employee))
     return 0

@@ -1,7 +1,7 @@
 """``rapport followups`` and ``rapport stats`` (SPEC §5, §7).
 
-Both print an aligned plain-text table by default and exactly the JSON document of §7 with
-``--json``. The figures come from ``storage.reports``, like the Follow-ups and Statistics
+Both print an aligned plain-text table by default, exactly the JSON document of §7 with
+``--format json`` (or ``--json``), and its rows as CSV with ``--format csv``. The figures come from ``storage.reports``, like the Follow-ups and Statistics
 screens, so the command line and the screens cannot disagree.
 
 In the follow-ups JSON, ``days_overdue`` is D − follow-up for every item: positive when
@@ -16,7 +16,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from storage.errors import RapportError
-from tui.commands.common import add_command, add_period, print_json
+from tui.commands.common import add_command, add_format, add_period, print_csv, print_json
 from tui.commands.textout import table
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def add_parsers(sub) -> None:
     who = fu.add_mutually_exclusive_group()
     who.add_argument("--employee", metavar="LOGIN", help="this employee's follow-ups (default: yours)")
     who.add_argument("--all", action="store_true", help="everyone's follow-ups")
-    fu.add_argument("--json", action="store_true", help="print one JSON document")
+    add_format(fu)
 
     st = add_command(
         sub, "stats",
@@ -37,27 +37,41 @@ def add_parsers(sub) -> None:
         run_stats,
     )
     add_period(st)
-    st.add_argument("--json", action="store_true", help="print one JSON document")
+    add_format(st)
+
+
+# The CSV columns (as in the JSON documents of SPEC §7).
+FOLLOWUP_COLUMNS = ("uid", "customer_number", "customer", "employee", "date", "follow_up",
+                    "days_overdue", "with_whom", "about", "how", "note")
+STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue",
+                "on_time_rate")
 
 
 def _login(args: argparse.Namespace, ctx) -> str | None:
     """None for everyone; the named employee; else the current one. A report only reads: it
-    creates no employee (a write would wait for another Rapport's write, SPEC §9)."""
+    writes nothing once the current employee exists (a write would wait for another Rapport's
+    write, SPEC §9); a new member's first run creates them, as every first start does."""
     if args.all:
         return None
     if args.employee:
         return args.employee
-    return ctx.login
+    return ctx.employee().login
 
 
 def run_followups(args: argparse.Namespace, ctx) -> int:
     from storage import reports  # not at import: the TUI's start-up never needs it
     today = ctx.today()
     login = _login(args, ctx)
-    if args.json:
+    if args.format == "json":
         from storage import followups_json
 
         sys.stdout.write(followups_json.document(today, login))  # = print_json(followups_report)
+        return 0
+    if args.format == "csv":  # one row per item, the section first
+        document = reports.followups_report(today, login)
+        items = [("due", i) for i in document["due"]] + [("upcoming", i) for i in document["upcoming"]]
+        keys = list(items[0][1]) if items else list(FOLLOWUP_COLUMNS)
+        print_csv(["section", *keys], ([section, *(i[k] for k in keys)] for section, i in items))
         return 0
     due = reports.due(today, login)
     upcoming = reports.upcoming(today, login)
@@ -126,8 +140,14 @@ def run_stats(args: argparse.Namespace, ctx) -> int:
     from storage import reports  # not at import: the TUI's start-up never needs it
     today = ctx.today()
     stats = reports.statistics(today, *_period(args, today))
-    if args.json:
-        print_json(stats.as_json())
+    if args.format != "text":
+        document = stats.as_json()
+        if args.format == "json":
+            print_json(document)
+        else:  # one row per employee, with the period
+            keys = list(STAT_COLUMNS)
+            print_csv(["from", "to", *keys],
+                      ([document["from"], document["to"], *(e[k] for k in keys)] for e in document["employees"]))
         return 0
     for line in stats_text(stats):
         print(line)

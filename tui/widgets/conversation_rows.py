@@ -7,6 +7,7 @@ from rich.text import Text
 
 from storage import conversation_list as clist
 from storage.conversation_list import ConversationFilter
+from tui import dates
 from tui.widgets.paged_table import Column, Row, visible_text
 
 # The original's columns: (title, short title, width, narrowest width). The table uses the full
@@ -20,6 +21,10 @@ COLUMNS = [
     ("Time End", "End", 8, 5), ("Duration", "Min", 8, 3),
 ]
 NOTE_COLUMN = 2
+# Room left over after the narrowest columns first widens these (About, With Whom, Pipeline
+# Position, How) toward their full width (Pipeline Position to 15: "Initial contact"), then
+# goes to Note.
+WIDEN_FIRST = ((4, 10), (3, 12), (8, 15), (5, 10))
 
 
 def columns_for(width: int) -> list[Column]:
@@ -33,13 +38,19 @@ def columns_for(width: int) -> list[Column]:
             break
     while len(widths) > NOTE_COLUMN + 1 and total(widths) > width:
         widths.pop()
+    spare = width - total(widths)
+    for index, wanted in WIDEN_FIRST:
+        if index < len(widths) and spare > 0 and widths[index] < wanted:
+            grow = min(spare, wanted - widths[index])
+            widths[index] += grow
+            spare -= grow
     return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN) for i, w in enumerate(widths)]
 
 
 def describe(row: clist.ConversationRow) -> Text:
     """The highlighted conversation in full, as plain text (user text is never markup)."""
     times = "–".join(t.strftime("%H:%M") for t in (row.time_begin, row.time_end) if t)
-    parts = [f"{row.date.isoformat()} {times}".strip()]
+    parts = [f"{dates.show(row.date)} {times}".strip()]
     if row.duration is not None:
         parts.append(f"{row.duration} min")
     parts.append(row.employee)
@@ -47,7 +58,7 @@ def describe(row: clist.ConversationRow) -> Text:
         parts.append(f"with {row.with_whom}")
     parts += [p for p in (row.about, row.how, row.stage) if p]
     if row.follow_up:
-        parts.append(f"follow up {row.follow_up.isoformat()}")
+        parts.append(f"follow up {dates.show(row.follow_up)}")
     if row.completed:
         parts.append("completed")
     if row.is_follow_up:

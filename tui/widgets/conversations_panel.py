@@ -50,6 +50,7 @@ class ConversationsPanel(Vertical):
         Binding("c", "complete", "Complete", id="conversations.complete"),
         Binding("f", "follow_up", "Follow-up", id="conversations.follow_up"),
         Binding("slash", "find", "Filter", id="conversations.filter"),
+        Binding("space", "read_note", "Read note", id="conversations.read_note"),
         Binding("o", "open_only", "Open only", id="conversations.open_only"),
         Binding("m", "employee", "Employee filter", id="conversations.employee"),
         Binding("b", "booking", "Create booking", id="conversations.booking"),
@@ -63,7 +64,10 @@ class ConversationsPanel(Vertical):
         #conversations-filters { height: 1; }
         #conversations-filter { width: 1fr; }
         #conversations-filter-state { width: auto; padding: 0 1; color: $text-muted; }
-        #conversations-detail { height: 4; border-top: solid $primary; }
+        /* the list as tall as its rows (up to 70%), the detail all the rest (at least 4 lines);
+           space reads the whole note */
+        #conversations-table { height: auto; min-height: 3; max-height: 70%; }
+        #conversations-detail { height: 1fr; min-height: 4; border-top: solid $primary; }
     }
     """
 
@@ -97,6 +101,11 @@ class ConversationsPanel(Vertical):
     @property
     def table(self) -> PagedTable:
         return self.query_one("#conversations-table", PagedTable)
+
+    def on_key(self, event) -> None:
+        from tui.widgets.type_to_find import start_finding
+
+        start_finding(event, self.table, self.query_one("#conversations-filter", Input))
 
     def focus_list(self) -> None:
         self.table.focus()
@@ -179,6 +188,16 @@ class ConversationsPanel(Vertical):
             self.focus_list()
 
         self.app.push_screen(form, saved)
+
+    def action_read_note(self) -> None:
+        from screens.note_view import NoteView
+
+        row = self.table.cursor_row
+        if row is None:
+            self.notify("No conversation here.", severity="warning")
+            return
+        conv = row.data
+        self.app.push_screen(NoteView(f"{conv.date.isoformat()} · {conv.employee}", conv.note))
 
     def action_new(self) -> None:
         from screens.conversation_form import ConversationForm

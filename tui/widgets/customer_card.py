@@ -21,6 +21,22 @@ from tui.widgets.paged_table import visible_text
 FIELDS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email"),
           ("address", "Address"), ("notes", "Notes")]
 HINT = "e edit · 2 contacts · 3 conversations · 4 pipeline · escape back"
+# A card shows the start of a long address or note; all of it is in the editor (e). Drawing a
+# whole 1 MB note here took seconds (Rich wraps every line of it), so the card stays quick.
+PREVIEW_LINES = 200
+PREVIEW_CHARS = 20_000
+
+
+def preview(value: str) -> str:
+    """The start of ``value`` (at most PREVIEW_LINES lines, PREVIEW_CHARS characters), each
+    line made visible, and how much more there is."""
+    head = value[:PREVIEW_CHARS]
+    lines = head.splitlines()[:PREVIEW_LINES] or [""]
+    shown = "\n".join(visible_text(line) for line in lines)
+    rest = len(value) - len("\n".join(lines))
+    if rest > 1:
+        shown += f"\n… {rest:,} more characters (e shows all of it)"
+    return shown
 
 
 def card(values: dict) -> Table:
@@ -28,8 +44,7 @@ def card(values: dict) -> Table:
     grid.add_column(width=9, no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
     for name, label in FIELDS:
-        lines = str(values.get(name) or "").splitlines() or [""]
-        grid.add_row(Text(label, style="bold"), Text("\n".join(visible_text(line) for line in lines)))
+        grid.add_row(Text(label, style="bold"), Text(preview(str(values.get(name) or ""))))
     cadence = values.get("cadence_days")
     grid.add_row(Text("Cadence", style="bold"),
                  Text(f"stay in touch every {cadence} days" if cadence else "none"))

@@ -5,7 +5,8 @@
     self.query_one(DayBookings).show(day, employee_id)   # None: everyone's
 
 Hidden when the day has none. It takes the focus (tab): left/right choose a booking,
-enter or e edits it in the booking form, d deletes it after asking. Titles and locations
+enter or e edits it in the booking form, d cancels it after asking (the row is kept:
+cancelled, not deleted). Titles and locations
 are user text: shown literally.
 """
 
@@ -18,15 +19,17 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from storage import bookings
+from storage.timezones import system_zone_name, to_local
 
 
-def describe(day: dt.date, rows, selected: int | None = None) -> Text:
+def describe(day: dt.date, rows, selected: int | None = None, zone_name: str = "UTC") -> Text:
     text = Text(f"Bookings {day:%a %Y-%m-%d}: ", style="bold")
     for index, booking in enumerate(rows):
         if index:
             text.append(" · ")
         start = len(text)
-        text.append(f"{booking.start:%H:%M}–{booking.end:%H:%M} ")
+        begins, ends = (to_local(value, zone_name) for value in (booking.start, booking.end))
+        text.append(f"{begins:%H:%M}–{ends:%H:%M} ")
         text.append(booking.title or booking.customer.name)
         if booking.location:
             text.append(f" ({booking.location})")
@@ -53,7 +56,7 @@ class DayBookings(Static, can_focus=True):
         Binding("right", "move(1)", "Next booking", id="day_bookings.next"),
         Binding("enter", "edit", "Edit booking", id="day_bookings.edit"),
         Binding("e", "edit", "Edit booking", id="day_bookings.edit_e", show=False),
-        Binding("d", "delete", "Delete booking", id="day_bookings.delete"),
+        Binding("d", "delete", "Cancel booking", id="day_bookings.delete"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -63,10 +66,14 @@ class DayBookings(Static, can_focus=True):
         self.employee_id: int | None = None
         self.selected = 0
 
-    def show(self, day: dt.date, employee_id: int | None) -> None:
-        """Show the bookings of ``day`` for one employee (``None``: everyone)."""
+    zone_name = "UTC"
+
+    def show(self, day: dt.date, employee_id: int | None, zone_name: str | None = None) -> None:
+        """Show the bookings of ``day`` (of ``zone_name``, default the system's zone) for one
+        employee (``None``: everyone)."""
         self.day, self.employee_id = day, employee_id
-        self.rows = bookings.for_day(day, employee_id)
+        self.zone_name = zone_name or system_zone_name()
+        self.rows = bookings.for_day(day, employee_id, self.zone_name)
         self.selected = min(self.selected, max(len(self.rows) - 1, 0))
         if not self.rows and self.has_focus:
             self.screen.focus_next()
@@ -78,7 +85,8 @@ class DayBookings(Static, can_focus=True):
         if not self.rows:
             self.update("")
             return
-        self.update(describe(self.day, self.rows, self.selected if self.has_focus else None))
+        self.update(describe(self.day, self.rows, self.selected if self.has_focus else None,
+                             self.zone_name))
 
     def on_focus(self) -> None:
         self._render_line()
@@ -96,7 +104,7 @@ class DayBookings(Static, can_focus=True):
 
     def _refresh(self, *_) -> None:
         if self.day is not None:
-            self.show(self.day, self.employee_id)
+            self.show(self.day, self.employee_id, self.zone_name)
 
     def action_edit(self) -> None:
         booking = self._current()
@@ -114,10 +122,11 @@ class DayBookings(Static, can_focus=True):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                bookings.delete(booking.id)
-                self.notify("Booking deleted.", markup=False)
+                bookings.cancel(booking.id)
+                self.notify("Booking cancelled.", markup=False)
                 self._refresh()
 
         title = booking.title or booking.customer.name
-        self.app.push_screen(ConfirmScreen(f"Delete the booking {booking.start:%H:%M} {title}?"),
+        start = to_local(booking.start, self.zone_name)
+        self.app.push_screen(ConfirmScreen(f"Cancel the booking {start:%H:%M} {title}?"),
                              answered)

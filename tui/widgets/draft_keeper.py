@@ -164,6 +164,10 @@ class DraftKeeper:
 
         self.app.push_screen(ConfirmScreen(question), close)
 
+    def draft_identity(self) -> tuple[str, str, str] | None:
+        """(form, key, login) of this form's draft; None for a form that keeps none."""
+        return (self.DRAFT_FORM, self.draft_key(), self._login()) if self.DRAFT_FORM else None
+
     def drop_draft(self) -> None:
         """The record was saved or the text deliberately discarded: forget the draft."""
         if self._draft_timer is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from storage import reports
 from storage.losing_touch import LosingTouch, losing_touch
 from storage.reports import FollowUpItem
+from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 SECTIONS = (
@@ -133,7 +134,7 @@ class FollowupSource:
     def _item_row(self, item: FollowUpItem) -> Row:
         who = (item.employee,) if self.show_employee else ()
         tail = (item.note,) if self.show_employee else (item.with_whom, item.note)
-        cells = (when(item.days_overdue), item.follow_up.isoformat(), item.customer, *who,
+        cells = (when(item.days_overdue), dates.show(item.follow_up), item.customer, *who,
                  item.about, *tail)
         return Row(item.id, cells, "warning" if item.days_overdue > 0 else "")
 

@@ -97,10 +97,18 @@ class EmptySource:
 _VISIBLE = {i: chr(0x2400 + i) for i in range(32)}
 _VISIBLE.update({9: " ", 10: " ", 13: " ", 0x7F: "\u2421"})
 _VISIBLE.update({i: "\ufffd" for i in range(0x80, 0xA0)})
+# Direction controls (bidi embeddings, overrides, isolates and marks) would let one name look
+# like another ("\u202eexe.txt"): shown by name, e.g. ‹RLO›. (The zero-width joiner of emoji
+# sequences is not one of them.)
+BIDI_NAMES = {0x061C: "ALM", 0x200E: "LRM", 0x200F: "RLM", 0x202A: "LRE", 0x202B: "RLE",
+              0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO", 0x2066: "LRI", 0x2067: "RLI",
+              0x2068: "FSI", 0x2069: "PDI"}
+_VISIBLE.update({code: f"\u2039{name}\u203a" for code, name in BIDI_NAMES.items()})
 
 
 def visible_text(value: str) -> str:
-    """``value`` with control characters replaced by visible ones (never sent raw)."""
+    """``value`` with control and direction characters replaced by visible ones (never sent
+    raw)."""
     return value.translate(_VISIBLE)
 
 

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from storage.sale_cycles import Cycle, customer_cycles
+from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [Column("Start", 10), Column("Close", 10), Column("Outcome", 7), Column("Days", 5),
@@ -33,8 +34,8 @@ class CycleSource:
         rows = []
         for i, cycle in enumerate(self.cycles[offset:offset + limit]):
             number = len(self.cycles) - offset - i
-            close = cycle.close.isoformat() if cycle.close else "open"
-            rows.append(Row(number, (cycle.start.isoformat(), close, cycle.outcome,
+            close = dates.show(cycle.close) if cycle.close else "open"
+            rows.append(Row(number, (dates.show(cycle.start), close, cycle.outcome,
                                      str(cycle.days(self.today)), " → ".join(cycle.stages)),
                             style="bold" if cycle.outcome == "open" else ""))
         return rows

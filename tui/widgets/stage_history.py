@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from storage.queries import StageEvent, stage_history, stage_history_count
+from tui import dates
 from tui.widgets.paged_table import Column, EmptySource, PagedTable, Row
 
 COLUMNS = [Column("Date", 10), Column("Time", 5), Column("Stage", 15), Column("Employee", 12),
@@ -31,7 +32,7 @@ class StageHistorySource:
     @staticmethod
     def _row(e: StageEvent) -> Row:
         return Row(e.conversation_id,
-                   (e.date.isoformat(), e.time.strftime("%H:%M") if e.time else "", e.stage,
+                   (dates.show(e.date), e.time.strftime("%H:%M") if e.time else "", e.stage,
                     e.employee, e.note),
                    "" if e.kind == "open" else "bold")
 

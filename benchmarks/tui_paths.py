@@ -1,0 +1,201 @@
+"""Child process: the everyday paths of SPEC §11 in the TUI at 120x40 (issue 13). Prints one
+JSON object {name: [samples_ms...]}.
+
+    python benchmarks/tui_paths.py DATABASE_URL TODAY REPEAT
+
+Each path is timed from the key press until the first frame written once what the key asked
+for is there (the screen is on top with its focus set, the saved row is in the list, the
+Follow-ups list shows the change), not merely the first frame after the key. Switching to a
+main screen is timed for every mode the app has (F8, F9... are picked up from its bindings),
+the first time and again. The database is a copy of the reference data: saves change it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import FrameClock  # noqa: E402
+
+
+class Paths:
+    def __init__(self, app, pilot, clock: FrameClock, out: dict) -> None:
+        self.app, self.pilot, self.clock, self.out = app, pilot, clock, out
+
+    async def until(self, name: str, key: str, condition, timeout: float = 10.0) -> None:
+        """Press ``key``; record ms until the first frame written after ``condition()``."""
+        await self.pilot.pause()
+        start = time.perf_counter()
+        await self.pilot.press(key)
+        last_false = start
+        while not condition():
+            last_false = time.perf_counter()
+            if last_false - start > timeout:
+                raise TimeoutError(f"{name}: not done within {timeout} s")
+            await asyncio.sleep(0.0005)
+        deadline = time.perf_counter() + 0.25
+        while True:
+            frames = [t for t in self.clock.times if t >= last_false]
+            if frames or time.perf_counter() > deadline:
+                break
+            await asyncio.sleep(0.0005)
+        end = frames[0] if frames else time.perf_counter()
+        self.out.setdefault(name, []).append((end - start) * 1000)
+
+    def on_top(self, screen_type, focused_id: str | None = None):
+        def ready() -> bool:
+            screen = self.app.screen
+            if type(screen).__name__ != screen_type or not screen.is_mounted:
+                return False
+            focused = self.app.focused
+            return focused is not None and (focused_id is None or focused.id == focused_id)
+        return ready
+
+    async def wait(self, condition, what: str, timeout: float = 10.0, required: bool = True) -> None:
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                if required:
+                    raise TimeoutError(f"waiting for {what}")
+                return
+            await self.pilot.pause(0.01)
+
+    def focus_in(self, selector: str):
+        def inside() -> bool:
+            focused, found = self.app.focused, self.app.screen.query(selector)
+            return focused is not None and bool(found) and (
+                focused is found.first() or found.first() in focused.ancestors)
+        return inside
+
+    async def back(self, *keys: str) -> None:
+        for key in keys:
+            await self.pilot.press(key)
+        await self.pilot.pause(0.05)
+
+
+def mode_keys(app) -> dict[str, str]:
+    """mode -> the key that switches to it, from the app's bindings."""
+    keys = {}
+    for binding in app.BINDINGS:
+        match = re.fullmatch(r"switch_mode\('(\w+)'\)", binding.action)
+        if match:
+            keys[match.group(1)] = binding.key
+    return keys
+
+
+async def run(url: str, today: dt.date, repeat: int) -> dict:
+    from peewee import fn
+
+    from storage.models import Conversation
+    from tui.app import RapportApp
+    from tui.cli import build_parser, make_context
+
+    ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
+    big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
+           .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    app = RapportApp(ctx)
+    out: dict[str, list[float]] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        clock = FrameClock(app)
+        p = Paths(app, pilot, clock, out)
+        keys = mode_keys(app)
+        # The first frame, then what the app prepares in the background after it (SPEC §11).
+        await p.wait(lambda: set(keys) <= set(getattr(app, "_screen_stacks", {})), "prepared screens",
+                     timeout=20, required=False)  # (an app that prepares nothing: measured as is)
+        home = app.current_mode
+        for rounds in ("first", "again"):
+            for mode, key in keys.items():
+                if mode == home:
+                    continue
+                await p.until(f"switch to {mode} ({rounds})", key,
+                              lambda m=mode: app.current_mode == m and app.screen.is_mounted)
+                await p.until(f"switch to {home} ({rounds})", keys[home],
+                              lambda: app.current_mode == home and app.screen.is_mounted)
+        for _ in range(repeat):
+            screen = app.screen
+            screen.table.focus()
+            screen.table.select_row_id(big)
+            await p.until("form: n new customer", "n", p.on_top("CustomerForm", "customer-name"))
+            await p.back("escape")
+            await p.until("form: e edit customer", "e", p.on_top("CustomerForm", "customer-name"))
+            await p.back("escape")
+            await p.until("picker: ctrl+n quick add", "ctrl+n", p.on_top("QuickAddScreen"))
+            await p.until("picker → conversation form", "enter", p.on_top("ConversationForm", "note"))
+            await p.back("escape", "escape")
+
+        # The big customer: Contacts and Conversations tabs, their forms, a save.
+        from screens.customer_form import CustomerForm
+
+        app.push_screen(CustomerForm(big))
+        await p.wait(p.on_top("CustomerForm"), "the customer")
+        await pilot.press("2")
+        await p.wait(p.focus_in("#contacts-pane"), "the Contacts tab")
+        for _ in range(repeat):
+            await p.until("form: n new contact", "n", p.on_top("ContactForm", "contact-name"))
+            await p.back("escape")
+            await p.wait(p.focus_in("#contacts-pane"), "back on the Contacts tab")
+        await pilot.press("3")
+        await p.wait(p.focus_in("ConversationsPanel"), "the Conversations tab")
+        form = app.screen
+        for i in range(repeat):
+            await p.until("form: n new conversation", "n", p.on_top("ConversationForm", "note"))
+            await pilot.press(*f"benchmark {i}")
+            before = Conversation.select(fn.MAX(Conversation.id)).scalar()
+
+            def saved_row_shown() -> bool:
+                newest = Conversation.select(fn.MAX(Conversation.id)).scalar()
+                table = form.query_one("ConversationsPanel PagedTable")
+                return app.screen is form and newest != before and table.cursor_row_id == newest
+
+            await p.until("save: ctrl+s until the list shows the row", "ctrl+s", saved_row_shown)
+            await p.until("form: e edit conversation", "e", p.on_top("ConversationForm", "note"))
+            await p.back("escape")
+            await p.until("form: b booking", "b", p.on_top("BookingForm"))
+            await p.back("escape")
+        await p.back("escape")
+
+        # Follow-ups: complete, undo, snooze (each until the list shows it).
+        await pilot.press(keys.get("followups", "f3"))
+        await pilot.pause(0.5)
+        screen = app.screen
+        screen.whose = "everyone"  # the reference data's follow-ups belong to its employees
+        screen.load(False)
+        await pilot.pause(0.3)
+        loads: list[float] = []
+        original = screen.load
+
+        def load(*args, **kwargs):
+            result = original(*args, **kwargs)
+            loads.append(time.perf_counter())
+            return result
+
+        screen.load = load
+        for _ in range(repeat):
+            for key, name in (("c", "complete"), ("u", "undo"), ("s", "snooze"), ("u", "undo")):
+                count = len(loads)
+                await p.until(f"follow-ups: {key} {name}", key, lambda c=count: len(loads) > c)
+    return out
+
+
+def main() -> None:
+    url, today, repeat = sys.argv[1], dt.date.fromisoformat(sys.argv[2]), int(sys.argv[3])
+    source = Path("/" + url[len("sqlite:///"):])
+    copy = Path(tempfile.mkdtemp(prefix="rapport-paths-")) / "reference.db"
+    shutil.copyfile(source, copy)
+    try:
+        print(json.dumps(asyncio.run(run("sqlite:///" + str(copy).lstrip("/"), today, repeat))))
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

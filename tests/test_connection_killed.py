@@ -1,0 +1,138 @@
+"""Team mode (issue 13): the server drops the app's connections (``pg_terminate_backend``, as a
+restart or a DBA would) while a form is open. ctrl+s still saves (a new connection), the app
+stays up and nothing typed is lost. Needs RAPPORT_TEST_POSTGRES."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from screens.conversation_form import ConversationForm
+from storage.models import Conversation, Customer, db
+from tests import factories
+from tests.conftest import PG_SKIP_REASON, PG_URL
+from tests.tui_helpers import type_text, wait_until
+from tui import dbwork
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
+TYPED = "Kept through a server restart"
+
+
+def backend_pid() -> int:
+    return db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+
+async def kill_app_connections(app, pilot) -> None:
+    """Terminate the UI thread's and the database threads' connections of this app."""
+    import psycopg2
+
+    pids = [backend_pid()]
+    for run in (dbwork.run_db, dbwork.read_db):
+        job = run(app.screen, backend_pid, busy="")
+        await wait_until(pilot, job.finished.is_set)
+        pids.append(job.result)
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        for pid in set(pids):
+            cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    admin.close()
+
+
+@pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
+async def test_customer_and_conversation_saved_after_the_connections_were_killed(ctx):
+    from tui.app import RapportApp
+
+    acme = factories.customer("Acme")
+    ctx.employee()
+    app = RapportApp(ctx)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("n")
+        await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "customer-name")
+        await type_text(pilot, "Killed GmbH")
+        await kill_app_connections(app, pilot)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Customer.select().where(Customer.name == "Killed GmbH").exists(),
+                         what="the customer saved")
+        assert app.screen.query_one("#customer-name", Input).value == "Killed GmbH"
+
+        app.push_screen(ConversationForm.new(acme.id))
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await type_text(pilot, TYPED)
+        await kill_app_connections(app, pilot)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Conversation.select().where(Conversation.note == TYPED).exists(),
+                         what="the conversation saved")
+        assert app.is_running and app.crash_reports == []
+
+
+@pytest.fixture
+def own_role(ctx):
+    """A login role of its own for the app (the server can then refuse just its connections:
+    ``CONNECTION LIMIT 0``, as a server that is down would) and its URL."""
+    import uuid
+    from urllib.parse import quote, urlparse
+
+    import psycopg2
+
+    role = "rapport_i13_" + uuid.uuid4().hex[:10]
+    schema = dict(part.split("=", 1) for part in urlparse(ctx.url).query.split("&"))["options"]
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE ROLE {role} LOGIN")
+    search_path = schema.replace("%3D", "=").split("=", 1)[1]
+    with admin.cursor() as cur:
+        cur.execute(f'GRANT ALL ON SCHEMA "{search_path}" TO {role}')
+        cur.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA "{search_path}" TO {role}')
+        cur.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA "{search_path}" TO {role}')
+    parsed = urlparse(PG_URL)
+    url = parsed._replace(netloc=f"{role}@{parsed.hostname}:{parsed.port or 5432}").geturl()
+    url += ("&" if "?" in url else "?") + "options=" + quote(f"-csearch_path={search_path}")
+
+    def refuse(limit: int) -> None:
+        with admin.cursor() as cur:
+            cur.execute(f"ALTER ROLE {role} CONNECTION LIMIT {limit}")
+
+    yield url, refuse
+    with admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
+    from storage.database import close_database
+
+    close_database()
+    with admin.cursor() as cur:
+        cur.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{search_path}" FROM {role}')
+        cur.execute(f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA "{search_path}" FROM {role}')
+        cur.execute(f'REVOKE ALL ON SCHEMA "{search_path}" FROM {role}')
+        cur.execute(f"DROP ROLE IF EXISTS {role}")
+    admin.close()
+
+
+@pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
+async def test_a_server_that_refuses_connections_costs_nothing_typed(ctx, own_role, monkeypatch):
+    from storage.context import Context
+    from storage.database import close_database, open_database
+    from tui.app import RapportApp
+
+    monkeypatch.setattr("storage.retry.sleep", lambda seconds: None)
+    url, refuse = own_role
+    acme = factories.customer("Acme")
+    ctx.employee()
+    close_database()
+    open_database(url)
+    app = RapportApp(Context(url=url, config={}, today_override=ctx.today_override, login=ctx.login))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(ConversationForm.new(acme.id))
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await type_text(pilot, TYPED)
+        refuse(0)
+        await kill_app_connections(app, pilot)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not saved" in " ".join(n.message for n in app._notifications),
+                         what="the one line")
+        assert isinstance(app.screen, ConversationForm) and app.is_running
+        assert app.screen.query_one("#note", TextArea).text == TYPED
+        refuse(-1)  # the server is back
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConversationForm), what="the save")
+        assert Conversation.get().note == TYPED and app.crash_reports == []

@@ -1,0 +1,54 @@
+"""One test per private Textual attribute that Rapport's production code still uses, so that a
+Textual release that changes one fails here, loudly and by name, instead of somewhere deep in
+a screen. pyproject pins textual to the major version these pass on.
+
+- ``Strip._render_cache`` (tui/terminal_safety.py): Strip.render caches its text there; the
+  control-character filter fills the cache with the cleaned text.
+- ``Widget._bindings`` (screens/help.py): a widget's merged bindings (its class's and its
+  bases'), read by F1 for widgets that are not focused (``Screen.active_bindings`` only has
+  the focused chain).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+from rich.console import Console
+from rich.segment import Segment
+from textual.binding import Binding, BindingsMap
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+def test_textual_is_the_pinned_major_version():
+    assert importlib.metadata.version("textual").split(".")[0] == "8"
+
+
+def test_strip_render_fills_the_private_render_cache():
+    strip = Strip([Segment("abc")], 3)
+    assert strip._render_cache is None
+    text = strip.render(Console())  # Textual's own, or the filter over it (tui.terminal_safety)
+    assert strip._render_cache == text and "abc" in text
+
+
+def test_terminal_safety_drops_control_characters_through_the_cache():
+    from tui import terminal_safety
+
+    terminal_safety.install()
+    strip = Strip([Segment("a\x1b]0;pwned\x07b")], 2)
+    text = strip.render(Console())
+    assert "\x1b]0" not in text and "\x07" not in text and "a]0;pwnedb" in text
+    assert strip._render_cache == text and strip.render(Console()) is text
+
+
+def test_a_widget_keeps_its_merged_bindings_in_the_private_bindings_map():
+    class Base(Widget):
+        BINDINGS = [Binding("a", "one", "One", id="probe.one")]
+
+    class Probe(Base):
+        BINDINGS = [Binding("b", "two", "Two", id="probe.two")]
+
+    bindings = Probe()._bindings
+    assert isinstance(bindings, BindingsMap)
+    ids = {b.id for group in bindings.key_to_bindings.values() for b in group}
+    assert {"probe.one", "probe.two"} <= ids

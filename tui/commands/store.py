@@ -1,0 +1,41 @@
+"""``rapport backup`` and ``rapport copy`` (SPEC §7)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.commands.common import add_command
+from tui.commands.progress import Progress
+
+
+def add_parsers(sub) -> None:
+    backup = add_command(sub, "backup", "a consistent copy of the database while others keep "
+                                        "working (SQLite file, or pg_dump's custom format)", run_backup)
+    backup.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="where to write it, - for stdout (default: rapport-backup-DATE-TIME "
+                             "in the data folder)")
+    copy = add_command(sub, "copy", "copy everything into an empty database (SQLite or PostgreSQL)", run_copy)
+    copy.add_argument("--to", metavar="URL", required=True, help="the database to copy into")
+
+
+def run_backup(args: argparse.Namespace, ctx) -> int:
+    from storage.backup import backup
+    from storage.database import redact
+
+    with Progress("backup") as progress:
+        where = backup(ctx.url, args.output, progress)
+    shown = "standard output" if where == "-" else where
+    print(f"backed up {redact(ctx.url)} to {shown}", file=sys.stderr)
+    return 0
+
+
+def run_copy(args: argparse.Namespace, ctx) -> int:
+    from storage.copy import copy_to
+    from storage.database import redact
+
+    with Progress("copy") as progress:
+        counts = copy_to(args.to, progress)
+    rows = sum(counts.values())
+    print(f"copied {rows:,} rows in {len(counts)} tables to {redact(args.to)}", file=sys.stderr)
+    return 0
