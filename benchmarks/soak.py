@@ -25,11 +25,7 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing as mp
-import os
 import random
-import shutil
-import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -39,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.backends import backend, schema_url  # noqa: E402
+from benchmarks.soak_tuis import check_tuis, poke_tuis, start_tuis  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/rapport_bench"
 SCHEMA = "rapport_soak"
@@ -185,49 +182,6 @@ def run_user(number: int, url: str, run_id: str, duration: float, start_at: floa
 
 
 # ---------------------------------------------------------------------------------------
-# Real TUIs in tmux
-# ---------------------------------------------------------------------------------------
-TUI_KEYS = ["Down", "Down", "Up", "PageDown", "Home", "F3", "Down", "F2", "F5", "F2"]
-
-
-def start_tuis(count: int, url: str, run_id: str) -> list[str]:
-    if not count or not shutil.which("tmux"):
-        return []
-    rapport = str(Path(sys.executable).with_name("rapport"))
-    sessions = []
-    for n in range(count):
-        name = f"t18soak{n}"
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
-        env = f"RAPPORT_CONFIG=/nonexistent USER=soaktui{n} LOGNAME=soaktui{n}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-                        f"env {env} {rapport} --database '{url}' --today {TODAY}"], check=True)
-        sessions.append(name)
-    return sessions
-
-
-def poke_tuis(sessions: list[str], rng: random.Random) -> None:
-    for name in sessions:
-        subprocess.run(["tmux", "send-keys", "-t", name, rng.choice(TUI_KEYS)], capture_output=True)
-
-
-def check_tuis(sessions: list[str]) -> list[str]:
-    problems = []
-    for name in sessions:
-        shown = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True)
-        if shown.returncode != 0:
-            problems.append(f"{name}: the TUI is gone")
-        elif not shown.stdout.strip():
-            problems.append(f"{name}: the TUI shows nothing")
-        elif "Traceback" in shown.stdout or "crash report" in shown.stdout.lower():
-            problems.append(f"{name}: shows an error:\n{shown.stdout}")
-        subprocess.run(["tmux", "send-keys", "-t", name, "C-q"], capture_output=True)
-    time.sleep(2)
-    for name in sessions:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
-    return problems
-
-
-# ---------------------------------------------------------------------------------------
 # Checking and reporting
 # ---------------------------------------------------------------------------------------
 def check_rows(url: str, run_id: str, logged: list[str]) -> tuple[int, list[str]]:
@@ -279,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
              for n in range(users)]
     for proc in procs:
         proc.start()
-    sessions = start_tuis(args.tuis, url, run_id)
+    sessions = start_tuis(args.tuis, url, TODAY)
     rng = random.Random(1)
     results = []
     deadline = time.monotonic() + args.duration + 120

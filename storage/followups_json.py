@@ -17,12 +17,35 @@ from json.encoder import encode_basestring  # the C function json.dumps(ensure_a
 
 from storage import reports
 from storage.losing_touch import losing_touch
+from storage.dialect import is_sqlite
 from storage.models import Conversation, db
 
 ITEM = ('    {{\n      "uid": {},\n      "customer_number": {},\n      "customer": {},\n'
         '      "employee": {},\n      "date": "{}",\n      "follow_up": "{}",\n'
         '      "days_overdue": {},\n      "with_whom": {},\n      "about": {},\n      "how": {},\n'
         '      "note": {}\n    }}')
+
+
+# On PostgreSQL the server writes the items (format, to_json: C code, no rows to Python).
+# to_json escapes a string as json.dumps(ensure_ascii=False) does: \" \\ \b \f \n \r \t,
+# other control characters as \u00xx, everything else as it is (the test compares them).
+PG_ITEM = ITEM.replace("{{", "{").replace("}}", "}").replace("{}", "%s")
+PG_ITEMS = """
+    SELECT string_agg(format(%s, to_json(c.uid)::text, to_json(cu.number)::text,
+           to_json(cu.name)::text, to_json(e.login)::text, c.date::text, c.follow_up::text,
+           %s::date - c.follow_up, to_json(coalesce(c.with_whom, ''))::text,
+           to_json(coalesce(t.name, ''))::text, to_json(coalesce(m.name, ''))::text,
+           to_json(coalesce(c.note, ''))::text), E',\n' ORDER BY c.follow_up, cu.name, c.id)
+    FROM conversation c JOIN customer cu ON cu.id = c.customer_id
+    JOIN employee e ON e.id = c.employee_id
+    LEFT JOIN topic t ON t.id = c.topic_id LEFT JOIN method m ON m.id = c.method_id
+    WHERE c.deleted_at IS NULL AND NOT c.completed AND c.follow_up IS NOT NULL
+      AND c.follow_up > %s AND c.follow_up <= %s AND (%s::integer IS NULL OR c.employee_id = %s)"""
+
+
+def _items_postgres(today: dt.date, employee_id: int | None, after: dt.date, last: dt.date) -> str:
+    text = db.execute_sql(PG_ITEMS, (PG_ITEM, today, after, last, employee_id, employee_id)).fetchone()[0]
+    return "[\n" + text + "\n  ]" if text else "[]"
 
 
 def _items(today: dt.date, query) -> str:
@@ -44,8 +67,12 @@ def document(today: dt.date, login: str | None = None) -> str:
     employee_id = reports._employee_id(login)
     open_ = reports._open_follow_ups(employee_id)
     end = today + dt.timedelta(days=reports.UPCOMING_DAYS)
-    due = _items(today, open_.where(C.follow_up <= today))
-    upcoming = _items(today, open_.where(C.follow_up > today, C.follow_up <= end))
+    if is_sqlite():
+        due = _items(today, open_.where(C.follow_up <= today))
+        upcoming = _items(today, open_.where(C.follow_up > today, C.follow_up <= end))
+    else:
+        due = _items_postgres(today, employee_id, dt.date(1, 1, 1), today)
+        upcoming = _items_postgres(today, employee_id, today, end)
     # A short list (customers, not conversations): json itself, indented one level deeper
     # (a JSON text has no raw line breaks inside its strings).
     losing = json.dumps([row.as_json() for row in losing_touch(today)], ensure_ascii=False, indent=2)
