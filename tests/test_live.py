@@ -77,7 +77,7 @@ async def test_a_save_in_one_app_shows_in_the_other_without_a_key(database_url, 
             a.press("n")
             a.wait_for("New customer", after=mark)
             a.type("Alpha from A")
-            a.wait_for("Alpha from A", after=mark)
+            a.wait_for("Alpha from A", after=mark, timeout=60)  # a busy machine echoes slowly
             a.press("ctrl+s")
             saved = Customer.select().where(Customer.name == "Alpha from A")
             start = time.monotonic()
@@ -138,8 +138,9 @@ async def test_the_second_save_of_one_conversation_gets_the_choice(database_url,
         form = b.screen
         assert form.query_one("#note", TextArea).text == "B: as logged"  # never overwritten
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(b.screen, ChangedMeanwhileScreen), 5, "the choice")
-        assert "Someone else saved this conversation" in screen_text(b)
+        await _until(pilot, lambda: isinstance(b.screen, ChangedMeanwhileScreen), 10, "the choice")
+        await _until(pilot, lambda: "Someone else saved this conversation" in screen_text(b), 10,
+                     "the choice on screen")
         assert Conversation.get_by_id(conv_id).note == "A: as logged"  # nothing written yet
         await pilot.press("k" if choice == "keep" else "r")
         if choice == "keep":
