@@ -9,7 +9,7 @@ from textual.widgets import Input, TextArea
 from screens.booking_form import BookingForm
 from storage.models import Booking, Draft
 from tests import factories
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import screen_text, type_text, wait_until
 from tui import calendar_actions
 
 
@@ -98,12 +98,11 @@ async def test_create_task_writes_a_todo_and_shows_the_path(app, isolated_home):
     conv = a_conversation()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         calendar_actions.create_task(app.screen, conv.id)
-        await pilot.pause()
+        await wait_until(pilot, lambda: "Task written to" in screen_text(app), "the notification")
         folder = isolated_home / ".local/share/rapport/exports"
         (path,) = folder.glob("task-*.ics")
         assert f"{conv.uid}@rapport" in path.read_text(encoding="utf-8")
         assert "BEGIN:VTODO" in path.read_text(encoding="utf-8")
-        assert "Task written to" in screen_text(app)
 
 
 async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home):
