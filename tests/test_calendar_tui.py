@@ -293,8 +293,7 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
         assert isinstance(app.screen, FollowupsScreen)
         line = app.screen.query_one(DayBookings)
         line.focus()
-        await pilot.pause()
-        assert "Edit booking" in screen_text(app)  # the footer shows the line's keys
+        await wait_until(pilot, lambda: "Edit booking" in screen_text(app), "the line's keys in the footer")
         await pilot.press("right", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BookingForm) and app.screen.booking_id == second.id
