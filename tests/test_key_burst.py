@@ -11,10 +11,11 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 from textual.widgets import Input
 
 from screens.contact_form import ContactForm
+from screens.customer_form import CustomerForm
 from storage.models import Contact, Customer
 from tests.factories import customer
-from tests.screen_text import screen_text
 from tests.tui_helpers import wait_until
+from tui.widgets.paged_table import PagedTable
 
 
 def key_event(key: str) -> events.Key:
@@ -52,9 +53,12 @@ async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
 async def test_a_burst_in_the_contact_form(app):
     acme = customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: "Acme" in screen_text(app), "the customers list")
+        await wait_until(pilot, lambda: isinstance(app.focused, PagedTable)
+                         and app.focused.cursor_row_id == acme.id, "the customers list")
         await pilot.press("enter", "2")
-        await wait_until(pilot, lambda: app.screen.query("#contacts-pane"), "the Contacts tab")
+        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm) and app.focused is not None
+                         and any(node.id == "contacts-pane" for node in app.focused.ancestors_with_self),
+                         "the Contacts tab's list, focused")
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, ContactForm) and
                          isinstance(app.focused, Input), "the contact form")
