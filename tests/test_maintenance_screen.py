@@ -113,18 +113,18 @@ async def test_move_a_stage_and_edit_its_order_and_kind(app):
         await open_tables(pilot, "3")
         await go_to(pilot, "stage", "Qualifying")
         await pilot.press("k")
-        await pilot.pause()
+        await wait_until(pilot, lambda: [row[1] for row in cells(app, "stage")][:2]
+                         == ["Qualifying", "Initial contact"], "the move")
         assert [s.name for s in lookups.stages()][:2] == ["Qualifying", "Initial contact"]
-        assert [row[1] for row in cells(app, "stage")][:2] == ["Qualifying", "Initial contact"]
         await pilot.press("e")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ValueForm), "the stage form")
         await pilot.press("tab", "backspace", "backspace", *"95", "tab", "enter")
         await pilot.pause()
         await pilot.press("down", "down", "down", "enter", "ctrl+s")  # open -> won -> lost -> closed
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, MaintenanceScreen)
+                         and cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "active"], "the save")
         stage = PipelineStage.get(PipelineStage.name == "Qualifying")
         assert (stage.sort_order, stage.kind) == (95, "closed")
-        assert cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "active"]
 
 
 async def test_escape_after_typing_asks_before_discarding(app):
