@@ -1,4 +1,4 @@
-"""Speed budgets of SPEC §11, measured on the reference data.
+"""Speed budgets of docs/performance.md, measured on the reference data.
 
     python benchmarks/run.py            # full run: 10,000 customers, 1,000,000 conversations
     python benchmarks/run.py --quick    # a smaller data set, for a quick look

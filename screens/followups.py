@@ -1,4 +1,4 @@
-"""Follow-ups (F3): the daily report of SPEC §4/§5 with one-key triage.
+"""Follow-ups (F3): the daily report of docs/screens.md, docs/reports.md with one-key triage.
 
 Overdue, today and upcoming (next 7 days) open follow-ups of me, one employee or everyone,
 in one paged list. Keys act on the highlighted follow-up:
@@ -276,7 +276,7 @@ class FollowupsScreen(Screen):
 
         self.app.push_screen(EmployeePicker(current, self.app.ctx.employee().login), picked)
 
-    # -- calendar (SPEC §7a): b create booking, t create task, x export to calendar -------
+    # -- calendar (README.md#calendar-export-rapport-export-ics): b create booking, t create task, x export to calendar -------
     def action_booking(self) -> None:
         from tui import calendar_actions
 

@@ -1,4 +1,4 @@
-"""Bookings: appointments made from a conversation ("Create booking", SPEC §2, §4).
+"""Bookings: appointments made from a conversation ("Create booking", docs/data.md, docs/screens.md).
 
 Start and end are naive local date-times, as the user typed them; the calendar export
 converts them to UTC. Every edit bumps ``sequence`` and ``updated_at`` so calendar clients

@@ -1,4 +1,4 @@
-"""One follow-up or booking as iCalendar content lines (SPEC §7a).
+"""One follow-up or booking as iCalendar content lines (README.md#calendar-export-rapport-export-ics).
 
 Rows are the plain dicts that ``storage.calendar`` selects in one joined query. Every item
 has a stable UID (``<uid>@rapport``), DTSTAMP (added when the calendar is written), CREATED, LAST-MODIFIED (from updated_at),

@@ -1,4 +1,4 @@
-"""The optional config file and the current employee (SPEC §1, §2)."""
+"""The optional config file and the current employee (README.md#settings-configtoml, docs/data.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """One customer's conversations as the Conversations tab shows them: paged from SQL in the
-order of SPEC §2 (date, time begin with a missing time first, id) on SQLite and PostgreSQL,
+order of docs/data.md (date, time begin with a missing time first, id) on SQLite and PostgreSQL,
 filtered by text, open only and employee. Also the With Whom suggestions and an employee's
 default topic for the conversation form.
 """
@@ -68,7 +68,7 @@ class ConversationRow:
 
 
 def _order():
-    """SPEC §2 order; NULLS FIRST is SQLite's default and explicit on PostgreSQL."""
+    """docs/data.md order; NULLS FIRST is SQLite's default and explicit on PostgreSQL."""
     return (Conversation.date, Conversation.time_begin.asc(nulls="first"), Conversation.id)
 
 

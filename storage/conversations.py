@@ -1,5 +1,5 @@
 """Conversations: the writes every screen shares (complete, reschedule, trash) and, next to
-them, saving the conversation form with the rules of SPEC §3.
+them, saving the conversation form with the rules of docs/data.md#the-conversation-form.
 
 Every edit bumps ``sequence`` and ``updated_at`` so calendar clients see a new revision.
 Every write is ``@retrying`` (storage/retry.py): one transaction, retried on a lock, a
@@ -46,7 +46,7 @@ def _edit(conversation_id: int, **fields) -> int:
 
 @retrying
 def set_completed(conversation_id: int, completed: bool, today: dt.date) -> None:
-    """Completing records completed on = today; un-completing clears it (SPEC §3)."""
+    """Completing records completed on = today; un-completing clears it (docs/data.md#the-conversation-form)."""
     _edit(conversation_id, completed=completed, completed_on=today if completed else None)
 
 
@@ -58,7 +58,7 @@ def set_follow_up(conversation_id: int, follow_up: dt.date | None) -> None:
 
 @retrying
 def toggle_completed(conversation_id: int, today: dt.date) -> bool:
-    """Flip Completed (SPEC §3); returns the new state."""
+    """Flip Completed (docs/data.md#the-conversation-form); returns the new state."""
     completed = not Conversation.get_by_id(conversation_id).completed
     _edit(conversation_id, completed=completed, completed_on=today if completed else None)
     return completed
@@ -79,7 +79,7 @@ def restore(conversation_id: int) -> None:
 
 @dataclass
 class ConversationInput:
-    """The conversation form's fields as typed, in the original's order (SPEC §3)."""
+    """The conversation form's fields as typed, in the original's order (docs/data.md#the-conversation-form)."""
 
     customer_id: int
     employee_id: int | None = None
@@ -229,7 +229,7 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
 
 
 def _complete_earlier(earlier_id: int, on: dt.date) -> None:
-    """Logging a follow-up completes the conversation it follows (SPEC §3)."""
+    """Logging a follow-up completes the conversation it follows (docs/data.md#the-conversation-form)."""
     earlier = Conversation.get_or_none(Conversation.id == earlier_id)
     if earlier is not None and not earlier.completed:
         _edit(earlier_id, completed=True, completed_on=on)

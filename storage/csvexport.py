@@ -1,10 +1,10 @@
-"""Exporting customers and conversations as CSV or JSON (SPEC §8), streamed row by row.
+"""Exporting customers and conversations as CSV or JSON (README.md#csv-files), streamed row by row.
 
 CSV has the import's columns, so an export imports again unchanged: dates YYYY-MM-DD, times
 HH:MM, booleans 1/0, lookups by name. JSON is an array of objects with the same keys; there
 booleans are true/false, numbers are numbers and an empty date, time or lookup is null.
 Conversations in the trash are left out; rows come in customer-number order, then in
-conversation order (SPEC §2).
+conversation order (docs/data.md).
 """
 
 from __future__ import annotations

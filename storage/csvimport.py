@@ -1,4 +1,4 @@
-"""Importing customers and conversations from CSV (SPEC §8): all or nothing.
+"""Importing customers and conversations from CSV (README.md#csv-files): all or nothing.
 
 The file is read one row at a time inside one transaction: rows are checked and written in
 batches, every problem is collected, and at the end any problem rolls the whole transaction

@@ -1,4 +1,4 @@
-"""CSV files as SPEC §8 defines them: the columns, reading a file, and checking its values.
+"""CSV files as README.md#csv-files defines them: the columns, reading a file, and checking its values.
 
 Reading is strict and complete: every problem in a file is collected with its line number and
 column name, so the user can fix them all at once; ``CsvImportError`` carries the list. The
@@ -28,7 +28,7 @@ COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS}
 _COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
 REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date")}
 
-# A field may be far larger than the csv module's default 128 KiB (a 1 MB note, SPEC §8).
+# A field may be far larger than the csv module's default 128 KiB (a 1 MB note, README.md#csv-files).
 FIELD_SIZE_LIMIT = 256 * 1024 * 1024
 
 TRUE_WORDS = {"1", "true", "yes"}

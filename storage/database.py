@@ -1,6 +1,6 @@
 """Opening the database named by a URL: the per-user SQLite file by default, or PostgreSQL.
 
-SPEC §1 and §9. ``open_database`` binds the models, applies the pragmas, creates or upgrades
+README.md#settings-configtoml, docs/storage.md. ``open_database`` binds the models, applies the pragmas, creates or upgrades
 the schema and returns the peewee database. Every failure the user can fix is raised as a
 ``RapportError`` with one line that names the file or URL.
 """
@@ -26,7 +26,7 @@ ENV_DATABASE = "RAPPORT_DATABASE"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10_000,  # ms; SPEC §9 asks for at least 5 s
+    "busy_timeout": 10_000,  # ms; docs/storage.md asks for at least 5 s
     "synchronous": "full",  # a save the user saw confirmed survives even a power cut
     "cache_size": -16_000,  # 16 MB page cache
 }
@@ -238,7 +238,7 @@ def close_database() -> None:
 
 
 def write_transaction():
-    """A transaction for a write that reads first (SPEC §9). On SQLite every transaction this
+    """A transaction for a write that reads first (docs/storage.md). On SQLite every transaction this
     database opens is BEGIN IMMEDIATE (``lock_type``), so this is plain ``atomic``.
 
     Prefer ``storage.retry.run_write``/``@retrying``: they also retry a lock, a conflict or a

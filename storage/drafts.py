@@ -1,5 +1,5 @@
 """Drafts: unsaved form text kept in the database so that nothing typed is ever lost
-(SPEC §10, issue "Nothing lost").
+(docs/screens.md#keyboard-and-ssh, issue "Nothing lost").
 
 A draft is identified by (form, key, employee): ``form`` names the form ("conversation",
 "customer", ...), ``key`` the record it edits ("" for a new one, or e.g. "customer:12" for a

@@ -1,4 +1,4 @@
-"""The maintained pick lists (topics, methods, pipeline stages) and employees (SPEC §2, §4).
+"""The maintained pick lists (topics, methods, pipeline stages) and employees (docs/data.md, docs/screens.md).
 
 Reads return active values by default; the forms that edit an old conversation still show
 its inactive value because they follow the conversation's foreign key, not these lists.
@@ -58,7 +58,7 @@ def employees(include_inactive: bool = False) -> list[Employee]:
 
 
 def employee_by_login(login: str) -> Employee | None:
-    """Logins match case-insensitively (SPEC §8)."""
+    """Logins match case-insensitively (README.md#csv-files)."""
     from peewee import fn
 
     return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())

@@ -1,4 +1,4 @@
-"""Schema versions and the migration runner (SPEC §9).
+"""Schema versions and the migration runner (docs/storage.md).
 
 A new database is created from the current models at ``CURRENT_VERSION`` and seeded with the
 default pick lists once. An older database is upgraded in place on start, one step at a time,
@@ -62,7 +62,7 @@ DEFAULT_TOPICS = ["General", "Quote", "Order", "Support", "Complaint", "Payment"
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation "
     "(customer_id, date, time_begin, id)",
-    # One customer's conversations in SPEC §2 order, trash left out: the Conversations tab
+    # One customer's conversations in docs/data.md order, trash left out: the Conversations tab
     # counts and pages them from this index alone, however deep the page.
     "CREATE INDEX IF NOT EXISTS conversation_customer_live ON conversation "
     "(customer_id, date, time_begin, id) WHERE deleted_at IS NULL",
@@ -101,7 +101,7 @@ INDEXES = [
 ]
 
 
-# PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
+# PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (docs/data.md) puts
 # a missing time first, so on PostgreSQL the pipeline index says NULLS FIRST and its backward
 # scan gives "latest first" without a sort (SQLite's CREATE INDEX has no NULLS clause).
 POSTGRES_INDEXES = {

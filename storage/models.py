@@ -1,4 +1,4 @@
-"""Peewee models for every entity of SPEC §2.
+"""Peewee models for every entity of docs/data.md.
 
 The models are bound to ``db``, a DatabaseProxy that ``storage.database.open_database``
 initialises at run time; nothing here opens a database at import.
@@ -139,7 +139,7 @@ class Booking(BaseModel):
 
 
 class Draft(BaseModel):
-    """Unsaved form text, kept so that a dropped session loses nothing (SPEC §10)."""
+    """Unsaved form text, kept so that a dropped session loses nothing (docs/screens.md#keyboard-and-ssh)."""
 
     form = CharField()  # which form, e.g. "conversation"
     key = CharField(default="")  # which record the form edits ("" for a new one)
@@ -163,7 +163,7 @@ ALL_MODELS = [
 
 
 class SaleCycle(BaseModel):
-    """A stored sale cycle (SPEC §6, all dates): kept by storage/cycle_store.py."""
+    """A stored sale cycle (docs/reports.md#pipeline, all dates): kept by storage/cycle_store.py."""
 
     customer_id = IntegerField(index=True)
     start = DateField()

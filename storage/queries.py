@@ -1,6 +1,6 @@
 """Queries the screens and commands ask for. Screens never build SQL themselves.
 
-The customers list (SPEC §4) is ``CustomerList(today, search)``, a row source for
+The customers list (docs/screens.md) is ``CustomerList(today, search)``, a row source for
 ``tui.widgets.paged_table``: ``count()``, ``fetch(offset, limit)`` and ``index_of(id)``. A page
 is fetched in two steps, so the costly columns are computed for the visible rows only:
 1. the page of customer ids, filtered by the search text, ordered by name then id (the

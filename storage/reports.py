@@ -1,8 +1,8 @@
-"""The follow-up report and the per-employee follow-up statistics (SPEC §5).
+"""The follow-up report and the per-employee follow-up statistics (docs/reports.md).
 
 Plain functions of (today, ...): the TUI screens and the ``rapport followups`` / ``rapport
 stats`` commands both call these, so their numbers cannot disagree. The pipeline metrics
-(§6) live in ``storage/pipeline.py``.
+(docs/reports.md#pipeline) live in ``storage/pipeline.py``.
 
 Definitions, with D = today:
 - *open*: not deleted, not completed, with a follow-up date.
@@ -59,7 +59,7 @@ class FollowUpItem:
         return "today" if self.days_overdue == 0 else "upcoming"
 
     def as_json(self) -> dict:
-        """The ITEM of SPEC §7, keys in its order, dates as YYYY-MM-DD."""
+        """The ITEM of README.md#command-line, keys in its order, dates as YYYY-MM-DD."""
         return {
             "uid": self.uid,
             "customer_number": self.customer_number,
@@ -219,7 +219,7 @@ def section_counts(today: dt.date, login: str | None = None) -> SectionCounts:
 
 
 def followups_report(today: dt.date, login: str | None = None) -> dict:
-    """The JSON document of ``rapport followups --json`` (SPEC §7)."""
+    """The JSON document of ``rapport followups --json`` (README.md#command-line)."""
     return {
         "date": today.isoformat(),
         "due": [item.as_json() for item in due(today, login)],
@@ -270,7 +270,7 @@ class Statistics:
         return EmployeeStats("", *(sum(getattr(e, name) for e in self.employees) for name in COUNTS))
 
     def as_json(self) -> dict:
-        """The JSON document of ``rapport stats --json`` (SPEC §7)."""
+        """The JSON document of ``rapport stats --json`` (README.md#command-line)."""
         return {
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),

@@ -1,4 +1,4 @@
-"""The conversation form's rules (SPEC §3) and the Conversations tab's list (SPEC §2 order),
+"""The conversation form's rules (docs/data.md#the-conversation-form) and the Conversations tab's list (docs/data.md order),
 on SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CSV/JSON export (SPEC §8), the export→import round trip on both backends, and the
+"""CSV/JSON export (README.md#csv-files), the export→import round trip on both backends, and the
 ``rapport import``/``export`` commands."""
 
 from __future__ import annotations

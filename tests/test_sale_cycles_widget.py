@@ -1,5 +1,5 @@
 """The customer form's sale cycles widget: start, close, outcome, days and stages, newest
-first, as the §6 definition cuts them."""
+first, as the docs/reports.md#pipeline definition cuts them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """config.toml: every key checked with a one-line warning, the theme written back keeping the
-file's comments, [keys] remapping bindings, and ``rapport config`` (SPEC §1)."""
+file's comments, [keys] remapping bindings, and ``rapport config`` (README.md#settings-configtoml)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``rapport`` command: argparse, then either the TUI or a scriptable subcommand (SPEC §7).
+"""The ``rapport`` command: argparse, then either the TUI or a scriptable subcommand (README.md#command-line).
 
 Exit status: 0 on success, 1 on a user error (one line on stderr, never a traceback),
 2 on bad usage.

@@ -1,5 +1,5 @@
 """Shared argparse pieces: every subcommand also accepts ``--database`` and ``--today``
-after its name (SPEC §1: ``--today`` works with every command)."""
+after its name (README.md#settings-configtoml: ``--today`` works with every command)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("tex
 
 def print_csv(header: list[str], rows) -> None:
     """RFC 4180 CSV on stdout. A text cell that a spreadsheet would run as a formula gets a
-    leading ' (SPEC §8); numbers stay numbers."""
+    leading ' (README.md#csv-files); numbers stay numbers."""
     import csv
 
     writer = csv.writer(sys.stdout, lineterminator="\r\n")

@@ -1,6 +1,6 @@
-"""``rapport followups`` and ``rapport stats`` (SPEC §5, §7).
+"""``rapport followups`` and ``rapport stats`` (docs/reports.md, README.md#command-line).
 
-Both print an aligned plain-text table by default, exactly the JSON document of §7 with
+Both print an aligned plain-text table by default, exactly the JSON document of README.md#command-line with
 ``--format json`` (or ``--json``), and its rows as CSV with ``--format csv``. The figures come from ``storage.reports``, like the Follow-ups and Statistics
 screens, so the command line and the screens cannot disagree.
 
@@ -39,7 +39,7 @@ def add_parsers(sub) -> None:
     add_format(st)
 
 
-# The CSV columns (as in the JSON documents of SPEC §7).
+# The CSV columns (as in the JSON documents of README.md#command-line).
 FOLLOWUP_COLUMNS = ("uid", "customer_number", "customer", "employee", "date", "follow_up",
                     "days_overdue", "with_whom", "about", "how", "note")
 STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue",

@@ -1,7 +1,7 @@
 """Plain-text tables for the command line: aligned columns, user text made safe to print.
 
 No Rich here: the commands print to pipes and terminals alike, and a note holding an escape
-sequence must show as text, never act on the terminal (SPEC §10).
+sequence must show as text, never act on the terminal (docs/screens.md#keyboard-and-ssh).
 """
 
 from __future__ import annotations

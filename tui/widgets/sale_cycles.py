@@ -1,4 +1,4 @@
-"""SaleCycles: one customer's sale cycles (SPEC §6) for the customer form's Pipeline tab.
+"""SaleCycles: one customer's sale cycles (docs/reports.md#pipeline) for the customer form's Pipeline tab.
 
 Each cycle with its start, close, outcome, days (to the close, or to today while open) and
 the stages it passed through, newest first, with a one-line summary above. The cycles come
