@@ -1,4 +1,4 @@
-"""CPU cost of the storage work behind the §11 budgets, on either backend (not a test).
+"""CPU cost of the storage work behind the docs/performance.md budgets, on either backend (not a test).
 
     python benchmarks/cpu_costs.py                     # the cached SQLite reference data
     python benchmarks/cpu_costs.py --database postgresql://postgres@127.0.0.1/rapport_bench

@@ -1,4 +1,4 @@
-"""Speed of the customers list on the SPEC §11 reference data (not a test; prints timings).
+"""Speed of the customers list on the docs/performance.md reference data (not a test; prints timings).
 
     python benchmarks/customers_list.py [/tmp/rapport-bench.db]
 

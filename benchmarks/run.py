@@ -1,4 +1,4 @@
-"""Speed budgets of SPEC §11, measured on the reference data.
+"""Speed budgets of docs/performance.md, measured on the reference data.
 
     python benchmarks/run.py            # full run: 10,000 customers, 1,000,000 conversations
     python benchmarks/run.py --quick    # a smaller data set, for a quick look
@@ -116,7 +116,7 @@ def bench_startup(url: str, repeat: int) -> list[Result]:
 # ---------------------------------------------------------------------------------------
 def bench_cli(url: str, repeat: int) -> list[Result]:
     """Whole processes, each beside a bare ``python -c "import peewee"`` run just before it
-    (§11: at most 400 ms more than that)."""
+    (docs/performance.md: at most 400 ms more than that)."""
     baseline = Result('process: python -c "import peewee"', None)
     results = [baseline]
     for name, args in (

@@ -84,7 +84,7 @@ def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
 
 
 def search(url: str, repeat: int, today: dt.date) -> list[Result]:
-    """the search of F9 and rapport search: its first page (SPEC §11: 50 ms)"""
+    """the search of F9 and rapport search: its first page (docs/performance.md: 50 ms)"""
     from storage import search as find
     from storage.database import close_database
     from storage.models import Employee

@@ -1,4 +1,4 @@
-"""Child process: the everyday paths of SPEC §11 in the TUI at 120x40 (issue 13). Prints one
+"""Child process: the everyday paths of docs/performance.md in the TUI at 120x40 (issue 13). Prints one
 JSON object {name: [samples_ms...]}.
 
     python benchmarks/tui_paths.py DATABASE_URL TODAY REPEAT
@@ -108,7 +108,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         clock = FrameClock(app)
         p = Paths(app, pilot, clock, out)
         keys = mode_keys(app)
-        # The first frame, then what the app prepares in the background after it (SPEC §11).
+        # The first frame, then what the app prepares in the background after it (docs/performance.md).
         await p.wait(lambda: set(keys) <= set(getattr(app, "_screen_stacks", {})), "prepared screens",
                      timeout=20, required=False)  # (an app that prepares nothing: measured as is)
         home = app.current_mode

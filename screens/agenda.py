@@ -1,4 +1,4 @@
-"""Agenda (F8, SPEC §4; the original's "Calendar/booking screen").
+"""Agenda (F8, docs/screens.md; the original's "Calendar/booking screen").
 
 A day or a week of bookings (timed) and open follow-ups (all day) for me, one employee or
 everyone, in the current employee's zone. Keys:

@@ -1,4 +1,4 @@
-"""The booking form ("Create booking", SPEC §2, §4): date, start, end, title, location, note.
+"""The booking form ("Create booking", docs/data.md, docs/screens.md): date, start, end, title, location, note.
 
 Opened from a conversation it starts filled in: title "CUSTOMER — ABOUT", the follow-up
 date (else the conversation's date, and never before today), 09:00–10:00 and the

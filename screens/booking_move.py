@@ -1,4 +1,4 @@
-"""BookingMove: the Agenda's "move" (SPEC §4): a new date, start and end for one booking.
+"""BookingMove: the Agenda's "move" (docs/screens.md): a new date, start and end for one booking.
 
     def moved(when: tuple[dt.datetime, dt.datetime] | None) -> None: ...  # UTC instants
     self.app.push_screen(BookingMove(booking_id, zone_name, today), moved)

@@ -1,5 +1,5 @@
 """ChangedMeanwhileScreen: a form's record was saved by someone else while this user edited it
-(SPEC §9 "Live": a form being edited is never overwritten). ``ctrl+s`` in the form then says
+(docs/storage.md "Live": a form being edited is never overwritten). ``ctrl+s`` in the form then says
 so and offers the choice:
 
     def on_choice(choice: str | None) -> None: ...   # "keep", "reload" or None (back)

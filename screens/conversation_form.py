@@ -1,4 +1,4 @@
-"""The conversation form: every field of SPEC §3 in the original's order.
+"""The conversation form: every field of docs/data.md#the-conversation-form in the original's order.
 
 - The first character typed into a new Note fills in Employee (the current employee), Date
   (today) and Time Begin (now, to the minute) when they are empty.
@@ -209,7 +209,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
             self.query_one("#with_whom", Input).suggester = SuggestFromList(names, case_sensitive=False)
 
     def _set_default_topic(self, employee_id: int) -> None:
-        """About follows the employee's default topic until the user picks one (SPEC §3)."""
+        """About follows the employee's default topic until the user picks one (docs/data.md#the-conversation-form)."""
         topic = self.query_one("#topic", Select)
         current = None if topic.value is Select.NULL else topic.value
         if current != self._default_topic:
@@ -219,7 +219,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
             topic.value = default
             self._default_topic = default
 
-    # -- I.F. ticked by hand (SPEC §3) -----------------------------------------------------
+    # -- I.F. ticked by hand (docs/data.md#the-conversation-form) -----------------------------------------------------
     @on(Checkbox.Changed, "#is_follow_up")
     def _is_follow_up_changed(self, event: Checkbox.Changed) -> None:
         """On a new conversation, ticking I.F. offers the customer's open follow-ups to link;
@@ -253,7 +253,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         if self.conversation_id is None and event.value is not Select.NULL:
             self._set_default_topic(event.value)
 
-    # -- auto-fill (SPEC §3) --------------------------------------------------------------
+    # -- auto-fill (docs/data.md#the-conversation-form) --------------------------------------------------------------
     @on(TextArea.Changed, "#note")
     def _note_changed(self, event: TextArea.Changed) -> None:
         if self._autofilled or not event.text_area.text:

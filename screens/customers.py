@@ -32,7 +32,7 @@ COLUMNS = [
     Column("Follow-up", 11),  # "!" before an overdue date
 ]
 # Below 100 columns: narrower columns, so that names and dates still fit at 80 columns.
-NARROW = 100
+NARROW = 101  # the wide columns need 101 (at 100 the last date was cut)
 NARROW_COLUMNS = [
     Column("No.", 6),
     Column("Name", 15, flex=True),

@@ -1,4 +1,4 @@
-"""Employees (F7): login, name, default topic, active (SPEC §2, §4).
+"""Employees (F7): login, name, default topic, active (docs/data.md, docs/screens.md).
 
 Keys: n new, e or enter edit (name and default topic), a deactivate/reactivate. Employees are
 never deleted (their conversations keep them); an inactive one is marked "inactive" in words

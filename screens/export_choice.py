@@ -1,4 +1,4 @@
-"""ExportChoice: what "Export to calendar" (x) on the Follow-ups screen writes (SPEC §7a).
+"""ExportChoice: what "Export to calendar" (x) on the Follow-ups screen writes (README.md#calendar-export-rapport-export-ics).
 
     def chosen(choice: str | None) -> None: ...   # "day", "all", "todos:day", "todos:all" or None
     self.app.push_screen(ExportChoice(), chosen)

@@ -1,5 +1,5 @@
 """FollowUpPicker: ticking I.F. by hand on a new conversation offers the customer's open
-follow-ups (SPEC §3): choose the one this conversation follows up, and saving it links it
+follow-ups (docs/data.md#the-conversation-form): choose the one this conversation follows up, and saving it links it
 ("follows") and completes that one, as logging a follow-up does.
 
     def picked(conversation_id: int | None) -> None: ...   # None: link nothing

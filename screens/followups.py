@@ -1,4 +1,4 @@
-"""Follow-ups (F3): the daily report of SPEC §4/§5 with one-key triage.
+"""Follow-ups (F3): the daily report of docs/screens.md, docs/reports.md with one-key triage.
 
 Overdue, today and upcoming (next 7 days) open follow-ups of me, one employee or everyone,
 in one paged list. Keys act on the highlighted follow-up:
@@ -9,7 +9,7 @@ in one paged list. Keys act on the highlighted follow-up:
   t create task (.ics to-do) · x export to calendar (tui/calendar_actions.py) · y sync
   with the calendar (config [sync], tui/sync_action.py) · l log a new conversation with the
   highlighted row's customer.
-Under them, "Losing touch" (SPEC §5): customers past their cadence; l logs a conversation
+Under them, "Losing touch" (docs/reports.md): customers past their cadence; l logs a conversation
 with one (and takes it off the list), enter opens it.
 Missed follow-ups stay on the list until one of those handles them. After an action the
 cursor stays in place, so the next follow-up is under it: pressing c, s or w down the list
@@ -343,7 +343,7 @@ class FollowupsScreen(Screen):
 
         self.app.push_screen(EmployeePicker(current, self.app.ctx.employee().login), picked)
 
-    # -- calendar (SPEC §7a): b create booking, t create task, x export to calendar -------
+    # -- calendar (README.md#calendar-export-rapport-export-ics): b create booking, t create task, x export to calendar -------
     def action_booking(self) -> None:
         from tui import calendar_actions
 

@@ -1,4 +1,4 @@
-"""Table maintenance (F6): the pick lists topics, methods and pipeline stages (SPEC §4).
+"""Table maintenance (F6): the pick lists topics, methods and pipeline stages (docs/screens.md).
 
 Three tabs, switched with 1, 2, 3. In a list: n new, e or enter edit, d delete (a value in
 use cannot be deleted: the screen offers to deactivate it instead), a deactivate/reactivate,

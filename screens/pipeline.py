@@ -1,5 +1,5 @@
-"""Pipeline dashboard (F5): the §6 metrics as tiles, the stage funnel, won/lost per month and
-a per-employee breakdown (SPEC §4).
+"""Pipeline dashboard (F5): the docs/reports.md#pipeline metrics as tiles, the stage funnel, won/lost per month and
+a per-employee breakdown (docs/screens.md).
 
 Keys: arrows or tab move between tiles, enter lists the customers behind a tile's number
 (and from there enter opens a customer), 1-8 do so for tile N directly; p steps through preset periods (all time, this

@@ -1,4 +1,4 @@
-"""Quick add (``ctrl+n`` from every screen, SPEC §4): log a conversation in seconds.
+"""Quick add (``ctrl+n`` from every screen, docs/screens.md): log a conversation in seconds.
 
 On a customer's form (any screen below with a ``customer_id``) it is for that customer and
 opens the conversation form straight away. Elsewhere it starts with a customer picker: type to

@@ -1,5 +1,5 @@
 """Search (F9): full-text search over every conversation's note and with whom, across all
-customers (SPEC §4), best matches first, then newest.
+customers (docs/screens.md), best matches first, then newest.
 
 Type words (any order; the start of a word is enough); the list follows as you type. Down or
 enter moves into the list; enter on a result opens the conversation in its customer (the
@@ -26,7 +26,7 @@ from tui.dbwork import read_db
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row, visible_text
 
-LIMIT = 200  # results listed; the first 50 arrive within the budget of SPEC §11
+LIMIT = 200  # results listed; the first 50 arrive within the budget of docs/performance.md
 DELAY = 0.12  # seconds of quiet typing before searching
 COLUMNS = [Column("Date", 10), Column("Customer", 18), Column("Employee", 8),
            Column("With whom", 12), Column("Note", 20, flex=True)]

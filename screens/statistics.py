@@ -1,4 +1,4 @@
-"""Statistics (F4): follow-ups per employee for a period, with totals (SPEC §5).
+"""Statistics (F4): follow-ups per employee for a period, with totals (docs/reports.md).
 
 Keys: m this month · l last month · y this year · p a custom period (From/To prompt) ·
 arrows choose a number, enter lists the conversations behind it (screens/statistics_items.py;

@@ -1,5 +1,5 @@
 """ValueForm: add or edit one topic, method or pipeline stage (name; for a stage also its
-sort order, kind and "stalled after N days", SPEC §6). Saving goes through ``storage.lookups``, which validates. Its drafts
+sort order, kind and "stalled after N days", docs/reports.md#pipeline). Saving goes through ``storage.lookups``, which validates. Its drafts
 are kept under the form names "topic", "method" and "stage"; ``open_draft`` reopens one."""
 
 from __future__ import annotations

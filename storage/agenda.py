@@ -1,4 +1,4 @@
-"""What the Agenda (F8, SPEC §4) shows: bookings (timed) and open follow-ups (all day) of a
+"""What the Agenda (F8, docs/screens.md) shows: bookings (timed) and open follow-ups (all day) of a
 range of days, for one employee or everyone, in one zone's days and wall-clock times."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``rapport backup``: a consistent copy of the database while others keep working (SPEC §7).
+"""``rapport backup``: a consistent copy of the database while others keep working (README.md#command-line).
 
 SQLite: the online backup API in one step, which reads one snapshot (under WAL, writers go
 on meanwhile and their later commits are simply not in it). PostgreSQL: ``pg_dump`` in its

@@ -1,4 +1,4 @@
-"""Bookings: appointments made from a conversation ("Create booking", SPEC §2, §4).
+"""Bookings: appointments made from a conversation ("Create booking", docs/data.md, docs/screens.md).
 
 The form's date, start and end are wall-clock texts in the booking's zone (the employee's
 ``timezone``, else the system's); they are stored as UTC instants plus that zone's name

@@ -1,4 +1,4 @@
-"""Calendar export of follow-ups and bookings as iCalendar (SPEC §7a), for the command
+"""Calendar export of follow-ups and bookings as iCalendar (README.md#calendar-export-rapport-export-ics), for the command
 line (``rapport export-ics``) and the TUI ("Create task", export to calendar).
 
 - ``events`` mode (the default): every open follow-up as an all-day VEVENT on its

@@ -1,4 +1,4 @@
-"""One follow-up or booking as iCalendar content lines (SPEC §7a).
+"""One follow-up or booking as iCalendar content lines (README.md#calendar-export-rapport-export-ics).
 
 Rows are the plain dicts that ``storage.calendar`` selects in one joined query. Every item
 has a stable UID (``<uid>@rapport``), DTSTAMP (added when the calendar is written), CREATED, LAST-MODIFIED (from updated_at),
@@ -95,7 +95,7 @@ def follow_up_event(row: dict) -> Item:
     lines = ["BEGIN:VEVENT", *_common(row, summary(row), row["note"])]
     lines += [
         "DTSTART;VALUE=DATE:" + ics.date(day),
-        # date.max has no next day: such a date cannot be entered (SPEC §12), but an old
+        # date.max has no next day: such a date cannot be entered (docs/data.md), but an old
         # database may hold one, and it must not stop everyone's export.
         "DTEND;VALUE=DATE:" + ics.date(day + ONE_DAY if day < dt.date.max else day),
         "TRANSP:TRANSPARENT",

@@ -1,4 +1,4 @@
-"""Noticing what other sessions saved, without a key (SPEC §9 "Live").
+"""Noticing what other sessions saved, without a key (docs/storage.md "Live").
 
 ``ChangeWatcher(url, on_change)`` runs a small thread of its own with a connection of its
 own, and calls ``on_change()`` from that thread soon after any session commits a change:

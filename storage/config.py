@@ -1,4 +1,4 @@
-"""The optional config file and the current employee (SPEC §1, §2)."""
+"""The optional config file and the current employee (README.md#settings-configtoml, docs/data.md)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def ensure_employee(login: str) -> Employee:
 
 
 def _by_login(login: str) -> Employee | None:
-    """Logins are one employee ignoring case (SPEC §12): ``Anna`` is ``anna``."""
+    """Logins are one employee ignoring case (docs/data.md): ``Anna`` is ``anna``."""
     from peewee import fn
 
     return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())

@@ -23,10 +23,10 @@ APP_NAME = "rapport"
 ENV_DATABASE = "RAPPORT_DATABASE"
 
 # journal_mode=wal is set only once the file is known to be Rapport's or new (``_use_wal``):
-# switching a foreign SQLite file to WAL would change its bytes (SPEC §9).
+# switching a foreign SQLite file to WAL would change its bytes (docs/storage.md).
 SQLITE_PRAGMAS = {
     "foreign_keys": 1,
-    "busy_timeout": 10_000,  # ms; SPEC §9 asks for at least 5 s
+    "busy_timeout": 10_000,  # ms; docs/storage.md asks for at least 5 s
     "synchronous": "full",  # a save the user saw confirmed survives even a power cut
     "cache_size": -16_000,  # 16 MB page cache
 }

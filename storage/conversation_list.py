@@ -1,5 +1,5 @@
 """One customer's conversations as the Conversations tab shows them: paged from SQL in the
-order of SPEC §2 (date, time begin with a missing time first, id) on SQLite and PostgreSQL,
+order of docs/data.md (date, time begin with a missing time first, id) on SQLite and PostgreSQL,
 filtered by text, open only and employee. Also the With Whom suggestions and an employee's
 default topic for the conversation form.
 """
@@ -68,7 +68,7 @@ class ConversationRow:
 
 
 def _order():
-    """SPEC §2 order; NULLS FIRST is SQLite's default and explicit on PostgreSQL."""
+    """docs/data.md order; NULLS FIRST is SQLite's default and explicit on PostgreSQL."""
     return (Conversation.date, Conversation.time_begin.asc(nulls="first"), Conversation.id)
 
 
@@ -201,7 +201,7 @@ def _time(value) -> dt.time | None:
 def open_follow_ups(customer_id: int, except_id: int | None = None, limit: int = 200) -> list[tuple]:
     """A customer's open follow-ups (not completed, with a follow-up date, not in the trash),
     earliest follow-up first: (id, date, follow_up, the first 200 characters of the note).
-    Ticking I.F. by hand offers them to link and complete (SPEC §3)."""
+    Ticking I.F. by hand offers them to link and complete (docs/data.md#the-conversation-form)."""
     C = Conversation
     query = (C.select(C.id, C.date, C.follow_up, fn.SUBSTR(C.note, 1, 200))
              .where(C.customer == customer_id, C.deleted_at.is_null(), ~C.completed,

@@ -1,5 +1,5 @@
 """Conversations: the writes every screen shares (complete, reschedule, trash) and, next to
-them, saving the conversation form with the rules of SPEC §3.
+them, saving the conversation form with the rules of docs/data.md#the-conversation-form.
 
 Every edit bumps ``sequence`` and ``updated_at`` so calendar clients see a new revision.
 Every write is ``@retrying`` (storage/retry.py): one transaction, retried on a lock, a
@@ -46,7 +46,7 @@ from storage.retry import retrying
 def _edit(conversation_id: int, **fields) -> int:
     """Update one conversation and mark it edited. Returns rows changed (0 or 1).
 
-    Moving the follow-up date keeps the promised one (SPEC §3): it becomes the date the
+    Moving the follow-up date keeps the promised one (docs/data.md#the-conversation-form): it becomes the date the
     conversation had before, unless it already holds one (SQL reads the old row's values);
     a conversation that had no follow-up date promises the first one it gets."""
     if "follow_up" in fields:
@@ -58,7 +58,7 @@ def _edit(conversation_id: int, **fields) -> int:
 
 @retrying
 def set_completed(conversation_id: int, completed: bool, today: dt.date) -> None:
-    """Completing records completed on = today; un-completing clears it (SPEC §3)."""
+    """Completing records completed on = today; un-completing clears it (docs/data.md#the-conversation-form)."""
     _edit(conversation_id, completed=completed, completed_on=today if completed else None)
 
 
@@ -70,7 +70,7 @@ def set_follow_up(conversation_id: int, follow_up: dt.date | None) -> None:
 
 @retrying
 def toggle_completed(conversation_id: int, today: dt.date) -> bool:
-    """Flip Completed (SPEC §3); returns the new state."""
+    """Flip Completed (docs/data.md#the-conversation-form); returns the new state."""
     completed = not Conversation.get_by_id(conversation_id).completed
     _edit(conversation_id, completed=completed, completed_on=today if completed else None)
     return completed
@@ -94,7 +94,7 @@ EMPTY_CONVERSATION = "a new conversation needs a note or a follow-up date"
 
 @dataclass
 class ConversationInput:
-    """The conversation form's fields as typed, in the original's order (SPEC §3)."""
+    """The conversation form's fields as typed, in the original's order (docs/data.md#the-conversation-form)."""
 
     customer_id: int
     employee_id: int | None = None
@@ -166,7 +166,7 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
     """The model fields for ``form``, or ValidationError naming every bad field.
 
     ``now`` is local time to the minute (``ctx.now()``); its date is today. A ``new``
-    conversation needs a note or a follow-up date (SPEC §3: nothing empty is saved).
+    conversation needs a note or a follow-up date (docs/data.md#the-conversation-form: nothing empty is saved).
     """
     today = now.date()
     errors: dict[str, str] = {}
@@ -259,7 +259,7 @@ def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
 
 
 def _complete_earlier(earlier_id: int, on: dt.date) -> None:
-    """Logging a follow-up completes the conversation it follows (SPEC §3)."""
+    """Logging a follow-up completes the conversation it follows (docs/data.md#the-conversation-form)."""
     earlier = Conversation.get_or_none(Conversation.id == earlier_id)
     if earlier is not None and not earlier.completed:
         _edit(earlier_id, completed=True, completed_on=on)

@@ -1,5 +1,5 @@
 """``rapport copy --to URL``: everything in this database into an empty one of either backend
-(SPEC §7), e.g. from a laptop's SQLite into the team's PostgreSQL.
+(README.md#command-line), e.g. from a laptop's SQLite into the team's PostgreSQL.
 
 Every table of ``models.ALL_MODELS`` is copied row by row with its ids, so uids, the trash,
 history, drafts and the stored pipeline tables all arrive as they are (tables added by later

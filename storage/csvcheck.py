@@ -1,4 +1,4 @@
-"""Checking the values of one CSV row (SPEC §8) against the limits of SPEC §12.
+"""Checking the values of one CSV row (README.md#csv-files) against the limits of docs/data.md.
 
 ``RowChecker`` parses each column of a row and appends a ``LineError`` naming the line and
 column for every bad value, so an import lists every problem at once.
@@ -105,7 +105,7 @@ class RowChecker:
         return None
 
     def cadence(self, column: str) -> int | None:
-        """A customer's cadence in days (SPEC §5): empty, or 1 to MAX_CADENCE_DAYS."""
+        """A customer's cadence in days (docs/reports.md): empty, or 1 to MAX_CADENCE_DAYS."""
         from storage.customers import MAX_CADENCE_DAYS
 
         value = self.text(column)

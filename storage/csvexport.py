@@ -1,4 +1,4 @@
-"""Exporting customers, contacts, conversations and bookings as CSV or JSON (SPEC §8),
+"""Exporting customers, contacts, conversations and bookings as CSV or JSON (README.md#csv-files),
 streamed row by row.
 
 CSV has the import's columns, so an export imports again unchanged: dates YYYY-MM-DD, times
@@ -7,7 +7,7 @@ leading ' (``raw`` turns this off); import takes it away again, so export → im
 gives back every byte. JSON is an array of objects with the same keys; there booleans are
 true/false, numbers are numbers and an empty date, time or lookup is null (JSON is never
 escaped). Conversations in the trash are left out; rows come in customer-number order, then
-in conversation order (SPEC §2). Files are written by ``storage.outfile``.
+in conversation order (docs/data.md). Files are written by ``storage.outfile``.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _minute(value: dt.datetime | None) -> str | None:
 
 def booking_rows() -> Iterator[dict]:
     """Bookings not cancelled, start and end to the minute as wall-clock time in the zone
-    each was made in (SPEC §7a: stored as UTC instants plus that zone)."""
+    each was made in (README.md#calendar-export-rapport-export-ics: stored as UTC instants plus that zone)."""
     from storage.timezones import to_local
 
     Talk = Conversation.alias()

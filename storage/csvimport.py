@@ -1,4 +1,4 @@
-"""Importing customers and conversations from CSV (SPEC §8): all or nothing.
+"""Importing customers and conversations from CSV (README.md#csv-files): all or nothing.
 
 The file is read one row at a time inside one transaction: rows are checked and written in
 batches, every problem is collected, and at the end any problem rolls the whole transaction
@@ -178,7 +178,7 @@ def employee_lookup() -> Lookup:
 
 
 def customer_ids() -> dict[str, int]:
-    """Customer number (lower case) → id: numbers match ignoring case (SPEC §12)."""
+    """Customer number (lower case) → id: numbers match ignoring case (docs/data.md)."""
     return {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples()}
 
 

@@ -1,4 +1,4 @@
-"""Importing contacts and bookings from CSV (SPEC §8), all or nothing like
+"""Importing contacts and bookings from CSV (README.md#csv-files), all or nothing like
 ``storage.csvimport``.
 
 - contacts.csv: a contact is known by its customer and its name (ignoring case); one that

@@ -1,4 +1,4 @@
-"""CSV files as SPEC §8 defines them: the columns, reading a file, and checking its values.
+"""CSV files as README.md#csv-files defines them: the columns, reading a file, and checking its values.
 
 Reading is strict and complete: every problem in a file is collected with its line number and
 column name, so the user can fix them all at once; ``CsvImportError`` carries the list. The
@@ -33,10 +33,10 @@ COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS,
 _COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
 REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date"),
             "contacts": ("customer_number", "name"), "bookings": ("customer_number", "start", "end")}
-SEPARATORS = (",", ";", "\t")  # a file separated by ; or tabs is recognised (SPEC §8)
+SEPARATORS = (",", ";", "\t")  # a file separated by ; or tabs is recognised (README.md#csv-files)
 STDIN = "-"
 
-# Spreadsheet safety (SPEC §8): an exported cell that a spreadsheet would run as a formula
+# Spreadsheet safety (README.md#csv-files): an exported cell that a spreadsheet would run as a formula
 # gets a leading ', and import takes exactly one away again. Cells that already start with
 # quotes before such a character get one more, so the round trip gives back every byte.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
@@ -50,7 +50,7 @@ def unescape_cell(value: str) -> str:
     return value[1:] if value.startswith("'") and _FORMULA.match(value, 1) else value
 
 
-# A field may be far larger than the csv module's default 128 KiB (a 1 MB note, SPEC §8).
+# A field may be far larger than the csv module's default 128 KiB (a 1 MB note, README.md#csv-files).
 FIELD_SIZE_LIMIT = 256 * 1024 * 1024
 
 

@@ -18,7 +18,7 @@ from storage.models import Contact, Customer, db
 from storage.retry import retrying
 
 CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes", "cadence_days")
-MAX_CADENCE_DAYS = 3650  # "stay in touch every N days" (SPEC §5): 1 to 10 years' worth
+MAX_CADENCE_DAYS = 3650  # "stay in touch every N days" (docs/reports.md): 1 to 10 years' worth
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 CUSTOMER_LIMITS = {"name": limits.NAME_MAX, "email": limits.NAME_MAX, "phone": limits.NAME_MAX,

@@ -1,4 +1,4 @@
-"""Stored sale cycles (SPEC §6), so the pipeline metrics read a small table (§11: 50 ms).
+"""Stored sale cycles (docs/reports.md#pipeline), so the pipeline metrics read a small table (docs/performance.md: 50 ms).
 
 Finding each cycle's start means walking every pipeline conversation in order; on a million
 conversations that alone takes longer than the budget. So the cycles are kept in
@@ -9,7 +9,7 @@ How they stay right: database triggers (``TRIGGERS``) put the customer of every 
 updated or deleted pipeline conversation into ``pipeline_dirty``, inside the writing
 transaction, whoever writes (forms, CSV import, demo, bulk inserts, tests, raw SQL); a change
 of a stage's kind, or a deleted stage, marks everyone (customer_id -1). ``ensure_fresh``,
-called before every report, recomputes just those customers with the plain §6 pass of
+called before every report, recomputes just those customers with the plain docs/reports.md#pipeline pass of
 ``storage.sale_cycles`` (``cycles_from_steps``). ``refresh_customers`` does it directly.
 """
 
@@ -118,7 +118,7 @@ def pipeline_rows(customer_ids: list[int] | None, as_of: dt.date | None = None) 
 def compute(rows: Iterable[tuple], kinds: dict[int, str]) -> tuple[list[tuple], list[tuple]]:
     """Cycle rows (customer_id, start, close, close_stage_id, employee_id, days) and customer rows
     (customer_id, first_date, first_employee_id, latest_date, latest_stage_id, latest_employee_id,
-    stage_since) from ``pipeline_rows``, using the §6 pass of storage.sale_cycles."""
+    stage_since) from ``pipeline_rows``, using the docs/reports.md#pipeline pass of storage.sale_cycles."""
     cycles: list[tuple] = []
     customers: list[tuple] = []
     steps: list[PipelineStep] = []

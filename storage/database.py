@@ -1,6 +1,6 @@
 """Opening the database named by a URL: the per-user SQLite file by default, or PostgreSQL.
 
-SPEC §1 and §9. ``open_database`` binds the models, applies the pragmas, creates or upgrades
+README.md#settings-configtoml, docs/storage.md. ``open_database`` binds the models, applies the pragmas, creates or upgrades
 the schema and returns the peewee database. Every failure the user can fix is raised as a
 ``RapportError`` with one line that names the file or URL.
 """
@@ -61,7 +61,7 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
 
 
 def _use_wal(database: peewee.Database, url: str) -> None:
-    """Switch the file to WAL (SPEC §9) only when it is new or already Rapport's: a foreign
+    """Switch the file to WAL (docs/storage.md) only when it is new or already Rapport's: a foreign
     SQLite file is refused with its bytes unchanged."""
     from storage.migrations import SchemaVersion
 
@@ -91,7 +91,7 @@ def close_database() -> None:
 
 
 def write_transaction():
-    """A transaction for a write that reads first (SPEC §9). On SQLite every transaction this
+    """A transaction for a write that reads first (docs/storage.md). On SQLite every transaction this
     database opens is BEGIN IMMEDIATE (``lock_type``), so this is plain ``atomic``.
 
     Prefer ``storage.retry.run_write``/``@retrying``: they also retry a lock, a conflict or a

@@ -1,5 +1,5 @@
-"""Realistic, deterministic demo data (``rapport demo``, SPEC §7), fast enough for the
-reference data of SPEC §11 (1,000,000 conversations in well under two minutes).
+"""Realistic, deterministic demo data (``rapport demo``, README.md#command-line), fast enough for the
+reference data of docs/performance.md (1,000,000 conversations in well under two minutes).
 
 ``generate(ctx, customers, conversations, seed)`` draws everything from
 ``random.Random(seed)`` and dates everything relative to D (``ctx.today()``), so the same

@@ -1,5 +1,5 @@
 """Drafts: unsaved form text kept in the database so that nothing typed is ever lost
-(SPEC §10, issue "Nothing lost").
+(docs/screens.md#keyboard-and-ssh, issue "Nothing lost").
 
 A draft is identified by (form, key, employee): ``form`` names the form ("conversation",
 "customer", ...), ``key`` the record it edits ("" for a new one, or e.g. "customer:12" for a
@@ -8,9 +8,9 @@ the form's field values as JSON. A form saves its draft as the user types (debou
 SIGHUP/SIGTERM, deletes it once the record is saved or the text deliberately discarded, and
 Rapport offers the remaining drafts back on the next start.
 
-Drafts are private (SPEC §9): in a shared database every function here is scoped to one
+Drafts are private (docs/storage.md): in a shared database every function here is scoped to one
 employee, whose login is compared ignoring case (``Anna`` and ``anna`` are one employee,
-§12), so nobody is offered, shown or able to discard a colleague's draft.
+docs/data.md), so nobody is offered, shown or able to discard a colleague's draft.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ class DatabaseFault(DatabaseUnavailable):
 
 
 class ChangedMeanwhile(RapportError):
-    """The record was saved by someone else after this form loaded it (SPEC §9): nothing was
+    """The record was saved by someone else after this form loaded it (docs/storage.md): nothing was
     written; the form asks whether to keep the user's version or reload the stored one."""
 
     def __init__(self, what: str = "record"):

@@ -1,4 +1,4 @@
-"""Database faults as one-line errors (SPEC §10): nothing the database refuses ends the app.
+"""Database faults as one-line errors (docs/screens.md#keyboard-and-ssh): nothing the database refuses ends the app.
 
 ``fault(exc)`` looks at an exception raised by storage (and at the errors behind it: peewee
 wraps the driver's error, and SQLite's "cannot rollback - no transaction is active" after a

@@ -1,4 +1,4 @@
-"""``rapport followups --json``, written fast (SPEC §11: the whole process within 400 ms of a
+"""``rapport followups --json``, written fast (docs/performance.md: the whole process within 400 ms of a
 bare ``python -c "import peewee"``, on a million conversations with some 20,000 open
 follow-ups, 10 MB of JSON).
 

@@ -1,4 +1,4 @@
-"""The limits of SPEC §12, the same in every form, import and command, on both backends.
+"""The limits of docs/data.md, the same in every form, import and command, on both backends.
 
 Each ``check_*`` function takes the field's name (for the caller's error map) and its value,
 and returns a one-line message for the user, or None when the value is within the limit.
@@ -29,7 +29,7 @@ NAME_MAX = 255  # names, with whom, email, phone, titles, logins, pick-list valu
 NOTE_MAX = 1_000_000  # notes and addresses
 NUMBER_MAX = 64  # customer numbers (and logins: "likewise")
 LOGIN_MAX = NUMBER_MAX
-ORDER_MAX = 1_000_000  # a pick list's sort order (not in §12; kept within every INTEGER)
+ORDER_MAX = 1_000_000  # a pick list's sort order (not in docs/data.md; kept within every INTEGER)
 
 def check_text(field: str, value: str | None, limit: int = NAME_MAX) -> str | None:
     """At most ``limit`` characters."""

@@ -1,4 +1,4 @@
-"""The maintained pick lists (topics, methods, pipeline stages) and employees (SPEC §2, §4).
+"""The maintained pick lists (topics, methods, pipeline stages) and employees (docs/data.md, docs/screens.md).
 
 Reads return active values by default; the forms that edit an old conversation still show
 its inactive value because they follow the conversation's foreign key, not these lists.
@@ -20,7 +20,7 @@ from storage import limits
 from storage.errors import RapportError, ValidationError
 from storage.models import STAGE_KINDS, Conversation, Employee, Method, PipelineStage, Topic, db
 
-NAME_MAX = limits.NAME_MAX  # SPEC §12: pick-list values and names
+NAME_MAX = limits.NAME_MAX  # docs/data.md: pick-list values and names
 
 # The pick lists by the name screens and messages use for them.
 LISTS: dict[str, type[peewee.Model]] = {"topic": Topic, "method": Method, "stage": PipelineStage}
@@ -59,7 +59,7 @@ def employees(include_inactive: bool = False) -> list[Employee]:
 
 
 def employee_by_login(login: str) -> Employee | None:
-    """Logins match case-insensitively (SPEC §8)."""
+    """Logins match case-insensitively (README.md#csv-files)."""
     from peewee import fn
 
     return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())
@@ -119,7 +119,7 @@ def _stage_kind(value: str | None) -> str:
 
 
 def _stalled_after(value: int | str) -> int | None:
-    """A stage's "stalled after N days" (SPEC §6): empty for never, else 1 to 3650 days."""
+    """A stage's "stalled after N days" (docs/reports.md#pipeline): empty for never, else 1 to 3650 days."""
     text = str(value).strip()
     if not text:
         return None

@@ -1,4 +1,4 @@
-"""Losing touch (SPEC §5): customers with a cadence ("stay in touch every N days") that nobody
+"""Losing touch (docs/reports.md): customers with a cadence ("stay in touch every N days") that nobody
 has spoken to for longer than that.
 
 A customer is losing touch on D when it has a cadence N, is not archived, and its latest
@@ -31,7 +31,7 @@ class LosingTouch:
     days_overdue: int
 
     def as_json(self) -> dict:
-        """SPEC §5's keys, in its order."""
+        """docs/reports.md's keys, in its order."""
         return {
             "customer_number": self.customer_number,
             "customer": self.customer,

@@ -1,4 +1,4 @@
-"""Schema versions and the migration runner (SPEC §9).
+"""Schema versions and the migration runner (docs/storage.md).
 
 A new database is created from the current models at ``CURRENT_VERSION`` and seeded with the
 default pick lists once. An older database is upgraded in place on start, one step at a time,
@@ -16,12 +16,12 @@ Version history:
   7. (``_promised_cadence_stalled``) conversation.promised_follow_up (set to the
      follow-up date for existing rows), customer.cadence_days, pipeline_stage.stalled_after_days,
      the statistics' covering index rebuilt with the promised date in it, and
-     pipeline_customer.stage_since (days in stage, SPEC §6), filled by recomputing.
-  8. bookings keep their zone (SPEC §7a, ``_booking_zones``): booking.timezone and
+     pipeline_customer.stage_since (days in stage, docs/reports.md#pipeline), filled by recomputing.
+  8. bookings keep their zone (README.md#calendar-export-rapport-export-ics, ``_booking_zones``): booking.timezone and
      booking.cancelled_at; start and end, until now naive local times, become UTC instants,
      read in the config's ``timezone`` (else the system's zone) of whoever upgrades.
-  9. sync_item: the two-way calendar sync's state (SPEC §7b, storage/sync/).
-  10. customer numbers and employee logins unique ignoring case (SPEC §12), by unique indexes
+  9. sync_item: the two-way calendar sync's state (README.md#command-line, storage/sync/).
+  10. customer numbers and employee logins unique ignoring case (docs/data.md), by unique indexes
      on lower(...) (``_to_nocase_keys``): existing customers whose numbers differ only in case
      keep their data, and all but the oldest get a free number (``AB-1`` → ``AB-1-2``, the
      id); employees whose logins differ only in case are one person, so the later ones are
@@ -87,7 +87,7 @@ DEFAULT_TOPICS = ["General", "Quote", "Order", "Support", "Complaint", "Payment"
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation "
     "(customer_id, date, time_begin, id)",
-    # One customer's conversations in SPEC §2 order, trash left out: the Conversations tab
+    # One customer's conversations in docs/data.md order, trash left out: the Conversations tab
     # counts and pages them from this index alone, however deep the page.
     "CREATE INDEX IF NOT EXISTS conversation_customer_live ON conversation "
     "(customer_id, date, time_begin, id) WHERE deleted_at IS NULL",
@@ -136,7 +136,7 @@ SORT_INDEXES = [
     "CREATE INDEX IF NOT EXISTS contact_sort_name ON contact (customer_id, sort_name, name, id)",
 ]
 
-# SPEC §12: customer numbers and logins are unique ignoring case (schema version 7; not in
+# docs/data.md: customer numbers and logins are unique ignoring case (schema version 7; not in
 # INDEXES, which earlier steps create before step 7 has removed old duplicates).
 NOCASE_INDEXES = [
     "CREATE UNIQUE INDEX IF NOT EXISTS customer_number_nocase ON customer (lower(number))",
@@ -144,7 +144,7 @@ NOCASE_INDEXES = [
 ]
 
 
-# PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (§2) puts
+# PostgreSQL puts NULL last in an ascending index, SQLite first. Conversation order (docs/data.md) puts
 # a missing time first, so on PostgreSQL the pipeline index says NULLS FIRST and its backward
 # scan gives "latest first" without a sort (SQLite's CREATE INDEX has no NULLS clause).
 POSTGRES_INDEXES = {
@@ -425,7 +425,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
     """
 
     if schema_version(database) == CURRENT_VERSION:
-        return  # a plain read: readers never wait for a writer (SPEC §9), no lock at start
+        return  # a plain read: readers never wait for a writer (docs/storage.md), no lock at start
     with database.atomic():
         lock_schema(database)
         version = schema_version(database)

@@ -1,4 +1,4 @@
-"""Peewee models for every entity of SPEC §2.
+"""Peewee models for every entity of docs/data.md.
 
 The models are bound to ``db``, a DatabaseProxy that ``storage.database.open_database``
 initialises at run time; nothing here opens a database at import.
@@ -96,7 +96,7 @@ class PipelineStage(BaseModel):
     sort_order = IntegerField(default=0)
     kind = CharField(default="open")  # one of STAGE_KINDS
     active = BooleanField(default=True)
-    stalled_after_days = IntegerField(null=True)  # SPEC §6 "stalled after N days"; None: never
+    stalled_after_days = IntegerField(null=True)  # docs/reports.md#pipeline "stalled after N days"; None: never
 
 
 class Employee(SortedByName):
@@ -125,7 +125,7 @@ class Customer(SortedByName):
     notes = TextField(default="")
     created_at = DateTimeField(default=utcnow)
     archived = BooleanField(default=False)
-    cadence_days = IntegerField(null=True)  # SPEC §5 "stay in touch every N days"; None: no cadence
+    cadence_days = IntegerField(null=True)  # docs/reports.md "stay in touch every N days"; None: no cadence
 
 
 class Contact(SortedByName):
@@ -145,7 +145,7 @@ class Conversation(BaseModel):
     time_end = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
     duration_minutes = IntegerField(null=True)
     follow_up = DateField(null=True)
-    # The follow-up date first saved (SPEC §3); None means "never moved", i.e. follow_up.
+    # The follow-up date first saved (docs/data.md#the-conversation-form); None means "never moved", i.e. follow_up.
     # storage.conversations._edit keeps it when the follow-up date moves.
     promised_follow_up = DateField(null=True)
     note = TextField(default="")
@@ -170,7 +170,7 @@ class Booking(BaseModel):
     employee = ForeignKeyField(Employee, backref="bookings")
     start = DateTimeField()  # naive UTC instant
     end = DateTimeField()  # naive UTC instant
-    timezone = CharField(default="UTC")  # IANA zone the booking was made in (SPEC §7a)
+    timezone = CharField(default="UTC")  # IANA zone the booking was made in (README.md#calendar-export-rapport-export-ics)
     title = CharField(default="")
     location = CharField(default="")
     note = TextField(default="")
@@ -181,7 +181,7 @@ class Booking(BaseModel):
 
 
 class Draft(BaseModel):
-    """Unsaved form text, kept so that a dropped session loses nothing (SPEC §10)."""
+    """Unsaved form text, kept so that a dropped session loses nothing (docs/screens.md#keyboard-and-ssh)."""
 
     form = CharField()  # which form, e.g. "conversation"
     key = CharField(default="")  # which record the form edits ("" for a new one)
@@ -205,7 +205,7 @@ ALL_MODELS = [
 
 
 class SaleCycle(BaseModel):
-    """A stored sale cycle (SPEC §6, all dates): kept by storage/cycle_store.py."""
+    """A stored sale cycle (docs/reports.md#pipeline, all dates): kept by storage/cycle_store.py."""
 
     customer_id = IntegerField(index=True)
     start = DateField()
@@ -229,7 +229,7 @@ class PipelineCustomer(BaseModel):
     latest_stage_id = IntegerField()
     latest_employee_id = IntegerField()
     # the earliest conversation of the unbroken run at latest_stage_id ending with the latest
-    # one: "days in stage" = D − stage_since (SPEC §6)
+    # one: "days in stage" = D − stage_since (docs/reports.md#pipeline)
     stage_since = DateField(null=True)
 
     class Meta:
@@ -246,7 +246,7 @@ ALL_MODELS += [SaleCycle, PipelineCustomer, PipelineDirty]
 
 
 class SyncItem(BaseModel):
-    """Two-way calendar sync state (SPEC §7b, storage/sync/): one row per item Rapport
+    """Two-way calendar sync state (README.md#command-line, storage/sync/): one row per item Rapport
     pushed to one target (a CalDAV collection or a vdir folder). No passwords here."""
 
     target = CharField()  # the collection URL or the folder's absolute path

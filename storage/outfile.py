@@ -1,4 +1,4 @@
-"""Writing an output file (``-o FILE``) the way SPEC §7 says, for every command that writes one
+"""Writing an output file (``-o FILE``) the way README.md#command-line says, for every command that writes one
 (export, export-ics, export vcard, backup) and for the TUI's calendar exports.
 
 - ``-`` is standard output (never closed here; a closed or full one is a one-line error).
@@ -184,7 +184,7 @@ def stdout(binary: bool = False) -> IO:
 
 @contextlib.contextmanager
 def open_output(target: str | Path, *, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO]:
-    """A file object for ``target`` (``-`` for standard output), written as SPEC §7 says.
+    """A file object for ``target`` (``-`` for standard output), written as README.md#command-line says.
     ``OSError`` while writing becomes ``RapportError`` naming the file."""
     shown = str(target)
     if shown == "-":

@@ -3,14 +3,14 @@
 Each parser returns the value, ``None`` for an empty field, or raises ``ValueError`` with a
 short message meant for the user (the form shows it under the field).
 
-Dates (SPEC §3), case-insensitive, relative to today:
+Dates (docs/data.md#the-conversation-form), case-insensitive, relative to today:
   ``YYYY-MM-DD``; ``today`` (``t``), ``tomorrow``, ``yesterday``;
   ``+N``/``-N`` days (also ``+Nd``), ``+Nw``/``-Nw`` weeks, ``+Nm``/``-Nm`` months (the same day
   of the month, or the month's last day when it has fewer: 01-31 +1m is 02-28);
   a weekday, ``friday`` or ``fri``, also ``next fri``: the next such day after today (never
   today itself: on a Friday, ``fri`` is a week later);
   ``eow``: the end of this week, its Sunday (today on a Sunday); ``eom``: this month's last day.
-Years run from 1900 to 2999 (SPEC §12).
+Years run from 1900 to 2999 (docs/data.md).
 Times: ``HH:MM`` or ``H:MM``, also ``HHMM`` and ``now``.
 """
 

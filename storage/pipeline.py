@@ -1,7 +1,7 @@
-"""Pipeline metrics (SPEC §6) as of D, for the dashboard and ``rapport pipeline`` alike.
+"""Pipeline metrics (docs/reports.md#pipeline) as of D, for the dashboard and ``rapport pipeline`` alike.
 
 Definitions, all as of D (only conversations dated ≤ D and not deleted count):
-- a customer's *pipeline conversations* have a stage, in conversation order (§2);
+- a customer's *pipeline conversations* have a stage, in conversation order (docs/data.md);
 - a *sale cycle* starts at the first of them or at the first after a conversation whose
   stage kind is not ``open``, and ends at the first whose kind is ``won``, ``lost`` or
   ``closed`` (its close date), or is still open;
@@ -28,7 +28,7 @@ from storage.stages import normal_kind
 
 @dataclass
 class Counts:
-    """The §6 numbers for one employee (or, summed, for everyone)."""
+    """The docs/reports.md#pipeline numbers for one employee (or, summed, for everyone)."""
 
     customers_in_pipeline: int = 0
     won: int = 0
@@ -48,7 +48,7 @@ class Counts:
             self.stage_days[stage_id] = self.stage_days.get(stage_id, 0) + n
 
     def avg_days_in_stage(self, stage_id: int) -> float | None:
-        """Mean days in stage of the customers at ``stage_id`` (SPEC §6); None when none."""
+        """Mean days in stage of the customers at ``stage_id`` (docs/reports.md#pipeline); None when none."""
         customers = self.by_stage.get(stage_id, 0)
         return round(self.stage_days.get(stage_id, 0) / customers, 1) if customers else None
 
@@ -63,11 +63,11 @@ class Counts:
 
 
 def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, Counts]:
-    """Every §6 number per employee id (employees with nothing are left out).
+    """Every docs/reports.md#pipeline number per employee id (employees with nothing are left out).
 
     Read from the stored cycles (storage/cycle_store.py), which cover all dates. Customers
     with a pipeline conversation dated after D (rare) are taken out again and computed as
-    of D by the same §6 pass over just their conversations."""
+    of D by the same docs/reports.md#pipeline pass over just their conversations."""
     from storage import cycle_store
 
     stages = stages or Stages.load()
@@ -150,7 +150,7 @@ def find_employee(login: str) -> Employee:
 
 @dataclass
 class PipelineReport:
-    """The §6 numbers for a period, per employee, with what it takes to print them."""
+    """The docs/reports.md#pipeline numbers for a period, per employee, with what it takes to print them."""
 
     period: Period
     stages: Stages
@@ -175,7 +175,7 @@ class PipelineReport:
                 if s.active or counts.by_stage.get(s.id)]
 
     def document(self, employee_id: int | None = None) -> dict:
-        """The JSON document of ``rapport pipeline --json`` (SPEC §7), keys in §7 order."""
+        """The JSON document of ``rapport pipeline --json`` (README.md#command-line), keys in README.md#command-line order."""
         counts = self.totals(employee_id)
         return {
             "as_of": self.period.as_of.isoformat(),
@@ -212,7 +212,7 @@ def pipeline_report(period: Period) -> PipelineReport:
 
 def pipeline_metrics(as_of: dt.date, date_from: dt.date | None = None,
                      date_to: dt.date | None = None, employee: str | None = None) -> dict:
-    """The §7 JSON document as of ``as_of``, optionally for one employee's login."""
+    """The README.md#command-line JSON document as of ``as_of``, optionally for one employee's login."""
     employee_id = find_employee(employee).id if employee else None
     return pipeline_report(Period(as_of, date_from, date_to)).document(employee_id)
 
@@ -235,7 +235,7 @@ def chart_months(period: Period, most: int = 24) -> list[str]:
 
 def won_lost_by_month(period: Period, employee_id: int | None = None,
                       stages: Stages | None = None) -> list[tuple[str, int, int]]:
-    """(month, won, lost) for each month of ``chart_months``, closes attributed as in §6."""
+    """(month, won, lost) for each month of ``chart_months``, closes attributed as in docs/reports.md#pipeline."""
     stages = stages or Stages.load()
     months = chart_months(period)
     if not months:

@@ -1,6 +1,6 @@
 """The customers behind each pipeline number (the dashboard's tile drill-down).
 
-Each metric of §6 lists the rows it counts, with the same SQL as the number itself, so a
+Each metric of docs/reports.md#pipeline lists the rows it counts, with the same SQL as the number itself, so a
 tile's count and its list always agree: one row per customer for the state numbers
 (in pipeline, a stage, new prospects), one row per cycle for the closes (a customer with
 two won cycles in the period is listed twice, as it counts twice).

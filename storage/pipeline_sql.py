@@ -1,4 +1,4 @@
-"""The SQL behind the pipeline metrics (SPEC §6), written once for SQLite and PostgreSQL.
+"""The SQL behind the pipeline metrics (docs/reports.md#pipeline), written once for SQLite and PostgreSQL.
 
 The report's numbers (``pipeline_counts``) now come from the stored cycles of
 storage/cycle_store.py (the ``stored_*`` queries at the end). The per-conversation queries
@@ -6,7 +6,7 @@ below remain the exact "as of D" definition behind the drill-down lists
 (storage/pipeline_customers.py).
 
 Why SQL and not a pass in Python: a million conversations hold about 200,000 pipeline
-conversations, and merely fetching them into Python takes longer than the 50 ms of §11.
+conversations, and merely fetching them into Python takes longer than the 50 ms of docs/performance.md.
 So every query here touches only what its number needs, through two covering partial
 indexes over live pipeline conversations (storage/migrations.py):
 
@@ -15,7 +15,7 @@ indexes over live pipeline conversations (storage/migrations.py):
 - ``conversation_stage_date`` (stage, date, customer, time, employee): the conversations
   at given stages in a date range (closes in a period, prospects of a month).
 
-Conversation order is date, time begin with a missing time FIRST, then id (§2). SQLite
+Conversation order is date, time begin with a missing time FIRST, then id (docs/data.md). SQLite
 sorts NULL first in ascending order and PostgreSQL last, so every ORDER BY says
 ``NULLS FIRST``/``NULLS LAST`` explicitly and both backends agree.
 
@@ -93,7 +93,7 @@ def month_of(column: str) -> str:
 
 
 def live(alias: str, dated: bool = True) -> str:
-    """A pipeline conversation that counts as of :as_of (§6): has a stage, not deleted, dated ≤ D.
+    """A pipeline conversation that counts as of :as_of (docs/reports.md#pipeline): has a stage, not deleted, dated ≤ D.
     ``dated=False`` leaves out the date bound where a tighter one is given (it would tempt
     SQLite to range over the wrong bound)."""
     condition = f"{alias}.pipeline_stage_id IS NOT NULL AND {alias}.deleted_at IS NULL"

@@ -1,4 +1,4 @@
-"""Stalled deals (SPEC §6): customers in the pipeline whose days in stage exceed their
+"""Stalled deals (docs/reports.md#pipeline): customers in the pipeline whose days in stage exceed their
 stage's "stalled after N days".
 
 *Days in stage* = D − the date of the earliest conversation of the unbroken run of pipeline
@@ -26,7 +26,7 @@ class Stalled:
     customer_number: str
     customer: str
     stage: str
-    employee_id: int  # of the latest pipeline conversation (SPEC §6 attribution)
+    employee_id: int  # of the latest pipeline conversation (docs/reports.md#pipeline attribution)
     days_in_stage: int
 
     def as_json(self) -> dict:

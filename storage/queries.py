@@ -1,6 +1,6 @@
 """Queries the screens and commands ask for. Screens never build SQL themselves.
 
-The customers list (SPEC §4) is ``CustomerList(today, search)``, a row source for
+The customers list (docs/screens.md) is ``CustomerList(today, search)``, a row source for
 ``tui.widgets.paged_table``: ``count()``, ``fetch(offset, limit)`` and ``index_of(id)``. A page
 is fetched in two steps, so the costly columns are computed for the visible rows only:
 1. the page of customer ids, filtered by the search text, in reading order (sort key, name,
@@ -27,7 +27,7 @@ from storage.dialect import is_sqlite
 from storage.models import Contact, Conversation, Customer, Employee, PipelineStage
 from storage.sort_key import sort_key
 
-NAME_ORDER = (Customer.sort_name, Customer.name, Customer.id)  # reading order (§2)
+NAME_ORDER = (Customer.sort_name, Customer.name, Customer.id)  # reading order (docs/data.md)
 _PHONE_SEPARATORS = " -./()+"
 _PHONE_SEARCH = re.compile(r"^[\d\s\-./()+]*\d[\d\s\-./()+]*$")
 

@@ -1,8 +1,8 @@
-"""The follow-up report and the per-employee follow-up statistics (SPEC §5).
+"""The follow-up report and the per-employee follow-up statistics (docs/reports.md).
 
 Plain functions of (today, ...): the TUI screens and the ``rapport followups`` / ``rapport
 stats`` commands both call these, so their numbers cannot disagree. The pipeline metrics
-(§6) live in ``storage/pipeline.py``.
+(docs/reports.md#pipeline) live in ``storage/pipeline.py``.
 
 Definitions, with D = today:
 - *open*: not deleted, not completed, with a follow-up date.
@@ -15,7 +15,7 @@ Definitions, with D = today:
   Deleted conversations never count. *logged* and *scheduled* go by the conversation date,
   *due*, *done*, *on_time* and *open_overdue* by the follow-up date. *done* is the
   completed flag; *on_time* also needs a known completed-on date ≤ the *promised* follow-up
-  date (SPEC §3: the first one saved; snoozing never moves it); *moved* counts the due ones
+  date (docs/data.md#the-conversation-form: the first one saved; snoozing never moves it); *moved* counts the due ones
   whose follow-up date differs from the promised one. A conversation without a stored promised
   date (``promised_follow_up`` NULL) never moved: its promise is its follow-up date.
 """
@@ -62,7 +62,7 @@ class FollowUpItem:
         return "today" if self.days_overdue == 0 else "upcoming"
 
     def as_json(self) -> dict:
-        """The ITEM of SPEC §7, keys in its order, dates as YYYY-MM-DD."""
+        """The ITEM of README.md#command-line, keys in its order, dates as YYYY-MM-DD."""
         return {
             "uid": self.uid,
             "customer_number": self.customer_number,
@@ -231,8 +231,8 @@ def section_counts(today: dt.date, login: str | None = None) -> SectionCounts:
 
 
 def followups_report(today: dt.date, login: str | None = None) -> dict:
-    """The JSON document of ``rapport followups --json`` (SPEC §7), with the customers losing
-    touch (§5; whoever spoke to them, so the same for every ``login``)."""
+    """The JSON document of ``rapport followups --json`` (README.md#command-line), with the customers losing
+    touch (docs/reports.md; whoever spoke to them, so the same for every ``login``)."""
     from storage.losing_touch import losing_touch
 
     return {
@@ -263,7 +263,7 @@ class EmployeeStats:
         return round(100 * self.on_time / self.due, 1) if self.due else None
 
     def as_json(self) -> dict:
-        """SPEC §7's keys in its order, then ``moved`` (§5)."""
+        """README.md#command-line's keys in its order, then ``moved`` (docs/reports.md)."""
         document = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "moved"}
         document["on_time_rate"] = self.on_time_rate
         document["moved"] = self.moved
@@ -289,7 +289,7 @@ class Statistics:
         return EmployeeStats("", *(sum(getattr(e, name) for e in self.employees) for name in COUNTS))
 
     def as_json(self) -> dict:
-        """The JSON document of ``rapport stats --json`` (SPEC §7)."""
+        """The JSON document of ``rapport stats --json`` (README.md#command-line)."""
         return {
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),

@@ -1,4 +1,4 @@
-"""Retrying a write when the database is locked or the connection dropped (SPEC §9).
+"""Retrying a write when the database is locked or the connection dropped (docs/storage.md).
 
 Two Rapports on one SQLite file, or a team on one PostgreSQL server, sometimes meet: SQLite is
 locked by the other instance's write, PostgreSQL reports that two transactions conflicted, or

@@ -1,6 +1,6 @@
-"""One customer's sale cycles (SPEC §6), for the customer form's Pipeline tab.
+"""One customer's sale cycles (docs/reports.md#pipeline), for the customer form's Pipeline tab.
 
-This is the §6 definition written out plainly, one pass over one customer's pipeline
+This is the docs/reports.md#pipeline definition written out plainly, one pass over one customer's pipeline
 conversations in conversation order. The tests also use it as the reference that the SQL of
 ``storage.pipeline_sql`` must agree with.
 """

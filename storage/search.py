@@ -1,4 +1,4 @@
-"""Full-text search over every conversation's note and with whom (SPEC §4 Search, §7).
+"""Full-text search over every conversation's note and with whom (docs/screens.md Search, README.md#command-line).
 
 The index is kept in step by the database itself, whoever writes (forms, import, demo, sync,
 raw SQL):
@@ -117,7 +117,7 @@ class SearchResult:
     rank: float
 
     def as_json(self) -> dict:
-        """The result of SPEC §7 ``rapport search --json``."""
+        """The result of README.md#command-line ``rapport search --json``."""
         return {"uid": self.uid, "customer_number": self.customer_number,
                 "customer": self.customer, "employee": self.employee,
                 "date": self.date.isoformat(), "with_whom": self.with_whom, "note": self.note}
@@ -176,7 +176,7 @@ def _date(value) -> dt.date:
 
 
 def search_document(text: str, *, employee_id: int | None = None, limit: int = 50) -> dict:
-    """The JSON document of ``rapport search --json`` (SPEC §7)."""
+    """The JSON document of ``rapport search --json`` (README.md#command-line)."""
     return {"query": text,
             "results": [r.as_json() for r in search(text, employee_id=employee_id, limit=limit,
                                                      note_chars=None)]}

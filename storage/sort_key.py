@@ -1,4 +1,4 @@
-"""Sort keys for names: the order people read them in (SPEC §2), the same on every backend.
+"""Sort keys for names: the order people read them in (docs/data.md), the same on every backend.
 
 ``sort_key(name)`` is stored beside each customer, contact and employee name (the models'
 ``sort_name`` column, kept in step on every write by ``storage.models.SortedByName`` and

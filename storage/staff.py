@@ -1,4 +1,4 @@
-"""Employees: add, edit, deactivate (SPEC §2, §4 "Employees").
+"""Employees: add, edit, deactivate (docs/data.md, docs/screens.md "Employees").
 
 The reads (``employees``, ``employee_by_login``) live in ``storage.lookups`` beside the pick
 lists. Employees are never deleted: their conversations keep pointing at them; an inactive

@@ -1,4 +1,4 @@
-"""The conversations behind one number of the statistics (SPEC §5), for the drill-down of
+"""The conversations behind one number of the statistics (docs/reports.md), for the drill-down of
 the Statistics screen: enter on anna's "Overdue" lists exactly the follow-ups counted there.
 
 The conditions are those of ``storage.reports._count_per_employee``, written once here per

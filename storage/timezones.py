@@ -1,4 +1,4 @@
-"""Time zones of bookings (SPEC §1 ``timezone``, §7a).
+"""Time zones of bookings (README.md#settings-configtoml ``timezone``, README.md#calendar-export-rapport-export-ics).
 
 A booking is stored as the instant it starts and ends (naive UTC, like every timestamp)
 plus the IANA name of the zone it was made in (the employee's ``timezone`` config key, else

@@ -1,4 +1,4 @@
-"""Contacts as vCard (SPEC §7: ``rapport import vcard FILE.vcf``, ``rapport export vcard``),
+"""Contacts as vCard (README.md#command-line: ``rapport import vcard FILE.vcf``, ``rapport export vcard``),
 read and written with ``vobject`` (see README "Dependencies").
 
 Export: one vCard 3.0 per contact with FN, N, ORG (the customer's name), TITLE (role), EMAIL,

@@ -1,5 +1,5 @@
 """``export-ics --vdir DIR``: one ``UID.ics`` per item (khal, todoman, vdirsyncer), keeping to
-the files this export wrote (SPEC §7a).
+the files this export wrote (README.md#calendar-export-rapport-export-ics).
 
 The folder holds a manifest, ``.rapport-export.json`` (khal, todoman and vdirsyncer read only
 ``*.ics``): every file name the export wrote with a digest of what it wrote. So a re-export

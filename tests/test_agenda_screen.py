@@ -1,4 +1,4 @@
-"""The Agenda (F8, SPEC §4) by real key presses at 80x24: a booking made from a conversation
+"""The Agenda (F8, docs/screens.md) by real key presses at 80x24: a booking made from a conversation
 appears, is moved to tomorrow, cancelled and brought back; days and weeks; whose; sync."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SQLite and PostgreSQL give the same answers (SPEC §9): the same hand-made CSV files are
+"""SQLite and PostgreSQL give the same answers (docs/storage.md): the same hand-made CSV files are
 imported into a fresh SQLite file and a fresh PostgreSQL schema, and ``rapport followups``,
 ``stats`` and ``pipeline`` print the same JSON (and the same text) on both.
 

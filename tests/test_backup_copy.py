@@ -1,5 +1,5 @@
 """``rapport backup`` while another Rapport writes, and ``rapport copy`` between backends
-(SPEC §7, issue 14)."""
+(README.md#command-line, issue 14)."""
 
 from __future__ import annotations
 

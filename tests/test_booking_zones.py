@@ -1,4 +1,4 @@
-"""Bookings keep their zone (SPEC §7a): the upgrade that stores instants, and the same UTC
+"""Bookings keep their zone (README.md#calendar-export-rapport-export-ics): the upgrade that stores instants, and the same UTC
 instant exported by processes running in different zones."""
 
 from __future__ import annotations

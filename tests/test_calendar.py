@@ -1,4 +1,4 @@
-"""Calendar export (SPEC §7a): every export is read back with icalendar's own parser."""
+"""Calendar export (README.md#calendar-export-rapport-export-ics): every export is read back with icalendar's own parser."""
 
 from __future__ import annotations
 

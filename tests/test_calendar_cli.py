@@ -1,4 +1,4 @@
-"""``rapport export-ics`` as a user runs it: a real process, real files (SPEC §7a)."""
+"""``rapport export-ics`` as a user runs it: a real process, real files (README.md#calendar-export-rapport-export-ics)."""
 
 from __future__ import annotations
 

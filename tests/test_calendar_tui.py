@@ -9,7 +9,7 @@ from textual.widgets import Input, TextArea
 from screens.booking_form import BookingForm
 from storage.models import Booking, Draft
 from tests import factories
-from tests.tui_helpers import screen_text, wait_for_text, type_text
+from tests.tui_helpers import screen_text, type_text, wait_for_text, wait_until
 from tui import calendar_actions
 
 
@@ -317,8 +317,7 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
             await pilot.pause()
         line = app.screen.query_one(DayBookings)
         line.focus()
-        await pilot.pause()
-        assert "Edit booking" in screen_text(app)  # the footer shows the line's keys
+        await wait_until(pilot, lambda: "Edit booking" in screen_text(app), "the line's keys in the footer")
         await pilot.press("right", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BookingForm) and app.screen.booking_id == second.id

@@ -1,4 +1,4 @@
-"""``export-ics --vdir`` keeps to its own files (SPEC §7a): a user's files, "Create task"
+"""``export-ics --vdir`` keeps to its own files (README.md#calendar-export-rapport-export-ics): a user's files, "Create task"
 files, items outside a ``--from/--to`` period and to-dos completed in todoman all survive."""
 
 from __future__ import annotations

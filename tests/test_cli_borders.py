@@ -1,4 +1,4 @@
-"""Every user error is one line on stderr and exit 1 (usage: 2), never a traceback (SPEC §7,
+"""Every user error is one line on stderr and exit 1 (usage: 2), never a traceback (README.md#command-line,
 issue 14): closed or full standard output, full disks, bad URL ports, passwords, negative
 counts, no terminal for the TUI, schema upgrades without room for their backup."""
 

@@ -1,4 +1,4 @@
-"""Two Rapports writing to one database at the same moment lose nothing (SPEC §9), on SQLite
+"""Two Rapports writing to one database at the same moment lose nothing (docs/storage.md), on SQLite
 (one file) and on PostgreSQL (one schema). The writers are real processes (tests/workers.py)
 started together behind a barrier."""
 

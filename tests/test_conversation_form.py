@@ -1,4 +1,4 @@
-"""The conversation form driven by real key presses at 80x24 (SPEC §3)."""
+"""The conversation form driven by real key presses at 80x24 (docs/data.md#the-conversation-form)."""
 
 from __future__ import annotations
 

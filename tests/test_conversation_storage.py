@@ -1,4 +1,4 @@
-"""The conversation form's rules (SPEC §3) and the Conversations tab's list (SPEC §2 order),
+"""The conversation form's rules (docs/data.md#the-conversation-form) and the Conversations tab's list (docs/data.md order),
 on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def test_short_forms_of_dates_and_times():
 
 
 def test_a_new_conversation_needs_a_note_or_a_follow_up_date(ctx):
-    """SPEC §3: nothing empty is saved; an edit may empty the note of a saved one."""
+    """docs/data.md#the-conversation-form: nothing empty is saved; an edit may empty the note of a saved one."""
     cust = factories.customer()
     for blank in ("", "   \n\t"):
         with pytest.raises(ValidationError) as error:

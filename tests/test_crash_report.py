@@ -1,4 +1,4 @@
-"""An unexpected error in the TUI (issue 13, SPEC §10): no traceback on the screen, a report
+"""An unexpected error in the TUI (issue 13, docs/screens.md#keyboard-and-ssh): no traceback on the screen, a report
 file (0600, no local variables, no password, not the note) under the state folder named in
 one line, and the app goes on: the form keeps its text and saves once the error is gone.
 

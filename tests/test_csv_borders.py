@@ -1,7 +1,7 @@
-"""Import and export you can repeat (SPEC §8, issue 14), on both backends: byte-identical
+"""Import and export you can repeat (README.md#csv-files, issue 14), on both backends: byte-identical
 round trips for customers, contacts, conversations and bookings, the same file imported twice
 changes nothing, --skip-existing/--update, ; and tab files, any-case headers, spreadsheet-safe
-cells, §12 limits, case-insensitive customer numbers and logins."""
+cells, docs/data.md limits, case-insensitive customer numbers and logins."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CSV/JSON export (SPEC §8), the export→import round trip on both backends, and the
+"""CSV/JSON export (README.md#csv-files), the export→import round trip on both backends, and the
 ``rapport import``/``export`` commands."""
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def test_cli_import_then_export(cli_db, tmp_path, capsys):
     (tmp_path / "v.csv").write_text("customer_number,employee,date,about\nN1,zoe,2026-03-01,Visit plan\n")
     assert cli_db("import", "customers", str(tmp_path / "c.csv")) == 0
     assert cli_db("import", "conversations", str(tmp_path / "v.csv")) == 0
-    err = capsys.readouterr().err  # messages on stderr, data on stdout (SPEC §7)
+    err = capsys.readouterr().err  # messages on stderr, data on stdout (README.md#command-line)
     assert "imported 1 customer" in err
     assert "imported 1 conversation; created employee 'zoe', topic 'Visit plan'" in err
     assert cli_db("export", "conversations", "--format", "json", "-o", "-") == 0

@@ -1,4 +1,4 @@
-"""CSV import (SPEC §8): every bad input is its own test, on both backends; each asserts that
+"""CSV import (README.md#csv-files): every bad input is its own test, on both backends; each asserts that
 the error names the line and column and that the database is unchanged."""
 
 from __future__ import annotations

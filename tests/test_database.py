@@ -1,4 +1,4 @@
-"""Opening databases: defaults, permissions, seeding, bad URLs and files (SPEC §1, §2, §9)."""
+"""Opening databases: defaults, permissions, seeding, bad URLs and files (README.md#settings-configtoml, docs/data.md, docs/storage.md)."""
 
 from __future__ import annotations
 

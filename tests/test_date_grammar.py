@@ -1,4 +1,4 @@
-"""The date grammar of SPEC §3 (storage.parsing.parse_date): a table of inputs and the dates
+"""The date grammar of docs/data.md#the-conversation-form (storage.parsing.parse_date): a table of inputs and the dates
 they mean, around month and year ends; the form shows the resolved date on leaving a field;
 the command line's --from/--to take the same words."""
 

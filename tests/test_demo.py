@@ -1,4 +1,4 @@
-"""``rapport demo`` (SPEC §7): realistic, deterministic sample data, small N to stay fast."""
+"""``rapport demo`` (README.md#command-line): realistic, deterministic sample data, small N to stay fast."""
 
 from __future__ import annotations
 

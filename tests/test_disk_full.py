@@ -1,4 +1,4 @@
-"""A full disk while saving (issue 13, SPEC §10): the database lives on a small tmpfs that a
+"""A full disk while saving (issue 13, docs/screens.md#keyboard-and-ssh): the database lives on a small tmpfs that a
 filler file fills up. ctrl+s says so in one line and keeps the text; once space is freed, ctrl+s
 saves it. Skipped where a tmpfs cannot be mounted (not root, no CAP_SYS_ADMIN)."""
 

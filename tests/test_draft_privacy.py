@@ -1,4 +1,4 @@
-"""Drafts are private (SPEC §9): in one shared database, a draft typed as anna is offered
+"""Drafts are private (docs/storage.md): in one shared database, a draft typed as anna is offered
 to anna only, on both backends."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def test_only_the_typist_sees_reads_or_discards_a_draft(ctx):
     drafts.discard_id(own, "ben")  # a colleague cannot throw it away either
     drafts.discard("conversation", "customer:1", "ben")
     assert [d.values["note"] for d in drafts.pending("anna")] == ["anna's private note"]
-    # Logins ignore case (§12): Anna is anna.
+    # Logins ignore case (docs/data.md): Anna is anna.
     assert drafts.get(own, "Anna").values == {"note": "anna's private note"}
     assert drafts.save("conversation", "customer:1", "ANNA", {"note": "again"}) == own
     drafts.discard_id(own, "Anna")

@@ -1,4 +1,4 @@
-"""Drafts: unsaved text kept in the database, offered back on start (SPEC §10)."""
+"""Drafts: unsaved text kept in the database, offered back on start (docs/screens.md#keyboard-and-ssh)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A dropped SSH connection (SIGHUP) or a SIGTERM while a note is being typed loses nothing:
 the real app runs in a pseudo-terminal, gets the signal mid-typing, exits, and on the next
-start offers the draft back with every character (SPEC §10, issue 9)."""
+start offers the draft back with every character (docs/screens.md#keyboard-and-ssh, issue 9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §3: ticking I.F. by hand on a new conversation offers the customer's open follow-ups;
+"""docs/data.md#the-conversation-form: ticking I.F. by hand on a new conversation offers the customer's open follow-ups;
 the one chosen is linked ("follows") and completed on saving, as logging a follow-up does."""
 
 from __future__ import annotations

@@ -9,9 +9,12 @@ import unicodedata
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
+from screens.contact_form import ContactForm
+from screens.customer_form import CustomerForm
 from storage.models import Contact, Customer
 from tests.factories import customer
 from tests.tui_helpers import wait_until
+from tui.widgets.paged_table import PagedTable
 
 
 def key_event(key: str) -> events.Key:
@@ -49,9 +52,12 @@ async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
 async def test_a_burst_in_the_contact_form(app):
     acme = customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query("PagedTable"), what="the customers list")
+        await wait_until(pilot, lambda: isinstance(app.focused, PagedTable)
+                         and app.focused.cursor_row_id == acme.id, "the customers list")
         await pilot.press("enter", "2")
-        await wait_until(pilot, lambda: app.screen.query("#contacts-pane"), what="the Contacts tab")
+        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm) and app.focused is not None
+                         and any(node.id == "contacts-pane" for node in app.focused.ancestors_with_self),
+                         "the Contacts tab's list, focused")
         await pilot.press("n")
         await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "contact-name")
         burst(app, "Jana Nováková", "<tab>", "Buyer", "<tab>", "+420 777 888 999", "<ctrl+s>")
@@ -62,7 +68,7 @@ async def test_a_burst_in_the_contact_form(app):
 
 async def test_keys_typed_right_after_the_key_that_opens_a_form_reach_it(app):
     """n opens the new-customer form; the name typed at once, in the same burst, is not
-    lost however long the form takes to open (SPEC §10 type-ahead)."""
+    lost however long the form takes to open (docs/screens.md#keyboard-and-ssh type-ahead)."""
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.screen.query("PagedTable"), what="the customers list")
         burst(app, "n", "Quick Typist AG", "<tab>", "+41 1", "<ctrl+s>")

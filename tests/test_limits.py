@@ -1,4 +1,4 @@
-"""SPEC §12 limits: every save refuses a value outside them with a message on the field,
+"""docs/data.md limits: every save refuses a value outside them with a message on the field,
 before anything reaches the database, on both backends (issue 13)."""
 
 from __future__ import annotations

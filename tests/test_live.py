@@ -1,4 +1,4 @@
-"""Live refresh (SPEC §9, issue 18): two real apps on one database, on SQLite and PostgreSQL.
+"""Live refresh (docs/storage.md, issue 18): two real apps on one database, on SQLite and PostgreSQL.
 
 App A is the real ``rapport`` in a pseudo-terminal (its own process and connection); app B is
 driven in this process with Pilot, so the test can read B's cursor. Nothing is pressed in B
@@ -23,7 +23,7 @@ from tests.conftest import BACKENDS, TODAY
 from tests.terminal import Terminal, private_env
 from tests.tui_helpers import screen_text, type_text
 
-LIVE_SECONDS = 2.0  # SPEC §9
+LIVE_SECONDS = 2.0  # docs/storage.md
 
 
 def test_a_save_over_a_changed_conversation_is_refused_unless_kept(ctx):

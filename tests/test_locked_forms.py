@@ -1,4 +1,4 @@
-"""Saving while another Rapport holds the write lock (issue 13, SPEC §9/§10): for every form
+"""Saving while another Rapport holds the write lock (issue 13, docs/storage.md, docs/screens.md#keyboard-and-ssh): for every form
 and every Follow-ups action the app stays up, says so in one line, keeps what was typed, and
 the same key succeeds once the lock is gone. The database work runs on tui.dbwork's thread, so
 the screen keeps answering meanwhile."""

@@ -1,4 +1,4 @@
-"""Saving the conversation form while another connection locks the SQLite file (SPEC §9): the
+"""Saving the conversation form while another connection locks the SQLite file (docs/storage.md): the
 user sees a message, nothing typed is lost, and the save succeeds once the lock is gone.
 
 The "other Rapport" is a second sqlite3 connection holding ``BEGIN IMMEDIATE``. The busy timeout

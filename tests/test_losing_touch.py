@@ -1,4 +1,4 @@
-"""Losing touch (SPEC §5): one small hand-made case per rule, both backends; the Follow-ups
+"""Losing touch (docs/reports.md): one small hand-made case per rule, both backends; the Follow-ups
 screen lists the same customers as ``rapport followups --json`` and logs a conversation
 with one key."""
 

@@ -1,4 +1,4 @@
-"""The migration runner upgrades a database made by the first schema in place (SPEC §9)."""
+"""The migration runner upgrades a database made by the first schema in place (docs/storage.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Names sort the way people read them (SPEC §2), the same on SQLite and PostgreSQL: case and
+"""Names sort the way people read them (docs/data.md), the same on SQLite and PostgreSQL: case and
 accents ignored, Ø/Ł/ß filed under o/l/ss, scripts one after the other (issue 19)."""
 
 from __future__ import annotations

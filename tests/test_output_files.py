@@ -1,4 +1,4 @@
-"""Output files (-o) as SPEC §7 says, for every command that writes one (issue 14): the
+"""Output files (-o) as README.md#command-line says, for every command that writes one (issue 14): the
 database's own files refused, symlinks followed, FIFOs and devices written in place, missing
 folders refused, new files 0600, temporary files gone after an error or a signal.
 

@@ -1,4 +1,4 @@
-"""``rapport pipeline``: the §7 JSON document and the readable summary."""
+"""``rapport pipeline``: the README.md#command-line JSON document and the readable summary."""
 
 from __future__ import annotations
 

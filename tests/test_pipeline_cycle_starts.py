@@ -1,4 +1,4 @@
-"""Cycle starts found by SQL (storage/pipeline_sql.py) agree with the plain §6 pass
+"""Cycle starts found by SQL (storage/pipeline_sql.py) agree with the plain docs/reports.md#pipeline pass
 (storage/sale_cycles.py): hand-made corner cases, then seeded random histories.
 """
 
@@ -53,7 +53,7 @@ def test_cycle_after_a_close_on_the_same_day(ctx):
 
 
 def reference(period: Period, customers) -> dict:
-    """The §6 numbers computed customer by customer with the plain pass."""
+    """The docs/reports.md#pipeline numbers computed customer by customer with the plain pass."""
     won = lost = closed = prospects = won_days = in_pipeline = 0
     month = (period.as_of.year, period.as_of.month)
     for customer in customers:

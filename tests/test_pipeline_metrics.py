@@ -1,4 +1,4 @@
-"""Pipeline metrics (SPEC §6) on hand-made data, on both backends. D = 2026-03-18.
+"""Pipeline metrics (docs/reports.md#pipeline) on hand-made data, on both backends. D = 2026-03-18.
 
 The shop (``shop`` fixture), with the answers worked out by hand:
 

@@ -1,4 +1,4 @@
-"""Main screens are prepared in the background after the first frame (SPEC §11 first-time
+"""Main screens are prepared in the background after the first frame (docs/performance.md first-time
 switches): every mode's screen is mounted before its key is pressed, and switching to it then
 shows that same screen. Uses Textual's private ``_init_mode``/``_screen_stacks`` (tui/app.py):
 this test fails loudly when Textual changes them."""

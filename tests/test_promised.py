@@ -1,4 +1,4 @@
-"""The promised follow-up date (SPEC §3) and the honest statistics it gives (§5): snoozing,
+"""The promised follow-up date (docs/data.md#the-conversation-form) and the honest statistics it gives (docs/reports.md): snoozing,
 rescheduling or editing moves the follow-up date, never the promised one; on time is measured
 against the promise; ``moved`` counts the due ones whose date differs from it. Both backends."""
 

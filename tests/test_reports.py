@@ -1,4 +1,4 @@
-"""SPEC §5 on hand-made data where the right answer is obvious, on SQLite and PostgreSQL.
+"""docs/reports.md on hand-made data where the right answer is obvious, on SQLite and PostgreSQL.
 
 D = TODAY = 2026-03-18 (a Wednesday).
 """

@@ -1,4 +1,4 @@
-"""``rapport followups`` and ``rapport stats``: the JSON of SPEC §7 and the readable tables."""
+"""``rapport followups`` and ``rapport stats``: the JSON of README.md#command-line and the readable tables."""
 
 from __future__ import annotations
 

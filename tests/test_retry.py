@@ -1,5 +1,5 @@
 """storage.retry: a lock, a conflict or a dropped connection is retried, else reported as one
-line with nothing written (SPEC §9). On SQLite a second sqlite3 connection holds the lock; on
+line with nothing written (docs/storage.md). On SQLite a second sqlite3 connection holds the lock; on
 PostgreSQL an admin connection terminates ours, as a server restart would."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The customer form's sale cycles widget: start, close, outcome, days and stages, newest
-first, as the §6 definition cuts them."""
+first, as the docs/reports.md#pipeline definition cuts them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tests import factories as f
-from tests.tui_helpers import screen_text
+from tests.tui_helpers import screen_text, wait_until
 from tui.widgets.sale_cycles import SaleCycles
 
 
@@ -33,7 +33,7 @@ async def test_cycles_are_listed_newest_first(app):
     f.conversation(alpha, "2026-03-20", stage_name="Lost")  # after D: not yet
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(CyclesHost(alpha.id))
-        await pilot.pause()
+        await wait_until(pilot, lambda: "2025-01-10" in screen_text(app), "the cycles")
         lines = screen_text(app).splitlines()
         assert "3 sale cycles: 1 won, 1 closed, 1 open" in lines[0]
         body = [line.split() for line in lines[2:5]]

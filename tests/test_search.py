@@ -1,4 +1,4 @@
-"""Search (SPEC §4 F9, §7 ``rapport search``) on both backends: hand-made notes where the
+"""Search (docs/screens.md F9, README.md#command-line ``rapport search``) on both backends: hand-made notes where the
 right order is obvious, words of any script, what users type taken literally, trash."""
 
 from __future__ import annotations

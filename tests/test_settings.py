@@ -1,5 +1,5 @@
 """config.toml: every key checked with a one-line warning, the theme written back keeping the
-file's comments, [keys] remapping bindings, and ``rapport config`` (SPEC §1)."""
+file's comments, [keys] remapping bindings, and ``rapport config`` (README.md#settings-configtoml)."""
 
 from __future__ import annotations
 
@@ -142,3 +142,14 @@ async def test_config_warnings_and_an_unknown_theme_show_in_the_tui(sqlite_ctx):
         assert shown[0] == "config file c.toml: unknown key 'employe' (ignored)"
         assert "theme 'no-such-theme' is not a theme Rapport knows" in shown[1]
         assert app.theme == "textual-dark"
+
+
+def test_rapport_config_keys_lists_binding_ids_with_the_keys_in_force(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\nquick_add = "f9"\n')
+    monkeypatch.setenv("RAPPORT_CONFIG", str(path))
+    assert main(["config", "--keys"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["quick_add", "f9", "Quick", "add"]
+    assert any(line.split()[:2] == ["followups.complete", "c"] for line in lines)
+    assert len(lines) > 100

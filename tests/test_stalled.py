@@ -1,4 +1,4 @@
-"""Days in stage and stalled deals (SPEC §6): hand-made data per rule on both backends, the
+"""Days in stage and stalled deals (docs/reports.md#pipeline): hand-made data per rule on both backends, the
 same numbers on the dashboard, in its drill-down, in Table maintenance and on the customer's
 Pipeline tab.
 

@@ -1,4 +1,4 @@
-"""The Statistics screen (F4) at 80x24: the §5 figures per employee, with totals, for this
+"""The Statistics screen (F4) at 80x24: the docs/reports.md figures per employee, with totals, for this
 month, last month, this year and a custom period — the same figures as ``rapport stats``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Two-way sync with a real CalDAV server (SPEC §7b): Radicale on 127.0.0.1, changed with a
+"""Two-way sync with a real CalDAV server (README.md#command-line): Radicale on 127.0.0.1, changed with a
 plain ``caldav`` client as another calendar app would, synced with ``rapport sync``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Two-way sync with a vdir folder (SPEC §7b): todoman's ticks come back, a user's own files
+"""Two-way sync with a vdir folder (README.md#command-line): todoman's ticks come back, a user's own files
 survive, and a folder filled by ``export-ics --vdir`` is adopted without duplicates."""
 
 from __future__ import annotations

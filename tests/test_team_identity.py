@@ -1,6 +1,6 @@
 """Team mode: each member is an employee, named by the OS login unless config.toml says
 ``employee = "..."``; the follow-up list defaults to "me", statistics cover the whole team
-(SPEC §9, §5). Run through ``tui.cli.main`` as two members with two config files."""
+(docs/storage.md, docs/reports.md). Run through ``tui.cli.main`` as two members with two config files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Two Rapports on one SQLite file, as in two SSH sessions of one user (SPEC §9, issue 9):
+"""Two Rapports on one SQLite file, as in two SSH sessions of one user (docs/storage.md, issue 9):
 both real apps run side by side in pseudo-terminals, both save, each sees the other's saves
 after a refresh (the Customers list reloads when it comes back to the front), and neither
 crashes on a lock. Many concurrent writes from two processes, on SQLite and PostgreSQL, are

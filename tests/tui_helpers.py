@@ -15,7 +15,7 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-async def wait_until(pilot, condition, what: str = "the condition", timeout: float = 20.0) -> None:
+async def wait_until(pilot, condition, what: str = "the condition", timeout: float = 60.0) -> None:
     """Let the app run until ``condition()`` holds (instead of a fixed pause, which is too
     short on a busy machine and too long on an idle one); fail naming ``what`` after
     ``timeout`` seconds (generous: only a hang should reach it)."""

@@ -1,4 +1,4 @@
-"""The Agenda's booking keys (SPEC §4), a mixin of screens/agenda.py's AgendaScreen:
+"""The Agenda's booking keys (docs/screens.md), a mixin of screens/agenda.py's AgendaScreen:
 n new booking (for the highlighted follow-up's conversation, or the highlighted booking's
 customer, on the day under the cursor) · e edit · m move (date, start, end) · c cancel ·
 u undo the last move or cancel. Every storage call runs through tui.dbwork; after each

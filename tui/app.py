@@ -155,7 +155,7 @@ class RapportApp(App):
     #
     # A key that opens a screen, form, picker or prompt (or switches to another) is followed
     # by keys meant for it. Until that screen is mounted and has set its focus, later keys are
-    # held here, then handed to it in order, however long it took to open (SPEC §10).
+    # held here, then handed to it in order, however long it took to open (docs/screens.md#keyboard-and-ssh).
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):
             self._last_input = time.monotonic()  # (tui.heap: long collector passes wait for rest)
@@ -256,12 +256,12 @@ class RapportApp(App):
         from tui.live import LiveRefresh
 
         heap.started()
-        self.live = LiveRefresh(self)  # others' saves show up without a key (SPEC §9)
+        self.live = LiveRefresh(self)  # others' saves show up without a key (docs/storage.md)
         self.live.start()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
         self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode, name="prepare main screens")
 
-    # -- main screens are prepared in the background (SPEC §11: F2-F9 within 50 ms, the first
+    # -- main screens are prepared in the background (docs/performance.md: F2-F9 within 50 ms, the first
     # time included). After the first frame, while no key has come for PREPARE_AFTER seconds,
     # the next main screen not yet used is built and mounted, one at a time; switching to it
     # later only shows it. Uses Textual's ``_init_mode`` and ``_screen_stacks`` (private:

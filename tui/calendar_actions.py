@@ -1,4 +1,4 @@
-"""The calendar actions every list of conversations offers (SPEC §4, §7a):
+"""The calendar actions every list of conversations offers (docs/screens.md, README.md#calendar-export-rapport-export-ics):
 
 - ``b`` Create booking: the booking form, prefilled from the conversation;
 - ``t`` Create task: asks for the due date, then writes the conversation as a one-item to-do
@@ -74,7 +74,7 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
     host.app.push_screen(DatePrompt("Create task: due on", initial=initial, today=today), due)
 
 
-UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (SPEC §5)
+UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (docs/reports.md)
 
 
 def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:

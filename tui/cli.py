@@ -1,4 +1,4 @@
-"""The ``rapport`` command: argparse, then either the TUI or a scriptable subcommand (SPEC §7).
+"""The ``rapport`` command: argparse, then either the TUI or a scriptable subcommand (README.md#command-line).
 
 Exit status: 0 on success, 1 on a user error (one line on stderr, never a traceback),
 2 on bad usage.
@@ -85,7 +85,7 @@ def run_tui(ctx) -> int:
 
 
 def _terminal_missing() -> str | None:
-    """Why the TUI cannot start here (SPEC §7), or None."""
+    """Why the TUI cannot start here (README.md#command-line), or None."""
     for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout)):
         try:
             if stream is None or not stream.isatty():

@@ -1,4 +1,4 @@
-"""Unexpected errors in the TUI: a report file instead of a traceback (SPEC §10).
+"""Unexpected errors in the TUI: a report file instead of a traceback (docs/screens.md#keyboard-and-ssh).
 
 ``write_report(error)`` writes the traceback to a new file under the state folder
 (``platformdirs.user_state_path("rapport")/crash``, folder 0700, file 0600) and returns its

@@ -1,4 +1,4 @@
-"""The one way screens and widgets do database work (SPEC §10, STYLE point 13).
+"""The one way screens and widgets do database work (docs/screens.md#keyboard-and-ssh, STYLE point 13).
 
     from tui.dbwork import run_db, read_db
 

@@ -40,7 +40,7 @@ def install_signal_handlers(app) -> None:
         from storage.outfile import remove_temporaries
         from tui.widgets.draft_keeper import flush_all
 
-        remove_temporaries()  # an export a worker was writing (SPEC §7)
+        remove_temporaries()  # an export a worker was writing (README.md#command-line)
         try:
             flush_all()
         finally:

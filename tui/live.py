@@ -1,4 +1,4 @@
-"""Live refresh (SPEC §9): what another session saves shows up in this one's visible lists and
+"""Live refresh (docs/storage.md): what another session saves shows up in this one's visible lists and
 counts within 2 seconds, without a key.
 
 ``LiveRefresh(app).start()`` runs a ``storage.changes.ChangeWatcher`` (PostgreSQL

@@ -1,5 +1,5 @@
 """What the command palette (ctrl+p) lists: every global action by name, and every key of the
-screen it was opened on, so that nothing is reachable by key alone (SPEC §10).
+screen it was opened on, so that nothing is reachable by key alone (docs/screens.md#keyboard-and-ssh).
 
 A screen gets its keys into the palette for free: each Binding of the screen (and of the
 focused widget and its containers) with an id and a description becomes an entry

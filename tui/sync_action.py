@@ -1,4 +1,4 @@
-"""The sync key (``y``) of the Agenda and Follow-ups screens (SPEC §7b): one sync with the
+"""The sync key (``y``) of the Agenda and Follow-ups screens (README.md#command-line): one sync with the
 calendar configured in config.toml's ``[sync]``, in a worker thread with its own database
 connection; the summary of what moved each way is shown when it is done, and ``done()`` runs
 on the UI thread with the Summary so the screen can show the changes."""

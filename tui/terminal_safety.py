@@ -1,4 +1,4 @@
-"""No control character a user typed ever reaches the terminal (SPEC §10).
+"""No control character a user typed ever reaches the terminal (docs/screens.md#keyboard-and-ssh).
 
 Names and notes may hold anything: ESC, BEL, NUL, DEL, C1 controls (pasted from a log, imported
 from a CSV file). Written raw, ``ESC ] 0 ; … BEL`` would retitle the user's terminal and

@@ -1,4 +1,4 @@
-"""The reconciliation engine of the two-way calendar sync (SPEC §7b), one for every transport.
+"""The reconciliation engine of the two-way calendar sync (README.md#command-line), one for every transport.
 
 For each item Rapport pushed or wants to push, it compares three versions: Rapport's now
 (``storage.sync.local``), the calendar's now (listed with ETags, fetched only when its ETag

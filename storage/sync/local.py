@@ -1,5 +1,5 @@
 """Rapport's side of a sync: the calendar items it wants in the calendar, and the records
-behind items it pushed before (SPEC §7b).
+behind items it pushed before (README.md#command-line).
 
 An item's *digest* is a hash of its content lines without DTSTAMP: it changes exactly when
 what Rapport would push changes (an edit, a completion, another mode), so the engine needs

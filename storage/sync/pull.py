@@ -1,4 +1,4 @@
-"""Taking in what changed in the calendar (SPEC §7b "Pull").
+"""Taking in what changed in the calendar (README.md#command-line "Pull").
 
 - a to-do marked COMPLETED completes the conversation (completed on = the COMPLETED date in
   the employee's zone; without one, the sync's day); one set back to NEEDS-ACTION reopens it;

@@ -1,4 +1,4 @@
-"""Where and how to sync (SPEC §7b): the ``rapport sync`` options over config.toml's ``[sync]``.
+"""Where and how to sync (README.md#command-line): the ``rapport sync`` options over config.toml's ``[sync]``.
 
     [sync]
     caldav = "https://dav.example.com/dav/calendars/me/rapport/"   # or: vdir = "~/cal/rapport"

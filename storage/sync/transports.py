@@ -1,4 +1,4 @@
-"""Where a sync keeps the calendar: a vdir folder or a CalDAV collection (SPEC §7b).
+"""Where a sync keeps the calendar: a vdir folder or a CalDAV collection (README.md#command-line).
 
 Both offer the same four operations to the engine (storage/sync/engine.py):
 

@@ -1,4 +1,4 @@
-"""``rapport export-ics`` (SPEC §7a).
+"""``rapport export-ics`` (README.md#calendar-export-rapport-export-ics).
 
 Where it writes:
 - ``-o FILE``: that file (a fixed path a calendar can subscribe to; a re-export replaces

@@ -1,5 +1,5 @@
 """Shared argparse pieces: every subcommand also accepts ``--database`` and ``--today``
-after its name (SPEC §1: ``--today`` works with every command)."""
+after its name (README.md#settings-configtoml: ``--today`` works with every command)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class RelativeDate(str):
 
 
 def date_argument(value: str) -> dt.date | RelativeDate:
-    """Every other date option: the grammar of SPEC §3 (storage.parsing.parse_date)."""
+    """Every other date option: the grammar of docs/data.md#the-conversation-form (storage.parsing.parse_date)."""
     from storage.parsing import DATE_HINT, parse_date as parse_typed
 
     try:
@@ -86,7 +86,7 @@ def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("tex
 
 def print_csv(header: list[str], rows) -> None:
     """RFC 4180 CSV on stdout. A text cell that a spreadsheet would run as a formula gets a
-    leading ' (SPEC §8); numbers stay numbers."""
+    leading ' (README.md#csv-files); numbers stay numbers."""
     import csv
 
     writer = csv.writer(sys.stdout, lineterminator="\r\n")

@@ -1,4 +1,4 @@
-"""``rapport demo``, ``rapport import`` and ``rapport export`` (SPEC §7, §8)."""
+"""``rapport demo``, ``rapport import`` and ``rapport export`` (README.md#command-line, README.md#csv-files)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``rapport pipeline`` (SPEC §6, §7): a readable summary, the §7 JSON with ``--format json``
+"""``rapport pipeline`` (docs/reports.md#pipeline, README.md#command-line): a readable summary, the README.md#command-line JSON with ``--format json``
 (or ``--json``), or ``metric,value`` CSV rows with ``--format csv``.
 
 The numbers come from ``storage.pipeline``, the same functions the dashboard uses.
@@ -44,7 +44,7 @@ def _number(value, unit: str = "") -> str:
 
 
 def summary(document: dict, employee: str | None = None) -> str:
-    """The §7 document as lines a person reads in a terminal."""
+    """The README.md#command-line document as lines a person reads in a terminal."""
     if document["from"] or document["to"]:
         period = f"closed from {document['from'] or 'the start'} to {document['to'] or document['as_of']}"
     else:

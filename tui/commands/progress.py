@@ -1,4 +1,4 @@
-"""A progress bar on standard error, only when standard error is a terminal (SPEC §7):
+"""A progress bar on standard error, only when standard error is a terminal (README.md#command-line):
 demo, import, export, backup and copy. Data stays on standard output, untouched."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""``rapport followups`` and ``rapport stats`` (SPEC §5, §7).
+"""``rapport followups`` and ``rapport stats`` (docs/reports.md, README.md#command-line).
 
-Both print an aligned plain-text table by default, exactly the JSON document of §7 with
+Both print an aligned plain-text table by default, exactly the JSON document of README.md#command-line with
 ``--format json`` (or ``--json``), and its rows as CSV with ``--format csv``. The figures come from ``storage.reports``, like the Follow-ups and Statistics
 screens, so the command line and the screens cannot disagree.
 
@@ -40,7 +40,7 @@ def add_parsers(sub) -> None:
     add_format(st)
 
 
-# The CSV columns (as in the JSON documents of SPEC §7).
+# The CSV columns (as in the JSON documents of README.md#command-line).
 FOLLOWUP_COLUMNS = ("uid", "customer_number", "customer", "employee", "date", "follow_up",
                     "days_overdue", "with_whom", "about", "how", "note")
 STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue",
@@ -50,7 +50,7 @@ STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "op
 def _login(args: argparse.Namespace, ctx) -> str | None:
     """None for everyone; the named employee; else the current one. A report only reads: it
     writes nothing once the current employee exists (a write would wait for another Rapport's
-    write, SPEC §9); a new member's first run creates them, as every first start does."""
+    write, docs/storage.md); a new member's first run creates them, as every first start does."""
     if args.all:
         return None
     if args.employee:

@@ -1,4 +1,4 @@
-"""``rapport search TEXT [--employee LOGIN] [--limit N] [--json]`` (SPEC §7): the search of the
+"""``rapport search TEXT [--employee LOGIN] [--limit N] [--json]`` (README.md#command-line): the search of the
 F9 screen (storage.search) on the command line. Without ``--json``, one aligned line per
 conversation: date, customer, employee, with whom and the start of the note."""
 

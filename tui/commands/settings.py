@@ -13,6 +13,8 @@ _SECRET_WORDS = ("password", "secret", "token")
 
 def add_parsers(sub) -> None:
     cfg = add_command(sub, "config", "show the config file's path and the settings in force", run_config)
+    cfg.add_argument("--keys", action="store_true",
+                     help="list every binding id with its key, for the [keys] table")
     cfg.set_defaults(needs_database=False)
 
 
@@ -61,6 +63,11 @@ def in_force(args, ctx) -> list[tuple[str, str, str]]:
 
 def known_binding_ids() -> set[str]:
     """Every binding id of the app, its screens and widgets (imports them all)."""
+    return {binding.id for binding in all_bindings() if binding.id}
+
+
+def all_bindings() -> list:
+    """Every Binding with an id of the app, its screens and widgets, in source order."""
     import importlib
     import pkgutil
 
@@ -69,18 +76,26 @@ def known_binding_ids() -> set[str]:
     import screens
     import tui.widgets
 
-    ids: set[str] = set()
+    found: dict[str, Binding] = {}
     modules = ["tui.app"] + [f"{package.__name__}.{info.name}" for package in (screens, tui.widgets)
                              for info in pkgutil.iter_modules(package.__path__)]
     for name in modules:
         module = importlib.import_module(name)
         classes = [value for value in vars(module).values() if isinstance(value, type)]
         for cls in classes:
-            ids.update(b.id for b in getattr(cls, "BINDINGS", ()) if isinstance(b, Binding) and b.id)
-    return ids
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.id:
+                    found.setdefault(binding.id, binding)
+    return list(found.values())
 
 
 def run_config(args: argparse.Namespace, ctx) -> int:
+    if args.keys:
+        keymap = ctx.config.get("keys", {})
+        for binding in all_bindings():
+            key = keymap.get(binding.id, binding.key)
+            print(f"{binding.id:<32} {key:<12} {binding.description}")
+        return 0
     path = ctx.config_path
     state = "" if path is not None and path.exists() else " (not found: every setting has its default)"
     print(f"config file: {path}{state}")

@@ -1,4 +1,4 @@
-"""``rapport backup`` and ``rapport copy`` (SPEC §7)."""
+"""``rapport backup`` and ``rapport copy`` (README.md#command-line)."""
 
 from __future__ import annotations
 

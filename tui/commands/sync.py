@@ -1,4 +1,4 @@
-"""``rapport sync`` (SPEC §7b): two-way sync with a CalDAV calendar or a vdir folder.
+"""``rapport sync`` (README.md#command-line): two-way sync with a CalDAV calendar or a vdir folder.
 
 Options override config.toml's ``[sync]`` (storage/sync/settings.py). The summary of what
 moved each way goes to stdout; a progress line to stderr when it is a terminal.

@@ -1,7 +1,7 @@
 """Plain-text tables for the command line: aligned columns, user text made safe to print.
 
 No Rich console here: the commands print to pipes and terminals alike, and a note holding an
-escape sequence must show as text, never act on the terminal (SPEC §10). Widths come from
+escape sequence must show as text, never act on the terminal (docs/screens.md#keyboard-and-ssh). Widths come from
 Rich's cell table (``rich.cells``, 8 ms to import), which knows emoji sequences: 👨‍👩‍👧 and 👍🏽
 take two cells, as the terminal draws them.
 """

@@ -1,6 +1,6 @@
-"""ConversationsPanel: the customer form's Conversations tab (SPEC §4), keyboard only.
+"""ConversationsPanel: the customer form's Conversations tab (docs/screens.md), keyboard only.
 
-A PagedTable of one customer's conversations in SPEC §2 order, fetched page by page from SQL,
+A PagedTable of one customer's conversations in docs/data.md order, fetched page by page from SQL,
 with the original's columns; under it the highlighted conversation in full (at 80 columns the
 last columns do not fit, the detail line shows them). Keys: n new, e/enter edit, d delete (to
 the trash), u undo the delete, c toggle completed, f log follow-up, / filter text, o open only,
@@ -89,7 +89,7 @@ class ConversationsPanel(Vertical):
 
     def on_mount(self) -> None:
         self._show_filter_state()
-        # The newest conversation is the last row (SPEC §2 order): start there, like a log.
+        # The newest conversation is the last row (docs/data.md order): start there, like a log.
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:

@@ -1,4 +1,4 @@
-"""DateInput: an Input for one date that takes the whole grammar of SPEC §3 (``fri``, ``+2w``,
+"""DateInput: an Input for one date that takes the whole grammar of docs/data.md#the-conversation-form (``fri``, ``+2w``,
 ``eom``… see storage.parsing) and shows the resolved YYYY-MM-DD as soon as it is left.
 
     yield DateInput(value, placeholder="YYYY-MM-DD", compact=True, id="date")

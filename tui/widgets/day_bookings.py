@@ -1,4 +1,4 @@
-"""DayBookings: one line listing a day's bookings, for the Follow-ups screen (SPEC §4).
+"""DayBookings: one line listing a day's bookings, for the Follow-ups screen (docs/screens.md).
 
     yield DayBookings(id="followups-bookings")
     ...

@@ -6,7 +6,7 @@ section under a title row.
 (``reports.due``/``due_today``/``upcoming`` with limit and offset), so a list of any length
 costs a page at a time. Title rows have negative ids; the cursor steps over them.
 
-After them, "Losing touch" (SPEC §5): customers past their cadence, whoever's list this is
+After them, "Losing touch" (docs/reports.md): customers past their cadence, whoever's list this is
 (``storage.losing_touch``; read whole: only customers with a cadence are looked at). Their
 rows have ids ``losing_row_id(customer id)`` (≤ -10), and ``customer_of`` names the customer
 behind any row, so "log a conversation" works on both kinds.

@@ -3,7 +3,7 @@
 Textual's DataTable holds every row and renders each cell as a Rich renderable (about 80 µs a
 cell, 12.8 s to first paint 100,000 rows). PagedTable holds only a small window of rows around
 the viewport and draws each visible line itself through the Line API (``render_line``), so a
-keypress costs one small fetch at most, whatever the length of the list (SPEC §11).
+keypress costs one small fetch at most, whatever the length of the list (docs/performance.md).
 
 The interface
 -------------

@@ -1,8 +1,8 @@
-"""MetricTile: one pipeline number with its name, formula and period (SPEC §4 Pipeline).
+"""MetricTile: one pipeline number with its name, formula and period (docs/screens.md Pipeline).
 
 A tile takes focus (tab, or the arrow keys, which move to the neighbouring tile in the
 grid); enter posts ``MetricTile.Selected`` so the screen can list the customers behind the
-number. ``TILES`` says, for every §6 metric, how its tile reads.
+number. ``TILES`` says, for every docs/reports.md#pipeline metric, how its tile reads.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 @dataclass(frozen=True)
 class TileSpec:
-    metric: str  # the key of the §7 document
+    metric: str  # the key of the README.md#command-line document
     title: str
     formula: str  # at most 17 characters: a tile is 19 columns wide at 80x24
     period: str  # "close" (the period), "now" (as of D) or "month" (the month of D)

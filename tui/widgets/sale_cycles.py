@@ -1,8 +1,8 @@
-"""SaleCycles: one customer's sale cycles (SPEC §6) for the customer form's Pipeline tab.
+"""SaleCycles: one customer's sale cycles (docs/reports.md#pipeline) for the customer form's Pipeline tab.
 
 Each cycle with its start, close, outcome, days (to the close, or to today while open) and
 the stages it passed through, newest first, with a one-line summary above (and, while the
-customer is in the pipeline, its days in the current stage, SPEC §6). The cycles come
+customer is in the pipeline, its days in the current stage, docs/reports.md#pipeline). The cycles come
 from ``storage.sale_cycles.customer_cycles``, the same definition the dashboard counts with.
 The list is re-read whenever the widget is shown again (e.g. after logging a conversation).
 """
