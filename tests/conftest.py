@@ -35,6 +35,27 @@ BACKENDS = [
 
 
 @pytest.fixture(autouse=True)
+def pause_waits_for_database_work(monkeypatch):
+    """``pilot.pause()`` first lets the database work asked so far finish (tui.dbwork runs it
+    on its own threads), so a test that presses ctrl+s and pauses sees the save's outcome on
+    a loaded machine too. A wait on a condition, not a fixed sleep."""
+    from textual.pilot import Pilot
+
+    from tui import dbwork
+
+    original = Pilot.pause
+
+    async def pause(self, delay=None):
+        await dbwork.wait_idle()
+        await original(self, delay)
+        if dbwork._pending:  # the pause's callbacks asked for more
+            await dbwork.wait_idle()
+            await original(self)
+
+    monkeypatch.setattr(Pilot, "pause", pause)
+
+
+@pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """Point HOME and the XDG folders at tmp_path so platformdirs never finds real data."""
     home = tmp_path / "home"

@@ -137,12 +137,9 @@ def _reset_connection() -> None:
     try:
         if database.in_transaction():
             database.rollback()
-        database.close()
-    except Exception:
-        try:
-            database.dispose()
-        except Exception:
-            pass
+    except Exception:  # closing (or forgetting) the connection below is what matters
+        pass
+    _close_quietly(database)
 
 
 class _Lane:
