@@ -37,8 +37,9 @@ BACKENDS = [
 @pytest.fixture(autouse=True)
 def pause_waits_for_database_work(monkeypatch):
     """``pilot.pause()`` first lets the database work asked so far finish (tui.dbwork runs it
-    on its own threads), so a test that presses ctrl+s and pauses sees the save's outcome on
-    a loaded machine too. A wait on a condition, not a fixed sleep."""
+    on its own threads) and the keys held for a screen that is opening reach it (tui.app), so
+    a test that presses keys and pauses sees their outcome on a loaded machine too. A wait on
+    conditions, not a fixed sleep."""
     from textual.pilot import Pilot
 
     from tui import dbwork
@@ -48,9 +49,11 @@ def pause_waits_for_database_work(monkeypatch):
     async def pause(self, delay=None):
         await dbwork.wait_idle()
         await original(self, delay)
-        if dbwork._pending:  # the pause's callbacks asked for more
+        for _ in range(500):  # keys held for a screen still opening (tui.app), or more work
+            if getattr(self.app, "_held", None) is None and not dbwork._pending:
+                break
             await dbwork.wait_idle()
-            await original(self)
+            await original(self, 0.01)
 
     monkeypatch.setattr(Pilot, "pause", pause)
 
@@ -144,6 +147,9 @@ def app(sqlite_ctx, request):
     from tui.app import RapportApp
 
     app = RapportApp(sqlite_ctx)
+    # Main screens are not prepared in the background here (a speed feature, tested on its
+    # own in test_prepared_modes.py): a test sees only the screens it opens, and their data.
+    app.PREPARE_AFTER = 3600
     yield app
     if request.node.get_closest_marker("crash_expected") is None:
         assert app.crash_reports == [], f"unexpected errors, reports: {app.crash_reports}"
