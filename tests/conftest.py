@@ -35,6 +35,30 @@ BACKENDS = [
 
 
 @pytest.fixture(autouse=True)
+def pause_waits_for_database_work(monkeypatch):
+    """``pilot.pause()`` first lets the database work asked so far finish (tui.dbwork runs it
+    on its own threads) and the keys held for a screen that is opening reach it (tui.app), so
+    a test that presses keys and pauses sees their outcome on a loaded machine too. A wait on
+    conditions, not a fixed sleep."""
+    from textual.pilot import Pilot
+
+    from tui import dbwork
+
+    original = Pilot.pause
+
+    async def pause(self, delay=None):
+        await dbwork.wait_idle()
+        await original(self, delay)
+        for _ in range(500):  # keys held for a screen still opening (tui.app), or more work
+            if getattr(self.app, "_held", None) is None and not dbwork._pending:
+                break
+            await dbwork.wait_idle()
+            await original(self, 0.01)
+
+    monkeypatch.setattr(Pilot, "pause", pause)
+
+
+@pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """Point HOME and the XDG folders at tmp_path so platformdirs never finds real data."""
     home = tmp_path / "home"
@@ -123,6 +147,9 @@ def app(sqlite_ctx, request):
     from tui.app import RapportApp
 
     app = RapportApp(sqlite_ctx)
+    # Main screens are not prepared in the background here (a speed feature, tested on its
+    # own in test_prepared_modes.py): a test sees only the screens it opens, and their data.
+    app.PREPARE_AFTER = 3600
     yield app
     if request.node.get_closest_marker("crash_expected") is None:
         assert app.crash_reports == [], f"unexpected errors, reports: {app.crash_reports}"

@@ -9,6 +9,7 @@ from tests.tui_helpers import wait_until
 
 
 async def test_every_main_screen_is_prepared_and_reused(app):
+    app.PREPARE_AFTER = 0.3  # as in the real app (tests/conftest.py turns it off)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: set(app._screen_stacks) >= set(app.MODES), timeout=60,
                          what="every main screen prepared")

@@ -10,18 +10,11 @@ import time
 from storage.database import close_database, open_database
 from tests import factories
 from tests.conftest import TODAY, sqlite_url
+from tests.test_hangup import rows
 from tests.terminal import Terminal, private_env
 from tui.cli import main
 
 NOTE = "Typed ahead [bold]at once[/] über SSH"
-
-
-def rows(path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(path)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def database(tmp_path, notes: str = "") -> tuple[str, str]:

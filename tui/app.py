@@ -275,7 +275,8 @@ class RapportApp(App):
         if not pending:
             heap.prepared()
             return
-        if time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None:
+        busy = time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
+        if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
         await self._init_mode(pending[0])

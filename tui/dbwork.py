@@ -137,12 +137,9 @@ def _reset_connection() -> None:
     try:
         if database.in_transaction():
             database.rollback()
-        database.close()
-    except Exception:
-        try:
-            database.dispose()
-        except Exception:
-            pass
+    except Exception:  # closing (or forgetting) the connection below is what matters
+        pass
+    _close_quietly(database)
 
 
 class _Lane:
@@ -253,15 +250,17 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
     identity = form.draft_identity() if hasattr(form, "draft_identity") else None
 
     def save(*args, **kwargs):
-        result = fn(*args, **kwargs)
-        if identity is not None:  # saved: its draft goes in the same job, right after
-            from storage import drafts
+        if identity is None:
+            return fn(*args, **kwargs)
+        from storage import drafts
+        from storage.retry import run_write
 
-            try:
-                drafts.discard(*identity)
-            except Exception:  # the save stands; drop_draft on the form tries again
-                pass
-        return result
+        def and_forget_the_draft():  # one transaction: never a saved record with its draft
+            result = fn(*args, **kwargs)
+            drafts.discard(*identity)
+            return result
+
+        return run_write(and_forget_the_draft)
 
     def finished(result) -> Any:
         form._db_saving = False

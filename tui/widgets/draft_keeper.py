@@ -122,6 +122,9 @@ class DraftKeeper:
 
     def _draft_timer_fired(self) -> None:
         self._draft_timer = None
+        if getattr(self, "_db_saving", False):  # a save is running (tui.dbwork.save_form): it
+            self._draft_field_changed()  # drops the draft when done; a write now would undo that
+            return
         self.flush_draft(background=True)
 
     def has_unsaved_changes(self) -> bool:
