@@ -84,8 +84,8 @@ def _by_login(login: str) -> Employee | None:
 @retrying
 def _create_employee(login: str) -> Employee:
     # Two Rapports of the same new user may start at once: the second insert is ignored.
-    # The display name is the OS account's full name; without one it shows as the login.
-    Employee.insert(login=login, name=os_full_name(login)[:255]).on_conflict_ignore().execute()
+    # The display name is the OS account's full name, else the login.
+    Employee.insert(login=login, name=(os_full_name(login) or login)[:255]).on_conflict_ignore().execute()
     return _by_login(login)
 
 

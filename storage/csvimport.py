@@ -174,7 +174,7 @@ class Lookup:
 
 
 def employee_lookup() -> Lookup:
-    return Lookup("employee", Employee.login, lambda login: {"name": os_full_name(login)[:255]})
+    return Lookup("employee", Employee.login, lambda login: {"name": (os_full_name(login) or login)[:255]})
 
 
 def customer_ids() -> dict[str, int]:

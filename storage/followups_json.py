@@ -35,7 +35,7 @@ PG_ITEMS = """
            to_json(cu.name)::text, to_json(e.login)::text, c.date::text, c.follow_up::text,
            %s::date - c.follow_up, to_json(coalesce(c.with_whom, ''))::text,
            to_json(coalesce(t.name, ''))::text, to_json(coalesce(m.name, ''))::text,
-           to_json(coalesce(c.note, ''))::text), E',\n' ORDER BY c.follow_up, cu.name, c.id)
+           to_json(coalesce(c.note, ''))::text), E',\n' ORDER BY c.follow_up, cu.sort_name, cu.name, c.id)
     FROM conversation c JOIN customer cu ON cu.id = c.customer_id
     JOIN employee e ON e.id = c.employee_id
     LEFT JOIN topic t ON t.id = c.topic_id LEFT JOIN method m ON m.id = c.method_id

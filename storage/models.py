@@ -57,7 +57,9 @@ class SortedByName(BaseModel):
     does the same for its fast inserts), so lists order by an index the same on both backends.
     """
 
-    sort_name = CharField(default="")
+    # DEFAULT '' in the table too, as the migration that added it made it: a row written by
+    # plain SQL still lists (first, until its name is saved again).
+    sort_name = CharField(default="", constraints=[peewee.SQL("DEFAULT ''")])
 
     @classmethod
     def sort_source(cls, data: dict) -> str | None:

@@ -38,8 +38,10 @@ def other_rapport(sqlite_ctx, monkeypatch):
 
 
 def shown(app) -> str:
-    """The screen's words in one line, so a message wrapped inside a toast reads whole."""
+    """The screen's words in one line, then the whole text of every notification (a toast is
+    one line across the top, cut to the terminal's width)."""
     text = screen_text(app)
     for frame in "▌│╭╮╰╯─▎▊":
         text = text.replace(frame, " ")
-    return " ".join(text.split())
+    messages = " ".join(str(n.message) for n in app._notifications)
+    return " ".join(f"{text} {messages}".split())

@@ -145,7 +145,8 @@ async def test_y_syncs_and_shows_what_moved(app, sqlite_ctx, tmp_path):
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await wait_for(pilot, lambda: "from calendar 1 · 0 conflicts" in status())
-        assert "completed: Follow up: A[b]c[/b]" in screen_text(app)  # in the notification
+        assert any("completed: Follow up: A[b]c[/b]" in str(n.message)  # in the notification
+                   for n in app._notifications)
         await wait_for(pilot, lambda: "Follow up: Quote" not in screen_text(app))
         # A booking deleted in the calendar is cancelled by the sync; u brings it back.
         booking = bookings.create({"date": "2026-03-19", "start": "10:00", "end": "11:00",

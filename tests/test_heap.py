@@ -13,7 +13,7 @@ def test_rapport_leaves_the_collector_on_whatever_the_command_did(monkeypatch):
     from tui.cli import main
 
     monkeypatch.setattr(heap, "_frozen", False)  # as in a new process: starting() turns it off
-    for argv in (["--database", ""], ["--database", "nosuch://x"]):
+    for argv in (["--database", "", "followups"], ["--database", "nosuch://x", "followups"]):
         assert main(argv) == 1
         assert gc.isenabled()
     try:

@@ -139,7 +139,7 @@ async def test_config_warnings_and_an_unknown_theme_show_in_the_tui(sqlite_ctx):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         shown = [n.message for n in app._notifications]
-        assert shown[0] == "config file c.toml: unknown key 'employe' (ignored)"
+        assert shown[0].endswith("config file c.toml: unknown key 'employe' (ignored)")
         assert "theme 'no-such-theme' is not a theme Rapport knows" in shown[1]
         assert app.theme == "textual-dark"
 
