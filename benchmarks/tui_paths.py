@@ -192,7 +192,7 @@ def main() -> None:
     copy = Path(tempfile.mkdtemp(prefix="rapport-paths-")) / "reference.db"
     shutil.copyfile(source, copy)
     try:
-        print(json.dumps(asyncio.run(run("sqlite:///" + str(copy).lstrip("/"), today, repeat))))
+        print(json.dumps(asyncio.run(run("sqlite:///" + str(copy), today, repeat))))
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
 

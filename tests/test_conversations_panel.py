@@ -10,7 +10,7 @@ from storage.models import Conversation
 from tests import factories
 from tests.conftest import TODAY
 from tests.panel_host import PanelHost
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import screen_text, type_text, wait_until
 from tui.widgets.conversations_panel import ConversationsPanel
 
 
@@ -143,9 +143,13 @@ async def test_t_writes_the_conversation_as_a_task(app):
     conv = factories.conversation(cust, "2026-03-01", note="call back", follow_up="2026-03-20")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_panel(app, pilot, cust.id)
-        await pressed(pilot, "t")
+        await pressed(pilot, "t")  # asks for the due date, the follow-up date offered
+        await wait_until(pilot, lambda: "Create task: due on" in screen_text(app), "the due-date prompt")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: list(export_folder(app.ctx.config).glob("*.ics")), "the task file")
     written = list(export_folder(app.ctx.config).glob("*.ics"))
     assert len(written) == 1 and conv.uid in written[0].read_text()
+    assert "DUE;VALUE=DATE:20260320" in written[0].read_text()
 
 
 async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app, monkeypatch):

@@ -55,7 +55,7 @@ def fill(folder) -> object:
 async def test_save_on_a_full_disk_keeps_the_text_and_saves_after_space_is_freed(small_disk):
     from tui.app import RapportApp
 
-    ctx = make_ctx("sqlite:///" + str(small_disk / "rapport.db").lstrip("/"))
+    ctx = make_ctx("sqlite:///" + str(small_disk / "rapport.db"))  # sqlite:////absolute
     acme = factories.customer("Acme")
     ctx.employee()
     app = RapportApp(ctx)
