@@ -122,7 +122,7 @@ async def test_move_a_stage_and_edit_its_order_and_kind(app):
         await pilot.pause()
         await pilot.press("down", "down", "down", "enter", "ctrl+s")  # open -> won -> lost -> closed
         await wait_until(pilot, lambda: isinstance(app.screen, MaintenanceScreen)
-                         and cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "active"], "the save")
+                         and cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "–", "active"], "the save")
         stage = PipelineStage.get(PipelineStage.name == "Qualifying")
         assert (stage.sort_order, stage.kind) == (95, "closed")
         assert cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "–", "active"]

@@ -24,7 +24,8 @@ async def wait_until(pilot, condition, what: str = "the condition", timeout: flo
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}; the screen:\n"
+                                 + screen_text(pilot.app))
         await pilot.pause(0.01)
 
 
