@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from storage.errors import RapportError
-from tui.commands.common import add_command, print_json
+from tui.commands.common import add_command, add_format, print_json
 from tui.commands.textout import table
 
 
@@ -29,7 +29,7 @@ def add_parsers(sub) -> None:
     parser.add_argument("--employee", metavar="LOGIN", help="only this employee's conversations")
     parser.add_argument("--limit", metavar="N", type=_limit, default=50,
                         help="at most N results (default 50)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    add_format(parser, ("text", "json"))
 
 
 def run_search(args: argparse.Namespace, ctx) -> int:
@@ -42,7 +42,7 @@ def run_search(args: argparse.Namespace, ctx) -> int:
         if employee is None:
             raise RapportError(f"--employee {args.employee!r}: no employee with that login")
         employee_id = employee.id
-    if args.json:
+    if args.format == "json":
         print_json(search.search_document(args.text, employee_id=employee_id, limit=args.limit))
         return 0
     results = search.search(args.text, employee_id=employee_id, limit=args.limit, note_chars=200)
