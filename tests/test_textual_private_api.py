@@ -7,6 +7,10 @@ a screen. pyproject pins textual to the major version these pass on.
 - ``Widget._bindings`` (screens/help.py): a widget's merged bindings (its class's and its
   bases'), read by F1 for widgets that are not focused (``Screen.active_bindings`` only has
   the focused chain).
+- ``App._screen_stacks``, ``App._init_mode``, ``App._replace_screen``,
+  ``Screen._result_callbacks`` and ``Screen._pop_result_callback`` (tui/app.py): main screens
+  prepared in the background, and an F-key closing the drill-downs of a mode not shown.
+- ``MessagePump._dispatch_message`` (tui/crash.py): checked by tests/test_crash_report.py.
 """
 
 from __future__ import annotations
@@ -52,3 +56,34 @@ def test_a_widget_keeps_its_merged_bindings_in_the_private_bindings_map():
     assert isinstance(bindings, BindingsMap)
     ids = {b.id for group in bindings.key_to_bindings.values() for b in group}
     assert {"probe.one", "probe.two"} <= ids
+
+
+async def test_the_screen_stack_internals_that_closing_a_hidden_modes_screens_uses():
+    """RapportApp._close_pushed (an F-key closes drill-downs in a mode not shown) and the
+    background preparation of main screens read a mode's stack, a screen's result callbacks and
+    replace a screen through these private names."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    results = []
+
+    class Pushed(Screen):
+        pass
+
+    class Host(App):
+        MODES = {"a": Screen, "b": Screen}
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await app.switch_mode("a")
+        app.push_screen(Pushed(), results.append)
+        await pilot.pause()
+        stack = app._screen_stacks["a"]
+        assert isinstance(stack[-1], Pushed)
+        pushed = stack[-1]
+        assert callable(pushed._result_callbacks[-1])
+        pushed._result_callbacks[-1](None)
+        pushed._pop_result_callback()
+        await pilot.pause()
+        assert results == [None]
+        assert callable(app._replace_screen) and callable(app._init_mode)
