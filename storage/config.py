@@ -10,6 +10,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from storage.errors import RapportError
+from storage.lookups import employee_by_login
 from storage.models import Employee
 from storage.retry import retrying
 
@@ -70,15 +71,8 @@ def os_full_name(login: str) -> str:
 
 def ensure_employee(login: str) -> Employee:
     """The employee with this login, created on first use."""
-    employee = _by_login(login)
+    employee = employee_by_login(login)  # ignoring case: ``Anna`` is ``anna``
     return employee if employee is not None else _create_employee(login)
-
-
-def _by_login(login: str) -> Employee | None:
-    """Logins are one employee ignoring case (docs/data.md): ``Anna`` is ``anna``."""
-    from peewee import fn
-
-    return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())
 
 
 @retrying
@@ -86,7 +80,7 @@ def _create_employee(login: str) -> Employee:
     # Two Rapports of the same new user may start at once: the second insert is ignored.
     # The display name is the OS account's full name, else the login.
     Employee.insert(login=login, name=(os_full_name(login) or login)[:255]).on_conflict_ignore().execute()
-    return _by_login(login)
+    return employee_by_login(login)
 
 
 def export_folder(config: dict) -> Path:

@@ -65,6 +65,14 @@ def employee_by_login(login: str) -> Employee | None:
     return Employee.get_or_none(fn.LOWER(Employee.login) == login.lower())
 
 
+def find_employee(login: str) -> Employee:
+    """The employee an ``--employee LOGIN`` option names; a one-line error when there is none."""
+    employee = employee_by_login(login)
+    if employee is None:
+        raise RapportError(f"--employee {login!r}: no employee with that login")
+    return employee
+
+
 def values(kind: str, include_inactive: bool = True) -> list:
     """The rows of one pick list (``kind`` is a key of LISTS), in its display order."""
     return {"topic": topics, "method": methods, "stage": stages}[_model_key(kind)](include_inactive)

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from storage import pipeline_sql as q
-from storage.errors import RapportError
+from storage.lookups import find_employee
 from storage.models import Employee, PipelineStage
 from storage.pipeline_basis import Period, Stages
 from storage.stages import normal_kind
@@ -137,15 +137,6 @@ def _has_numbers(counts: Counts) -> bool:
         counts.stage_days.pop(stage_id, None)
     return any((counts.customers_in_pipeline, counts.won, counts.lost, counts.closed,
                 counts.new_prospects, counts.won_days, counts.by_stage))
-
-
-def find_employee(login: str) -> Employee:
-    from storage.lookups import employee_by_login
-
-    employee = employee_by_login(login)
-    if employee is None:
-        raise RapportError(f"--employee {login!r}: no employee with that login")
-    return employee
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 
-from storage.errors import RapportError
 from tui.commands.common import add_command, add_format, print_json
 from tui.commands.textout import table
 
@@ -34,14 +33,9 @@ def add_parsers(sub) -> None:
 
 def run_search(args: argparse.Namespace, ctx) -> int:
     from storage import search
-    from storage.lookups import employee_by_login
+    from storage.lookups import find_employee
 
-    employee_id = None
-    if args.employee:
-        employee = employee_by_login(args.employee)
-        if employee is None:
-            raise RapportError(f"--employee {args.employee!r}: no employee with that login")
-        employee_id = employee.id
+    employee_id = find_employee(args.employee).id if args.employee else None
     if args.format == "json":
         print_json(search.search_document(args.text, employee_id=employee_id, limit=args.limit))
         return 0
