@@ -183,6 +183,12 @@ def _to_v6(database: peewee.Database) -> None:
     refresh_all()
 
 
+def _has_column(database: peewee.Database, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column`` already. Early steps create their tables from today's
+    models (columns of later steps included), so a step adds a column only where it is missing."""
+    return column in {c.name for c in database.get_columns(table)}
+
+
 def _promised_cadence_stalled(database: peewee.Database) -> None:
     """Issue 16: the promised follow-up date (existing rows promised what they show now), a
     customer's cadence, a stage's "stalled after N days"; the statistics' index with promised."""
@@ -198,8 +204,7 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
         Conversation.follow_up.is_null(False)).execute()
     database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
     _create_indexes(database, LATER_INDEXES)
-    # (step 6 makes pipeline_customer from the current model, which already has the column)
-    if "stage_since" not in {c.name for c in database.get_columns("pipeline_customer")}:
+    if not _has_column(database, "pipeline_customer", "stage_since"):
         migrate(migrator.add_column("pipeline_customer", "stage_since", peewee.DateField(null=True)))
     from storage.cycle_store import refresh_all
 
@@ -220,8 +225,7 @@ def _booking_zones(database: peewee.Database) -> None:
 
         zone_name = system_zone_name()
     migrator = SchemaMigrator.from_database(database)
-    have = {column.name for column in database.get_columns("booking")}
-    if "timezone" in have:  # made by step 2 from today's model in this very upgrade: empty
+    if _has_column(database, "booking", "timezone"):  # a table made in this very upgrade: empty
         return
     migrate(
         migrator.add_column("booking", "timezone", peewee.CharField(default="UTC")),
@@ -285,8 +289,7 @@ def _sort_names(database: peewee.Database) -> None:
     for model in (Customer, Contact, Employee):
         table = model._meta.table_name
         # Plain SQL: the migrator's NOT NULL step rebuilds an SQLite table (foreign keys!).
-        # (An earlier step may have made the table from today's model, column included.)
-        if "sort_name" not in {column.name for column in database.get_columns(table)}:
+        if not _has_column(database, table, "sort_name"):
             database.execute_sql(
                 f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
         source = "CASE WHEN name <> '' THEN name ELSE login END" if model is Employee else "name"
