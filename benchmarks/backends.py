@@ -40,7 +40,7 @@ def postgres_reference(base_url: str, size: str, sizes: dict, seed: int, today, 
                        build, log) -> str:
     """The URL of the reference schema of this size in ``base_url``'s database, built by
     ``build(url)`` unless a finished build with the same parameters is already there."""
-    from storage.migrations import CURRENT_VERSION
+    from storage.db.migrations import CURRENT_VERSION
 
     schema = f"rapport_reference_{size}"
     marker = (f"rapport reference data: {sizes} seed={seed} today={today.isoformat()} "

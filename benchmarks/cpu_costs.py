@@ -29,8 +29,8 @@ from benchmarks.run import TODAY, build_reference  # noqa: E402
 def server_cpu_reader():
     """A function returning the CPU seconds of the server process behind this connection
     (0 on SQLite, or when the server's /proc is not readable from here)."""
-    from storage.dialect import is_sqlite
-    from storage.models import db
+    from storage.db.dialect import is_sqlite
+    from storage.db.models import db
 
     if is_sqlite():
         return lambda: 0.0
@@ -51,10 +51,11 @@ def server_cpu_reader():
 def steps(today):
     from peewee import fn
 
-    from storage import conversation_list, pipeline, reports
-    from storage.conversation_list import ConversationFilter
-    from storage.models import Conversation
-    from storage.queries import CustomerList
+    from storage.db.models import Conversation
+    from storage.records import conversation_list
+    from storage.records.conversation_list import ConversationFilter
+    from storage.records.queries import CustomerList
+    from storage.reporting import pipeline, reports
     from tui.widgets.followup_table import FollowupSource
 
     big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10,
                         help="runs per sample (the server's CPU clock ticks every 10 ms)")
     args = parser.parse_args(argv)
-    from storage.database import open_database
+    from storage.db.database import open_database
 
     url = build_reference("quick" if args.quick else "full", False, print, args.database)
     open_database(url)

@@ -14,10 +14,7 @@ of the test suite.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import datetime as dt
-import io
 import json
 import os
 import platform
@@ -28,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.harness import ROOT, FrameClock, Result, python, run_process, timed  # noqa: E402
+from benchmarks.harness import ROOT, Result, python, run_process  # noqa: E402
 
 CACHE = HERE / ".cache"
 TODAY = dt.date(2026, 11, 27)
@@ -64,9 +61,9 @@ def build_reference(size: str, rebuild: bool, log, database: str | None = None) 
 
 
 def generate_reference(url: str, size: str, log) -> None:
-    from storage import demo
     from storage.context import Context
-    from storage.database import close_database, open_database
+    from storage.db.database import close_database, open_database
+    from storage.sample import demo
 
     n = SIZES[size]
     log(f"building reference data ({n['customers']:,} customers, {n['conversations']:,} conversations, "
@@ -81,7 +78,8 @@ def generate_reference(url: str, size: str, log) -> None:
 
 def big_customer_id() -> int:
     from peewee import fn
-    from storage.models import Conversation
+
+    from storage.db.models import Conversation
 
     row = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id).alias("n"))
            .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).get())
@@ -100,7 +98,8 @@ def startup_ms(kind: str, url: str) -> float:
     return float(out.stderr.strip().splitlines()[-1])
 
 
-def bench_startup(url: str, repeat: int) -> list[Result]:
+def bench_startup(url: str, repeat: int, today=None) -> list[Result]:
+    """start-up: Rapport's first frame beside an empty Textual app's"""
     empty = Result("start: empty Textual app to first frame", None)
     rapport = Result("start: Rapport to first frame", None)
     for _ in range(repeat):  # interleaved, so both see the same machine state
@@ -114,8 +113,10 @@ def bench_startup(url: str, repeat: int) -> list[Result]:
 # ---------------------------------------------------------------------------------------
 # Command-line reports as whole processes
 # ---------------------------------------------------------------------------------------
-def bench_cli(url: str, repeat: int) -> list[Result]:
-    """Whole processes, each beside a bare ``python -c "import peewee"`` run just before it
+def bench_cli(url: str, repeat: int, today=None) -> list[Result]:
+    """process: rapport followups --all --json and pipeline --json as whole processes.
+
+    Each beside beside a bare ``python -c "import peewee"`` run just before it
     (docs/performance.md: at most 400 ms more than that)."""
     baseline = Result('process: python -c "import peewee"', None)
     results = [baseline]
@@ -141,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached reference data")
     parser.add_argument("--repeat", type=int, default=None, help="samples per budget")
+    parser.add_argument("--only", default=None, metavar="WORDS",
+                        help="only the steps whose name contains one of these comma-separated words "
+                             "(e.g. search,start,process)")
     parser.add_argument("--database", default=None,
                         help="postgresql://… to build and measure there (default: SQLite in benchmarks/.cache)")
     args = parser.parse_args(argv)
@@ -152,12 +156,17 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks import scenarios
     from benchmarks.backends import backend
 
+    steps = [*scenarios.STEPS, bench_startup, bench_cli]
+    if args.only:
+        words = args.only.split(",")
+        steps = [s for s in steps if any(w in (s.__name__ + " " + (s.__doc__ or "")).lower() for w in words)]
     results: list[Result] = []
-    for step in scenarios.STEPS:
-        log(f"measuring: {step.__doc__.strip().splitlines()[0]}")
-        results.extend(step(url, repeat, TODAY))
-    results.extend(bench_startup(url, repeat))
-    results.extend(bench_cli(url, repeat))
+    for step in steps:
+        log(f"measuring: {(step.__doc__ or step.__name__).strip().splitlines()[0]}")
+        found = step(url, repeat, TODAY)
+        for r in found:  # as they come, so a step that fails later loses nothing measured
+            log(f"  {r.name}: {r.median_ms:.1f}" + ("" if r.ok is None else " ok" if r.ok else " OVER"))
+        results.extend(found)
 
     if args.json:
         json.dump([{**r.as_json(), "backend": backend(url)} for r in results], sys.stdout, indent=2)

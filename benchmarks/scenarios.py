@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import resource
 import tempfile
 from pathlib import Path
 
-from benchmarks.harness import FrameClock, Result, timed
+from benchmarks.harness import Result, timed
 
 
 def _open(url: str, today: dt.date):
     from storage.context import Context
-    from storage.database import open_database
+    from storage.db.database import open_database
 
     open_database(url)
     return Context(url=url, today_override=today, login="bench")
@@ -21,11 +19,11 @@ def _open(url: str, today: dt.date):
 
 def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
     """follow-up report, statistics and pipeline metrics through storage"""
-    from storage import reports
-    from storage.database import close_database
-
     from peewee import fn
-    from storage.models import Conversation, Employee
+
+    from storage.db.database import close_database
+    from storage.db.models import Conversation, Employee
+    from storage.reporting import reports
     from tui.widgets.followup_table import FollowupSource
 
     _open(url, today)
@@ -49,7 +47,7 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
         Result("storage: statistics, this month", 50, timed(lambda: reports.statistics(today), repeat)),
     ]
     try:
-        from storage import pipeline
+        from storage.reporting import pipeline
     except ImportError:
         pipeline = None
     if pipeline is not None and hasattr(pipeline, "pipeline_metrics"):
@@ -61,9 +59,9 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
 
 def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
     """export-ics of 10,000 follow-ups"""
-    from storage import calendar
-    from storage.database import close_database
-    from storage.models import Conversation
+    from storage.db.database import close_database
+    from storage.db.models import Conversation
+    from storage.exchange import calendar
 
     _open(url, today)
     # The 10,000 open follow-ups with the latest dates: a --from date that selects them.
@@ -85,9 +83,9 @@ def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
 
 def search(url: str, repeat: int, today: dt.date) -> list[Result]:
     """the search of F9 and rapport search: its first page (docs/performance.md: 50 ms)"""
-    from storage import search as find
-    from storage.database import close_database
-    from storage.models import Employee
+    from storage.db.database import close_database
+    from storage.db.models import Employee
+    from storage.reporting import search as find
 
     _open(url, today)
     busiest = Employee.select(Employee.id).order_by(Employee.id).first()

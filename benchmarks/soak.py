@@ -49,9 +49,9 @@ WEIGHTS = (3, 3, 2, 2, 1)
 # ---------------------------------------------------------------------------------------
 def prepare(url: str, customers: int, conversations: int) -> str:
     """A fresh database with demo data; returns the URL the users open."""
-    from storage import demo
     from storage.context import Context
-    from storage.database import close_database, open_database
+    from storage.db.database import close_database, open_database
+    from storage.sample import demo
 
     if backend(url) == "postgresql":
         import psycopg2
@@ -92,7 +92,7 @@ class User:
         self.errors: list[str] = []
 
     def search(self) -> None:
-        from storage.queries import CustomerList
+        from storage.records.queries import CustomerList
 
         word = self.rng.choice(self.names)
         text = word[: self.rng.randint(2, min(6, len(word)))]
@@ -102,8 +102,8 @@ class User:
             found.fetch(0, 38)
 
     def open_customer(self) -> None:
-        from storage import conversation_list, customers
-        from storage.conversation_list import ConversationFilter
+        from storage.records import conversation_list, customers
+        from storage.records.conversation_list import ConversationFilter
 
         customer_id = self.rng.choice(self.customer_ids)
         customers.get_customer(customer_id)
@@ -113,8 +113,8 @@ class User:
         conversation_list.page(customer_id, flt, 0, 38)
 
     def log_conversation(self) -> None:
-        from storage import conversations
-        from storage.conversations import ConversationInput
+        from storage.records import conversations
+        from storage.records.conversations import ConversationInput
 
         note = f"soak {self.run_id} {self.login} #{len(self.logged) + 1}: called about the order"
         follow_up = f"+{self.rng.choice((1, 3, 7))}" if self.rng.random() < 0.5 else ""
@@ -124,7 +124,8 @@ class User:
         self.logged.append(note)
 
     def triage(self) -> None:
-        from storage import conversations, reports
+        from storage.records import conversations
+        from storage.reporting import reports
 
         items = reports.due(TODAY, self.login, limit=20)
         if not items:
@@ -138,7 +139,7 @@ class User:
             conversations.set_follow_up(item.id, reports.snoozed(item.follow_up, TODAY, 7))
 
     def reports(self) -> None:
-        from storage import pipeline, reports
+        from storage.reporting import pipeline, reports
 
         reports.followups_report(TODAY, self.login)
         reports.statistics(TODAY)
@@ -167,8 +168,8 @@ class User:
 
 
 def run_user(number: int, url: str, run_id: str, duration: float, start_at: float, out) -> None:
-    from storage.database import close_database, open_database
-    from storage.models import Customer
+    from storage.db.database import close_database, open_database
+    from storage.db.models import Customer
 
     open_database(url)
     rows = list(Customer.select(Customer.id, Customer.name).tuples())
@@ -188,8 +189,8 @@ def check_rows(url: str, run_id: str, logged: list[str]) -> tuple[int, list[str]
     """Every logged conversation present exactly once, and nothing else carrying this run's mark."""
     from peewee import fn
 
-    from storage.database import close_database, open_database
-    from storage.models import Conversation
+    from storage.db.database import close_database, open_database
+    from storage.db.models import Conversation
 
     open_database(url)
     found = dict(Conversation.select(Conversation.note, fn.COUNT(Conversation.id))

@@ -40,9 +40,9 @@ def main() -> None:
         exit_after_first_frame(app)
         app.run(headless=True, size=(120, 40))
         return
-    # Rapport starts as the `rapport` command does (its entry point is tui.cli:main); only
+    # Rapport starts as the `rapport` command does (its entry point is cli.main:main); only
     # the final app.run is headless at 120x40.
-    from tui import cli
+    from cli import main as cli
 
     def run_tui(ctx) -> int:
         from tui.app import RapportApp
@@ -53,6 +53,7 @@ def main() -> None:
         return 0
 
     cli.run_tui = run_tui
+    cli._terminal_missing = lambda: None  # headless on purpose: no terminal needed
     cli.main(["--database", sys.argv[2]])
 
 

@@ -69,10 +69,11 @@ async def search_frame(clock, pilot, screen, text: str) -> float:
 
 
 async def run(url: str, today: dt.date, repeat: int) -> dict:
-    from tui.cli import build_parser, make_context
-    from tui.app import RapportApp
-    from storage.models import Conversation, Customer
     from peewee import fn
+
+    from cli.main import build_parser, make_context
+    from storage.db.models import Conversation, Customer
+    from tui.app import RapportApp
 
     ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
     big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))

@@ -95,9 +95,9 @@ def mode_keys(app) -> dict[str, str]:
 async def run(url: str, today: dt.date, repeat: int) -> dict:
     from peewee import fn
 
-    from storage.models import Conversation
+    from cli.main import build_parser, make_context
+    from storage.db.models import Conversation
     from tui.app import RapportApp
-    from tui.cli import build_parser, make_context
 
     ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
     big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))

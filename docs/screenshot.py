@@ -41,9 +41,9 @@ async def main() -> None:
         os.environ.pop("RAPPORT_CONFIG", None)
         url = f"sqlite:///{folder.lstrip('/')}/demo.db"
 
-        from storage import demo
         from storage.context import Context
-        from storage.database import close_database, open_database
+        from storage.db.database import close_database, open_database
+        from storage.sample import demo
         from tui.app import RapportApp
 
         open_database(url)

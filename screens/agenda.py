@@ -24,8 +24,9 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from storage import agenda, lookups
-from storage.agenda import Entry
+from storage.records import lookups
+from storage.reporting import agenda
+from storage.reporting.agenda import Entry
 from tui.agenda_bookings import AgendaBookings
 from tui.dbwork import read_db
 from tui.widgets.paged_table import visible_text

@@ -3,7 +3,7 @@
 Opened from a conversation it starts filled in: title "CUSTOMER — ABOUT", the follow-up
 date (else the conversation's date, and never before today), 09:00–10:00 and the
 conversation's note.
-``ctrl+s`` saves (the rules live in ``storage.bookings``; a bad field gets its message
+``ctrl+s`` saves (the rules live in ``storage.records.bookings``; a bad field gets its message
 under it and every typed character stays); ``escape`` cancels, asking first when text was
 typed. Unsaved text is kept as a draft.
 
@@ -21,9 +21,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
-from storage import bookings
+from storage.db.models import Booking, Conversation, Customer
+from storage.records import bookings
 from tui.dbwork import save_form
-from storage.models import Booking, Conversation, Customer
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 

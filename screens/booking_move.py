@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from storage import bookings
 from storage.errors import ValidationError
+from storage.records import bookings
 
 FIELDS = ("date", "start", "end")
 

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from storage import customers
+from storage.records import customers
 from tui.dbwork import save_form
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.form_field import FormField

@@ -3,9 +3,9 @@
 - The first character typed into a new Note fills in Employee (the current employee), Date
   (today) and Time Begin (now, to the minute) when they are empty.
 - About starts at the employee's default topic.
-- ``ctrl+s`` saves: the rules live in ``storage.conversations.save``; a bad field gets its
+- ``ctrl+s`` saves: the rules live in ``storage.records.conversations.save``; a bad field gets its
   message right under it, every typed character stays, nothing is written until all is valid.
-  A locked or unreachable database is retried (``storage.retry``, with a notification), and
+  A locked or unreachable database is retried (``storage.db.retry``, with a notification), and
   if it stays so the form stays open with every character and says "press ctrl+s to try again".
 - If someone else saved the conversation since the form loaded it, ``ctrl+s`` writes nothing
   and asks: keep mine (save over theirs) or reload theirs (``screens.changed_meanwhile``).
@@ -27,11 +27,11 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from storage import conversation_list, conversations, lookups
-from storage.conversations import ConversationInput
-from storage.errors import ValidationError
 from screens.changed_meanwhile import ChangedMeanwhileScreen
+from storage.errors import ValidationError
 from storage.parsing import format_date, format_time
+from storage.records import conversation_list, conversations, lookups
+from storage.records.conversations import ConversationInput
 from tui.dbwork import read_db, save_form
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener

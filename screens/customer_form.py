@@ -22,7 +22,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
-from storage import customers
+from storage.records import customers
 from tui.dbwork import save_form
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel

@@ -18,7 +18,7 @@ from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from storage.queries import CustomerList, CustomerRow
+from storage.records.queries import CustomerList, CustomerRow
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 

@@ -10,9 +10,8 @@ the text stays; escape cancels.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
-from rich.text import Text
 
-from storage import drafts
 # The forms whose drafts can be restored; importing them registers their openers.
 from screens import (  # noqa: F401
-    booking_form, contact_form, conversation_form, customer_form, employee_form, value_form,
+    booking_form,
+    contact_form,
+    conversation_form,
+    customer_form,
+    employee_form,
+    value_form,
 )
+from storage.records import drafts
 from tui.widgets.draft_keeper import OPENERS
 
 FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking": "Booking", "contact": "Contact"}

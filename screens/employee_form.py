@@ -1,5 +1,5 @@
 """EmployeeForm: add an employee (login, name, default topic) or edit one (name, default
-topic; the login never changes). Saving goes through ``storage.staff``, which validates.
+topic; the login never changes). Saving goes through ``storage.records.staff``, which validates.
 Its drafts are kept under the form name "employee"; ``open_draft`` reopens one."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from screens.record_form import RecordForm
-from storage import lookups, staff
-from storage.models import Employee, Topic
+from storage.db.models import Employee, Topic
+from storage.records import lookups, staff
 from tui.widgets.draft_keeper import draft_opener
 
 

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from storage import lookups
+from storage.records import lookups
 
 ME = "\x00me"
 EVERYONE = "\x00everyone"

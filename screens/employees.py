@@ -17,8 +17,8 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from storage import lookups, staff
 from storage.errors import RapportError
+from storage.records import lookups, staff
 from tui.dbwork import describe, run_db
 from tui.widgets.row_table import RowTable
 

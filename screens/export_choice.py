@@ -19,7 +19,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 
-
 class ExportChoice(ModalScreen[str | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Export to calendar"

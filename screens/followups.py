@@ -18,9 +18,8 @@ clears the day. The list is refreshed whenever the screen comes back to the fron
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,17 +28,16 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from storage import lookups, reports
-from storage.conversations import set_completed, set_follow_up
 from storage.errors import RapportError
-from storage.reports import FollowUpItem
-from tui.dbwork import describe, run_db
+from storage.records import lookups
+from storage.records.conversations import set_completed, set_follow_up
+from storage.reporting import reports
+from storage.reporting.reports import FollowUpItem
 from tui import dates
+from tui.dbwork import describe, run_db
 from tui.widgets.day_bookings import DayBookings
-from tui.widgets.followup_table import (FollowupSource, FollowupTable, columns,
-                                        losing_customer_id)
+from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
-
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ and for stages k/j move the stage up/down in the order. Inactive values stay lis
 "inactive" in words and dimmed, so they read the same without colour.
 
 The lists are a few dozen rows at most, so each is loaded whole; every write goes through
-``storage.lookups``.
+``storage.records.lookups``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
 
-from storage import lookups
 from storage.errors import RapportError
+from storage.records import lookups
 from tui.dbwork import describe, run_db
 from tui.widgets.row_table import RowTable
 

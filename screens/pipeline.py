@@ -5,15 +5,14 @@ Keys: arrows or tab move between tiles, enter lists the customers behind a tile'
 (and from there enter opens a customer), 1-8 do so for tile N directly; p steps through preset periods (all time, this
 month, last month, this quarter, this year, the last 12 months), r asks for a range of close
 dates, v chooses whose numbers (everyone or one employee). The numbers come from
-``storage.pipeline``, the functions behind ``rapport pipeline --json``, computed in a worker
+``storage.reporting.pipeline``, the functions behind ``rapport pipeline --json``, computed in a worker
 thread (a million conversations take longer than a frame); the screen only draws them.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
+from pathlib import Path
 
 import peewee
 from rich.text import Text
@@ -26,10 +25,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from storage.db.models import db
 from storage.errors import RapportError
-from storage.models import db
-from storage.pipeline import PipelineReport, pipeline_report, won_lost_by_month
-from storage.pipeline_basis import Period
+from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost_by_month
+from storage.reporting.pipeline_basis import Period
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 
@@ -222,8 +221,8 @@ class PipelineScreen(Screen):
 
     def action_whose(self) -> None:
         from screens.employee_picker import EVERYONE as ALL
-        from screens.employee_picker import ME, EmployeePicker
-        from storage.lookups import employee_by_login
+        from screens.employee_picker import ME
+        from storage.records.lookups import employee_by_login
 
         me = self.app.ctx.employee().login
 
@@ -256,7 +255,7 @@ class PipelineScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill-down", exit_on_error=False)
     def _drill_down(self, metric: str, title: str, period: Period, employee_id: int | None) -> None:
-        from storage.pipeline_customers import metric_customers
+        from storage.reporting.pipeline_customers import metric_customers
 
         def load():
             return metric_customers(metric, period, employee_id)

@@ -2,7 +2,7 @@
 
     self.app.push_screen(PipelineCustomers(title, rows))
 
-``rows`` are ``storage.pipeline_customers.MetricCustomer``; they are listed through the
+``rows`` are ``storage.reporting.pipeline_customers.MetricCustomer``; they are listed through the
 paged table (drawn a screenful at a time, so thousands of rows cost nothing). Enter opens
 the customer; escape goes back to the dashboard. Given ``load`` (a function that computes the
 rows again), the list is computed again whenever the user comes back to it (after moving the
@@ -20,7 +20,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from storage.pipeline_customers import MetricCustomer
+from storage.reporting.pipeline_customers import MetricCustomer
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 

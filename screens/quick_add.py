@@ -22,8 +22,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from screens.customers import CustomerRows
-from storage import conversation_list
-from storage.queries import CustomerList, CustomerRow
+from storage.records import conversation_list
+from storage.records.queries import CustomerList, CustomerRow
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16),

@@ -20,8 +20,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from storage import search
-from storage.search import SearchResult
+from storage.reporting import search
+from storage.reporting.search import SearchResult
 from tui.dbwork import read_db
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row, visible_text

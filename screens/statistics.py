@@ -3,7 +3,7 @@
 Keys: m this month · l last month · y this year · p a custom period (From/To prompt) ·
 arrows choose a number, enter lists the conversations behind it (screens/statistics_items.py;
 enter there opens one in its customer).
-The figures come from ``storage.reports.statistics``, the same function behind
+The figures come from ``storage.reporting.reports.statistics``, the same function behind
 ``rapport stats``, so screen and command line agree. Only days up to today count: a period
 that ends later is counted up to today, and the heading says so. Refreshed whenever the
 screen comes back to the front.
@@ -11,9 +11,8 @@ screen comes back to the front.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import datetime as dt
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -24,8 +23,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.statistics_items import StatisticsItems
-from storage import reports
-from storage.statistics_items import statistics_items
+from storage.reporting import reports
+from storage.reporting.statistics_items import statistics_items
 from tui.dbwork import read_db
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")

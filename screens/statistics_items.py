@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from storage.statistics_items import StatItem
+from storage.reporting.statistics_items import StatItem
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row
 

@@ -1,5 +1,5 @@
 """ValueForm: add or edit one topic, method or pipeline stage (name; for a stage also its
-sort order, kind and "stalled after N days", docs/reports.md#pipeline). Saving goes through ``storage.lookups``, which validates. Its drafts
+sort order, kind and "stalled after N days", docs/reports.md#pipeline). Saving goes through ``storage.records.lookups``, which validates. Its drafts
 are kept under the form names "topic", "method" and "stage"; ``open_draft`` reopens one."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from screens.record_form import RecordForm
-from storage import lookups
-from storage.models import STAGE_KINDS
+from storage.db.models import STAGE_KINDS
+from storage.records import lookups
 from tui.widgets.draft_keeper import draft_opener
 
 KIND_HELP = {

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
 
+from storage.db.models import Employee
+from storage.db.retry import retrying
 from storage.errors import RapportError
-from storage.lookups import employee_by_login
-from storage.models import Employee
-from storage.retry import retrying
+from storage.records.lookups import employee_by_login
 
 ENV_CONFIG = "RAPPORT_CONFIG"
 

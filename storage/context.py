@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.config import current_login, ensure_employee
-from storage.models import Employee, db
+from storage.db.models import Employee, db
 
 
 @dataclass

@@ -16,7 +16,7 @@ class ValidationError(RapportError):
 class DatabaseUnavailable(RapportError):
     """A write could not be made even after retrying, because the database was locked or the
     connection to the server dropped. Nothing was written: screens show the message as a
-    notification and keep the user's text, so saving again later works (``storage.retry``).
+    notification and keep the user's text, so saving again later works (``storage.db.retry``).
 
     ``reason`` is the short cause ("the database is busy: ..."); the message adds what it
     means for the user."""
@@ -37,7 +37,7 @@ class ConnectionLost(DatabaseUnavailable):
 class DatabaseFault(DatabaseUnavailable):
     """The database refused a write for a reason outside Rapport: the disk is full, the file
     or server is read-only, a value does not fit, a constraint. Nothing was written
-    (``storage.faults`` turns the driver's error into this one line)."""
+    (``storage.db.faults`` turns the driver's error into this one line)."""
 
 
 class ChangedMeanwhile(RapportError):

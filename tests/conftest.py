@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 
 from storage.context import Context
-from storage.database import close_database, open_database
+from storage.db.database import close_database, open_database
 
 PG_ENV = "RAPPORT_TEST_POSTGRES"
 PG_URL = os.environ.get(PG_ENV, "").strip()

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 
 from storage.config import ensure_employee
-from storage.models import Conversation, Customer, Employee, Method, PipelineStage, Topic
+from storage.db.models import Conversation, Customer, Employee, Method, PipelineStage, Topic
 
 _numbers = itertools.count(1)
 

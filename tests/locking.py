@@ -11,8 +11,8 @@ import sqlite3
 
 import pytest
 
-from storage.connection import sqlite_path
-from storage.models import db
+from storage.db.connection import sqlite_path
+from storage.db.models import db
 from tests.screen_text import screen_text
 
 BUSY_MS = 30
@@ -23,7 +23,7 @@ def short_waits(monkeypatch) -> None:
     pragmas = [(k, BUSY_MS if k == "busy_timeout" else v) for k, v in database._pragmas]
     monkeypatch.setattr(database, "_pragmas", pragmas)
     monkeypatch.setattr(database, "_timeout", BUSY_MS / 1000)
-    monkeypatch.setattr("storage.retry.sleep", lambda seconds: None)
+    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
 
 
 @pytest.fixture

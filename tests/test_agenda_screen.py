@@ -10,8 +10,8 @@ from textual.widgets import Input
 from screens.agenda import AgendaScreen
 from screens.booking_form import BookingForm
 from screens.booking_move import BookingMove
-from storage import bookings
-from storage.models import Booking
+from storage.db.models import Booking
+from storage.records import bookings
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.tui_helpers import screen_text, type_text
@@ -121,9 +121,9 @@ async def test_enter_opens_the_conversation(app):
 
 
 async def test_y_syncs_and_shows_what_moved(app, sqlite_ctx, tmp_path):
-    from tests.test_sync_vdir import tick_off
-
     from textual.widgets import Static
+
+    from tests.test_sync_vdir import tick_off
 
     conv = a_follow_up()
     folder = tmp_path / "todos"

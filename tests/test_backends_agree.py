@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from cli.main import main
 from tests.conftest import PG_SKIP_REASON, PG_URL, PostgresSchema, sqlite_url
-from tui.cli import main
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
 
@@ -91,7 +91,7 @@ def pg_url(request):
     """A fresh PostgreSQL schema in the RAPPORT_TEST_POSTGRES database, or a fresh database that
     sorts text by English rules (as most servers are installed: "beta" before "Zeta"), which
     is where ORDER BY name would part from SQLite unless storage/ prevents it."""
-    from storage.database import close_database
+    from storage.db.database import close_database
 
     if request.param == "schema":
         schema = PostgresSchema(PG_URL)
@@ -137,7 +137,7 @@ def test_followups_stats_and_pipeline_are_identical_on_sqlite_and_postgresql(pg_
 
 
 def test_every_postgresql_text_column_sorts_by_code_point(pg_url):
-    from storage.database import open_database
+    from storage.db.database import open_database
 
     database = open_database(pg_url)
     rows = database.execute_sql(
@@ -152,9 +152,9 @@ def test_every_postgresql_text_column_sorts_by_code_point(pg_url):
 
 
 def test_a_postgresql_database_upgraded_from_v1_sorts_by_code_point_too(pg_url):
-    from storage import migrations
-    from storage.database import close_database, open_database
-    from storage.connection import make_database
+    from storage.db import migrations
+    from storage.db.connection import make_database
+    from storage.db.database import close_database, open_database
     from tests.test_migrations import build_v1
 
     raw = make_database(pg_url)

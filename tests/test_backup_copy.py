@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import json
 import sqlite3
 import stat
 import subprocess
@@ -14,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import close_database, open_database
+from cli.main import main
+from storage.db.database import close_database, open_database
 from tests.conftest import PG_SKIP_REASON, PG_URL, PostgresSchema, sqlite_url
-from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-03-18"
@@ -43,7 +42,7 @@ def reports(url: str) -> dict[str, str]:
 
 def extras(url: str) -> tuple:
     """What the reports leave out: the trash, drafts, sequences, ids."""
-    from storage.models import Conversation, Draft
+    from storage.db.models import Conversation, Draft
 
     open_database(url)
     try:
@@ -60,8 +59,8 @@ def source(tmp_path) -> str:
     """A demo database with a trashed conversation, a draft, a booking and a follow-up chain."""
     import datetime as dt
 
-    from storage.conversations import delete
-    from storage.models import Booking, Conversation, Draft
+    from storage.db.models import Booking, Conversation, Draft
+    from storage.records.conversations import delete
 
     url = sqlite_url(tmp_path)
     assert main(["--database", url, "--today", TODAY, "demo", "--customers", "30", "--conversations", "600"]) == 0

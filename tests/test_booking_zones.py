@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from playhouse.migrate import SchemaMigrator, migrate
 
-from storage import migrations
-from storage.database import close_database, open_database
-from storage.models import Booking, db
+from storage.db import migrations
+from storage.db.database import close_database, open_database
+from storage.db.models import Booking, db
 from tests import factories as f
 from tests.conftest import BACKENDS, sqlite_url
 
@@ -70,7 +70,7 @@ def test_berlin_and_utc_processes_export_the_same_instant(tmp_path):
     url = sqlite_url(tmp_path)
     open_database(url)
     conv = f.conversation(f.customer(), "2026-03-02")
-    from storage import bookings
+    from storage.records import bookings
 
     bookings.create({"date": "2026-03-19", "start": "14:00", "end": "15:00", "title": "Visit"},
                     conversation_id=conv.id, zone_name="Europe/Berlin")

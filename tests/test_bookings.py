@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from storage import bookings
+from storage.db.models import Booking
 from storage.errors import ValidationError
-from storage.models import Booking
 from storage.parsing import DATE_HINT
+from storage.records import bookings
 from tests import factories as f
 
 GOOD = {"date": "2026-03-19", "start": "09:00", "end": "10:30", "title": "Visit", "location": "HQ",

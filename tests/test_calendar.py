@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event, Todo
 
-from storage import bookings, calendar, conversations
-from storage.calendar_items import description
-from storage.models import Booking, Conversation, db
-from storage.vdir import write_vdir
+from storage.db.models import Booking, Conversation, db
+from storage.exchange import calendar
+from storage.exchange.calendar_items import description
+from storage.exchange.vdir import write_vdir
+from storage.records import bookings, conversations
 from tests import factories as f
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import Input, TextArea
 
 from screens.booking_form import BookingForm
-from storage.models import Booking, Draft
+from storage.db.models import Booking, Draft
 from tests import factories
 from tests.tui_helpers import screen_text, type_text, wait_for_text, wait_until
 from tui import calendar_actions
@@ -131,7 +131,7 @@ async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home
 
 
 async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_home):
-    from storage import bookings
+    from storage.records import bookings
 
     cust = factories.customer("Acme")
     overdue = factories.conversation(cust, "2026-03-01", follow_up="2026-03-10")
@@ -181,7 +181,7 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
 async def test_day_bookings_line_shows_the_days_bookings_literally(app):
     from textual.app import App
 
-    from storage import bookings
+    from storage.records import bookings
     from tui.widgets.day_bookings import DayBookings
 
     conv = a_conversation()
@@ -301,7 +301,7 @@ async def test_the_booking_form_is_in_the_command_palette(app):
 async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
     from screens.confirm import ConfirmScreen
     from screens.followups import FollowupsScreen
-    from storage import bookings
+    from storage.records import bookings
     from tui.widgets.day_bookings import DayBookings
 
     conv = a_conversation("Acme")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from storage import calendar
-from storage.vdir import MANIFEST, write_vdir
+from storage.exchange import calendar
+from storage.exchange.vdir import MANIFEST, write_vdir
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ def test_a_users_own_files_and_task_files_are_never_removed(sqlite_ctx, tmp_path
     task = calendar.write_task(convs[0].id, folder)  # the TUI's "Create task" in the same folder
     before = task.read_bytes()
     write_vdir(calendar.build_export(None), folder)
-    from storage import conversations
+    from storage.records import conversations
 
     for conv in convs:
         conversations.set_completed(conv.id, True, dt.date(2026, 3, 18))
@@ -72,7 +72,7 @@ def test_a_todo_completed_in_the_vdir_is_not_reset(sqlite_ctx, tmp_path):
     todo.add("COMPLETED", dt.datetime(2026, 3, 18, 9, tzinfo=dt.timezone.utc))
     path.write_bytes(cal.to_ical())
     changed = path.read_bytes()
-    from storage import conversations
+    from storage.records import conversations
 
     conversations.set_follow_up(other.id, dt.date(2026, 3, 30))  # something else to export
     result = write_vdir(calendar.build_export(None, mode="todos"), folder)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BACKENDS, PG_URL, PostgresSchema, sqlite_url
+from cli.main import main
+from tests.conftest import sqlite_url
 from tests.test_output_files import small_tmpfs  # noqa: F401 - a fixture
-from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

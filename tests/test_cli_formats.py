@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from storage.database import close_database
+from cli.main import build_parser, main
+from storage.db.database import close_database
 from tests import factories as f
 from tests.conftest import make_ctx, sqlite_url
 from tests.test_reports_cli import ITEM_KEYS
-from tui.cli import build_parser, main
 
 
 @pytest.fixture

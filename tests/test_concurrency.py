@@ -9,8 +9,8 @@ import multiprocessing
 import peewee
 import pytest
 
-from storage.database import close_database, open_database
-from storage.models import Conversation, Employee, SchemaVersion, Topic
+from storage.db.database import close_database, open_database
+from storage.db.models import Conversation, Employee, SchemaVersion, Topic
 from tests import factories, workers
 from tests.conftest import BACKENDS
 

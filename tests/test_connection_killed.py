@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from screens.conversation_form import ConversationForm
-from storage.models import Conversation, Customer, db
+from storage.db.models import Conversation, Customer, db
 from tests import factories
 from tests.conftest import PG_SKIP_REASON, PG_URL
 from tests.tui_helpers import type_text, wait_until
@@ -97,7 +97,7 @@ def own_role(ctx):
     yield url, refuse
     with admin.cursor() as cur:
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,))
-    from storage.database import close_database
+    from storage.db.database import close_database
 
     close_database()
     with admin.cursor() as cur:
@@ -111,10 +111,10 @@ def own_role(ctx):
 @pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
 async def test_a_server_that_refuses_connections_costs_nothing_typed(ctx, own_role, monkeypatch):
     from storage.context import Context
-    from storage.database import close_database, open_database
+    from storage.db.database import close_database, open_database
     from tui.app import RapportApp
 
-    monkeypatch.setattr("storage.retry.sleep", lambda seconds: None)
+    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
     url, refuse = own_role
     acme = factories.customer("Acme")
     ctx.employee()

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Input, Select, TextArea
 
 from screens.conversation_form import ConversationForm
-from storage.models import Conversation
+from storage.db.models import Conversation
 from storage.parsing import minutes_between
 from tests import factories
 from tests.conftest import TODAY
@@ -115,7 +115,7 @@ async def test_edit_keeps_the_fields_and_bumps_the_sequence(app):
 
 async def test_unsaved_text_is_kept_as_a_draft_and_reopens(app):
     from screens.conversation_form import open_draft
-    from storage import drafts
+    from storage.records import drafts
 
     cust = factories.customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -151,7 +151,7 @@ async def test_about_follows_the_chosen_employee_until_picked_by_hand(app):
 
 
 async def test_with_whom_suggests_contacts_and_earlier_names(app):
-    from storage import customers
+    from storage.records import customers
 
     cust = factories.customer("Acme")
     customers.save_contact(cust.id, {"name": "Hildegard Vogel"})

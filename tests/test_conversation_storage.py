@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from storage import conversation_list as clist
-from storage import conversations
-from storage.conversations import ConversationInput
+from storage.db.models import Contact, Conversation
 from storage.errors import ValidationError
-from storage.models import Contact, Conversation
 from storage.parsing import parse_date, parse_time
+from storage.records import conversation_list as clist
+from storage.records import conversations
+from storage.records.conversations import ConversationInput
 from tests import factories
 from tests.conftest import TODAY
 

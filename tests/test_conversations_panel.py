@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox, Input
 
 from screens.conversation_form import ConversationForm
-from storage.models import Conversation
+from storage.db.models import Conversation
 from tests import factories
 from tests.conftest import TODAY
 from tests.panel_host import PanelHost
@@ -155,12 +155,12 @@ async def test_t_writes_the_conversation_as_a_task(app):
 async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app, monkeypatch):
     import sqlite3
 
-    from storage.connection import sqlite_path
-    from storage.models import db
+    from storage.db.connection import sqlite_path
+    from storage.db.models import db
 
     cust = factories.customer("Acme")
     conv = factories.conversation(cust, "2026-03-01", note="still here")
-    monkeypatch.setattr("storage.retry.sleep", lambda seconds: None)
+    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
     db.execute_sql("PRAGMA busy_timeout = 20")
     other = sqlite3.connect(str(sqlite_path(app.ctx.url)), isolation_level=None)
     try:

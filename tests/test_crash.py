@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SAVER = r"""
 import sys
-from storage.database import open_database
+from storage.db.database import open_database
 from storage.context import Context
-from storage.models import Conversation, Customer, db
+from storage.db.models import Conversation, Customer, db
 import datetime as dt
 
 url = sys.argv[1]

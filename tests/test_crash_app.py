@@ -13,11 +13,11 @@ import time
 
 import pytest
 
-from storage.database import close_database, open_database
+from cli.main import main
+from storage.db.database import close_database, open_database
 from tests import factories
 from tests.conftest import sqlite_url
-from tests.terminal import open_new_conversation, ROOT, Terminal, private_env
-from tui.cli import main
+from tests.terminal import ROOT, Terminal, open_new_conversation, private_env
 
 
 def query(path, sql: str) -> list[tuple]:
@@ -46,7 +46,7 @@ def database(tmp_path):
 
 
 def test_sigkill_during_demo_leaves_no_half_demo(database, tmp_path, capsys):
-    """The demo writes everything in one transaction (storage/demo.py), dropping and rebuilding
+    """The demo writes everything in one transaction (storage/sample/demo.py), dropping and rebuilding
     the conversation indexes inside it: a kill midway must leave the database exactly as it
     was before, indexes included."""
     url, path = database

@@ -10,12 +10,11 @@ from __future__ import annotations
 import stat
 
 import pytest
-
 from textual.widgets import TextArea
 
 from screens.conversation_form import ConversationForm
-from storage import conversations
-from storage.models import Conversation
+from storage.db.models import Conversation
+from storage.records import conversations
 from tests import factories
 from tests.locking import shown
 from tests.tui_helpers import type_text, wait_until

@@ -10,12 +10,12 @@ import io
 
 import pytest
 
-from storage.csvexport import export
-from storage.csvimport import import_conversations, import_customers
-from storage.csvimport_more import import_bookings, import_contacts
-from storage.csvio import CsvImportError
-from storage.models import Booking, Contact, Conversation, Customer, Employee
-from storage.vcard import import_vcards, write_vcards
+from storage.db.models import Booking, Contact, Conversation, Customer, Employee
+from storage.exchange.csvexport import export
+from storage.exchange.csvimport import import_conversations, import_customers
+from storage.exchange.csvimport_more import import_bookings, import_contacts
+from storage.exchange.csvio import CsvImportError
+from storage.exchange.vcard import import_vcards, write_vcards
 from tests import factories as f
 
 KINDS = ("customers", "contacts", "conversations", "bookings")

@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from storage.csvexport import export, export_to_file
-from storage.csvimport import import_conversations, import_customers
-from storage.database import close_database, open_database
-from storage.dialect import is_sqlite
-from storage.models import Conversation
-from storage.conversations import delete
+from storage.db.database import close_database, open_database
+from storage.db.dialect import is_sqlite
+from storage.db.models import Conversation
+from storage.exchange.csvexport import export, export_to_file
+from storage.exchange.csvimport import import_conversations, import_customers
+from storage.records.conversations import delete
 from tests import factories as f
 from tests.conftest import PG_URL, PostgresSchema, sqlite_url
 
@@ -143,8 +143,8 @@ def test_export_to_file_replaces_it_whole(ctx, tmp_path):
 
 @pytest.fixture
 def cli_db(tmp_path):
-    """A database URL for tui.cli.main, and the main function itself."""
-    from tui.cli import main
+    """A database URL for cli.main.main, and the main function itself."""
+    from cli.main import main
 
     url = sqlite_url(tmp_path)
     return lambda *argv: main(["--database", url, *argv])

@@ -8,11 +8,11 @@ import io
 
 import pytest
 
-from storage.csvexport import export
-from storage.csvimport import import_conversations, import_customers
-from storage.csvio import CONVERSATION_COLUMNS, CUSTOMER_COLUMNS, CsvImportError
+from storage.db.models import Conversation, Customer, Employee, Method, PipelineStage, Topic
 from storage.errors import RapportError
-from storage.models import Conversation, Customer, Employee, Method, PipelineStage, Topic
+from storage.exchange.csvexport import export
+from storage.exchange.csvimport import import_conversations, import_customers
+from storage.exchange.csvio import CONVERSATION_COLUMNS, CUSTOMER_COLUMNS, CsvImportError
 from tests import factories as f
 
 CUSTOMERS_HEADER = ",".join(CUSTOMER_COLUMNS[:6])  # without the optional cadence_days

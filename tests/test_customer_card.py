@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from screens.customer_form import CustomerForm
 from screens.customers import CustomersScreen
-from storage.models import Customer
+from storage.db.models import Customer
 from tests import factories as f
 from tests.screen_text import screen_text
 from tests.tui_helpers import wait_until
@@ -133,7 +133,7 @@ async def test_new_customer_tabs_stay_disabled_until_saved(app):
 
 
 async def test_a_customer_saved_from_a_draft_offered_at_start_shows_in_the_list(app):
-    from storage import drafts
+    from storage.records import drafts
 
     f.customer("Existing", number="E-1")
     drafts.save("customer", "", "tester", {"number": "D-1", "name": "Drafted Ltd", "phone": "",

@@ -8,8 +8,8 @@ from screens.confirm import ConfirmScreen
 from screens.customer_form import CustomerForm
 from screens.customers import CustomersScreen
 from screens.help import HelpScreen
-from storage import customers
-from storage.models import Contact, Customer
+from storage.db.models import Contact, Customer
+from storage.records import customers
 from tests import factories as f
 from tests.screen_text import screen_text
 from tui.widgets.paged_table import PagedTable
@@ -181,8 +181,8 @@ async def test_palette_lists_global_and_screen_actions(app):
 
 
 async def test_typed_customer_text_is_kept_as_a_draft_and_restored(app):
-    from storage import drafts
     from screens import customer_form
+    from storage.records import drafts
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

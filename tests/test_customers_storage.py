@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from storage import customers
 from storage.errors import ValidationError
-from storage.queries import CustomerList, like_pattern, stage_history
+from storage.records import customers
+from storage.records.queries import CustomerList, like_pattern, stage_history
 from tests import factories as f
 from tests.conftest import TODAY
 

@@ -1,4 +1,4 @@
-"""Stored sale cycles (storage/cycle_store.py) stay equal to a fresh recompute after any
+"""Stored sale cycles (storage/db/cycle_store.py) stay equal to a fresh recompute after any
 sequence of writes, on both backends, and the metrics read from them stay exact."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ import datetime as dt
 import io
 import random
 
-from storage import conversations, cycle_store, lookups
-from storage.csvimport import import_conversations
-from storage.csvio import CONVERSATION_COLUMNS
-from storage.models import Conversation, PipelineCustomer, PipelineDirty, PipelineStage, SaleCycle
+from storage.db import cycle_store
+from storage.db.models import Conversation, PipelineCustomer, PipelineDirty, PipelineStage, SaleCycle
+from storage.exchange.csvimport import import_conversations
+from storage.exchange.csvio import CONVERSATION_COLUMNS
+from storage.records import conversations, lookups
 from tests import factories as f
 
 

@@ -7,16 +7,14 @@ import stat
 
 import pytest
 
-from storage import migrations
-from storage.database import open_database, close_database
-from storage.connection import default_database_path
+from storage.db.connection import default_database_path
+from storage.db.database import close_database, open_database
+from storage.db.models import Employee, Method, PipelineStage, SchemaVersion, Topic
 from storage.errors import RapportError
-from storage.models import Employee, Method, PipelineStage, SchemaVersion, Topic
-from tests.conftest import BACKENDS
 
 
 def test_default_database_is_per_user_with_private_modes(isolated_home):
-    from storage.connection import resolve_database_url
+    from storage.db.connection import resolve_database_url
 
     open_database(resolve_database_url())
     close_database()
@@ -100,7 +98,7 @@ def test_not_a_database_file(tmp_path):
 
 
 def test_cli_user_errors_exit_1_with_one_line(tmp_path, capsys):
-    from tui.cli import main
+    from cli.main import main
 
     bogus = tmp_path / "x.db"
     bogus.write_bytes(b"\x00garbage" * 1000)

@@ -9,11 +9,11 @@ import json
 
 import pytest
 
-from storage.database import close_database
+from cli.main import main
+from storage.db.database import close_database
 from storage.parsing import add_months, parse_date
 from tests import factories as f
 from tests.conftest import TODAY, make_ctx, sqlite_url
-from tui.cli import main
 
 D = dt.date
 

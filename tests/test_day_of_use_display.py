@@ -10,13 +10,13 @@ from rich.cells import cell_len
 from rich.console import Console
 from textual.widgets import Input
 
+from cli.main import main
 from screens.conversation_form import ConversationForm
 from screens.customer_form import CustomerForm
-from storage.database import close_database, open_database
+from storage.db.database import close_database, open_database
 from tests import factories as f
 from tests.conftest import sqlite_url
 from tests.tui_helpers import screen_text, wait_for_text
-from tui.cli import main
 
 RLO_NAME = "Bob\u202eexe.gnp"  # would read "Bobpng.exe" on a terminal that honours U+202E
 BIDI = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
@@ -114,6 +114,7 @@ async def test_toasts_are_one_line_at_the_top_one_at_a_time(app):
 
 async def test_an_auto_created_employee_is_shown_by_the_os_full_name(app, monkeypatch):
     import pwd
+
     from textual.widgets import Select
 
     from storage.config import ensure_employee

@@ -4,13 +4,13 @@ type-to-find on lists."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from screens.conversation_form import ConversationForm
 from screens.customer_form import CustomerForm
 from screens.customers import CustomersScreen
 from screens.note_view import NoteView
-from storage import customers
+from storage.records import customers
 from tests import factories as f
 from tests.panel_host import PanelHost
 from tests.tui_helpers import screen_text, type_text

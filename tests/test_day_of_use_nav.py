@@ -71,7 +71,7 @@ async def test_the_drill_down_list_is_fresh_after_moving_a_customer(app):
 
 
 async def test_a_failed_drill_down_keeps_the_dashboard_summary(app, monkeypatch):
-    import storage.pipeline_customers
+    import storage.reporting.pipeline_customers
     from storage.errors import RapportError
 
     make_shop()
@@ -81,7 +81,7 @@ async def test_a_failed_drill_down_keeps_the_dashboard_summary(app, monkeypatch)
 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dashboard(app, pilot)
-        monkeypatch.setattr(storage.pipeline_customers, "metric_customers", broken)
+        monkeypatch.setattr(storage.reporting.pipeline_customers, "metric_customers", broken)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, PipelineScreen)
@@ -132,11 +132,11 @@ async def test_an_inline_error_goes_as_soon_as_the_field_is_corrected(app):
 async def test_a_drill_down_that_arrives_after_the_user_left_is_not_pushed(app, monkeypatch):
     import threading
 
-    import storage.pipeline_customers
+    import storage.reporting.pipeline_customers
 
     make_shop()
     release = threading.Event()
-    real = storage.pipeline_customers.metric_customers
+    real = storage.reporting.pipeline_customers.metric_customers
 
     def slow(*args):
         release.wait(10)
@@ -144,7 +144,7 @@ async def test_a_drill_down_that_arrives_after_the_user_left_is_not_pushed(app, 
 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dashboard(app, pilot)
-        monkeypatch.setattr(storage.pipeline_customers, "metric_customers", slow)
+        monkeypatch.setattr(storage.reporting.pipeline_customers, "metric_customers", slow)
         await pilot.press("enter", "f3")
         await pilot.pause()
         release.set()

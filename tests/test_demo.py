@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from storage import demo
-from storage.csvexport import export
-from storage.models import Conversation, Customer, Employee, PipelineStage, db
+from storage.db.models import Conversation, Customer, Employee, PipelineStage, db
+from storage.exchange.csvexport import export
+from storage.sample import demo
 from tests.conftest import TODAY, sqlite_url
 
 
@@ -22,8 +22,8 @@ def exported(kind: str, fmt: str = "csv") -> str:
 
 @pytest.fixture
 def run(tmp_path):
-    """``run(*argv)`` calls tui.cli.main on a database under tmp_path, with --today D."""
-    from tui.cli import main
+    """``run(*argv)`` calls cli.main.main on a database under tmp_path, with --today D."""
+    from cli.main import main
 
     def call(*argv, folder="db"):
         (tmp_path / folder).mkdir(exist_ok=True)

@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import TextArea
 
 from screens.conversation_form import ConversationForm
-from storage.models import Conversation
+from storage.db.models import Conversation
 from tests import factories
 from tests.conftest import make_ctx
 from tests.locking import shown
@@ -32,7 +32,7 @@ def small_disk(tmp_path):
     try:
         yield mount
     finally:
-        from storage.database import close_database
+        from storage.db.database import close_database
 
         close_database()
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)

@@ -65,7 +65,7 @@ async def test_a_focused_pick_list_is_shown_reversed(app):
 
 
 async def test_home_and_end_in_the_table_maintenance_lists(app):
-    from storage.models import Topic
+    from storage.db.models import Topic
 
     for name in ("Alpha", "Beta", "Gamma", "Delta"):
         Topic.create(name=name)

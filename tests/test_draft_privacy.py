@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from storage import drafts
 from storage.context import Context
+from storage.records import drafts
 from tests.conftest import BACKENDS
-from tests.tui_helpers import screen_text, type_text
 from tests.test_drafts import NoteForm, note_opener  # noqa: F401  (fixture)
+from tests.tui_helpers import screen_text, type_text
 
 
 def test_only_the_typist_sees_reads_or_discards_a_draft(ctx):
@@ -41,7 +41,7 @@ async def _first_screen(app, pilot):
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url, note_opener):
     from screens.drafts import DraftsScreen
-    from storage.database import open_database
+    from storage.db.database import open_database
     from tui.app import RapportApp
 
     open_database(database_url)

@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
-from storage import drafts
+from storage.records import drafts
+from tests.tui_helpers import wait_until
 from tui.widgets import draft_keeper
 from tui.widgets.draft_keeper import DraftKeeper, flush_all
-from tests.tui_helpers import wait_until
 
 
 def test_save_replaces_and_discard_removes(ctx):
@@ -94,8 +94,8 @@ async def test_flush_all_writes_immediately(app, note_opener):
 
 
 async def test_drafts_are_offered_back_on_start(sqlite_ctx, note_opener):
-    from tui.app import RapportApp
     from screens.drafts import DraftsScreen
+    from tui.app import RapportApp
 
     drafts.save("test-note", "", "tester", {"note": "[bold]kept[/] across a hang-up", "who": "Ann"})
     app = RapportApp(sqlite_ctx)

@@ -6,8 +6,8 @@ from textual.widgets import DataTable, Input, Static
 
 from screens.employee_form import EmployeeForm
 from screens.employees import EmployeesScreen
-from storage import lookups
-from storage.models import Employee
+from storage.db.models import Employee
+from storage.records import lookups
 from tests import factories
 
 

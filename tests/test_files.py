@@ -6,10 +6,10 @@ import stat
 
 import pytest
 
-from storage.database import close_database, open_database
+from cli.main import main
+from storage.db.database import close_database, open_database
 from storage.errors import RapportError
 from tests.conftest import sqlite_url
-from tui.cli import main
 
 
 def test_read_only_database_is_refused_clearly(tmp_path, capsys):

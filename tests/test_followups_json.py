@@ -1,11 +1,11 @@
-"""``rapport followups --json`` is written by storage.followups_json, fast; its text must be
+"""``rapport followups --json`` is written by storage.reporting.followups_json, fast; its text must be
 exactly what json.dump(followups_report, ensure_ascii=False, indent=2) writes."""
 
 from __future__ import annotations
 
 import json
 
-from storage import followups_json, reports
+from storage.reporting import followups_json, reports
 from tests import factories
 from tests.conftest import TODAY
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from screens.followups import FollowupsScreen
-from storage.models import Conversation
+from storage.db.models import Conversation
 from tests import factories as f
 from tests.conftest import TODAY
 from tui.widgets.followup_table import FollowupTable

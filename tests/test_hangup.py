@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from storage.database import close_database, open_database
+from storage.db.database import close_database, open_database
 from tests import factories
 from tests.conftest import sqlite_url
-from tests.terminal import open_new_conversation, Terminal, private_env
+from tests.terminal import Terminal, open_new_conversation, private_env
 
 NOTE = "Zebraphone call [bold]about[/] the order \u05e9\u05dc\u05d5\u05dd"
 

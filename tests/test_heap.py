@@ -9,8 +9,8 @@ from tui import heap
 
 
 def test_rapport_leaves_the_collector_on_whatever_the_command_did(monkeypatch):
+    from cli.main import main
     from tui import heap
-    from tui.cli import main
 
     monkeypatch.setattr(heap, "_frozen", False)  # as in a new process: starting() turns it off
     for argv in (["--database", "", "followups"], ["--database", "nosuch://x", "followups"]):

@@ -11,10 +11,10 @@ import sqlite3
 
 import pytest
 
-from storage.database import close_database, open_database
+from cli.main import main
+from storage.db.database import close_database, open_database
 from tests import factories
 from tests.conftest import sqlite_url
-from tui.cli import main
 
 HOSTILE = [
     "[bold]x[/] [/] [link=https://evil.example]y",

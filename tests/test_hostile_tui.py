@@ -12,8 +12,8 @@ from textual.widgets import Input, TextArea
 
 from screens.conversation_form import ConversationForm
 from screens.customer_form import CustomerForm
-from storage.database import close_database
-from storage.models import Conversation, Customer
+from storage.db.database import close_database
+from storage.db.models import Conversation, Customer
 from tests import factories
 from tests.conftest import sqlite_url
 from tests.terminal import Terminal, private_env

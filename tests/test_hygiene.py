@@ -32,8 +32,8 @@ def test_storage_never_imports_textual_or_rich():
 
 def test_command_line_reports_do_not_load_textual():
     code = (
-        "import sys; from tui.cli import build_parser; build_parser(); "
-        "import tui.commands.reports, tui.commands.pipeline, tui.commands.data, tui.commands.calendar; "
+        "import sys; from cli.main import build_parser; build_parser(); "
+        "import cli.reports, cli.pipeline, cli.data, cli.calendar; "
         "print('textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from screens.conversation_form import ConversationForm
 from screens.follow_up_picker import FollowUpPicker
-from storage.models import Conversation
+from storage.db.models import Conversation
 from tests import factories as f
 from tests.conftest import TODAY
 from tui import dbwork

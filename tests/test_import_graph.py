@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("storage", "screens", "tui")
+PACKAGES = ("cli", "storage", "screens", "tui")
 
 
 def project_modules() -> dict[str, Path]:
@@ -48,7 +48,7 @@ def import_graph() -> dict[str, set[str]]:
             if isinstance(node, ast.Import):
                 targets.update(known(alias.name) for alias in node.names)
             elif node.module and node.level == 0:
-                for alias in node.names:  # `from storage import reports` imports storage.reports
+                for alias in node.names:  # `from storage import reports` imports storage.reporting.reports
                     full = f"{node.module}.{alias.name}"
                     targets.add(full if full in modules else known(node.module))
         graph[name] = {t for t in targets if t and t != name}

@@ -9,9 +9,8 @@ import unicodedata
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
-from screens.contact_form import ContactForm
 from screens.customer_form import CustomerForm
-from storage.models import Contact, Customer
+from storage.db.models import Contact, Customer
 from tests.factories import customer
 from tests.tui_helpers import wait_until
 from tui.widgets.paged_table import PagedTable

@@ -7,10 +7,11 @@ import datetime as dt
 
 import pytest
 
-from storage import bookings, conversations, customers, limits, lookups, staff
-from storage.conversations import ConversationInput
+from storage import limits
+from storage.db.models import Booking, Contact, Conversation, Customer, Employee, Topic
 from storage.errors import ValidationError
-from storage.models import Booking, Contact, Conversation, Customer, Employee, Topic
+from storage.records import bookings, conversations, customers, lookups, staff
+from storage.records.conversations import ConversationInput
 from tests import factories
 
 NOW = dt.datetime(2026, 3, 18, 10, 0)

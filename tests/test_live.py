@@ -13,11 +13,11 @@ import time
 
 import pytest
 
-from storage import conversations
 from storage.context import Context
-from storage.database import close_database, open_database
+from storage.db.database import close_database, open_database
+from storage.db.models import Conversation, Customer
 from storage.errors import ChangedMeanwhile
-from storage.models import Conversation, Customer, db
+from storage.records import conversations
 from tests import factories
 from tests.conftest import BACKENDS, TODAY
 from tests.terminal import Terminal, private_env
@@ -96,9 +96,10 @@ async def test_a_save_in_one_app_shows_in_the_other_without_a_key(database_url, 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 @pytest.mark.parametrize("choice", ["keep", "reload"])
 async def test_the_second_save_of_one_conversation_gets_the_choice(database_url, tmp_path, choice):
+    from textual.widgets import TextArea
+
     from screens.changed_meanwhile import ChangedMeanwhileScreen
     from screens.conversation_form import ConversationForm
-    from textual.widgets import TextArea
     from tui.app import RapportApp
 
     open_database(database_url)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from textual.widgets import Input, TextArea
 
 from screens.booking_form import BookingForm
@@ -15,8 +14,8 @@ from screens.contact_form import ContactForm
 from screens.conversation_form import ConversationForm
 from screens.customer_form import CustomerForm
 from screens.value_form import ValueForm
-from storage import reports
-from storage.models import Booking, Contact, Conversation, Customer, Topic
+from storage.db.models import Booking, Contact, Conversation, Customer, Topic
+from storage.reporting import reports
 from tests import factories
 from tests.conftest import TODAY
 from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.widgets import TextArea
 
 from screens.conversation_form import ConversationForm
-from storage.models import Conversation
+from storage.db.models import Conversation
 from tests import factories
 from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)
 from tests.tui_helpers import type_text, wait_until
@@ -54,7 +54,7 @@ async def test_lock_released_while_retrying_saves_without_a_second_ctrl_s(app, o
         waits.append(seconds)
         other_rapport.execute("COMMIT")
 
-    monkeypatch.setattr("storage.retry.sleep", back_off)
+    monkeypatch.setattr("storage.db.retry.sleep", back_off)
     told: list[str] = []  # every notification (a toast may be gone again on a slow machine)
     notify = app.notify
     monkeypatch.setattr(app, "notify", lambda message, **kw: (told.append(message), notify(message, **kw)))

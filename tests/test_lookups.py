@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from storage import lookups, staff
+from storage.db.models import Conversation, Employee, PipelineStage, Topic
 from storage.errors import ValidationError
-from storage.lookups import InUseError
-from storage.models import Conversation, Employee, PipelineStage, Topic
+from storage.records import lookups, staff
+from storage.records.lookups import InUseError
 from tests import factories
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from storage.conversations import delete
-from storage.database import close_database
-from storage.losing_touch import losing_touch
-from storage.models import Conversation, Customer
+from cli.main import main
+from storage.db.database import close_database
+from storage.db.models import Conversation, Customer
+from storage.records.conversations import delete
+from storage.reporting.losing_touch import losing_touch
 from tests import factories as f
 from tests.conftest import TODAY, make_ctx, sqlite_url
-from tui.cli import main
 from tui.widgets.followup_table import FollowupTable
 
 LONG_AGO = dt.datetime(2025, 1, 1, 12, 0)  # created_at (UTC)
@@ -125,8 +125,8 @@ async def test_screen_lists_them_and_l_logs_a_conversation(app):
 def test_cadence_is_saved_from_the_general_tab_fields(ctx):
     import pytest
 
-    from storage.customers import save_customer
     from storage.errors import ValidationError
+    from storage.records.customers import save_customer
 
     cid = save_customer({"number": "K1", "name": "Kay", "cadence_days": " 21 "})
     assert Customer.get_by_id(cid).cadence_days == 21

@@ -7,8 +7,8 @@ from textual.widgets import DataTable, Input, Static
 from screens.confirm import ConfirmScreen
 from screens.maintenance import MaintenanceScreen
 from screens.value_form import ValueForm
-from storage import lookups
-from storage.models import Conversation, Method, PipelineStage, Topic
+from storage.db.models import Conversation, Method, PipelineStage, Topic
+from storage.records import lookups
 from tests import factories
 from tests.tui_helpers import screen_text, wait_until
 
@@ -164,7 +164,7 @@ async def test_every_action_is_in_the_command_palette(app):
 
 async def test_unsaved_stage_form_is_kept_as_a_draft_and_offered_back(sqlite_ctx):
     from screens.drafts import DraftsScreen
-    from storage import drafts
+    from storage.records import drafts
     from tui.app import RapportApp
     from tui.widgets.draft_keeper import flush_all
 

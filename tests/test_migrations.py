@@ -7,10 +7,10 @@ import datetime as dt
 import peewee
 import pytest
 
-from storage import migrations
-from storage.database import close_database, open_database
-from storage.connection import make_database
-from storage.models import Booking, Conversation, Customer, Draft, SchemaVersion
+from storage.db import migrations
+from storage.db.connection import make_database
+from storage.db.database import close_database, open_database
+from storage.db.models import Booking, Conversation, Customer, Draft, SchemaVersion
 from tests.conftest import BACKENDS
 
 
@@ -119,7 +119,7 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
     indexes = {index.name for index in database.get_indexes("conversation")}
     assert {"conversation_pipeline_live", "conversation_stage_date"} <= indexes
     assert Customer.select().count() == 3
-    # v7: every name got its reading-order key (storage/sort_key.py), and the index over it.
+    # v7: every name got its reading-order key (storage/db/sort_key.py), and the index over it.
     assert [c.sort_name for c in Customer.select().order_by(Customer.id)] == ["kunde 0", "kunde 1", "kunde 2"]
     assert "customer_sort_name" in {index.name for index in database.get_indexes("customer")}
     assert Conversation.select().count() == 12
@@ -136,7 +136,7 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
     assert Booking.select().count() == 0
     Draft.create(form="conversation", payload="{}")
     # An upgrade does not re-seed the pick lists of a database that already had some.
-    from storage.models import Topic
+    from storage.db.models import Topic
     assert [t.name for t in Topic.select()] == ["General"]
 
     if database_url.startswith("sqlite"):

@@ -8,10 +8,10 @@ import datetime as dt
 from textual.app import App, ComposeResult
 
 from screens.pipeline import period_text
-from storage import conversations
-from storage.conversations import ConversationInput
-from storage.models import Conversation
-from storage.pipeline_basis import Period
+from storage.db.models import Conversation
+from storage.records import conversations
+from storage.records.conversations import ConversationInput
+from storage.reporting.pipeline_basis import Period
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.screen_text import screen_text

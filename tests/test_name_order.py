@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from storage import customers, lookups, staff
-from storage.csvimport import import_customers
-from storage.models import Customer
-from storage.queries import CustomerList
-from storage.sort_key import sort_key
+from storage.db.models import Customer
+from storage.db.sort_key import sort_key
+from storage.exchange.csvimport import import_customers
+from storage.records import customers, lookups, staff
+from storage.records.queries import CustomerList
 from tests.conftest import BACKENDS, TODAY
 
 # In reading order: Latin with diacritics among their plain letters, then Greek, Cyrillic, CJK.
@@ -58,6 +58,6 @@ def test_employees_and_contacts_in_reading_order(ctx):
     cust = customers.save_customer({"number": "1", "name": "Acme"})
     for name in ["Øyvind", "anna", "Émile"]:
         customers.save_contact(cust, {"name": name})
-    from storage.conversation_list import with_whom_suggestions
+    from storage.records.conversation_list import with_whom_suggestions
 
     assert with_whom_suggestions(cust)[:3] == ["anna", "Émile", "Øyvind"]

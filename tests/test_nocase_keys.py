@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from storage.database import close_database, open_database
-from storage.connection import make_database
+from storage.db.connection import make_database
+from storage.db.database import close_database, open_database
 from tests.conftest import BACKENDS
 from tests.test_migrations import build_v1
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 def test_old_case_duplicates_are_renamed_or_merged(database_url):
-    from storage import migrations
-    from storage.models import Conversation, Customer, Draft, Employee
+    from storage.db import migrations
+    from storage.db.models import Conversation, Customer, Draft, Employee
 
     raw = make_database(database_url)
     raw.connect()

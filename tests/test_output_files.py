@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from tests.conftest import sqlite_url
-from tui.cli import main
 
 WRITERS = [
     ("export", "customers"),
@@ -164,7 +164,7 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     script = (
-        "import sys, os, signal; from tui import cli; import storage.csvexport as e\n"
+        "import sys, os, signal; from cli import main as cli; import storage.exchange.csvexport as e\n"
         "orig = e.ROWS['conversations']\n"
         "def slow():\n"
         "    for row in orig():\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from cli.main import main
 from tests import factories as f
-from tui.cli import main
 
 KEYS = ["as_of", "from", "to", "customers_in_pipeline", "won", "lost", "closed", "win_rate",
         "new_prospects", "avg_days_to_close", "by_stage", "stalled"]

@@ -1,5 +1,5 @@
-"""Cycle starts found by SQL (storage/pipeline_sql.py) agree with the plain docs/reports.md#pipeline pass
-(storage/sale_cycles.py): hand-made corner cases, then seeded random histories.
+"""Cycle starts found by SQL (storage/reporting/pipeline_sql.py) agree with the plain docs/reports.md#pipeline pass
+(storage/db/sale_cycles.py): hand-made corner cases, then seeded random histories.
 """
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from storage.models import PipelineStage, utcnow
-from storage.pipeline import pipeline_metrics
-from storage.pipeline_basis import Period
+from storage.db.models import PipelineStage, utcnow
+from storage.db.sale_cycles import customer_cycles, pipeline_steps
+from storage.reporting.pipeline import pipeline_metrics
+from storage.reporting.pipeline_basis import Period
+from storage.reporting.pipeline_customers import metric_customers
 from storage.stages import normal_kind
-from storage.pipeline_customers import metric_customers
-from storage.sale_cycles import customer_cycles, pipeline_steps
 from tests import factories as f
 from tests.conftest import TODAY
 

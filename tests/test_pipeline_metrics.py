@@ -29,12 +29,12 @@ import datetime as dt
 
 import pytest
 
+from storage.db.models import Conversation, PipelineStage, utcnow
+from storage.db.sale_cycles import customer_cycles
 from storage.errors import RapportError
-from storage.models import Conversation, PipelineStage, utcnow
-from storage.pipeline import pipeline_metrics, pipeline_report, won_lost_by_month
-from storage.pipeline_basis import Period
-from storage.pipeline_customers import metric_customers
-from storage.sale_cycles import customer_cycles
+from storage.reporting.pipeline import pipeline_metrics, pipeline_report, won_lost_by_month
+from storage.reporting.pipeline_basis import Period
+from storage.reporting.pipeline_customers import metric_customers
 from tests import factories as f
 from tests.conftest import TODAY
 

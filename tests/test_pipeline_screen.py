@@ -1,4 +1,4 @@
-"""The pipeline dashboard (F5) at 80x24: the same numbers as ``storage.pipeline``, tile
+"""The pipeline dashboard (F5) at 80x24: the same numbers as ``storage.reporting.pipeline``, tile
 drill-down, the period key, and charts that read without colour."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 
 from screens.pipeline import PipelineScreen
 from screens.pipeline_customers import PipelineCustomers
-from storage.pipeline import pipeline_metrics
+from storage.reporting.pipeline import pipeline_metrics
 from tests import factories as f
 from tests.conftest import TODAY
 from tests.tui_helpers import screen_text

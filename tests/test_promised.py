@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storage import conversations, reports
-from storage.conversations import ConversationInput
-from storage.models import Conversation
+from storage.db.models import Conversation
+from storage.records import conversations
+from storage.records.conversations import ConversationInput
+from storage.reporting import reports
 from tests import factories as f
 from tests.conftest import TODAY
 

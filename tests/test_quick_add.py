@@ -3,12 +3,10 @@ customer's form, with real key presses at 80x24."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
-
 from screens.conversation_form import ConversationForm
 from screens.customers import CustomersScreen
 from screens.quick_add import QuickAddScreen
-from storage.models import Conversation
+from storage.db.models import Conversation
 from tests import factories
 from tests.conftest import TODAY
 from tests.tui_helpers import screen_text, type_text

@@ -9,9 +9,9 @@ import datetime as dt
 
 import pytest
 
-from storage import reports
-from storage.conversations import delete, set_completed, set_follow_up
 from storage.errors import RapportError
+from storage.records.conversations import delete, set_completed, set_follow_up
+from storage.reporting import reports
 from tests import factories as f
 from tests.conftest import TODAY
 

@@ -7,9 +7,9 @@ import json
 
 from textual.widgets import DataTable
 
-from storage.demo import generate
+from cli.main import main
+from storage.sample.demo import generate
 from tests.conftest import TODAY
-from tui.cli import main
 from tui.widgets.followup_table import FollowupTable, when
 
 

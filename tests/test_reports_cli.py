@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from storage.database import close_database
+from cli.main import main
+from storage.db.database import close_database
 from tests import factories as f
 from tests.conftest import make_ctx, sqlite_url
-from tui.cli import main
 
 ITEM_KEYS = ["uid", "customer_number", "customer", "employee", "date", "follow_up",
              "days_overdue", "with_whom", "about", "how", "note"]

@@ -1,4 +1,4 @@
-"""storage.retry: a lock, a conflict or a dropped connection is retried, else reported as one
+"""storage.db.retry: a lock, a conflict or a dropped connection is retried, else reported as one
 line with nothing written (docs/storage.md). On SQLite a second sqlite3 connection holds the lock; on
 PostgreSQL an admin connection terminates ours, as a server restart would."""
 
@@ -10,12 +10,13 @@ import peewee
 import psycopg2
 import pytest
 
-from storage import conversations, migrations
-from storage.database import close_database, open_database
-from storage.connection import sqlite_path
+from storage.db import migrations
+from storage.db.connection import sqlite_path
+from storage.db.database import close_database, open_database
+from storage.db.models import Conversation, Customer, db
+from storage.db.retry import classify, retrying, run_write
 from storage.errors import ConnectionLost, DatabaseBusy, RapportError, ValidationError
-from storage.models import Conversation, Customer, db
-from storage.retry import classify, retrying, run_write
+from storage.records import conversations
 from tests import factories
 from tests.conftest import BACKENDS, PG_URL, TODAY
 
@@ -24,7 +25,7 @@ from tests.conftest import BACKENDS, PG_URL, TODAY
 def no_sleeping(monkeypatch):
     """Back-off delays are real in use; here they would only slow the suite down."""
     waits: list[float] = []
-    monkeypatch.setattr("storage.retry.sleep", waits.append)
+    monkeypatch.setattr("storage.db.retry.sleep", waits.append)
     return waits
 
 

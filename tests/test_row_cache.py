@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.test_paged_table import FakeSource, TableApp
 from tests.screen_text import screen_text
+from tests.test_paged_table import FakeSource, TableApp
 from tui.widgets.paged_table import Column, PagedTable, Row
 from tui.widgets.row_cache import WINDOWS, RowCache
 

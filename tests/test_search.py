@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from storage import conversations, search
-from storage.database import close_database
-from storage.models import Conversation
+from cli.main import main
+from storage.db.database import close_database
+from storage.db.models import Conversation
+from storage.records import conversations
+from storage.reporting import search
 from tests import factories as f
 from tests.conftest import make_ctx, sqlite_url
-from tui.cli import main
 
 
 def found(text: str, **kwargs) -> list[str]:
@@ -153,7 +154,7 @@ def test_cli_json(tmp_path, capsys):
 
 def test_a_big_demo_indexes_everything_once(ctx, monkeypatch):
     """The demo writes many conversations with the index paused, then fills it once."""
-    from storage import demo
+    from storage.sample import demo
 
     monkeypatch.setattr(demo, "DROP_INDEXES_FROM", 10)
     demo.generate(ctx, customers=5, conversations=200, seed=2)

@@ -7,12 +7,12 @@ import signal
 import sqlite3
 import time
 
-from storage.database import close_database, open_database
+from cli.main import main
+from storage.db.database import close_database, open_database
 from tests import factories
 from tests.conftest import TODAY, sqlite_url
-from tests.test_hangup import rows
 from tests.terminal import Terminal, private_env
-from tui.cli import main
+from tests.test_hangup import rows
 
 NOTE = "Typed ahead [bold]at once[/] über SSH"
 

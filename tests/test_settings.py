@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
+from cli.main import main
 from storage.config import load_settings
 from storage.settings import validate, write_setting
-from tui.cli import main
 
 CONFIG = """\
 # Anna's settings

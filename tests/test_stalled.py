@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from storage import lookups
-from storage.models import PipelineStage, utcnow
-from storage.pipeline import pipeline_metrics
-from storage.pipeline_stalled import days_in_stage
+from storage.db.models import PipelineStage, utcnow
+from storage.records import lookups
+from storage.reporting.pipeline import pipeline_metrics
+from storage.reporting.pipeline_stalled import days_in_stage
 from tests import factories as f
 from tests.conftest import TODAY
 
@@ -138,7 +138,7 @@ async def test_maintenance_sets_stalled_after_and_pipeline_tab_shows_days(app):
             await pilot.pause()
 
         from screens.customer_form import CustomerForm
-        from storage.models import Customer
+        from storage.db.models import Customer
 
         app.push_screen(CustomerForm(Customer.get(Customer.name == "Run").id, tab="tab-pipeline"))
         await pilot.pause()

@@ -7,8 +7,9 @@ import datetime as dt
 
 from screens.customer_form import CustomerForm
 from screens.statistics_items import StatisticsItems
-from storage import conversations, reports
-from storage.statistics_items import FIGURES, statistics_items
+from storage.records import conversations
+from storage.reporting import reports
+from storage.reporting.statistics_items import FIGURES, statistics_items
 from tests import factories as f
 from tests.conftest import TODAY
 from tui import dbwork

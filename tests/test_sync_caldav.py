@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import bookings, conversations
-from storage.models import Booking, Conversation, SyncItem, db
+from storage.db.models import Booking, Conversation, SyncItem, db
+from storage.records import bookings, conversations
 from tests import dav
 from tests import factories as f
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from storage import calendar, conversations
-from storage.models import Conversation, SyncItem
+from storage.db.models import Conversation, SyncItem
+from storage.exchange import calendar
+from storage.exchange.vdir import write_vdir
+from storage.records import conversations
 from storage.sync.settings import SyncSettings, run
-from storage.vdir import write_vdir
 from tests import factories as f
 
 

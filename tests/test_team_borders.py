@@ -14,12 +14,12 @@ from urllib.parse import quote
 
 import pytest
 
-from storage.database import close_database, open_database
-from storage.connection import make_database
+from cli.main import main
+from storage.db.connection import make_database
+from storage.db.database import close_database, open_database
 from tests.conftest import PG_SKIP_REASON, PG_URL, PostgresSchema, sqlite_url
 from tests.test_cli_borders import one_line
 from tests.test_output_files import small_tmpfs, small_tmpfs_free  # noqa: F401 - a fixture
-from tui.cli import main
 
 needs_pg = pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
 
@@ -58,8 +58,8 @@ def test_read_only_role_importing_is_one_line(schema, tmp_path, capsys):
 @needs_pg
 def test_connection_dropped_during_an_import_is_one_line(schema, tmp_path, capsys, monkeypatch):
     """The server goes away mid-import (as in a restart): this session's backend is ended."""
-    from storage.models import db
-    from tui.commands import data
+    from cli import data
+    from storage.db.models import db
 
     class Killer(data.Progress):
         killed = False
@@ -85,7 +85,7 @@ def test_connection_dropped_during_an_import_is_one_line(schema, tmp_path, capsy
 
 
 def test_upgrade_without_room_for_its_backup(small_tmpfs, tmp_path, capsys):  # noqa: F811
-    from storage import migrations
+    from storage.db import migrations
     from tests.test_migrations import build_v1
 
     url = "sqlite:///" + str(small_tmpfs / "rapport.db")
@@ -119,7 +119,7 @@ def test_upgrade_without_room_for_its_backup(small_tmpfs, tmp_path, capsys):  # 
 def test_calendar_export_survives_dates_no_form_accepts(tmp_path, capsys):
     """An old database may hold 9999-12-31 or year 999: export-ics works for everyone, and
     every date has four digits."""
-    from storage.models import Conversation
+    from storage.db.models import Conversation
     from tests import factories as f
 
     url = sqlite_url(tmp_path)

@@ -1,6 +1,6 @@
 """Team mode: each member is an employee, named by the OS login unless config.toml says
 ``employee = "..."``; the follow-up list defaults to "me", statistics cover the whole team
-(docs/storage.md, docs/reports.md). Run through ``tui.cli.main`` as two members with two config files."""
+(docs/storage.md, docs/reports.md). Run through ``cli.main.main`` as two members with two config files."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from storage.models import Employee
+from cli.main import main
+from storage.db.models import Employee
 from tests import factories
 from tests.conftest import BACKENDS
-from tui.cli import main
 
 
 def as_member(monkeypatch, tmp_path, employee: str | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from storage.database import close_database, open_database
+from storage.db.database import close_database, open_database
 from tests import factories
 from tests.conftest import sqlite_url
 from tests.terminal import Terminal, private_env

@@ -11,11 +11,11 @@ import datetime as dt
 import time
 import traceback
 
-from storage import conversations
 from storage.config import ensure_employee
-from storage.database import close_database, open_database
-from storage.models import Conversation
-from storage.retry import run_write
+from storage.db.database import close_database, open_database
+from storage.db.models import Conversation
+from storage.db.retry import run_write
+from storage.records import conversations
 
 DAY = dt.date(2026, 3, 18)
 

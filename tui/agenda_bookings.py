@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from storage import bookings
-from storage.agenda import Entry
+from storage.records import bookings
+from storage.reporting.agenda import Entry
 from storage.timezones import to_local
 from tui.dbwork import read_db, run_db
 
@@ -33,7 +33,7 @@ class AgendaBookings:
 
     @staticmethod
     def _db_booking(booking_id: int):
-        from storage.models import Booking
+        from storage.db.models import Booking
 
         return Booking.get_by_id(booking_id)
 

@@ -6,22 +6,19 @@ them with F2..F8. Screens are imported lazily: the command line never loads them
 
 from __future__ import annotations
 
-
 import asyncio
 import time
 from typing import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui import palette
-from tui import heap, settings
-
+from tui import heap, palette, settings
 
 
 def _holds_typing(screen: Screen) -> bool:

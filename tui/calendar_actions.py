@@ -17,10 +17,10 @@ from typing import Callable
 
 from textual.dom import DOMNode
 
-from storage import calendar
 from storage.config import export_folder
+from storage.db.models import db
 from storage.errors import RapportError
-from storage.models import db
+from storage.exchange import calendar
 
 
 def create_booking(host: DOMNode, conversation_id: int | None,
@@ -31,7 +31,7 @@ def create_booking(host: DOMNode, conversation_id: int | None,
         host.notify("No conversation here.", severity="warning")
         return
     from screens.booking_form import BookingForm
-    from storage.bookings import of_conversation
+    from storage.records.bookings import of_conversation
 
     def done(booking_id: int | None) -> None:
         if booking_id is not None:
@@ -54,7 +54,7 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
         host.notify("No conversation here.", severity="warning")
         return
     from screens.date_prompt import DatePrompt
-    from storage.models import Conversation
+    from storage.db.models import Conversation
 
     today = host.app.ctx.today()
     conversation = Conversation.get_or_none(Conversation.id == conversation_id)
@@ -80,7 +80,7 @@ UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (docs/reports.md)
 def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:
     """Export open follow-ups and bookings of one employee (None: everyone) as events (or
     to-dos, ``mode="todos"``) into ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
-    ``storage.calendar.build_export`` (date_from, date_to, bookings_from)."""
+    ``storage.exchange.calendar.build_export`` (date_from, date_to, bookings_from)."""
     path = export_folder(host.app.ctx.config) / calendar.safe_name(name + ".ics")
     host.run_worker(lambda: _run_export(host, path, employee_id, options),
                     thread=True, exclusive=True, group="calendar-export")

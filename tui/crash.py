@@ -93,9 +93,9 @@ def one_line(path: Path) -> str:
 def report(app, error: BaseException, where: str = "") -> Path | None:
     """Write the report, tell the user in one line, keep drafts. Never raises. A database
     fault (a read on the UI thread meeting a server that went away, a full disk) is no bug:
-    it is said in one line (storage.faults), without a report."""
+    it is said in one line (storage.db.faults), without a report."""
     try:
-        from storage.faults import fault
+        from storage.db.faults import fault
 
         known = fault(error)
     except Exception:

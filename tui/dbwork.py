@@ -18,12 +18,12 @@
   ``node`` is mounted; it may be a coroutine function.
 - Every ``RapportError`` (a ``ValidationError``, a lock that outlasted every retry, a lost
   connection) and every database fault (disk full, read-only, a value too large, a
-  constraint: ``storage.faults``) goes to ONE error path: ``failed(error)`` if given, else a
+  constraint: ``storage.db.faults``) goes to ONE error path: ``failed(error)`` if given, else a
   one-line notification where the user acted (``describe(error)``). A form keeps its text;
   its draft is written (``tui.widgets.draft_keeper``).
 - Any other exception is a bug: ``tui.crash`` writes a report (no locals, passwords masked,
   0600) and the error path gets a ``RapportError`` naming the file. The app goes on.
-- A write that retries a lock says "…; trying again…" at once (``storage.retry``).
+- A write that retries a lock says "…; trying again…" at once (``storage.db.retry``).
 - A job still running after ``BUSY_AFTER`` seconds shows ``busy`` as a notification.
 
 ``wait_idle()`` (for tests and benchmarks) waits until every job asked so far has finished.
@@ -56,8 +56,8 @@ class Job:
 
     # -- on the database thread -----------------------------------------------------------
     def run(self) -> None:
-        from storage.faults import fault
-        from storage.retry import on_wait_in_this_thread
+        from storage.db.faults import fault
+        from storage.db.retry import on_wait_in_this_thread
 
         try:
             with on_wait_in_this_thread(self._waiting):
@@ -129,7 +129,7 @@ def describe(error: RapportError, action: str = "Not saved", again: str = KEPT) 
 def _reset_connection() -> None:
     """After a failed job, start the next one on a fresh connection: a full disk or a dropped
     server can leave this thread's connection inside a transaction peewee no longer tracks."""
-    from storage.models import db
+    from storage.db.models import db
 
     database = db.obj
     if database is None or database.is_closed():
@@ -159,7 +159,7 @@ class _Lane:
         self.jobs.put(job)
 
     def _work(self) -> None:
-        from storage.models import db
+        from storage.db.models import db
 
         database = None
         while True:
@@ -189,7 +189,7 @@ _pending: set[Job] = set()
 def close_connections() -> None:
     """Let the database threads close their connections (when the app ends); a thread that
     is waiting in the database closes its own once it is done."""
-    from storage.models import db
+    from storage.db.models import db
 
     for lane in (_writer, _reader):
         if lane.thread is not None and lane.thread.is_alive():
@@ -252,8 +252,8 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
     def save(*args, **kwargs):
         if identity is None:
             return fn(*args, **kwargs)
-        from storage import drafts
-        from storage.retry import run_write
+        from storage.db.retry import run_write
+        from storage.records import drafts
 
         def and_forget_the_draft():  # one transaction: never a saved record with its draft
             result = fn(*args, **kwargs)

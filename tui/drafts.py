@@ -37,7 +37,7 @@ def install_signal_handlers(app) -> None:
     loop = asyncio.get_running_loop()
 
     def hang_up(signum: int) -> None:
-        from storage.outfile import remove_temporaries
+        from storage.exchange.outfile import remove_temporaries
         from tui.widgets.draft_keeper import flush_all
 
         remove_temporaries()  # an export a worker was writing (README.md#command-line)
@@ -75,7 +75,7 @@ def remove_signal_handlers() -> None:
 
 def offer_drafts(app) -> None:
     """If the current employee left drafts behind, offer them back (restore or discard)."""
-    from storage import drafts
+    from storage.records import drafts
 
     if not drafts.pending(app.ctx.login):
         return  # (the usual start: no form module is imported)

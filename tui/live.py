@@ -1,7 +1,7 @@
 """Live refresh (docs/storage.md): what another session saves shows up in this one's visible lists and
 counts within 2 seconds, without a key.
 
-``LiveRefresh(app).start()`` runs a ``storage.changes.ChangeWatcher`` (PostgreSQL
+``LiveRefresh(app).start()`` runs a ``storage.db.changes.ChangeWatcher`` (PostgreSQL
 LISTEN/NOTIFY, SQLite ``data_version``). A change is handled on the UI thread, at most every
 ``DEBOUNCE`` seconds (a burst of saves is one refresh), and only while no key was pressed for
 ``QUIET`` seconds, so a refresh never lands between the keys of a burst. It refreshes the
@@ -39,7 +39,7 @@ class LiveRefresh:
     def start(self) -> None:
         import asyncio
 
-        from storage.changes import ChangeWatcher
+        from storage.db.changes import ChangeWatcher
 
         self._loop = asyncio.get_running_loop()
         self._context = contextvars.copy_context()  # Textual's (active_app) for the callbacks

@@ -9,8 +9,8 @@ from typing import Callable
 
 from textual.dom import DOMNode
 
+from storage.db.models import db
 from storage.errors import RapportError
-from storage.models import db
 
 NOT_CONFIGURED = ("No calendar to sync with: add a [sync] table to config.toml "
                   "(caldav = URL, user, password_command; or vdir = DIR). See README \"Calendar sync\".")

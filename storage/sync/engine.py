@@ -30,11 +30,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from storage.calendar import booking_query, calendar_text
-from storage.calendar_items import description
+from storage.db.models import Booking, Conversation, SyncItem, utcnow
+from storage.db.retry import run_write
 from storage.errors import RapportError
-from storage.models import Booking, Conversation, SyncItem, utcnow
-from storage.retry import run_write
+from storage.exchange.calendar import booking_query, calendar_text
+from storage.exchange.calendar_items import description
 from storage.sync import pull
 from storage.sync.local import Local, records, wanted
 from storage.sync.transports import Changed

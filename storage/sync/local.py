@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from storage import calendar
-from storage.calendar_items import Item, booking_event, follow_up_event, follow_up_todo, summary
-from storage.models import Booking, Conversation
+from storage.db.models import Booking, Conversation
+from storage.exchange import calendar
+from storage.exchange.calendar_items import Item, booking_event, follow_up_event, follow_up_todo, summary
 
 Kind = Literal["follow-up", "booking"]
 SUFFIX = "@rapport"

@@ -18,7 +18,7 @@ import datetime as dt
 
 from icalendar import Calendar
 
-from storage.models import Booking, Conversation, utcnow
+from storage.db.models import Booking, Conversation, utcnow
 from storage.timezones import UTC
 
 COMPONENTS = ("VEVENT", "VTODO")

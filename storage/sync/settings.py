@@ -76,7 +76,7 @@ def open_transport(settings: SyncSettings):
 
 def run(settings: SyncSettings, ctx, progress=None):
     """One sync for the Context's database, employee and day; its Summary."""
-    from storage.lookups import employee_by_login
+    from storage.records.lookups import employee_by_login
     from storage.sync.engine import Sync
 
     settings.check()

@@ -21,8 +21,8 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from storage.calendar import vdir_name, write_atomic
 from storage.errors import RapportError
+from storage.exchange.calendar import vdir_name, write_atomic
 
 
 class Changed(Exception):

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 
-from storage import customers
+from storage.records import customers
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row
 

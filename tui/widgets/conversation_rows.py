@@ -1,12 +1,12 @@
 """How the Conversations tab shows rows: the original's columns fitted to the width, the
-PagedTable source over ``storage.conversation_list``, and the detail lines of one row."""
+PagedTable source over ``storage.records.conversation_list``, and the detail lines of one row."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from storage import conversation_list as clist
-from storage.conversation_list import ConversationFilter
+from storage.records import conversation_list as clist
+from storage.records.conversation_list import ConversationFilter
 from tui import dates
 from tui.widgets.paged_table import Column, Row, visible_text
 

@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from storage import conversations, lookups
-from storage.conversation_list import ConversationFilter
 from storage.errors import RapportError
+from storage.records import conversations, lookups
+from storage.records.conversation_list import ConversationFilter
 from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
 from tui.widgets.paged_table import PagedTable
 
@@ -230,7 +230,7 @@ class ConversationsPanel(Vertical):
 
     def _write(self, write, *args):
         """Run a storage write; a database that stays locked or unreachable is reported, not
-        raised (``storage.retry`` has already tried again). Returns the result, or None."""
+        raised (``storage.db.retry`` has already tried again). Returns the result, or None."""
         try:
             result = write(*args)
         except RapportError as exc:

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
-from storage import bookings
+from storage.records import bookings
 from storage.timezones import system_zone_name, to_local
 
 

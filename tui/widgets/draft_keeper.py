@@ -25,12 +25,12 @@ from typing import Callable, ClassVar
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, TextArea
 
-from storage import drafts
+from storage.records import drafts
 
 # Every mounted form that keeps drafts; the app flushes them all on SIGHUP/SIGTERM/quit.
 LIVE_FORMS: "weakref.WeakSet[DraftKeeper]" = weakref.WeakSet()
 
-# Form name -> the function ``(app, draft: storage.drafts.DraftInfo)`` that opens that form
+# Form name -> the function ``(app, draft: storage.records.drafts.DraftInfo)`` that opens that form
 # filled with a draft's values; each form module registers its own with ``draft_opener``.
 OPENERS: dict[str, Callable] = {}
 

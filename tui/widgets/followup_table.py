@@ -2,12 +2,12 @@
 section under a title row.
 
 ``FollowupSource`` is a PagedTable source: it counts the three sections with one query
-(``storage.reports.section_counts``) and fetches only the rows on screen, section by section
+(``storage.reporting.reports.section_counts``) and fetches only the rows on screen, section by section
 (``reports.due``/``due_today``/``upcoming`` with limit and offset), so a list of any length
 costs a page at a time. Title rows have negative ids; the cursor steps over them.
 
 After them, "Losing touch" (docs/reports.md): customers past their cadence, whoever's list this is
-(``storage.losing_touch``; read whole: only customers with a cadence are looked at). Their
+(``storage.reporting.losing_touch``; read whole: only customers with a cadence are looked at). Their
 rows have ids ``losing_row_id(customer id)`` (≤ -10), and ``customer_of`` names the customer
 behind any row, so "log a conversation" works on both kinds.
 """
@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from storage import reports
-from storage.losing_touch import LosingTouch, losing_touch
-from storage.reports import FollowUpItem
+from storage.reporting import reports
+from storage.reporting.losing_touch import LosingTouch, losing_touch
+from storage.reporting.reports import FollowUpItem
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 

@@ -3,7 +3,7 @@
 Each cycle with its start, close, outcome, days (to the close, or to today while open) and
 the stages it passed through, newest first, with a one-line summary above (and, while the
 customer is in the pipeline, its days in the current stage, docs/reports.md#pipeline). The cycles come
-from ``storage.sale_cycles.customer_cycles``, the same definition the dashboard counts with.
+from ``storage.db.sale_cycles.customer_cycles``, the same definition the dashboard counts with.
 The list is re-read whenever the widget is shown again (e.g. after logging a conversation).
 """
 
@@ -13,8 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from storage.pipeline_stalled import days_in_stage
-from storage.sale_cycles import Cycle, customer_cycles
+from storage.db.sale_cycles import Cycle, customer_cycles
+from storage.reporting.pipeline_stalled import days_in_stage
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from storage.queries import StageEvent, stage_history, stage_history_count
+from storage.records.queries import StageEvent, stage_history, stage_history_count
 from tui import dates
 from tui.widgets.paged_table import Column, EmptySource, PagedTable, Row
 
