@@ -8,8 +8,9 @@ import pytest
 from storage.context import Context
 from storage.records import drafts
 from tests.conftest import BACKENDS
+from tui import dbwork
 from tests.test_drafts import NoteForm, note_opener  # noqa: F401  (fixture)
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import drafts_offered, screen_text, type_text, wait_until
 
 
 def test_only_the_typist_sees_reads_or_discards_a_draft(ctx):
@@ -56,8 +57,10 @@ async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url, note_op
 
     ben = RapportApp(Context(url=database_url, login="ben"))
     async with ben.run_test(size=(80, 24)) as pilot:
-        screen = await _first_screen(ben, pilot)
-        assert not isinstance(screen, DraftsScreen)
+        await _first_screen(ben, pilot)
+        await dbwork.wait_idle()  # the drafts read at start has answered (and found none of ben's)
+        await pilot.pause()
+        assert not isinstance(ben.screen, DraftsScreen)
         ben.push_screen(DraftsScreen())  # asked for explicitly, the list has nothing of anna's
         await pilot.pause(0.1)
         assert not isinstance(ben.screen, DraftsScreen)
@@ -65,6 +68,7 @@ async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url, note_op
 
     again = RapportApp(Context(url=database_url, login="Anna"))
     async with again.run_test(size=(80, 24)) as pilot:
-        screen = await _first_screen(again, pilot)
-        assert isinstance(screen, DraftsScreen)
+        await _first_screen(again, pilot)
+        await wait_until(pilot, lambda: drafts_offered(again), "anna's draft offered")
+        screen = again.screen
         assert "anna only" in str(screen.query_one("#drafts-list").get_option_at_index(0).prompt)

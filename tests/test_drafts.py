@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
 from storage.records import drafts
-from tests.tui_helpers import wait_until
+from tests.tui_helpers import drafts_offered, wait_until
 from tui.widgets import draft_keeper
 from tui.widgets.draft_keeper import DraftKeeper, flush_all
 
@@ -100,7 +100,7 @@ async def test_drafts_are_offered_back_on_start(sqlite_ctx, note_opener):
     drafts.save("test-note", "", "tester", {"note": "[bold]kept[/] across a hang-up", "who": "Ann"})
     app = RapportApp(sqlite_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered")
         assert isinstance(app.screen, DraftsScreen)
         assert "[bold]kept[/] across a hang-up" in str(app.screen.query_one("#drafts-list").get_option_at_index(0).prompt)
         await pilot.press("enter")
@@ -116,7 +116,40 @@ async def test_discarding_an_offered_draft(sqlite_ctx, note_opener):
     drafts.save("test-note", "", "tester", {"note": "throw me away"})
     app = RapportApp(sqlite_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered")
         await pilot.press("d")
         await pilot.pause()
         assert drafts.pending("tester") == []
+
+
+async def test_keys_typed_at_start_go_to_the_list_not_to_the_drafts_offer(sqlite_ctx, monkeypatch):
+    """A user who starts typing at once ("n", a name with a d in it, ctrl+s) while the drafts
+    are still being read gets the customer they typed; the offer comes afterwards, once the
+    keyboard rests, and its d (discard) never sees their keys: the earlier draft is kept, and
+    saving the new customer does not drop it (each form writes a draft of its own)."""
+    import threading
+
+    from storage.db.models import Customer
+    from tui.app import RapportApp
+
+    drafts.save("customer", "", "tester", {"number": "D-1", "name": "Drafted Ltd", "phone": "", "email": "",
+                                           "address": "", "notes": "", "archived": False})
+    answer = threading.Event()
+    pending = drafts.pending
+
+    def slow_pending(login):  # the database answers while the user is already typing
+        answer.wait(10)
+        return pending(login)
+
+    monkeypatch.setattr(drafts, "pending", slow_pending)
+    app = RapportApp(sqlite_ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"Bird and")
+        answer.set()
+        await pilot.press(*" Dodd", "ctrl+s")
+        await wait_until(pilot, lambda: Customer.select().where(Customer.name == "Bird and Dodd").exists(),
+                         "the customer typed at start saved")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered once the keyboard rests")
+        assert "Drafted Ltd" in str(app.screen.query_one("#drafts-list").get_option_at_index(0).prompt)
+    assert [d.values["name"] for d in pending("tester")] == ["Drafted Ltd"]

@@ -10,7 +10,7 @@ from screens.value_form import ValueForm
 from storage.db.models import Conversation, Method, PipelineStage, Topic
 from storage.records import lookups
 from tests import factories
-from tests.tui_helpers import screen_text, wait_until
+from tests.tui_helpers import drafts_offered, screen_text, wait_until
 
 
 def cells(app, kind: str) -> list[list[str]]:
@@ -179,7 +179,7 @@ async def test_unsaved_stage_form_is_kept_as_a_draft_and_offered_back(sqlite_ctx
 
     app = RapportApp(sqlite_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered")
         assert isinstance(app.screen, DraftsScreen)
         await pilot.press("enter")
         await pilot.pause()

@@ -39,3 +39,10 @@ async def wait_for_text(app, pilot, text: str, rounds: int = 50) -> str:
         await pilot.pause(0.05)
         shown = screen_text(app)
     return shown
+
+
+def drafts_offered(app) -> bool:
+    """The drafts offered at start (tui.drafts) are on screen, their list filled."""
+    screen = app.screen
+    return (type(screen).__name__ == "DraftsScreen" and screen.is_mounted
+            and bool(screen.query("#drafts-list")) and screen.query_one("#drafts-list").option_count > 0)

@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import threading
+import time
 
 EXIT_WITHIN = 1.5  # seconds from SIGHUP/SIGTERM to the end of the process, whatever it does
 _previous: dict[int, object] = {}
@@ -73,13 +74,30 @@ def remove_signal_handlers() -> None:
         del _previous[signum]
 
 
+OFFER_WHEN_IDLE = 0.5  # seconds without a key, on a main screen, before drafts are offered
+
+
 def offer_drafts(app) -> None:
-    """If the current employee left drafts behind, offer them back (restore or discard)."""
+    """If the current employee left drafts behind, offer them back (restore or discard).
+
+    Read off the UI thread, and offered only once the keyboard has rested ``OFFER_WHEN_IDLE``
+    seconds on a main screen: keys typed at start go where they were meant (the list, a form
+    they opened) and never to the offer, whose ``d`` discards a draft."""
     from storage.records import drafts
+    from tui.dbwork import read_db
 
-    if not drafts.pending(app.ctx.login):
+    read_db(app, drafts.pending, app.ctx.login, done=lambda found: _offer_when_idle(app, found))
+
+
+def _offer_when_idle(app, found: list) -> None:
+    if not found or not app.is_running:
         return  # (the usual start: no form module is imported)
-    from screens.drafts import DraftsScreen, restorable
+    idle = time.monotonic() - app._last_input >= OFFER_WHEN_IDLE
+    if not idle or len(app.screen_stack) > 1 or app._held is not None:
+        app.set_timer(OFFER_WHEN_IDLE, lambda: _offer_when_idle(app, found), name="offer drafts")
+        return
+    from screens.drafts import DraftsScreen
+    from tui.widgets.draft_keeper import OPENERS
 
-    if restorable(app.ctx.login):
+    if any(draft.form in OPENERS for draft in found):
         app.push_screen(DraftsScreen())

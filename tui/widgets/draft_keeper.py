@@ -15,11 +15,21 @@ what they held when the form opened, for the "discard typed text?" question.
 
 Drafts are reopened on the next start (``tui.drafts``, ``screens.drafts``) by the opener each
 form module registers for its form name with ``@draft_opener("customer")``.
+
+Each open form writes a draft of its own: the stored key is the form's ``draft_key()`` plus
+``~`` and a token drawn when the form first writes. So two new customers typed in two sessions
+(both ``draft_key()`` "") are two drafts, and saving one never drops the other. A form reopened
+from a draft (``adopting``) goes on writing, and on save dropping, that same draft; openers see
+the key without the token (``base_key``).
 """
 
 from __future__ import annotations
 
+import functools
+import secrets
 import weakref
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Callable, ClassVar
 
 from textual.timer import Timer
@@ -34,14 +44,38 @@ LIVE_FORMS: "weakref.WeakSet[DraftKeeper]" = weakref.WeakSet()
 # filled with a draft's values; each form module registers its own with ``draft_opener``.
 OPENERS: dict[str, Callable] = {}
 
+_adopting: str | None = None  # the stored key of the draft being reopened (``adopting``)
+
+
+def base_key(stored_key: str) -> str:
+    """The form's ``draft_key()`` part of a stored draft key."""
+    return stored_key.partition("~")[0]
+
+
+@contextmanager
+def adopting(stored_key: str):
+    """Forms created inside this block write (and drop) the draft ``stored_key``: the one they
+    were reopened from, never a second copy of it."""
+    global _adopting
+    _adopting = stored_key
+    try:
+        yield
+    finally:
+        _adopting = None
+
 
 def draft_opener(*forms: str) -> Callable[[Callable], Callable]:
     """Register the decorated function as the opener of drafts of ``forms``."""
 
     def register(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def reopen(app, draft) -> None:
+            with adopting(draft.key):  # the form goes on writing this draft, not a copy
+                function(app, replace(draft, key=base_key(draft.key)))
+
         for form in forms:
-            OPENERS[form] = function
-        return function
+            OPENERS[form] = reopen
+        return reopen
 
     return register
 
@@ -53,6 +87,17 @@ class DraftKeeper:
     _draft_timer: Timer | None = None
     _draft_baseline: dict | None = None
     _draft_saved: dict | None = None
+    _draft_stored_key: str | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._draft_stored_key = _adopting
+        super().__init__(*args, **kwargs)
+
+    def stored_draft_key(self) -> str:
+        """This form's own draft: ``draft_key()`` and a token, drawn once (see the module docstring)."""
+        if self._draft_stored_key is None:
+            self._draft_stored_key = f"{self.draft_key()}~{secrets.token_hex(4)}"
+        return self._draft_stored_key
 
     # -- what a form provides ---------------------------------------------------------
     def draft_key(self) -> str:
@@ -140,7 +185,7 @@ class DraftKeeper:
         values = self._safe_values()
         if values is None or self._draft_baseline is None:
             return
-        key, login = self.draft_key(), self._login()
+        key, login = self.stored_draft_key(), self._login()
         if values == self._draft_baseline:
             if self._draft_saved is None:
                 return
@@ -185,7 +230,7 @@ class DraftKeeper:
 
     def draft_identity(self) -> tuple[str, str, str] | None:
         """(form, key, login) of this form's draft; None for a form that keeps none."""
-        return (self.DRAFT_FORM, self.draft_key(), self._login()) if self.DRAFT_FORM else None
+        return (self.DRAFT_FORM, self.stored_draft_key(), self._login()) if self.DRAFT_FORM else None
 
     def drop_draft(self) -> None:
         """The record was saved or the text deliberately discarded: forget the draft."""
@@ -196,7 +241,7 @@ class DraftKeeper:
         if self.DRAFT_FORM:  # on the database thread, after any draft write still pending
             from tui.dbwork import run_db
 
-            run_db(self, drafts.discard, self.DRAFT_FORM, self.draft_key(), self._login(),
+            run_db(self, drafts.discard, self.DRAFT_FORM, self.stored_draft_key(), self._login(),
                    failed=self._draft_failed, busy="")
         self._draft_saved = None
 
