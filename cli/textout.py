@@ -60,7 +60,7 @@ def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
              for row in cells]
     widths = [cell_width(h) for h in headers]
     for row in cells:
-        widths = [max(w, cell_width(v)) for w, v in zip(widths, row)]
+        widths = [max(w, cell_width(v)) for w, v in zip(widths, row, strict=False)]
     if fill_to and headers:
         used = len(indent) + sum(widths[:-1]) + 2 * (len(headers) - 1)
         room = max(10, fill_to - used)
@@ -68,7 +68,7 @@ def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
         widths[-1] = min(widths[-1], room)
 
     def line(values: list[str]) -> str:
-        parts = [pad(v, w, a) for v, w, a in zip(values, widths, aligns)]
+        parts = [pad(v, w, a) for v, w, a in zip(values, widths, aligns, strict=False)]
         return (indent + "  ".join(parts)).rstrip()
 
     return [line(headers), *(line(row) for row in cells)]

@@ -17,6 +17,7 @@ Dismisses with the saved conversation's id, or None when cancelled.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -37,6 +38,9 @@ from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.paged_table import visible_text
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
+
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
 SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "method_id",
                  "pipeline_stage": "pipeline_stage_id"}
@@ -49,7 +53,7 @@ class YesNo(Checkbox):
     """A compact checkbox whose mark is visible without colour (NO_COLOR): ▐X▌ or ▐ ▌."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's class attribute, per value here)
+    def BUTTON_INNER(self) -> str:  # Textual's class attribute, per value here
         return "X" if self.value else " "
 
 
@@ -74,6 +78,7 @@ class SuggestingInput(Input):
 
 class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     """New, edit or follow-up conversation for one customer."""
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     DRAFT_FORM = "conversation"
@@ -97,15 +102,15 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- ways to open it ------------------------------------------------------------------
     @classmethod
-    def new(cls, customer_id: int) -> "ConversationForm":
+    def new(cls, customer_id: int) -> ConversationForm:
         return cls(ConversationInput(customer_id))
 
     @classmethod
-    def edit(cls, conversation_id: int) -> "ConversationForm":
+    def edit(cls, conversation_id: int) -> ConversationForm:
         return cls(conversations.input_for(conversation_id), conversation_id)
 
     @classmethod
-    def follow_up(cls, earlier_id: int) -> "ConversationForm":
+    def follow_up(cls, earlier_id: int) -> ConversationForm:
         return cls(conversations.follow_up_input(earlier_id))
 
     # -- layout ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,6 +40,9 @@ from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
+
 
 @dataclass(frozen=True)
 class _Undo:
@@ -50,6 +54,7 @@ class _Undo:
 
 
 class FollowupsScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
 from rich.text import Text
@@ -31,6 +32,9 @@ from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost
 from storage.reporting.pipeline_basis import Period
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 PRESETS = ["all", "month", "last_month", "quarter", "year", "12_months"]
 EVERYONE = None
@@ -73,6 +77,7 @@ def period_text(period: Period, kind: str) -> str:
 
 
 class PipelineScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline"

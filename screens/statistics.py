@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -26,6 +27,9 @@ from screens.statistics_items import StatisticsItems
 from storage.reporting import reports
 from storage.reporting.statistics_items import statistics_items
 from tui.dbwork import read_db
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
 LEGEND = (
@@ -52,6 +56,7 @@ def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
 
 
 class StatisticsScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Statistics"
     PALETTE_PREFIX = "Statistics"

@@ -39,7 +39,8 @@ async def _first_screen(app, pilot):
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url, note_opener):
+@pytest.mark.usefixtures("note_opener")
+async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url):
     from screens.drafts import DraftsScreen
     from storage.db.database import open_database
     from tui.app import RapportApp

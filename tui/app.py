@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -211,7 +211,7 @@ class RapportApp(App):
         if node.call_later(done.set):
             try:
                 await asyncio.wait_for(done.wait(), max(0.0, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _replay_held(self) -> None:
@@ -236,7 +236,7 @@ class RapportApp(App):
             if node.call_later(done.set):
                 try:
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return
             node = node.parent
 

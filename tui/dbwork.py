@@ -35,7 +35,8 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from storage.errors import ChangedMeanwhile, DatabaseUnavailable, RapportError, ValidationError
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import peewee
 
@@ -74,7 +74,7 @@ def _with_sort_key(model: type[peewee.Model], fields: Sequence[peewee.Field],
 
     def keyed() -> Iterator[tuple]:
         for row in rows:
-            yield (*row, sort_key(model.sort_source(dict(zip(names, row))) or ""))
+            yield (*row, sort_key(model.sort_source(dict(zip(names, row, strict=True))) or ""))
 
     return [*fields, model.sort_name], keyed()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import select
 import sqlite3
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 CHANNEL = "rapport_changes"
 # What the lists and counts show; not the drafts (saved as people type) nor the derived

@@ -49,7 +49,8 @@ import random
 import sqlite3
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import peewee
 

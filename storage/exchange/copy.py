@@ -67,7 +67,7 @@ def _convert(fields: list[peewee.Field], to_sqlite: bool):
     """Raw values read from the source → values the target's driver takes."""
     def convert(row):
         out = []
-        for field, value in zip(fields, row):
+        for field, value in zip(fields, row, strict=True):
             value = field.python_value(value) if value is not None else None
             if to_sqlite and value is not None:
                 if isinstance(field, peewee.BooleanField):
@@ -98,7 +98,7 @@ def copy_to(url: str, progress=None) -> dict[str, int]:
                 target.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
             for model in models:
                 counts[model._meta.table_name] = _copy_table(source, target, model, to_sqlite,
-                                                             lambda n: progress and progress(done + n, grand))
+                                                             lambda n: progress and progress(done + n, grand))  # noqa: B023 (called here)
                 done += totals[model]
             for model in models:  # tables the target's triggers filled after they were copied
                 table = model._meta.table_name

@@ -115,7 +115,7 @@ def chunks(rows, size: int = CHUNK):
 def import_customers(path: Path | str, mode: str = "error", progress=None) -> ImportSummary:
     """Import a customers file; numbers are unique ignoring case."""
     with CsvFile(path, "customers", progress) as table, write_transaction():
-        existing = {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples()}
+        existing = {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples().iterator()}
         present = set(table.header)
         first_line: dict[str, int] = {}
         known = Existing(mode, "customer number")
@@ -180,7 +180,7 @@ def employee_lookup() -> Lookup:
 
 def customer_ids() -> dict[str, int]:
     """Customer number (lower case) → id: numbers match ignoring case (docs/data.md)."""
-    return {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples()}
+    return {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples().iterator()}
 
 
 def existing_uids(model, uids: list[str]) -> dict[str, int]:
@@ -197,7 +197,7 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
         employees = employee_lookup()
         topics = Lookup("topic", Topic.name)
         methods = Lookup("method", Method.name)
-        stages = {name.lower(): id_ for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples()}
+        stages = {name.lower(): id_ for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples().iterator()}
         present = {CONVERSATION_COLUMN_FIELDS[c] for c in table.header if c in CONVERSATION_COLUMN_FIELDS}
         first_line: dict[str, int] = {}
         known = Existing(mode, "conversation uid")
@@ -223,7 +223,7 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
                               rec["note"], rec["with_whom"], topics.id(rec["about"]), methods.id(rec["how"]),
                               rec["completed"], rec["completed_on"], rec["is_follow_up"], rec["pipeline_stage"])
                     if uid in there:
-                        named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values))
+                        named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values, strict=True))
                         named["promised_follow_up"] = rec["promised_follow_up"] or rec["follow_up"]
                         changes = {k: v for k, v in named.items() if k in present}
                         changes.update(updated_at=now, sequence=Conversation.sequence + 1)

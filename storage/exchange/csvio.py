@@ -111,7 +111,7 @@ def open_text(path, filename: str, what: str = "CSV file"):
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape",
                                 newline="")
     try:
-        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115 (the caller closes it)
     except FileNotFoundError:
         raise RapportError(f"{filename}: no such file") from None
     except IsADirectoryError:
@@ -188,7 +188,7 @@ class CsvFile:
             self.close()
             raise
 
-    def __enter__(self) -> "CsvFile":
+    def __enter__(self) -> CsvFile:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -237,7 +237,7 @@ class CsvFile:
                 self.errors.append(LineError(line, None, f"{len(fields)} fields, but the header has {width} columns"))
                 continue
             row = dict.fromkeys(self.columns, "")
-            row.update(zip(header, map(unescape_cell, fields)))
+            row.update(zip(header, map(unescape_cell, fields), strict=True))
             self.count += 1
             if self.progress and not self.count % 1000:
                 self.progress(*self._position())

@@ -94,7 +94,7 @@ def page(customer_id: int, flt: ConversationFilter = ConversationFilter(),
     # Two steps: the ids of the page straight from the conversation_customer_live index
     # (a deep OFFSET then skips index entries, not joined rows), then those rows in full.
     ids = [r[0] for r in Conversation.select(Conversation.id).where(_where(customer_id, flt))
-           .order_by(*_order()).limit(limit).offset(offset).tuples()]
+           .order_by(*_order()).limit(limit).offset(offset).tuples().iterator()]
     rows = {r[0]: r for r in _rows().where(Conversation.id.in_(ids))} if ids else {}
     return [_row(rows[i]) for i in ids if i in rows]
 
@@ -172,7 +172,7 @@ def with_whom_suggestions(customer_id: int, limit: int = 200) -> list[str]:
     )
     seen: set[str] = set()
     result = []
-    for name in names + [row[0] for row in earlier]:
+    for name in names + [row[0] for row in earlier.iterator()]:
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             result.append(name)
@@ -210,4 +210,4 @@ def open_follow_ups(customer_id: int, except_id: int | None = None, limit: int =
     if except_id is not None:
         query = query.where(C.id != except_id)
     return [(cid, _date(date), _date(follow_up), note or "")
-            for cid, date, follow_up, note in query.tuples()]
+            for cid, date, follow_up, note in query.tuples().iterator()]

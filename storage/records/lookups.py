@@ -96,7 +96,7 @@ def clean_name(value: str | None, field: str = "name", max_length: int = NAME_MA
 def taken(model: type[peewee.Model], field: peewee.Field, value: str, exclude_id: int | None = None) -> bool:
     """Whether another row already holds ``value`` in ``field``, ignoring case."""
     folded = value.casefold()
-    rows = model.select(model.id, field).tuples()
+    rows = model.select(model.id, field).tuples().iterator()
     return any(other.casefold() == folded for row_id, other in rows if row_id != exclude_id)
 
 
@@ -270,7 +270,7 @@ def move_stage(stage_id: int, step: int) -> None:
         old = ordered.index(stage_id)
         new = max(0, min(len(ordered) - 1, old + step))
         ordered.insert(new, ordered.pop(old))
-        current = dict(PipelineStage.select(PipelineStage.id, PipelineStage.sort_order).tuples())
+        current = dict(PipelineStage.select(PipelineStage.id, PipelineStage.sort_order).tuples().iterator())
         for position, row_id in enumerate(ordered):
             if current[row_id] != (position + 1) * 10:
                 PipelineStage.update(sort_order=(position + 1) * 10).where(

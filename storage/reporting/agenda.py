@@ -48,7 +48,7 @@ def entries(first: dt.date, last: dt.date, employee_id: int | None, zone_name: s
         booked = booked.where(Booking.employee == employee_id)
         follow = follow.where(Conversation.employee == employee_id)
     found = []
-    for row in follow.dicts():
+    for row in follow.dicts().iterator():
         title = f"Follow up: {row['about']}" if row["about"] else "Follow up"
         found.append(Entry("follow-up", row["id"], row["follow_up"], None, None, title,
                            row["customer_id"], row["customer_name"], "", row["login"], row["id"]))

@@ -147,7 +147,7 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         history = History(rng, today, people, stages, topics, methods, NoteMaker(rng),
                           first_id=bulk.next_id(Conversation), new_uid=uid_maker())
         dropped = _drop_indexes() if conversations >= DROP_INDEXES_FROM else []
-        rows = (row for plan, count in zip(plans, counts) for row in history.customer(plan, count))
+        rows = (row for plan, count in zip(plans, counts, strict=True) for row in history.customer(plan, count))
         if progress:
             rows = _counted(rows, conversations, progress)
         paused = search_index.index_paused if conversations >= DROP_INDEXES_FROM else contextlib.nullcontext
@@ -211,7 +211,7 @@ def _check_numbers(numbers: list[str]) -> None:
     taken = []
     for start in range(0, len(numbers), 500):
         chunk = numbers[start:start + 500]
-        taken += [n for (n,) in Customer.select(Customer.number).where(Customer.number.in_(chunk)).tuples()]
+        taken += [n for (n,) in Customer.select(Customer.number).where(Customer.number.in_(chunk)).tuples().iterator()]
     if taken:
         raise RapportError(f"customer number {taken[0]} already exists; demo data needs numbers 10000 and up")
 

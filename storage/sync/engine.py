@@ -27,8 +27,8 @@ deleted, whatever their file name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from storage.db.models import Booking, Conversation, SyncItem, utcnow
 from storage.db.retry import run_write

@@ -32,7 +32,7 @@ def columns_for(width: int) -> list[Column]:
     def total(widths: list[int]) -> int:
         return sum(widths) + len(widths)  # a gap before each column (the first is padding)
 
-    for title, size in ((0, 2), (1, 2), (1, 3)):
+    for title, size in ((0, 2), (1, 2), (1, 3)):  # noqa: B007 (title is used after the loop)
         widths = [spec[size] for spec in COLUMNS]
         if total(widths) <= width:
             break

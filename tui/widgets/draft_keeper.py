@@ -20,7 +20,8 @@ form module registers for its form name with ``@draft_opener("customer")``.
 from __future__ import annotations
 
 import weakref
-from typing import Callable, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -28,7 +29,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from storage.records import drafts
 
 # Every mounted form that keeps drafts; the app flushes them all on SIGHUP/SIGTERM/quit.
-LIVE_FORMS: "weakref.WeakSet[DraftKeeper]" = weakref.WeakSet()
+LIVE_FORMS: weakref.WeakSet[DraftKeeper] = weakref.WeakSet()
 
 # Form name -> the function ``(app, draft: storage.records.drafts.DraftInfo)`` that opens that form
 # filled with a draft's values; each form module registers its own with ``draft_opener``.
@@ -141,6 +142,8 @@ class DraftKeeper:
         if values is None or self._draft_baseline is None:
             return
         key, login = self.draft_key(), self._login()
+        write: Callable[..., object]
+        args: tuple
         if values == self._draft_baseline:
             if self._draft_saved is None:
                 return

@@ -61,13 +61,13 @@ class TabStrip(Widget, can_focus=True):
     class Changed(Message):
         """Another tab became the active one."""
 
-        def __init__(self, strip: "TabStrip", tab: str) -> None:
+        def __init__(self, strip: TabStrip, tab: str) -> None:
             super().__init__()
             self.strip = strip
             self.tab = tab
 
         @property
-        def control(self) -> "TabStrip":
+        def control(self) -> TabStrip:
             return self.strip
 
     def __init__(self, tabs: list[tuple[str, str]], active: str = "", **kwargs) -> None:
