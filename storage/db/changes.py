@@ -100,7 +100,7 @@ class ChangeWatcher:
         from storage.db.connection import make_database
 
         database = make_database(self.url)
-        connection = database._connect()
+        connection = database._connect()  # type: ignore[attr-defined]  # PostgresqlDatabase's, not in peewee's stubs
         try:
             connection.autocommit = True
             with connection.cursor() as cursor:

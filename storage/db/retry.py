@@ -206,7 +206,7 @@ def _retry(once: Callable[[], T], on_wait: OnWait | None = None,
             return once()
         except Exception as exc:
             kind = classify(exc)
-            if kind not in kinds:
+            if kind is None or kind not in kinds:
                 raise
             _drop_broken_connection(db.obj)
             error = unavailable(exc)

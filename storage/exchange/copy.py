@@ -21,7 +21,7 @@ SEEDED = {"topic", "method", "pipeline_stage"}
 
 
 def _models() -> list[type[peewee.Model]]:
-    return [m for m in peewee.sort_models(ALL_MODELS) if m is not SchemaVersion]
+    return [m for m in peewee.sort_models(ALL_MODELS) if m is not SchemaVersion]  # type: ignore[attr-defined]  # sort_models: not in peewee's stubs
 
 
 def _open_target(url: str) -> peewee.Database:

@@ -30,7 +30,7 @@ BOOKING_COLUMNS = (
 )
 COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS,
            "contacts": CONTACT_COLUMNS, "bookings": BOOKING_COLUMNS}
-_COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
+_COLUMN_ORDER: dict[str | None, int] = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
 REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date"),
             "contacts": ("customer_number", "name"), "bookings": ("customer_number", "start", "end")}
 SEPARATORS = (",", ";", "\t")  # a file separated by ; or tabs is recognised (README.md#csv-files)

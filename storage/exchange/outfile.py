@@ -207,7 +207,7 @@ def open_output(target: str | Path, *, binary: bool = False, encoding: str = "ut
                 raise RapportError(_message(shown, exc)) from None
             return
         with (_replacing(real, shown) as (fd, _name),
-              os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": ""})) as out):
+              (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as out):
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -253,6 +253,7 @@ def output_path(target: str | Path) -> Iterator[Path]:
             finally:
                 _discard(name)
             return
+        assert real is not None  # not special: check_target named the file
         with _replacing(real, shown) as (fd, name):
             os.close(fd)
             yield Path(name)

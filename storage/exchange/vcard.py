@@ -87,7 +87,8 @@ def import_vcards(path: Path | str, customer_number: str | None = None, mode: st
                 raise RapportError(f"--customer {customer_number!r}: no such customer")
         existing = {(c, n.lower()): i for c, n, i in Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()}
         known = Existing(mode, "contact")
-        rows, seen = [], {}
+        rows: list[dict] = []
+        seen: dict[tuple, int] = {}
         for index, card in enumerate(cards, 1):
             check = _CardCheck(index, errors)
             if card.name.upper() != "VCARD":

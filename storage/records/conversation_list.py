@@ -135,7 +135,7 @@ def _rows():
 
 def _row(r: tuple) -> ConversationRow:
     return ConversationRow(
-        id=r[0], employee=r[1], date=_date(r[2]), follow_up=_date(r[3]), note=r[4] or "",
+        id=r[0], employee=r[1], date=_date(r[2]), follow_up=_date(r[3]), note=r[4] or "",  # type: ignore[arg-type]  # date: NOT NULL
         with_whom=r[5] or "", about=r[6] or "", how=r[7] or "", completed=bool(r[8]),
         is_follow_up=bool(r[9]), stage=r[10] or "", time_begin=_time(r[11]),
         time_end=_time(r[12]), duration=r[13],

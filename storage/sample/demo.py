@@ -66,6 +66,7 @@ def sizes(customers: int | None, conversations: int | None) -> tuple[int, int]:
     if customers is None and conversations is None:
         return DEFAULT_CUSTOMERS, DEFAULT_CONVERSATIONS
     if customers is None:
+        assert conversations is not None  # both None returned above
         customers = max(1, min(DEFAULT_CUSTOMERS, conversations), conversations // 100)
     if conversations is None:
         conversations = customers * 10
@@ -185,7 +186,7 @@ def _customer_plans(rng: random.Random, count: int, first_id: int, people, today
         name = rng.choice(script.patterns).format(name=rng.choice(script.company_names), city=city)
         phone = f"{script.phone_prefix}{rng.randint(100, 999)} {rng.randint(100000, 9999999)}"
         created = dt.datetime.combine(today - dt.timedelta(days=rng.randint(1100, 1500)), dt.time(9))
-        contacts = []
+        contacts: list[tuple] = []
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
             person = f"{rng.choice(script.first_names)} {rng.choice(script.last_names)}"
             email = f"contact{len(contacts) + 1}@c{number}.example.com"
