@@ -9,6 +9,7 @@ take two cells, as the terminal draws them.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 
@@ -47,7 +48,7 @@ def pad(text: str, width: int, align: str = "<") -> str:
     return space + text if align == ">" else text + space
 
 
-def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
+def table(headers: list[str], rows: Sequence[Sequence[object]], *, aligns: str = "",
           max_widths: dict[int, int] | None = None, indent: str = "",
           fill_to: int | None = None) -> list[str]:
     """Lines of an aligned table. ``aligns`` holds '<' or '>' per column; ``max_widths``

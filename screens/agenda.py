@@ -69,7 +69,7 @@ class AgendaScreen(AgendaBookings, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: dt.date | None = None  # the day in view (its week in week view)
+        self.day: dt.date | None = None  # type: ignore[assignment]  # the day in view (its week in week view); set on mount
         self.week = True
         self.whose = "me"  # "me", "everyone" or a login
         self.rows: dict[str, Entry] = {}
@@ -78,7 +78,7 @@ class AgendaScreen(AgendaBookings, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="agenda-summary", markup=False)
-        table = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
+        table: DataTable = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         yield table
@@ -114,7 +114,7 @@ class AgendaScreen(AgendaBookings, Screen):
 
     # -- the view ---------------------------------------------------------------------------
     def period(self) -> tuple[dt.date, dt.date]:
-        return agenda.week_of(self.day) if self.week else (self.day, self.day)
+        return agenda.week_of(self.day) if self.week else (self.day, self.day)  # type: ignore[arg-type, return-value]  # mounted
 
     def load(self, keep_key: str | None = None) -> None:
         """Read the period in view, then show it (keeping the cursor on ``keep_key``)."""
@@ -145,7 +145,7 @@ class AgendaScreen(AgendaBookings, Screen):
             day += ONE_DAY
         self._summary(found, first, last)
         if keep_key is None or not self.select_key(keep_key):
-            self._select_day(self.day)
+            self._select_day(self.day)  # type: ignore[arg-type]  # mounted
         self._show_detail()
 
     @staticmethod
@@ -201,7 +201,7 @@ class AgendaScreen(AgendaBookings, Screen):
             return entry.day
         if key.startswith("day:"):
             return dt.date.fromisoformat(key[4:])
-        return self.day
+        return self.day  # type: ignore[return-value]  # mounted
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -226,7 +226,7 @@ class AgendaScreen(AgendaBookings, Screen):
 
     # -- moving around ----------------------------------------------------------------------
     def action_step(self, days: int) -> None:
-        self.day += dt.timedelta(days=days)
+        self.day += dt.timedelta(days=days)  # type: ignore[operator, assignment]  # mounted
         self.load()
 
     def action_today(self) -> None:

@@ -69,7 +69,7 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     def _customer_name(self) -> str:
         if self.booking_id:
-            customer = Booking.get_by_id(self.booking_id).customer
+            customer: Customer | None = Booking.get_by_id(self.booking_id).customer
         elif self.customer_id and not self.conversation_id:
             customer = Customer.get_or_none(Customer.id == self.customer_id)
         else:
@@ -135,7 +135,7 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".error").results(Static):
-            name = error.id.removeprefix("error-")
+            name = (error.id or "").removeprefix("error-")
             message = errors.get(name, "")
             error.update(f"{LABELS[name]}: {message}" if message else "")
             error.set_class(bool(message), "shown")

@@ -126,11 +126,11 @@ class StatisticsScreen(Screen):
     def _cell_chosen(self, event: DataTable.CellSelected) -> None:
         event.stop()
         row_key, column_key = event.cell_key.row_key.value, event.cell_key.column_key.value
-        figure = FIGURE_OF.get(column_key)
+        figure = FIGURE_OF.get(column_key)  # type: ignore[arg-type]  # every column has a key
         if figure is None:
             self.notify("Choose a number (arrows), then enter lists what it counts.", markup=False)
             return
-        login = None if row_key == "total" else row_key.removeprefix("employee:")
+        login = None if row_key == "total" else row_key.removeprefix("employee:")  # type: ignore[union-attr]  # and every row
         today = self.app.ctx.today()
         label, date_from, date_to = self._dates(today)
         title = f"{column_key} · {login or 'everyone'} · {date_from} to {date_to}"

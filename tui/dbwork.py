@@ -218,7 +218,7 @@ def _submit(lane: _Lane, node, fn, args, kwargs, done, failed, busy) -> Job:
         _pending.discard(job)
         original_deliver()
 
-    job._deliver = deliver
+    job._deliver = deliver  # type: ignore[method-assign]
     lane.submit(job)
     return job
 

@@ -130,7 +130,7 @@ class _Lines:
     (decoded with surrogateescape, so nothing is lost and the error can name the field).
     ``separator`` peeks at the first line that is not blank to tell , from ; and tabs."""
 
-    def __init__(self, handle):
+    def __init__(self, handle) -> None:
         self.handle = handle
         self.undecodable = False
         self.peeked: list[str] = []

@@ -48,7 +48,7 @@ def draft_opener(*forms: str) -> Callable[[Callable], Callable]:
 
 
 class DraftKeeper:
-    DRAFT_FORM: ClassVar[str] = ""
+    DRAFT_FORM: str = ""  # a class's, or (ValueForm) an instance's
     DRAFT_INTERVAL: ClassVar[float] = 2.0
 
     _draft_timer: Timer | None = None

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -66,7 +66,7 @@ class Row:
     id: int
     cells: tuple[str, ...]
     style: str = ""  # "", "dim", "warning" or "bold"
-    data: object = field(default=None, compare=False)  # the source's record, for its owner
+    data: Any = field(default=None, compare=False)  # the source's record, for its owner
 
 
 @dataclass(frozen=True)

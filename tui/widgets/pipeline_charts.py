@@ -67,9 +67,9 @@ class FunnelChart(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
-        self.rows: list[tuple[str, int]] = []
+        self.rows: list[tuple] = []
 
-    def show(self, rows: list[tuple[str, int]]) -> None:
+    def show(self, rows: list[tuple]) -> None:
         self.rows = rows
         self.refresh(layout=True)
 
