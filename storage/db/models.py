@@ -44,6 +44,8 @@ def new_uid() -> str:
 
 
 class BaseModel(Model):
+    # Each ForeignKeyField ``x`` also gives ``x_id``, the raw id; the models declare those for
+    # the type checker (annotations only: peewee does not read them).
     id = AutoField()
 
     class Meta:
@@ -105,7 +107,7 @@ class Employee(SortedByName):
     login = CharField(unique=True)
     name = CharField(default="")
     default_topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
-    default_topic_id: int | None  # each foreign key's raw id, which peewee adds as <name>_id
+    default_topic_id: int | None
     active = BooleanField(default=True)
 
     @classmethod
