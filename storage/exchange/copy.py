@@ -97,8 +97,10 @@ def copy_to(url: str, progress=None) -> dict[str, int]:
             for model in reversed(models):
                 target.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
             for model in models:
-                counts[model._meta.table_name] = _copy_table(source, target, model, to_sqlite,
-                                                             lambda n: progress and progress(done + n, grand))  # noqa: B023 (called here)
+                counts[model._meta.table_name] = _copy_table(
+                    source, target, model, to_sqlite,
+                    lambda n: progress and progress(done + n, grand),  # noqa: B023 (called here)
+                )
                 done += totals[model]
             for model in models:  # tables the target's triggers filled after they were copied
                 table = model._meta.table_name

@@ -135,7 +135,8 @@ def _rows():
 
 def _row(r: tuple) -> ConversationRow:
     return ConversationRow(
-        id=r[0], employee=r[1], date=_date(r[2]), follow_up=_date(r[3]), note=r[4] or "",  # type: ignore[arg-type]  # date: NOT NULL
+        id=r[0], employee=r[1], date=_date(r[2]),  # type: ignore[arg-type]  # date: NOT NULL
+        follow_up=_date(r[3]), note=r[4] or "",
         with_whom=r[5] or "", about=r[6] or "", how=r[7] or "", completed=bool(r[8]),
         is_follow_up=bool(r[9]), stage=r[10] or "", time_begin=_time(r[11]),
         time_end=_time(r[12]), duration=r[13],
@@ -181,8 +182,13 @@ def with_whom_suggestions(customer_id: int, limit: int = 200) -> list[str]:
 
 def default_topic_id(employee_id: int) -> int | None:
     """The employee's default About (None when none is set or it is no longer active)."""
-    row = (Employee.select(Topic.id).join(Topic).where(
-        (Employee.id == employee_id) & (Topic.active == True)).tuples().first())  # noqa: E712
+    row = (
+        Employee.select(Topic.id)
+        .join(Topic)
+        .where((Employee.id == employee_id) & (Topic.active == True))  # noqa: E712
+        .tuples()
+        .first()
+    )
     return row[0] if row else None
 
 

@@ -229,6 +229,7 @@ def stage_history(customer_id: int, offset: int = 0, limit: int | None = None) -
                        Conversation.id.desc()))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]), time=r["time_begin"],  # type: ignore[arg-type]  # date: NOT NULL
-                       stage=r["stage"], kind=r["kind"], employee=r["employee"], note=excerpt(r["note"]))
+    return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]),  # type: ignore[arg-type]  # date: NOT NULL
+                       time=r["time_begin"], stage=r["stage"], kind=r["kind"], employee=r["employee"],
+                       note=excerpt(r["note"]))
             for r in query.dicts().iterator()]
