@@ -69,7 +69,8 @@ class AgendaScreen(AgendaBookings, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: dt.date | None = None  # type: ignore[assignment]  # the day in view (its week in week view); set on mount
+        # The day in view (its week in week view): None only until on_mount sets it.
+        self.day: dt.date = None  # type: ignore[assignment]
         self.week = True
         self.whose = "me"  # "me", "everyone" or a login
         self.rows: dict[str, Entry] = {}
@@ -114,7 +115,7 @@ class AgendaScreen(AgendaBookings, Screen):
 
     # -- the view ---------------------------------------------------------------------------
     def period(self) -> tuple[dt.date, dt.date]:
-        return agenda.week_of(self.day) if self.week else (self.day, self.day)  # type: ignore[arg-type, return-value]  # mounted
+        return agenda.week_of(self.day) if self.week else (self.day, self.day)
 
     def load(self, keep_key: str | None = None) -> None:
         """Read the period in view, then show it (keeping the cursor on ``keep_key``)."""
@@ -145,7 +146,7 @@ class AgendaScreen(AgendaBookings, Screen):
             day += ONE_DAY
         self._summary(found, first, last)
         if keep_key is None or not self.select_key(keep_key):
-            self._select_day(self.day)  # type: ignore[arg-type]  # mounted
+            self._select_day(self.day)
         self._show_detail()
 
     @staticmethod
@@ -201,7 +202,7 @@ class AgendaScreen(AgendaBookings, Screen):
             return entry.day
         if key.startswith("day:"):
             return dt.date.fromisoformat(key[4:])
-        return self.day  # type: ignore[return-value]  # mounted
+        return self.day
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -226,7 +227,7 @@ class AgendaScreen(AgendaBookings, Screen):
 
     # -- moving around ----------------------------------------------------------------------
     def action_step(self, days: int) -> None:
-        self.day += dt.timedelta(days=days)  # type: ignore[operator, assignment]  # mounted
+        self.day += dt.timedelta(days=days)
         self.load()
 
     def action_today(self) -> None:

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from tui.app import RapportApp
 
 
+def _ctx(host: Widget):
+    """The app's Context (``host`` is on Rapport's app)."""
+    return cast("RapportApp", host.app).ctx
+
+
 def create_booking(host: Widget, conversation_id: int | None,
                    saved: Callable[[int], None] | None = None) -> None:
     """Open the booking form for a conversation; ``saved(booking_id)`` after a save. A
@@ -48,7 +53,7 @@ def create_booking(host: Widget, conversation_id: int | None,
         host.notify("This conversation has a booking: editing it.", markup=False)
         host.app.push_screen(BookingForm.edit(existing.id), done)
         return
-    host.app.push_screen(BookingForm.for_conversation(conversation_id, cast("RapportApp", host.app).ctx.today()), done)
+    host.app.push_screen(BookingForm.for_conversation(conversation_id, _ctx(host).today()), done)
 
 
 def create_task(host: Widget, conversation_id: int | None) -> None:
@@ -60,7 +65,7 @@ def create_task(host: Widget, conversation_id: int | None) -> None:
     from screens.date_prompt import DatePrompt
     from storage.db.models import Conversation
 
-    today = cast("RapportApp", host.app).ctx.today()
+    today = _ctx(host).today()
     conversation = Conversation.get_or_none(Conversation.id == conversation_id)
     initial = (conversation.follow_up if conversation else None) or today
 
@@ -68,7 +73,7 @@ def create_task(host: Widget, conversation_id: int | None) -> None:
         if day is None:
             return
         try:
-            path = calendar.write_task(conversation_id, export_folder(cast("RapportApp", host.app).ctx.config), due=day)
+            path = calendar.write_task(conversation_id, export_folder(_ctx(host).config), due=day)
         except RapportError as exc:
             host.notify(f"Task not written: {exc}", severity="error", markup=False)
             return
@@ -85,7 +90,7 @@ def export_follow_ups(host: Widget, name: str, employee_id: int | None, **option
     """Export open follow-ups and bookings of one employee (None: everyone) as events (or
     to-dos, ``mode="todos"``) into ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
     ``storage.exchange.calendar.build_export`` (date_from, date_to, bookings_from)."""
-    path = export_folder(cast("RapportApp", host.app).ctx.config) / calendar.safe_name(name + ".ics")
+    path = export_folder(_ctx(host).config) / calendar.safe_name(name + ".ics")
     host.run_worker(lambda: _run_export(host, path, employee_id, options),
                     thread=True, exclusive=True, group="calendar-export")
 
@@ -94,7 +99,7 @@ def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
     """``x`` on the Follow-ups screen: the day's list or all open follow-ups."""
     from screens.export_choice import ExportChoice
 
-    today = cast("RapportApp", host.app).ctx.today()
+    today = _ctx(host).today()
 
     def chosen(choice: str | None) -> None:
         mode, _, choice = (choice or "").rpartition(":")
@@ -107,7 +112,7 @@ def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
         elif choice == "all":
             export_follow_ups(host, f"followups-{who}-open{suffix}", employee_id, mode=mode)
 
-    host.app.push_screen(ExportChoice(str(export_folder(cast("RapportApp", host.app).ctx.config))), chosen)
+    host.app.push_screen(ExportChoice(str(export_folder(_ctx(host).config))), chosen)
 
 
 def _run_export(host: Widget, path, employee_id, options: dict) -> None:
