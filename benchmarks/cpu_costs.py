@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.backends import backend  # noqa: E402
-from benchmarks.run import TODAY, build_reference  # noqa: E402
+from benchmarks.backends import backend
+from benchmarks.run import TODAY, build_reference
 
 
 def server_cpu_reader():
@@ -40,7 +40,8 @@ def server_cpu_reader():
 
     def read() -> float:
         try:
-            fields = open(path).read().rsplit(")", 1)[1].split()
+            with open(path) as stat_file:
+                fields = stat_file.read().rsplit(")", 1)[1].split()
         except OSError:
             return 0.0
         return (int(fields[11]) + int(fields[12])) / tick

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.db.database import open_database  # noqa: E402
-from storage.db.models import Customer, db  # noqa: E402
-from storage.records.queries import CustomerList  # noqa: E402
+from storage.db.database import open_database
+from storage.db.models import Customer, db
+from storage.records.queries import CustomerList
 
 TODAY = dt.date(2026, 3, 18)
 WINDOW = 3 * 38

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.test_paged_table import FakeSource, TableApp  # noqa: E402
-from tui.widgets.paged_table import PagedTable  # noqa: E402
+from tests.test_paged_table import FakeSource, TableApp
+from tui.widgets.paged_table import PagedTable
 
 spent = [0.0]
 

@@ -106,7 +106,7 @@ def bench_startup(url: str, repeat: int, today=None) -> list[Result]:
         empty.samples_ms.append(startup_ms("empty", url))
         rapport.samples_ms.append(startup_ms("rapport", url))
     extra = Result("start: added over an empty app", 150)
-    extra.samples_ms = [r - e for r, e in zip(rapport.samples_ms, empty.samples_ms)]
+    extra.samples_ms = [r - e for r, e in zip(rapport.samples_ms, empty.samples_ms, strict=True)]
     return [empty, rapport, extra]
 
 

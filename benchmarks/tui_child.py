@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import FrameClock  # noqa: E402
+from benchmarks.harness import FrameClock
 
 LIST_KEYS = ("down", "pagedown", "end", "home", "up", "pageup")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import FrameClock  # noqa: E402
+from benchmarks.harness import FrameClock
 
 
 class Paths:
@@ -154,7 +154,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
             def saved_row_shown() -> bool:
                 newest = Conversation.select(fn.MAX(Conversation.id)).scalar()
                 table = form.query_one("ConversationsPanel PagedTable")
-                return app.screen is form and newest != before and table.cursor_row_id == newest
+                return app.screen is form and newest != before and table.cursor_row_id == newest  # noqa: B023 (awaited here)
 
             await p.until("save: ctrl+s until the list shows the row", "ctrl+s", saved_row_shown)
             await p.until("form: e edit conversation", "e", p.on_top("ConversationForm", "note"))

@@ -115,7 +115,7 @@ def _flush_stdout() -> str | None:
         return _message("standard output", exc)
 
 
-def _database_error(exc: Exception) -> str:
+def _database_error(exc: BaseException) -> str:
     """A database error the user can act on, in one line (a read-only role, a full disk, a
     server that went away), never with a URL's password."""
     from storage.db.connection import redact_text

@@ -55,7 +55,7 @@ class Progress:
         except (OSError, ValueError):
             self.enabled = False
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -9,6 +9,7 @@ take two cells, as the terminal draws them.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 
@@ -47,7 +48,7 @@ def pad(text: str, width: int, align: str = "<") -> str:
     return space + text if align == ">" else text + space
 
 
-def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
+def table(headers: list[str], rows: Sequence[Sequence[object]], *, aligns: str = "",
           max_widths: dict[int, int] | None = None, indent: str = "",
           fill_to: int | None = None) -> list[str]:
     """Lines of an aligned table. ``aligns`` holds '<' or '>' per column; ``max_widths``
@@ -60,7 +61,7 @@ def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
              for row in cells]
     widths = [cell_width(h) for h in headers]
     for row in cells:
-        widths = [max(w, cell_width(v)) for w, v in zip(widths, row)]
+        widths = [max(w, cell_width(v)) for w, v in zip(widths, row, strict=False)]
     if fill_to and headers:
         used = len(indent) + sum(widths[:-1]) + 2 * (len(headers) - 1)
         room = max(10, fill_to - used)
@@ -68,7 +69,7 @@ def table(headers: list[str], rows: list[list[object]], *, aligns: str = "",
         widths[-1] = min(widths[-1], room)
 
     def line(values: list[str]) -> str:
-        parts = [pad(v, w, a) for v, w, a in zip(values, widths, aligns)]
+        parts = [pad(v, w, a) for v, w, a in zip(values, widths, aligns, strict=False)]
         return (indent + "  ".join(parts)).rstrip()
 
     return [line(headers), *(line(row) for row in cells)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -31,6 +32,9 @@ from tui.agenda_bookings import AgendaBookings
 from tui.dbwork import read_db
 from tui.widgets.paged_table import visible_text
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
+
 ONE_DAY = dt.timedelta(days=1)
 # Fixed widths that fit 80 columns with the cell padding; longer text is cut (the line
 # under the table shows the highlighted item whole).
@@ -38,6 +42,7 @@ COLUMNS = (("Day", 9), ("Time", 11), ("What", 22), ("Customer", 17), ("Who/where
 
 
 class AgendaScreen(AgendaBookings, Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Agenda"
     PALETTE_PREFIX = "Agenda"
@@ -64,7 +69,8 @@ class AgendaScreen(AgendaBookings, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: dt.date | None = None  # the day in view (its week in week view)
+        # The day in view (its week in week view): None only until on_mount sets it.
+        self.day: dt.date = None  # type: ignore[assignment]
         self.week = True
         self.whose = "me"  # "me", "everyone" or a login
         self.rows: dict[str, Entry] = {}
@@ -73,7 +79,7 @@ class AgendaScreen(AgendaBookings, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="agenda-summary", markup=False)
-        table = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
+        table: DataTable = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         yield table

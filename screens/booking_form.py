@@ -13,6 +13,7 @@ Dismisses with the saved booking's id, or None when cancelled.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +28,9 @@ from tui.dbwork import save_form
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
+
 INPUTS = ("date", "start", "end", "title", "location")
 LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
           "location": "Location", "note": "Note"}
@@ -34,6 +38,7 @@ LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
 
 class BookingForm(DraftKeeper, ModalScreen[int | None]):
     """New booking for a conversation, or an existing booking to edit."""
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     DRAFT_FORM = "booking"
@@ -54,17 +59,17 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
         self.employee_id = employee_id
 
     @classmethod
-    def for_conversation(cls, conversation_id: int, today=None) -> "BookingForm":
+    def for_conversation(cls, conversation_id: int, today=None) -> BookingForm:
         return cls(bookings.prefill(conversation_id, today), conversation_id=conversation_id)
 
     @classmethod
-    def edit(cls, booking_id: int) -> "BookingForm":
+    def edit(cls, booking_id: int) -> BookingForm:
         booking = Booking.get_by_id(booking_id)
         return cls(bookings.form_values(booking), booking.conversation_id, booking_id)
 
     def _customer_name(self) -> str:
         if self.booking_id:
-            customer = Booking.get_by_id(self.booking_id).customer
+            customer: Customer | None = Booking.get_by_id(self.booking_id).customer
         elif self.customer_id and not self.conversation_id:
             customer = Customer.get_or_none(Customer.id == self.customer_id)
         else:
@@ -130,7 +135,7 @@ class BookingForm(DraftKeeper, ModalScreen[int | None]):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".error").results(Static):
-            name = error.id.removeprefix("error-")
+            name = (error.id or "").removeprefix("error-")
             message = errors.get(name, "")
             error.update(f"{LABELS[name]}: {message}" if message else "")
             error.set_class(bool(message), "shown")

@@ -16,7 +16,9 @@ Dismisses with the saved conversation's id, or None when cancelled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -37,6 +39,9 @@ from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.paged_table import visible_text
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
+
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
 SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "method_id",
                  "pipeline_stage": "pipeline_stage_id"}
@@ -49,7 +54,7 @@ class YesNo(Checkbox):
     """A compact checkbox whose mark is visible without colour (NO_COLOR): ▐X▌ or ▐ ▌."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's class attribute, per value here)
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # Textual's class attribute, per value here
         return "X" if self.value else " "
 
 
@@ -74,6 +79,7 @@ class SuggestingInput(Input):
 
 class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     """New, edit or follow-up conversation for one customer."""
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     DRAFT_FORM = "conversation"
@@ -97,15 +103,15 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- ways to open it ------------------------------------------------------------------
     @classmethod
-    def new(cls, customer_id: int) -> "ConversationForm":
+    def new(cls, customer_id: int) -> ConversationForm:
         return cls(ConversationInput(customer_id))
 
     @classmethod
-    def edit(cls, conversation_id: int) -> "ConversationForm":
+    def edit(cls, conversation_id: int) -> ConversationForm:
         return cls(conversations.input_for(conversation_id), conversation_id)
 
     @classmethod
-    def follow_up(cls, earlier_id: int) -> "ConversationForm":
+    def follow_up(cls, earlier_id: int) -> ConversationForm:
         return cls(conversations.follow_up_input(earlier_id))
 
     # -- layout ---------------------------------------------------------------------------
@@ -250,7 +256,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     @on(Select.Changed, "#employee")
     def _employee_changed(self, event: Select.Changed) -> None:
-        if self.conversation_id is None and event.value is not Select.NULL:
+        if self.conversation_id is None and isinstance(event.value, int):  # an employee, not Select.NULL
             self._set_default_topic(event.value)
 
     # -- auto-fill (docs/data.md#the-conversation-form) --------------------------------------------------------------
@@ -271,7 +277,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
 
     # -- reading the fields ---------------------------------------------------------------
     def current_input(self) -> ConversationInput:
-        values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        values: dict[str, Any] = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
         for name, attr in SELECT_FIELDS.items():
             value = self.query_one(f"#{name}", Select).value
             values[attr] = None if value is Select.NULL else value
@@ -316,7 +322,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
         if choice == "keep":
             self.action_save(overwrite=True)
         elif choice == "reload":
-            self.form = conversations.input_for(self.conversation_id)
+            self.form = conversations.input_for(self.conversation_id)  # type: ignore[arg-type]  # only an edit meets this
             self._fill(self.form)
             self.reset_draft_baseline()
             self.notify("Reloaded the saved version.")
@@ -379,7 +385,7 @@ def _show_errors(lines, errors: dict[str, str]) -> None:
 
 
 def _inactive_name(field: str, row_id: int) -> str:
-    rows = {"topic": lookups.topics, "method": lookups.methods, "pipeline_stage": lookups.stages}
+    rows: dict[str, Callable[..., list]] = {"topic": lookups.topics, "method": lookups.methods, "pipeline_stage": lookups.stages}
     for row in rows[field](include_inactive=True):
         if row.id == row_id:
             return f"{row.name} (inactive)"

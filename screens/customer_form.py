@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
 
 from storage.records import customers
@@ -91,7 +92,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     def draft_values(self) -> dict:
         if not self.editing:
             return dict(self._shown)  # nothing can be typed on the card
-        values = {name: self.query_one(f"#customer-{name}", Input).value for name, _ in INPUTS}
+        values: dict[str, object] = {name: self.query_one(f"#customer-{name}", Input).value for name, _ in INPUTS}
         values.update({name: self.query_one(f"#customer-{name}", TextArea).text for name, _ in AREAS})
         values["archived"] = self.query_one("#customer-archived", Checkbox).value
         return values
@@ -99,7 +100,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
     # -- layout ---------------------------------------------------------------------------
     def _load(self) -> dict:
         customer = customers.get_customer(self.customer_id) if self.customer_id else None
-        values = {name: str(getattr(customer, name, "") or "") for name, _ in INPUTS + AREAS}
+        values: dict[str, object] = {name: str(getattr(customer, name, "") or "") for name, _ in INPUTS + AREAS}
         values["archived"] = bool(customer and customer.archived)
         if customer is None:
             values["number"] = customers.suggest_number()
@@ -126,7 +127,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
 
     @staticmethod
     def _fields(values: dict) -> VerticalScroll:
-        fields = [FormField(label, Input(values[name], id=f"customer-{name}", compact=True,
+        fields: list[Widget] = [FormField(label, Input(values[name], id=f"customer-{name}", compact=True,
                                          placeholder=PLACEHOLDERS.get(name, ""),
                                          select_on_focus=False), id=f"field-{name}")
                   for name, label in INPUTS]
@@ -257,7 +258,7 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             self.query_one(CustomerCard).show(self._shown)
         if self.active_tab == "tab-pipeline":
             for widget in self.query("StageHistory, SaleCycles"):
-                widget.reload()
+                widget.reload()  # type: ignore[attr-defined]  # both have reload()
 
     def live_refresh(self) -> None:
         """Another session saved (tui.live): the card and lists, as when coming back to this

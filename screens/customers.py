@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +22,9 @@ from textual.widgets import Footer, Header, Input
 from storage.records.queries import CustomerList, CustomerRow
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 COLUMNS = [
     Column("Number", 8),
@@ -76,6 +80,7 @@ class CustomerRows:
 
 
 class CustomersScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Customers"
     BINDINGS = [

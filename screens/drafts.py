@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +24,9 @@ from screens import (  # noqa: F401
 )
 from storage.records import drafts
 from tui.widgets.draft_keeper import OPENERS
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking": "Booking", "contact": "Contact"}
 
@@ -52,6 +56,7 @@ def describe(draft: drafts.DraftInfo) -> Text:
 
 class DraftsScreen(ModalScreen[None]):
     """Lists this employee's drafts; enter restores one, d discards it, escape keeps them."""
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 
     BINDINGS = [

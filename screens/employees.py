@@ -8,6 +8,7 @@ and dimmed. A team has tens of employees, so the list is loaded whole.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -21,6 +22,9 @@ from storage.errors import RapportError
 from storage.records import lookups, staff
 from tui.dbwork import describe, run_db
 from tui.widgets.row_table import RowTable
+
+if TYPE_CHECKING:
+    from storage.db.models import Employee, Topic
 
 
 class EmployeesScreen(Screen):
@@ -36,7 +40,7 @@ class EmployeesScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, object] = {}
+        self.rows: dict[str, Employee] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,7 +65,7 @@ class EmployeesScreen(Screen):
         table.clear()
         employees = lookups.employees(include_inactive=True)
         self.rows = {str(e.id): e for e in employees}
-        topics = {t.id: t for t in lookups.topics(include_inactive=True)}
+        topics: dict[int | None, Topic] = {t.id: t for t in lookups.topics(include_inactive=True)}
         for employee in employees:
             style = "" if employee.active else "dim"
             topic = topics.get(employee.default_topic_id)

@@ -56,7 +56,7 @@ class FollowUpPicker(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(int(event.option.id))
+        self.dismiss(int(event.option.id))  # type: ignore[arg-type]  # every option has its conversation's id
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -18,8 +18,10 @@ clears the day. The list is refreshed whenever the screen comes back to the fron
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -39,6 +41,9 @@ from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
+
 
 @dataclass(frozen=True)
 class _Undo:
@@ -50,6 +55,7 @@ class _Undo:
 
 
 class FollowupsScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"
@@ -151,7 +157,7 @@ class FollowupsScreen(Screen):
         return employee.id if employee else 0  # an unknown login has nothing
 
     def _show_summary(self) -> None:
-        source = self.table.source
+        source = cast(FollowupSource, self.table.source)
         counts = source.counts
         who = {"me": f"me ({self._login()})", "everyone": "everyone"}.get(self.whose, self.whose)
         self.query_one("#followups-summary", Static).update(
@@ -163,7 +169,7 @@ class FollowupsScreen(Screen):
         row_id = self.table.cursor_row_id
         if row_id is None or row_id < 0:
             return None
-        return self.table.source.item(row_id) or reports.follow_up_item(self.app.ctx.today(), row_id)
+        return cast(FollowupSource, self.table.source).item(row_id) or reports.follow_up_item(self.app.ctx.today(), row_id)
 
     @on(PagedTable.RowHighlighted)
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
@@ -271,6 +277,8 @@ class FollowupsScreen(Screen):
             self._undo = self._undo or undo  # u can be pressed again
             self._not_changed(error)
 
+        fn: Callable[..., object]
+        args: tuple
         if undo.label == "complete":
             fn, args = set_completed, (undo.conversation_id, False, self.app.ctx.today())
         else:

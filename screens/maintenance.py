@@ -12,6 +12,7 @@ The lists are a few dozen rows at most, so each is loaded whole; every write goe
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -25,6 +26,9 @@ from storage.errors import RapportError
 from storage.records import lookups
 from tui.dbwork import describe, run_db
 from tui.widgets.row_table import RowTable
+
+if TYPE_CHECKING:
+    from storage.db.models import Method, PipelineStage, Topic
 
 KINDS = ("topic", "method", "stage")
 TAB_TITLES = {"topic": "1 Topics", "method": "2 Methods", "stage": "3 Pipeline stages"}
@@ -57,7 +61,7 @@ class MaintenanceScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+        self.rows: dict[str, dict[str, Topic | Method | PipelineStage]] = {kind: {} for kind in KINDS}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -212,13 +216,13 @@ class MaintenanceScreen(Screen):
                         "lists, and old conversations keep it.")
             self.app.push_screen(
                 ConfirmScreen(question, yes="y / enter: deactivate", no="n / escape: keep it"),
-                lambda yes: yes and self._set_active(kind, row, False),
+                lambda yes: self._set_active(kind, row, False) if yes else None,
             )
             return
         question = f"Delete {what} {row.name}? Nothing uses it."
         self.app.push_screen(
             ConfirmScreen(question, yes="y / enter: delete", no="n / escape: keep it"),
-            lambda yes: yes and self._delete(kind, row),
+            lambda yes: self._delete(kind, row) if yes else None,
         )
 
     def _delete(self, kind: str, row) -> None:

@@ -50,15 +50,16 @@ class PeriodPrompt(ModalScreen[tuple[dt.date, dt.date] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        days = {}
+        days: dict[str, dt.date] = {}
         for name, label in (("from", "From"), ("to", "To")):
             text = self.query_one(f"#period-{name}", Input).value
             try:
-                days[name] = parse_date(text, self.today)
+                day = parse_date(text, self.today)
             except ValueError as exc:
                 return self._error(f"{label}: {exc}", name)
-            if days[name] is None:
+            if day is None:
                 return self._error(f"{label}: a date is needed ({DATE_HINT})", name)
+            days[name] = day
         if days["from"] > days["to"]:
             return self._error("From is after To", "to")
         self.dismiss((days["from"], days["to"]))

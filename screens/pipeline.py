@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import peewee
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
@@ -31,6 +32,9 @@ from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost
 from storage.reporting.pipeline_basis import Period
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 PRESETS = ["all", "month", "last_month", "quarter", "year", "12_months"]
 EVERYONE = None
@@ -73,19 +77,20 @@ def period_text(period: Period, kind: str) -> str:
 
 
 class PipelineScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "next_period", "Period", id="pipeline.period", tooltip="Next preset period"),
         Binding("r", "choose_range", "Range", id="pipeline.range", tooltip="Close dates from … to …"),
         Binding("v", "whose", "Whose", id="pipeline.whose", tooltip="Everyone or one employee"),
         Binding("pagedown", "scroll(1)", "Page down", id="pipeline.page_down", show=False),
         Binding("pageup", "scroll(-1)", "Page up", id="pipeline.page_up", show=False),
-    ] + [  # 1-8: the customers behind tile N at once (and by name in the palette)
-        Binding(str(index + 1), f"drill({index})", f"{spec.title}: customers",
-                id=f"pipeline.drill_{spec.metric}", show=False)
-        for index, spec in enumerate(TILES)
+        # 1-8: the customers behind tile N at once (and by name in the palette)
+        *(Binding(str(index + 1), f"drill({index})", f"{spec.title}: customers",
+                  id=f"pipeline.drill_{spec.metric}", show=False)
+          for index, spec in enumerate(TILES)),
     ]
 
     def __init__(self) -> None:
@@ -180,6 +185,7 @@ class PipelineScreen(Screen):
 
     def _summary(self) -> str:
         period = self.period
+        assert period is not None  # reload() chose it
         if period.date_from or period.date_to:
             closes = f"closed {period.date_from or 'start'} to {period.date_to or period.as_of}"
         else:
@@ -285,7 +291,7 @@ def _picker_base():
     return EmployeePicker
 
 
-class PipelinePicker(_picker_base()):
+class PipelinePicker(_picker_base()):  # type: ignore[misc]  # a base imported late (import cycle)
     """The follow-ups' employee picker, asking whose pipeline to show."""
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ Dismisses with the saved conversation's id, or None.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,9 @@ from screens.customers import CustomerRows
 from storage.records import conversation_list
 from storage.records.queries import CustomerList, CustomerRow
 from tui.widgets.paged_table import Column, PagedTable, Row
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16),
                   Column("Phone", 14)]
@@ -49,6 +53,7 @@ class PickerInput(Input):
 
 
 class QuickAddScreen(ModalScreen[int | None]):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="quick_add.cancel"),

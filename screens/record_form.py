@@ -89,7 +89,7 @@ class RecordForm(DraftKeeper, ModalScreen[int | None]):
             self.focus_next()
 
     def action_save(self) -> None:
-        for error in self.query(".field-error"):
+        for error in self.query(".field-error").results(Static):
             error.update("")
             error.remove_class("shown")
         if self._saving:  # ctrl+s again while the save runs (tui.dbwork)
@@ -109,7 +109,7 @@ class RecordForm(DraftKeeper, ModalScreen[int | None]):
         self._saving = False
         if isinstance(error, ValidationError):
             for name, message in error.errors.items():
-                target = (self.query(f"#error-{name}") or self.query("#error-form")).first()
+                target = (self.query(f"#error-{name}") or self.query("#error-form")).first(Static)
                 target.update(f"{name.replace('_', ' ').capitalize()}: {message}")
                 target.add_class("shown")
             self._focus_first_error(error.errors)

@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
 from storage.reporting import search
@@ -67,7 +68,7 @@ class SearchScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.words = ""  # the words the list shows
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -26,6 +27,9 @@ from screens.statistics_items import StatisticsItems
 from storage.reporting import reports
 from storage.reporting.statistics_items import statistics_items
 from tui.dbwork import read_db
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
 LEGEND = (
@@ -52,6 +56,7 @@ def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
 
 
 class StatisticsScreen(Screen):
+    app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Statistics"
     PALETTE_PREFIX = "Statistics"
@@ -121,11 +126,11 @@ class StatisticsScreen(Screen):
     def _cell_chosen(self, event: DataTable.CellSelected) -> None:
         event.stop()
         row_key, column_key = event.cell_key.row_key.value, event.cell_key.column_key.value
-        figure = FIGURE_OF.get(column_key)
+        figure = FIGURE_OF.get(column_key)  # type: ignore[arg-type]  # every column has a key
         if figure is None:
             self.notify("Choose a number (arrows), then enter lists what it counts.", markup=False)
             return
-        login = None if row_key == "total" else row_key.removeprefix("employee:")
+        login = None if row_key == "total" else row_key.removeprefix("employee:")  # type: ignore[union-attr]  # and every row
         today = self.app.ctx.today()
         label, date_from, date_to = self._dates(today)
         title = f"{column_key} · {login or 'everyone'} · {date_from} to {date_to}"

@@ -80,7 +80,9 @@ def _create_employee(login: str) -> Employee:
     # Two Rapports of the same new user may start at once: the second insert is ignored.
     # The display name is the OS account's full name, else the login.
     Employee.insert(login=login, name=(os_full_name(login) or login)[:255]).on_conflict_ignore().execute()
-    return employee_by_login(login)
+    created = employee_by_login(login)
+    assert created is not None  # inserted now, or by the other Rapport
+    return created
 
 
 def export_folder(config: dict) -> Path:

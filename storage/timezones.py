@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.errors import RapportError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def system_zone_name() -> str:

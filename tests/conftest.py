@@ -22,6 +22,9 @@ import pytest
 from storage.context import Context
 from storage.db.database import close_database, open_database
 
+# Fixtures shared by several test modules but kept beside their helpers: other_rapport.
+pytest_plugins = ["tests.locking"]
+
 PG_ENV = "RAPPORT_TEST_POSTGRES"
 PG_URL = os.environ.get(PG_ENV, "").strip()
 PG_SKIP_REASON = f"{PG_ENV} is not set: no PostgreSQL server to test team mode against"

@@ -88,6 +88,6 @@ def start(tmp: Path):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("Radicale did not start: " + log.read_text()[-2000:])
+                raise RuntimeError("Radicale did not start: " + log.read_text()[-2000:]) from None
             time.sleep(0.05)  # waiting for a server to listen, not for a result
     return process, Radicale(f"http://127.0.0.1:{port}/", folder, password_file, log)

@@ -143,7 +143,7 @@ class Terminal:
         except OSError:
             pass
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         return self
 
     def __exit__(self, *exc) -> None:

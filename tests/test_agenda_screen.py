@@ -31,7 +31,7 @@ def a_follow_up(name: str = "A[b]c[/b]me", login: str = "tester"):
 
 
 async def test_book_see_move_cancel_undo(app):
-    conv = a_follow_up()
+    a_follow_up()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await wait_for(pilot, lambda: "A[b]c[/b]me" in screen_text(app))

@@ -69,7 +69,7 @@ def test_a_todo_completed_in_the_vdir_is_not_reset(sqlite_ctx, tmp_path):
     cal = Calendar.from_ical(path.read_bytes())
     todo = cal.walk("VTODO")[0]
     todo["STATUS"] = "COMPLETED"  # as todoman does
-    todo.add("COMPLETED", dt.datetime(2026, 3, 18, 9, tzinfo=dt.timezone.utc))
+    todo.add("COMPLETED", dt.datetime(2026, 3, 18, 9, tzinfo=dt.UTC))
     path.write_bytes(cal.to_ical())
     changed = path.read_bytes()
     from storage.records import conversations

@@ -8,9 +8,9 @@ import pytest
 from storage.context import Context
 from storage.records import drafts
 from tests.conftest import BACKENDS
-from tui import dbwork
 from tests.test_drafts import NoteForm, note_opener  # noqa: F401  (fixture)
 from tests.tui_helpers import drafts_offered, screen_text, type_text, wait_until
+from tui import dbwork
 
 
 def test_only_the_typist_sees_reads_or_discards_a_draft(ctx):
@@ -40,7 +40,8 @@ async def _first_screen(app, pilot):
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url, note_opener):
+@pytest.mark.usefixtures("note_opener")
+async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url):
     from screens.drafts import DraftsScreen
     from storage.db.database import open_database
     from tui.app import RapportApp

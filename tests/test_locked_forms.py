@@ -18,7 +18,7 @@ from storage.db.models import Booking, Contact, Conversation, Customer, Topic
 from storage.reporting import reports
 from tests import factories
 from tests.conftest import TODAY
-from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)
+from tests.locking import shown
 from tests.tui_helpers import type_text, wait_until
 
 TYPED = "Lock [bold]test[/] Ärger"

@@ -12,7 +12,7 @@ from textual.widgets import TextArea
 from screens.conversation_form import ConversationForm
 from storage.db.models import Conversation
 from tests import factories
-from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)
+from tests.locking import shown
 from tests.tui_helpers import type_text, wait_until
 
 TYPED = "Called Anna [bold]re: quote[/]"

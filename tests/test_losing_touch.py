@@ -105,7 +105,7 @@ async def test_screen_lists_them_and_l_logs_a_conversation(app):
         shown = [line.split()[:7] for line in lines[title + 1:title + 5]]
         assert shown == [[f"{days}d", "late", touch_by, name, "every", f"{cadence}d", last or "never"]
                          for (name, cadence, last, days), touch_by in zip(EXPECTED, (
-                             "2025-03-02", "2026-03-03", "2026-03-11", "2026-03-12"))]
+                             "2025-03-02", "2026-03-03", "2026-03-11", "2026-03-12"), strict=True)]
         assert "4 losing touch" in str(app.screen.query_one("#followups-summary").render())
         # Down to "Late" (the second), then l: a new conversation for that customer.
         await pilot.press("end", "up", "up")

@@ -4,6 +4,7 @@ later customer gets a free number, the later employee is merged into the first."
 
 from __future__ import annotations
 
+import peewee
 import pytest
 
 from storage.db.connection import make_database
@@ -37,7 +38,7 @@ def test_old_case_duplicates_are_renamed_or_merged(database_url):
         assert Conversation.select().count() == 12
         assert {c.employee.login for c in Conversation.select()} == {"anna"}
         Draft.create(form="x", employee="anna", payload="{}")
-        with pytest.raises(Exception), Customer._meta.database.atomic():
+        with pytest.raises(peewee.IntegrityError), Customer._meta.database.atomic():
             Customer.create(number="K1".lower(), name="clash")
     finally:
         close_database()

@@ -19,7 +19,7 @@ from tests import dav
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.fixture(scope="module")

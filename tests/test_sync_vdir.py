@@ -31,7 +31,7 @@ def tick_off(path: Path) -> None:
     cal = Calendar.from_ical(path.read_bytes())
     todo = cal.walk("VTODO")[0]
     todo["STATUS"] = "COMPLETED"
-    todo.add("COMPLETED", dt.datetime(2026, 3, 18, 9, 15, tzinfo=dt.timezone.utc))
+    todo.add("COMPLETED", dt.datetime(2026, 3, 18, 9, 15, tzinfo=dt.UTC))
     todo.add("PERCENT-COMPLETE", 100)
     path.write_bytes(cal.to_ical())
 

@@ -70,7 +70,7 @@ class AgendaBookings:
                         markup=False)
             return
         if entry.kind == "follow-up":
-            calendar_actions.create_booking(self, entry.conversation_id, self._reload_on(None))
+            calendar_actions.create_booking(self, entry.conversation_id, self._reload_on(None))  # type: ignore[arg-type]  # self: the screen
             return
         day = self._current_day()
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -19,6 +20,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui import heap, palette, settings
+
+if TYPE_CHECKING:
+    from storage.context import Context
 
 
 def _holds_typing(screen: Screen) -> bool:
@@ -119,7 +123,7 @@ class RapportApp(App):
     _saved_theme = ""  # the theme as config.toml has it (tui.settings)
     _theme_timer: Timer | None = None
 
-    def __init__(self, ctx, **kwargs) -> None:
+    def __init__(self, ctx: Context, **kwargs) -> None:
         from tui import crash, terminal_safety
 
         terminal_safety.install()  # user text never reaches the terminal as control characters
@@ -211,7 +215,7 @@ class RapportApp(App):
         if node.call_later(done.set):
             try:
                 await asyncio.wait_for(done.wait(), max(0.0, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _replay_held(self) -> None:
@@ -236,7 +240,7 @@ class RapportApp(App):
             if node.call_later(done.set):
                 try:
                     await asyncio.wait_for(done.wait(), self.SETTLE_TIMEOUT)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return
             node = node.parent
 

@@ -13,17 +13,26 @@ folder is ``storage.config.export_folder`` (config key ``export_dir``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from storage.config import export_folder
 from storage.db.models import db
 from storage.errors import RapportError
 from storage.exchange import calendar
 
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
-def create_booking(host: DOMNode, conversation_id: int | None,
+
+def _ctx(host: Widget):
+    """The app's Context (``host`` is on Rapport's app)."""
+    return cast("RapportApp", host.app).ctx
+
+
+def create_booking(host: Widget, conversation_id: int | None,
                    saved: Callable[[int], None] | None = None) -> None:
     """Open the booking form for a conversation; ``saved(booking_id)`` after a save. A
     conversation that already has a booking (not cancelled) gets that one to edit."""
@@ -44,10 +53,10 @@ def create_booking(host: DOMNode, conversation_id: int | None,
         host.notify("This conversation has a booking: editing it.", markup=False)
         host.app.push_screen(BookingForm.edit(existing.id), done)
         return
-    host.app.push_screen(BookingForm.for_conversation(conversation_id, host.app.ctx.today()), done)
+    host.app.push_screen(BookingForm.for_conversation(conversation_id, _ctx(host).today()), done)
 
 
-def create_task(host: DOMNode, conversation_id: int | None) -> None:
+def create_task(host: Widget, conversation_id: int | None) -> None:
     """Ask for the due date (the follow-up date, else today, to start with), then write the
     conversation as a one-item to-do file and show where."""
     if conversation_id is None:
@@ -56,7 +65,7 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
     from screens.date_prompt import DatePrompt
     from storage.db.models import Conversation
 
-    today = host.app.ctx.today()
+    today = _ctx(host).today()
     conversation = Conversation.get_or_none(Conversation.id == conversation_id)
     initial = (conversation.follow_up if conversation else None) or today
 
@@ -64,7 +73,7 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
         if day is None:
             return
         try:
-            path = calendar.write_task(conversation_id, export_folder(host.app.ctx.config), due=day)
+            path = calendar.write_task(conversation_id, export_folder(_ctx(host).config), due=day)
         except RapportError as exc:
             host.notify(f"Task not written: {exc}", severity="error", markup=False)
             return
@@ -77,20 +86,20 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
 UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (docs/reports.md)
 
 
-def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **options) -> None:
+def export_follow_ups(host: Widget, name: str, employee_id: int | None, **options) -> None:
     """Export open follow-ups and bookings of one employee (None: everyone) as events (or
     to-dos, ``mode="todos"``) into ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
     ``storage.exchange.calendar.build_export`` (date_from, date_to, bookings_from)."""
-    path = export_folder(host.app.ctx.config) / calendar.safe_name(name + ".ics")
+    path = export_folder(_ctx(host).config) / calendar.safe_name(name + ".ics")
     host.run_worker(lambda: _run_export(host, path, employee_id, options),
                     thread=True, exclusive=True, group="calendar-export")
 
 
-def choose_export(host: DOMNode, employee_id: int | None, who: str) -> None:
+def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
     """``x`` on the Follow-ups screen: the day's list or all open follow-ups."""
     from screens.export_choice import ExportChoice
 
-    today = host.app.ctx.today()
+    today = _ctx(host).today()
 
     def chosen(choice: str | None) -> None:
         mode, _, choice = (choice or "").rpartition(":")
@@ -103,10 +112,10 @@ def choose_export(host: DOMNode, employee_id: int | None, who: str) -> None:
         elif choice == "all":
             export_follow_ups(host, f"followups-{who}-open{suffix}", employee_id, mode=mode)
 
-    host.app.push_screen(ExportChoice(str(export_folder(host.app.ctx.config))), chosen)
+    host.app.push_screen(ExportChoice(str(export_folder(_ctx(host).config))), chosen)
 
 
-def _run_export(host: DOMNode, path, employee_id, options: dict) -> None:
+def _run_export(host: Widget, path, employee_id, options: dict) -> None:
     """The export itself, in a worker thread with its own database connection."""
     try:
         with db.connection_context():

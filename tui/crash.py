@@ -61,7 +61,9 @@ def _short(message: str) -> str:
 
 def describe(error: BaseException) -> str:
     """The traceback of ``error`` and the errors behind it: frames and short messages only."""
-    parts, seen, exc = [], set(), error
+    parts: list[str] = []
+    seen: set[int] = set()
+    exc: BaseException | None = error
     while exc is not None and id(exc) not in seen and len(parts) < 10:
         seen.add(id(exc))
         stack = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__),
@@ -147,5 +149,5 @@ def install() -> None:
                 raise
             report(app, error, f"{type(self).__name__} handling {type(message).__name__}")
 
-    MessagePump._dispatch_message = _dispatch_message
+    MessagePump._dispatch_message = _dispatch_message  # type: ignore[method-assign]
     _installed = True

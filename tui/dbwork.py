@@ -35,7 +35,8 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from storage.errors import ChangedMeanwhile, DatabaseUnavailable, RapportError, ValidationError
 
@@ -217,7 +218,7 @@ def _submit(lane: _Lane, node, fn, args, kwargs, done, failed, busy) -> Job:
         _pending.discard(job)
         original_deliver()
 
-    job._deliver = deliver
+    job._deliver = deliver  # type: ignore[method-assign]
     lane.submit(job)
     return job
 

@@ -11,9 +11,12 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
 EXIT_WITHIN = 1.5  # seconds from SIGHUP/SIGTERM to the end of the process, whatever it does
-_previous: dict[int, object] = {}
+_previous: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
 # What the terminal needs back if the process has to end without Textual's clean-up: the
 # main screen, a visible cursor, no mouse reporting, no bracketed paste.
 _RESET_TERMINAL = b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?25h\x1b[?1049l"

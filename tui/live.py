@@ -19,9 +19,15 @@ from __future__ import annotations
 
 import contextvars
 import time
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.screen import ModalScreen
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from storage.db.changes import ChangeWatcher
 
 DEBOUNCE = 0.3  # seconds between two refreshes
 QUIET = 0.3  # seconds without a key before a refresh
@@ -30,8 +36,8 @@ QUIET = 0.3  # seconds without a key before a refresh
 class LiveRefresh:
     def __init__(self, app) -> None:
         self.app = app
-        self.watcher = None
-        self._loop = None
+        self.watcher: ChangeWatcher | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = False
         self._timer = None
         self.refreshes = 0  # how many refreshes ran (tests and the soak test read it)

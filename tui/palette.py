@@ -11,8 +11,8 @@ A screen that has more to offer defines ``palette_commands(self) -> Iterable[Sys
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import SystemCommand
 

@@ -5,21 +5,25 @@ on the UI thread with the Summary so the screen can show the changes."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from storage.db.models import db
 from storage.errors import RapportError
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 NOT_CONFIGURED = ("No calendar to sync with: add a [sync] table to config.toml "
                   "(caldav = URL, user, password_command; or vdir = DIR). See README \"Calendar sync\".")
 
 
-def sync_now(host: DOMNode, done: Callable[[object], None] | None = None) -> None:
+def sync_now(host: Widget, done: Callable[[object], None] | None = None) -> None:
     from storage.sync.settings import from_config
 
-    ctx = host.app.ctx
+    ctx = cast("RapportApp", host.app).ctx
     try:
         settings = from_config(ctx.config)
         settings.check()
@@ -32,12 +36,12 @@ def sync_now(host: DOMNode, done: Callable[[object], None] | None = None) -> Non
                     group="calendar-sync")
 
 
-def _run(host: DOMNode, settings, done) -> None:
+def _run(host: Widget, settings, done) -> None:
     from storage.sync.settings import run
 
     try:
         with db.connection_context():
-            summary = run(settings, host.app.ctx)
+            summary = run(settings, cast("RapportApp", host.app).ctx)
     except RapportError as exc:
         host.app.call_from_thread(host.notify, f"Not synced: {exc}", severity="error",
                                   markup=False, timeout=10)

@@ -38,7 +38,7 @@ def _safe_render(original):
                 self._render_cache = original(clean, console)
             else:
                 original(self, console)
-        return self._render_cache
+        return self._render_cache  # type: ignore[return-value]  # original() filled it
 
     render.rapport_safe = True
     return render
@@ -47,4 +47,4 @@ def _safe_render(original):
 def install() -> None:
     """Make ``Strip.render`` drop control characters from text (once per process)."""
     if not getattr(Strip.render, "rapport_safe", False):
-        Strip.render = _safe_render(Strip.render)
+        Strip.render = _safe_render(Strip.render)  # type: ignore[method-assign]

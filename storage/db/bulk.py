@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import peewee
 
 from storage.db.dialect import is_sqlite
-from storage.db.models import db
+from storage.db.models import BaseModel, db
 from storage.db.sort_key import sort_key
 
 PAGE = 1000
@@ -28,7 +28,7 @@ PAGE = 1000
 def _sqlite_converters(fields: Sequence[peewee.Field]) -> list[tuple[int, type]]:
     """(position, converter) for the columns whose Python values SQLite cannot take as they
     are: dates, times and timestamps become their ISO text, booleans 1/0 (as peewee stores them)."""
-    converters = []
+    converters: list[tuple[int, type]] = []
     for position, field in enumerate(fields):
         if isinstance(field, (peewee.DateField, peewee.TimeField, peewee.DateTimeField)):
             converters.append((position, str))
@@ -74,9 +74,9 @@ def _with_sort_key(model: type[peewee.Model], fields: Sequence[peewee.Field],
 
     def keyed() -> Iterator[tuple]:
         for row in rows:
-            yield (*row, sort_key(model.sort_source(dict(zip(names, row))) or ""))
+            yield (*row, sort_key(model.sort_source(dict(zip(names, row, strict=True))) or ""))
 
-    return [*fields, model.sort_name], keyed()
+    return [*fields, model.sort_name], keyed()  # type: ignore[attr-defined]  # a SortedByName
 
 
 def _sql(model: type[peewee.Model], fields: Sequence[peewee.Field]) -> tuple[str, str]:
@@ -105,8 +105,8 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows:
             count += len(batch)
         return count
     copy = _copy_statement(model, [*fields, *extra])
-    for batch in [rows] if streaming else _batches(rows, COPY_PAGE):
-        stream = _CsvStream(batch)
+    for part in [rows] if streaming else _batches(rows, COPY_PAGE):
+        stream = _CsvStream(part)
         cursor.copy_expert(copy, stream, size=COPY_CHUNK)
         count += stream.count
     return count
@@ -165,7 +165,7 @@ def _batches(rows: Iterable[Sequence], size: int = PAGE) -> Iterator[list]:
         yield batch
 
 
-def next_id(model: type[peewee.Model]) -> int:
+def next_id(model: type[BaseModel]) -> int:
     """The first free primary key, for rows that are inserted with explicit ids."""
     return (model.select(peewee.fn.MAX(model.id)).scalar() or 0) + 1
 

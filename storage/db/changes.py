@@ -19,7 +19,7 @@ from __future__ import annotations
 import select
 import sqlite3
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 CHANNEL = "rapport_changes"
 # What the lists and counts show; not the drafts (saved as people type) nor the derived
@@ -100,7 +100,7 @@ class ChangeWatcher:
         from storage.db.connection import make_database
 
         database = make_database(self.url)
-        connection = database._connect()
+        connection = database._connect()  # type: ignore[attr-defined]  # PostgresqlDatabase's, not in peewee's stubs
         try:
             connection.autocommit = True
             with connection.cursor() as cursor:

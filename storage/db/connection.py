@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
@@ -40,7 +42,7 @@ def default_database_url() -> str:
     return "sqlite:///" + str(default_database_path())  # sqlite:////absolute/path
 
 
-def resolve_database_url(cli_value: str | None = None, environ: dict | None = None,
+def resolve_database_url(cli_value: str | None = None, environ: Mapping[str, str] | None = None,
                          configured: str | None = None) -> str:
     """``--database`` wins over ``RAPPORT_DATABASE`` (this shell), which wins over config.toml's
     ``database`` (for good), which wins over the per-user default."""
@@ -181,7 +183,7 @@ def make_database(url: str) -> peewee.Database:
         name = parsed.path.lstrip("/")
         if not name:
             raise RapportError(f"database URL {redact(url)!r} names no database (postgresql://user@host:port/DBNAME)")
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if parsed.username:
             kwargs["user"] = unquote(parsed.username)
         if parsed.password:

@@ -33,7 +33,7 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
                 _use_wal(database, url)
             if migrate:
                 migrations.ensure_schema(database, url)
-            database.rapport_ready = True  # close_database may now tidy the file
+            database.rapport_ready = True  # type: ignore[attr-defined]  # close_database may now tidy the file
         except Exception:
             close_database()  # the next try starts from a new connection
             raise
@@ -46,9 +46,10 @@ def open_database(url: str, *, migrate: bool = True) -> peewee.Database:
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         close_database()
         where = sqlite_path(url) if is_sqlite(database) else redact(url)
-        while "no transaction is active" in str(exc) and exc.__context__ is not None:
-            exc = exc.__context__  # SQLite ended the transaction itself (a full disk)
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        error: BaseException = exc
+        while "no transaction is active" in str(error) and error.__context__ is not None:
+            error = error.__context__  # SQLite ended the transaction itself (a full disk)
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
         if "not a database" in message or "malformed" in message:
             raise RapportError(describe_corrupt_file(Path(where))) from None
         if ("permission denied" in message or "must be owner" in message) and not is_sqlite(database):

@@ -41,7 +41,7 @@ _PG_CODES = {
 }
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     """``exc`` and every error behind it, each once."""
     seen = set()
     while exc is not None and id(exc) not in seen:

@@ -38,8 +38,8 @@ Version history:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import peewee
 from playhouse.migrate import SchemaMigrator, migrate
@@ -250,7 +250,7 @@ def _to_nocase_keys(database: peewee.Database) -> None:
     from storage.db.models import Customer, Draft, Employee
 
     groups: dict[str, list[tuple[int, str]]] = {}
-    for id_, number in Customer.select(Customer.id, Customer.number).order_by(Customer.id).tuples():
+    for id_, number in Customer.select(Customer.id, Customer.number).order_by(Customer.id).tuples().iterator():
         groups.setdefault(number.lower(), []).append((id_, number))
     taken = set(groups)
     for rows in groups.values():
@@ -261,7 +261,7 @@ def _to_nocase_keys(database: peewee.Database) -> None:
             taken.add(new.lower())
             Customer.update(number=new).where(Customer.id == id_).execute()
     people: dict[str, list[tuple[int, str]]] = {}
-    for id_, login in Employee.select(Employee.id, Employee.login).order_by(Employee.id).tuples():
+    for id_, login in Employee.select(Employee.id, Employee.login).order_by(Employee.id).tuples().iterator():
         people.setdefault(login.lower(), []).append((id_, login))
     links = [f for model in ALL_MODELS for f in model._meta.sorted_fields
              if isinstance(f, peewee.ForeignKeyField) and f.rel_model is Employee]

@@ -36,7 +36,7 @@ STAGE_KINDS = ("open", "won", "lost", "closed")
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def new_uid() -> str:
@@ -44,6 +44,8 @@ def new_uid() -> str:
 
 
 class BaseModel(Model):
+    # Each ForeignKeyField ``x`` also gives ``x_id``, the raw id; the models declare those for
+    # the type checker (annotations only: peewee does not read them).
     id = AutoField()
 
     class Meta:
@@ -105,6 +107,7 @@ class Employee(SortedByName):
     login = CharField(unique=True)
     name = CharField(default="")
     default_topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
+    default_topic_id: int | None
     active = BooleanField(default=True)
 
     @classmethod
@@ -132,6 +135,7 @@ class Customer(SortedByName):
 
 class Contact(SortedByName):
     customer = ForeignKeyField(Customer, backref="contacts", on_delete="CASCADE")
+    customer_id: int
     name = CharField()
     role = CharField(default="")
     email = CharField(default="")
@@ -142,6 +146,8 @@ class Conversation(BaseModel):
     uid = CharField(unique=True, default=new_uid)
     customer = ForeignKeyField(Customer, backref="conversations", on_delete="CASCADE")
     employee = ForeignKeyField(Employee, backref="conversations")
+    customer_id: int
+    employee_id: int
     date = DateField()
     time_begin = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
     time_end = TimeField(null=True, formats=["%H:%M:%S", "%H:%M"])
@@ -154,11 +160,15 @@ class Conversation(BaseModel):
     with_whom = CharField(default="")
     topic = ForeignKeyField(Topic, null=True, on_delete="SET NULL")
     method = ForeignKeyField(Method, null=True, on_delete="SET NULL")
+    topic_id: int | None
+    method_id: int | None
     completed = BooleanField(default=False)
     completed_on = DateField(null=True)
     is_follow_up = BooleanField(default=False)
     follows = ForeignKeyField("self", null=True, backref="followed_by", on_delete="SET NULL")
     pipeline_stage = ForeignKeyField(PipelineStage, null=True, on_delete="SET NULL")
+    follows_id: int | None
+    pipeline_stage_id: int | None
     sequence = IntegerField(default=0)  # grows with each edit (iCalendar SEQUENCE)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
@@ -170,6 +180,9 @@ class Booking(BaseModel):
     conversation = ForeignKeyField(Conversation, null=True, backref="bookings", on_delete="SET NULL")
     customer = ForeignKeyField(Customer, backref="bookings", on_delete="CASCADE")
     employee = ForeignKeyField(Employee, backref="bookings")
+    conversation_id: int | None
+    customer_id: int
+    employee_id: int
     start = DateTimeField()  # naive UTC instant
     end = DateTimeField()  # naive UTC instant
     timezone = CharField(default="UTC")  # IANA zone the booking was made in (README.md#calendar-export-rapport-export-ics)

@@ -49,7 +49,8 @@ import random
 import sqlite3
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import peewee
 
@@ -205,7 +206,7 @@ def _retry(once: Callable[[], T], on_wait: OnWait | None = None,
             return once()
         except Exception as exc:
             kind = classify(exc)
-            if kind not in kinds:
+            if kind is None or kind not in kinds:
                 raise
             _drop_broken_connection(db.obj)
             error = unavailable(exc)

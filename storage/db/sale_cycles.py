@@ -54,7 +54,7 @@ def pipeline_steps(customer_id: int, as_of: dt.date) -> list[PipelineStep]:
         .order_by(Conversation.date, Conversation.time_begin.asc(nulls="first"), Conversation.id)
         .tuples()
     )
-    return [PipelineStep(date, name, normal_kind(kind), login) for date, name, kind, login in query]
+    return [PipelineStep(date, name, normal_kind(kind), login) for date, name, kind, login in query.iterator()]
 
 
 def cycles_from_steps(steps: list[PipelineStep]) -> list[Cycle]:

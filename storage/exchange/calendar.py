@@ -156,7 +156,7 @@ def booking_query():
 
 
 def _stamp(stamp: dt.datetime | None) -> dt.datetime:
-    return stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def build_export(employee_id: int | None, date_from: dt.date | None = None,

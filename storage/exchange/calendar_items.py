@@ -36,7 +36,7 @@ def to_utc(local: dt.datetime, tz: ZoneInfo | None) -> dt.datetime:
     """A naive local date and time (as the user typed it) in UTC. ``tz=None`` means the
     system's local zone (which honours the TZ environment variable)."""
     aware = local.astimezone() if tz is None else local.replace(tzinfo=tz)
-    return aware.astimezone(dt.timezone.utc)
+    return aware.astimezone(dt.UTC)
 
 
 def summary(row: dict) -> str:
@@ -111,7 +111,7 @@ def completed_at(row: dict, tz: ZoneInfo | None) -> dt.datetime:
     done_on = row.get("completed_on")
     if done_on is None:
         return edited
-    edited_local = edited.replace(tzinfo=dt.timezone.utc).astimezone(tz)
+    edited_local = edited.replace(tzinfo=dt.UTC).astimezone(tz)
     if edited_local.date() == done_on:
         return edited
     noon = dt.datetime.combine(done_on, dt.time(12, 0))

@@ -21,7 +21,7 @@ SEEDED = {"topic", "method", "pipeline_stage"}
 
 
 def _models() -> list[type[peewee.Model]]:
-    return [m for m in peewee.sort_models(ALL_MODELS) if m is not SchemaVersion]
+    return [m for m in peewee.sort_models(ALL_MODELS) if m is not SchemaVersion]  # type: ignore[attr-defined]  # sort_models: not in peewee's stubs
 
 
 def _open_target(url: str) -> peewee.Database:
@@ -67,7 +67,7 @@ def _convert(fields: list[peewee.Field], to_sqlite: bool):
     """Raw values read from the source → values the target's driver takes."""
     def convert(row):
         out = []
-        for field, value in zip(fields, row):
+        for field, value in zip(fields, row, strict=True):
             value = field.python_value(value) if value is not None else None
             if to_sqlite and value is not None:
                 if isinstance(field, peewee.BooleanField):
@@ -97,8 +97,10 @@ def copy_to(url: str, progress=None) -> dict[str, int]:
             for model in reversed(models):
                 target.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
             for model in models:
-                counts[model._meta.table_name] = _copy_table(source, target, model, to_sqlite,
-                                                             lambda n: progress and progress(done + n, grand))
+                counts[model._meta.table_name] = _copy_table(
+                    source, target, model, to_sqlite,
+                    lambda n: progress and progress(done + n, grand),  # noqa: B023 (called here)
+                )
                 done += totals[model]
             for model in models:  # tables the target's triggers filled after they were copied
                 table = model._meta.table_name

@@ -15,7 +15,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from typing import IO, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import IO
 
 from peewee import JOIN, fn
 
@@ -31,7 +32,7 @@ def customer_rows() -> Iterator[dict]:
                              Customer.address, Customer.notes, Customer.cadence_days)
              .order_by(Customer.number).tuples())
     for values in query.iterator():
-        yield dict(zip(COLUMNS["customers"], values))
+        yield dict(zip(COLUMNS["customers"], values, strict=True))
 
 
 def conversation_rows() -> Iterator[dict]:
@@ -52,14 +53,14 @@ def conversation_rows() -> Iterator[dict]:
         .tuples()
     )
     for values in query.iterator():
-        yield dict(zip(COLUMNS["conversations"], values))
+        yield dict(zip(COLUMNS["conversations"], values, strict=True))
 
 
 def contact_rows() -> Iterator[dict]:
     query = (Contact.select(Customer.number, Contact.name, Contact.role, Contact.email, Contact.phone)
              .join(Customer).order_by(Customer.number, Contact.name, Contact.id).tuples())
     for values in query.iterator():
-        yield dict(zip(COLUMNS["contacts"], values))
+        yield dict(zip(COLUMNS["contacts"], values, strict=True))
 
 
 def _minute(value: dt.datetime | None) -> str | None:
@@ -84,7 +85,7 @@ def booking_rows() -> Iterator[dict]:
     )
     for uid, number, login, start, end, zone, *rest in query.iterator():
         values = (uid, number, login, _minute(to_local(start, zone)), _minute(to_local(end, zone)), zone, *rest)
-        yield dict(zip(COLUMNS["bookings"], values))
+        yield dict(zip(COLUMNS["bookings"], values, strict=True))
 
 
 ROWS: dict[str, Callable[..., Iterator[dict]]] = {

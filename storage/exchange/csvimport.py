@@ -19,9 +19,11 @@ Contacts and bookings: ``storage.exchange.csvimport_more``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any, Protocol
 
 from storage.config import os_full_name
 from storage.db import bulk
@@ -78,6 +80,12 @@ class ImportSummary:
         return text + ("; created " + ", ".join(self.created) if self.created else "")
 
 
+class ErrorSink(Protocol):
+    """What ``Existing.take`` reports to: a CSV row's RowChecker or a vCard's check."""
+
+    def error(self, column: str, message: str) -> None: ...
+
+
 class Existing:
     """Rows of the file whose key is already in the database: an error, skipped or kept
     for updating once the whole file has been checked."""
@@ -90,7 +98,7 @@ class Existing:
         self.skipped = 0
         self.updates: list[tuple[int, dict]] = []
 
-    def take(self, check: RowChecker, column: str, key: str, row_id: int, values: dict) -> None:
+    def take(self, check: ErrorSink, column: str, key: str, row_id: int, values: dict) -> None:
         if self.mode == "error":
             check.error(column, f"{self.what} {show(key)} already exists in the database "
                                 "(--skip-existing leaves such rows, --update overwrites them)")
@@ -115,7 +123,7 @@ def chunks(rows, size: int = CHUNK):
 def import_customers(path: Path | str, mode: str = "error", progress=None) -> ImportSummary:
     """Import a customers file; numbers are unique ignoring case."""
     with CsvFile(path, "customers", progress) as table, write_transaction():
-        existing = {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples()}
+        existing = {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples().iterator()}
         present = set(table.header)
         first_line: dict[str, int] = {}
         known = Existing(mode, "customer number")
@@ -156,10 +164,10 @@ def import_customers(path: Path | str, mode: str = "error", progress=None) -> Im
 class Lookup:
     """A pick list matched case-insensitively; a name it lacks is created on first use."""
 
-    def __init__(self, label: str, column, extra=None):
+    def __init__(self, label: str, column, extra: Callable[[str], dict] | None = None):
         self.label = label
         self.column = column
-        self.extra = extra or (lambda name: {})
+        self.extra: Callable[[str], dict] = extra or (lambda name: {})
         model = column.model
         self.ids = {name.lower(): id_ for name, id_ in model.select(column, model.id).tuples()}
         self.created: list[str] = []
@@ -180,7 +188,7 @@ def employee_lookup() -> Lookup:
 
 def customer_ids() -> dict[str, int]:
     """Customer number (lower case) → id: numbers match ignoring case (docs/data.md)."""
-    return {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples()}
+    return {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples().iterator()}
 
 
 def existing_uids(model, uids: list[str]) -> dict[str, int]:
@@ -197,7 +205,7 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
         employees = employee_lookup()
         topics = Lookup("topic", Topic.name)
         methods = Lookup("method", Method.name)
-        stages = {name.lower(): id_ for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples()}
+        stages = {name.lower(): id_ for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples().iterator()}
         present = {CONVERSATION_COLUMN_FIELDS[c] for c in table.header if c in CONVERSATION_COLUMN_FIELDS}
         first_line: dict[str, int] = {}
         known = Existing(mode, "conversation uid")
@@ -223,7 +231,7 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
                               rec["note"], rec["with_whom"], topics.id(rec["about"]), methods.id(rec["how"]),
                               rec["completed"], rec["completed_on"], rec["is_follow_up"], rec["pipeline_stage"])
                     if uid in there:
-                        named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values))
+                        named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values, strict=True))
                         named["promised_follow_up"] = rec["promised_follow_up"] or rec["follow_up"]
                         changes = {k: v for k, v in named.items() if k in present}
                         changes.update(updated_at=now, sequence=Conversation.sequence + 1)
@@ -247,7 +255,7 @@ def _check_conversation(check: RowChecker, customers: dict, stages: dict, defaul
     stage_name = check.text("pipeline_stage")
     if stage_name and stage_name.lower() not in stages:
         check.error("pipeline_stage", f"unknown pipeline stage {show(stage_name)}")
-    rec = {
+    rec: dict[str, Any] = {
         "customer": customers.get(number.lower()),
         "employee": check.key("employee", required=False) or default_login,
         "date": check.date("date", required=True),

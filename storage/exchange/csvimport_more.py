@@ -36,7 +36,7 @@ def import_contacts(path: Path | str, mode: str = "error", progress=None) -> Imp
     with CsvFile(path, "contacts", progress) as table, write_transaction():
         customers = customer_ids()
         existing = {(customer, name.lower()): id_ for customer, name, id_ in
-                    Contact.select(Contact.customer, Contact.name, Contact.id).tuples()}
+                    Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()}
         present = set(table.header)
         first_line: dict[tuple, int] = {}
         known = Existing(mode, "contact")

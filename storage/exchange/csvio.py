@@ -30,7 +30,7 @@ BOOKING_COLUMNS = (
 )
 COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS,
            "contacts": CONTACT_COLUMNS, "bookings": BOOKING_COLUMNS}
-_COLUMN_ORDER = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
+_COLUMN_ORDER: dict[str | None, int] = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
 REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date"),
             "contacts": ("customer_number", "name"), "bookings": ("customer_number", "start", "end")}
 SEPARATORS = (",", ";", "\t")  # a file separated by ; or tabs is recognised (README.md#csv-files)
@@ -111,7 +111,7 @@ def open_text(path, filename: str, what: str = "CSV file"):
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape",
                                 newline="")
     try:
-        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115 (the caller closes it)
     except FileNotFoundError:
         raise RapportError(f"{filename}: no such file") from None
     except IsADirectoryError:
@@ -130,7 +130,7 @@ class _Lines:
     (decoded with surrogateescape, so nothing is lost and the error can name the field).
     ``separator`` peeks at the first line that is not blank to tell , from ; and tabs."""
 
-    def __init__(self, handle):
+    def __init__(self, handle) -> None:
         self.handle = handle
         self.undecodable = False
         self.peeked: list[str] = []
@@ -188,7 +188,7 @@ class CsvFile:
             self.close()
             raise
 
-    def __enter__(self) -> "CsvFile":
+    def __enter__(self) -> CsvFile:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -237,7 +237,7 @@ class CsvFile:
                 self.errors.append(LineError(line, None, f"{len(fields)} fields, but the header has {width} columns"))
                 continue
             row = dict.fromkeys(self.columns, "")
-            row.update(zip(header, map(unescape_cell, fields)))
+            row.update(zip(header, map(unescape_cell, fields), strict=True))
             self.count += 1
             if self.progress and not self.count % 1000:
                 self.progress(*self._position())

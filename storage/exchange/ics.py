@@ -46,7 +46,7 @@ def date(value: dt.date) -> str:
 def utc(value: dt.datetime) -> str:
     """A DATE-TIME in UTC form; ``value`` is naive UTC or timezone-aware."""
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     return f"{date(value.date())}T{value.hour:02d}{value.minute:02d}{value.second:02d}Z"
 
 

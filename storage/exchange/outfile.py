@@ -28,8 +28,9 @@ import stat
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from storage.errors import RapportError
 
@@ -205,11 +206,11 @@ def open_output(target: str | Path, *, binary: bool = False, encoding: str = "ut
             except OSError as exc:
                 raise RapportError(_message(shown, exc)) from None
             return
-        with _replacing(real, shown) as (fd, _name):
-            with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": encoding, "newline": ""})) as out:
-                yield out
-                out.flush()
-                os.fsync(out.fileno())
+        with (_replacing(real, shown) as (fd, _name),
+              (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as out):
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
 
 
 @contextlib.contextmanager
@@ -252,6 +253,7 @@ def output_path(target: str | Path) -> Iterator[Path]:
             finally:
                 _discard(name)
             return
+        assert real is not None  # not special: check_target named the file
         with _replacing(real, shown) as (fd, name):
             os.close(fd)
             yield Path(name)

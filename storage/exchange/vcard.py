@@ -78,16 +78,17 @@ def import_vcards(path: Path | str, customer_number: str | None = None, mode: st
     with write_transaction():
         numbers = customer_ids()
         by_name: dict[str, list[int]] = {}
-        for name, id_ in Customer.select(Customer.name, Customer.id).tuples():
+        for name, id_ in Customer.select(Customer.name, Customer.id).tuples().iterator():
             by_name.setdefault(name.lower(), []).append(id_)
         fixed = None
         if customer_number is not None:
             fixed = numbers.get(customer_number.strip().lower())
             if fixed is None:
                 raise RapportError(f"--customer {customer_number!r}: no such customer")
-        existing = {(c, n.lower()): i for c, n, i in Contact.select(Contact.customer, Contact.name, Contact.id).tuples()}
+        existing = {(c, n.lower()): i for c, n, i in Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()}
         known = Existing(mode, "contact")
-        rows, seen = [], {}
+        rows: list[dict] = []
+        seen: dict[tuple, int] = {}
         for index, card in enumerate(cards, 1):
             check = _CardCheck(index, errors)
             if card.name.upper() != "VCARD":

@@ -88,7 +88,7 @@ def parse_form(values: dict[str, str], zone_name: str | None = None,
     errors.update(limits.check_texts(
         {"title": title, "location": values.get("location", "").strip(), "note": values.get("note", "")},
         {"title": limits.NAME_MAX, "location": limits.NAME_MAX, "note": limits.NOTE_MAX}))
-    if errors:
+    if errors or when is None:
         raise ValidationError(errors)
     return {
         "start": when[0],

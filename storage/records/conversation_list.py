@@ -94,7 +94,7 @@ def page(customer_id: int, flt: ConversationFilter = ConversationFilter(),
     # Two steps: the ids of the page straight from the conversation_customer_live index
     # (a deep OFFSET then skips index entries, not joined rows), then those rows in full.
     ids = [r[0] for r in Conversation.select(Conversation.id).where(_where(customer_id, flt))
-           .order_by(*_order()).limit(limit).offset(offset).tuples()]
+           .order_by(*_order()).limit(limit).offset(offset).tuples().iterator()]
     rows = {r[0]: r for r in _rows().where(Conversation.id.in_(ids))} if ids else {}
     return [_row(rows[i]) for i in ids if i in rows]
 
@@ -135,7 +135,8 @@ def _rows():
 
 def _row(r: tuple) -> ConversationRow:
     return ConversationRow(
-        id=r[0], employee=r[1], date=_date(r[2]), follow_up=_date(r[3]), note=r[4] or "",
+        id=r[0], employee=r[1], date=_date(r[2]),  # type: ignore[arg-type]  # date: NOT NULL
+        follow_up=_date(r[3]), note=r[4] or "",
         with_whom=r[5] or "", about=r[6] or "", how=r[7] or "", completed=bool(r[8]),
         is_follow_up=bool(r[9]), stage=r[10] or "", time_begin=_time(r[11]),
         time_end=_time(r[12]), duration=r[13],
@@ -172,7 +173,7 @@ def with_whom_suggestions(customer_id: int, limit: int = 200) -> list[str]:
     )
     seen: set[str] = set()
     result = []
-    for name in names + [row[0] for row in earlier]:
+    for name in names + [row[0] for row in earlier.iterator()]:
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             result.append(name)
@@ -181,8 +182,13 @@ def with_whom_suggestions(customer_id: int, limit: int = 200) -> list[str]:
 
 def default_topic_id(employee_id: int) -> int | None:
     """The employee's default About (None when none is set or it is no longer active)."""
-    row = (Employee.select(Topic.id).join(Topic).where(
-        (Employee.id == employee_id) & (Topic.active == True)).tuples().first())  # noqa: E712
+    row = (
+        Employee.select(Topic.id)
+        .join(Topic)
+        .where((Employee.id == employee_id) & (Topic.active == True))  # noqa: E712
+        .tuples()
+        .first()
+    )
     return row[0] if row else None
 
 
@@ -210,4 +216,4 @@ def open_follow_ups(customer_id: int, except_id: int | None = None, limit: int =
     if except_id is not None:
         query = query.where(C.id != except_id)
     return [(cid, _date(date), _date(follow_up), note or "")
-            for cid, date, follow_up, note in query.tuples()]
+            for cid, date, follow_up, note in query.tuples().iterator()]

@@ -115,7 +115,7 @@ class ConversationInput:
     sequence: int | None = None  # the revision the form loaded (edit), to notice others' saves
 
     @classmethod
-    def from_conversation(cls, conv: Conversation) -> "ConversationInput":
+    def from_conversation(cls, conv: Conversation) -> ConversationInput:
         """The form's fields for an existing conversation."""
         computed = (
             minutes_between(conv.time_begin, conv.time_end)

@@ -13,17 +13,18 @@ raises ``InUseError`` saying so. Employee writes live in ``storage.records.staff
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import peewee
 
 from storage import limits
-from storage.db.models import STAGE_KINDS, Conversation, Employee, Method, PipelineStage, Topic, db
+from storage.db.models import STAGE_KINDS, BaseModel, Conversation, Employee, Method, PipelineStage, Topic, db
 from storage.errors import RapportError, ValidationError
 
 NAME_MAX = limits.NAME_MAX  # docs/data.md: pick-list values and names
 
 # The pick lists by the name screens and messages use for them.
-LISTS: dict[str, type[peewee.Model]] = {"topic": Topic, "method": Method, "stage": PipelineStage}
+LISTS: dict[str, type[Topic] | type[Method] | type[PipelineStage]] = {"topic": Topic, "method": Method, "stage": PipelineStage}
 LABELS = {"topic": "topic", "method": "method", "stage": "pipeline stage"}
 
 
@@ -75,7 +76,8 @@ def find_employee(login: str) -> Employee:
 
 def values(kind: str, include_inactive: bool = True) -> list:
     """The rows of one pick list (``kind`` is a key of LISTS), in its display order."""
-    return {"topic": topics, "method": methods, "stage": stages}[_model_key(kind)](include_inactive)
+    lists: dict[str, Callable[[bool], list]] = {"topic": topics, "method": methods, "stage": stages}
+    return lists[_model_key(kind)](include_inactive)
 
 
 # ------------------------------------------------------------------------ validation
@@ -93,10 +95,10 @@ def clean_name(value: str | None, field: str = "name", max_length: int = NAME_MA
     return name
 
 
-def taken(model: type[peewee.Model], field: peewee.Field, value: str, exclude_id: int | None = None) -> bool:
+def taken(model: type[BaseModel], field: peewee.Field, value: str, exclude_id: int | None = None) -> bool:
     """Whether another row already holds ``value`` in ``field``, ignoring case."""
     folded = value.casefold()
-    rows = model.select(model.id, field).tuples()
+    rows = model.select(model.id, field).tuples().iterator()
     return any(other.casefold() == folded for row_id, other in rows if row_id != exclude_id)
 
 
@@ -173,7 +175,7 @@ def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stag
                     stalled_after=None) -> dict:
     """The clean fields of a value; a stage's order, kind and "stalled after" only when given
     (None keeps them)."""
-    checks = {"name": lambda: _unique_name(kind, name, value_id)}
+    checks: dict[str, Callable[[], object]] = {"name": lambda: _unique_name(kind, name, value_id)}
     if kind == "stage" and stalled_after is not None:
         checks["stalled_after_days"] = lambda: _stalled_after(stalled_after)
     if kind == "stage" and sort_order is not None:
@@ -270,7 +272,7 @@ def move_stage(stage_id: int, step: int) -> None:
         old = ordered.index(stage_id)
         new = max(0, min(len(ordered) - 1, old + step))
         ordered.insert(new, ordered.pop(old))
-        current = dict(PipelineStage.select(PipelineStage.id, PipelineStage.sort_order).tuples())
+        current = dict(PipelineStage.select(PipelineStage.id, PipelineStage.sort_order).tuples().iterator())
         for position, row_id in enumerate(ordered):
             if current[row_id] != (position + 1) * 10:
                 PipelineStage.update(sort_order=(position + 1) * 10).where(

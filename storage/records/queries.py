@@ -124,7 +124,7 @@ class CustomerList:
     def _matching_ids(self) -> list[int]:
         if self._ids is None:
             query = Customer.select(Customer.id).where(self._where).order_by(*NAME_ORDER)
-            self._ids = [row[0] for row in query.tuples()]
+            self._ids = [row[0] for row in query.tuples().iterator()]
         return self._ids
 
     def count(self) -> int:
@@ -151,7 +151,7 @@ class CustomerList:
             ids = self._matching_ids()[offset:offset + limit]
         else:
             ids = [row[0] for row in Customer.select(Customer.id).order_by(*NAME_ORDER)
-                   .limit(limit).offset(offset).tuples()]
+                   .limit(limit).offset(offset).tuples().iterator()]
         if not ids:
             return []
         rows = {row["id"]: row for row in self._details(ids).dicts()}
@@ -229,6 +229,7 @@ def stage_history(customer_id: int, offset: int = 0, limit: int | None = None) -
                        Conversation.id.desc()))
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]), time=r["time_begin"],
-                       stage=r["stage"], kind=r["kind"], employee=r["employee"], note=excerpt(r["note"]))
-            for r in query.dicts()]
+    return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]),  # type: ignore[arg-type]  # date: NOT NULL
+                       time=r["time_begin"], stage=r["stage"], kind=r["kind"], employee=r["employee"],
+                       note=excerpt(r["note"]))
+            for r in query.dicts().iterator()]

@@ -48,11 +48,11 @@ def entries(first: dt.date, last: dt.date, employee_id: int | None, zone_name: s
         booked = booked.where(Booking.employee == employee_id)
         follow = follow.where(Conversation.employee == employee_id)
     found = []
-    for row in follow.dicts():
+    for row in follow.dicts().iterator():
         title = f"Follow up: {row['about']}" if row["about"] else "Follow up"
         found.append(Entry("follow-up", row["id"], row["follow_up"], None, None, title,
                            row["customer_id"], row["customer_name"], "", row["login"], row["id"]))
-    for booking in booked.objects():
+    for booking in booked.objects().iterator():
         local_start = to_local(booking.start, zone_name)
         found.append(Entry("booking", booking.id, local_start.date(), local_start,
                            to_local(booking.end, zone_name), booking.title or booking.customer_name,

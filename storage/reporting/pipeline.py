@@ -198,7 +198,7 @@ def pipeline_report(period: Period) -> PipelineReport:
     stages = Stages.load()
     by_employee = pipeline_counts(period, stages)
     logins = dict(Employee.select(Employee.id, Employee.login)
-                  .where(Employee.id.in_(list(by_employee) or [0])).tuples())
+                  .where(Employee.id.in_(list(by_employee) or [0])).tuples().iterator())
     return PipelineReport(period, stages, by_employee, logins, stalled_customers(period, stages))
 
 

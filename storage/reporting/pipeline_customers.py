@@ -82,7 +82,7 @@ def _stalled(period: Period, stages: Stages, employee_id: int | None) -> list[Me
 
     rows = [s for s in stalled_customers(period, stages)
             if employee_id is None or s.employee_id == employee_id]
-    logins = dict(Employee.select(Employee.id, Employee.login).tuples())
+    logins = dict(Employee.select(Employee.id, Employee.login).tuples().iterator())
     return [MetricCustomer(s.customer_id, s.customer_number, s.customer,
                            period.as_of - dt.timedelta(days=s.days_in_stage),
                            logins.get(s.employee_id, "?"), f"{s.stage}, {s.days_in_stage} days in stage")

@@ -49,7 +49,7 @@ def stalled_customers(period: Period, stages: Stages | None = None) -> list[Stal
         chunk = later[i:i + cycle_store.CHUNK]
         _, customers = cycle_store.compute(cycle_store.pipeline_rows(chunk, period.as_of), kinds)
         known = {cid: (number, name) for cid, number, name in Customer.select(
-            Customer.id, Customer.number, Customer.name).where(Customer.id.in_(chunk)).tuples()}
+            Customer.id, Customer.number, Customer.name).where(Customer.id.in_(chunk)).tuples().iterator()}
         for cid, _first, _fe, _latest, sid, eid, since in customers:
             days = (period.as_of - cycle_store.as_date(since)).days
             if sid in limits and days > limits[sid]:

@@ -136,7 +136,6 @@ def item_query(query, dates_as_text: bool = False):
 
 
 def _items(today: dt.date, query, limit: int | None, offset: int) -> list[FollowUpItem]:
-    C = Conversation
     if limit is not None:
         query, offset = _seek(query, offset)
         if query is None:
@@ -361,8 +360,8 @@ def _count_per_employee(today: dt.date, first: dt.date, last: dt.date) -> dict[i
         .group_by(C.employee)
     )
     counts: dict[int, list[int]] = {}
-    for employee_id, logged, scheduled in by_date.tuples():
+    for employee_id, logged, scheduled in by_date.tuples().iterator():
         counts.setdefault(employee_id, [0] * len(COUNTS))[0:2] = [int(logged), int(scheduled or 0)]
-    for employee_id, *figures in by_follow_up.tuples():
+    for employee_id, *figures in by_follow_up.tuples().iterator():
         counts.setdefault(employee_id, [0] * len(COUNTS))[2:] = [int(v or 0) for v in figures]
     return {key: tuple(values) for key, values in counts.items()}

@@ -72,7 +72,7 @@ def statistics_items(figure: str, today: dt.date, date_from: dt.date, date_to: d
         query = query.where(fn.LOWER(Employee.login) == login.lower())
     by_date = figure in ("logged", "scheduled")
     query = query.order_by(C.date if by_date else C.follow_up, Customer.name, C.id).limit(limit)
-    return [StatItem(cid, cust, name, who, _date(date), _date(follow_up), _date(promised),
-                     _date(completed_on), note or "")
+    return [StatItem(cid, cust, name, who, _date(date),  # type: ignore[arg-type]  # date: NOT NULL
+                     _date(follow_up), _date(promised), _date(completed_on), note or "")
             for cid, cust, name, who, date, follow_up, promised, completed_on, note
             in db.execute(query)]

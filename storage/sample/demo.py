@@ -66,6 +66,7 @@ def sizes(customers: int | None, conversations: int | None) -> tuple[int, int]:
     if customers is None and conversations is None:
         return DEFAULT_CUSTOMERS, DEFAULT_CONVERSATIONS
     if customers is None:
+        assert conversations is not None  # both None returned above
         customers = max(1, min(DEFAULT_CUSTOMERS, conversations), conversations // 100)
     if conversations is None:
         conversations = customers * 10
@@ -147,7 +148,7 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         history = History(rng, today, people, stages, topics, methods, NoteMaker(rng),
                           first_id=bulk.next_id(Conversation), new_uid=uid_maker())
         dropped = _drop_indexes() if conversations >= DROP_INDEXES_FROM else []
-        rows = (row for plan, count in zip(plans, counts) for row in history.customer(plan, count))
+        rows = (row for plan, count in zip(plans, counts, strict=True) for row in history.customer(plan, count))
         if progress:
             rows = _counted(rows, conversations, progress)
         paused = search_index.index_paused if conversations >= DROP_INDEXES_FROM else contextlib.nullcontext
@@ -185,7 +186,7 @@ def _customer_plans(rng: random.Random, count: int, first_id: int, people, today
         name = rng.choice(script.patterns).format(name=rng.choice(script.company_names), city=city)
         phone = f"{script.phone_prefix}{rng.randint(100, 999)} {rng.randint(100000, 9999999)}"
         created = dt.datetime.combine(today - dt.timedelta(days=rng.randint(1100, 1500)), dt.time(9))
-        contacts = []
+        contacts: list[tuple] = []
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
             person = f"{rng.choice(script.first_names)} {rng.choice(script.last_names)}"
             email = f"contact{len(contacts) + 1}@c{number}.example.com"
@@ -211,7 +212,7 @@ def _check_numbers(numbers: list[str]) -> None:
     taken = []
     for start in range(0, len(numbers), 500):
         chunk = numbers[start:start + 500]
-        taken += [n for (n,) in Customer.select(Customer.number).where(Customer.number.in_(chunk)).tuples()]
+        taken += [n for (n,) in Customer.select(Customer.number).where(Customer.number.in_(chunk)).tuples().iterator()]
     if taken:
         raise RapportError(f"customer number {taken[0]} already exists; demo data needs numbers 10000 and up")
 

@@ -120,7 +120,7 @@ class History:
         if self.rng.random() < 0.4 and labels[-1] not in self.open_stages:
             labels[-1] = self.open_stages[0]  # still in the pipeline: a new cycle has begun
         positions = sorted(self.rng.sample(range(count), wanted))
-        return dict(zip(positions, labels))
+        return dict(zip(positions, labels, strict=True))
 
     # --- follow-ups --------------------------------------------------------------------------
     def _resolve(self, row: list) -> None:

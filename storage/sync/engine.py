@@ -27,8 +27,8 @@ deleted, whatever their file name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from storage.db.models import Booking, Conversation, SyncItem, utcnow
 from storage.db.retry import run_write
@@ -183,6 +183,7 @@ class Sync:
             self._push_or_remove(uid, local, href, remote_etag)
 
     def _data(self, local: Local) -> bytes:
+        assert local.item is not None  # only items in the calendar are written
         return calendar_text([local.item], None).encode("utf-8")
 
     def _push(self, uid: str, local: Local, href: str, etag: str | None, new: bool) -> None:

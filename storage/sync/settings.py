@@ -70,6 +70,7 @@ def open_transport(settings: SyncSettings):
     settings.check()
     if settings.vdir:
         return VdirTransport(Path(settings.vdir).expanduser())
+    assert settings.caldav  # check(): a vdir or a CalDAV URL
     password = password_from_command(settings.password_command) if settings.password_command else None
     return CalDAVTransport(settings.caldav, settings.user, password, settings.calendar)
 

@@ -85,10 +85,10 @@ class CalDAVTransport:
     def __init__(self, url: str, user: str | None, password: str | None,
                  calendar_name: str | None = None) -> None:
         try:
-            import caldav
+            from caldav.davclient import DAVClient
         except ImportError:
             raise RapportError("CalDAV sync needs the caldav library: pip install 'rapport-crm[caldav]'") from None
-        self.client = caldav.DAVClient(url=url, username=user, password=password)
+        self.client = DAVClient(url=url, username=user, password=password)
         self.calendar = self._find(url, calendar_name)
         self.url = str(self.calendar.url).rstrip("/") + "/"
         self.target = self.url

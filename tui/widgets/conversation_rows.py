@@ -32,8 +32,8 @@ def columns_for(width: int) -> list[Column]:
     def total(widths: list[int]) -> int:
         return sum(widths) + len(widths)  # a gap before each column (the first is padding)
 
-    for title, size in ((0, 2), (1, 2), (1, 3)):
-        widths = [spec[size] for spec in COLUMNS]
+    for title, size in ((0, 2), (1, 2), (1, 3)):  # noqa: B007 (title is used after the loop)
+        widths: list[int] = [spec[size] for spec in COLUMNS]  # type: ignore[misc]  # size: a width's position
         if total(widths) <= width:
             break
     while len(widths) > NOTE_COLUMN + 1 and total(widths) > width:
@@ -44,7 +44,8 @@ def columns_for(width: int) -> list[Column]:
             grow = min(spare, wanted - widths[index])
             widths[index] += grow
             spare -= grow
-    return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN) for i, w in enumerate(widths)]
+    return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN)  # type: ignore[arg-type]  # title: a title's position
+            for i, w in enumerate(widths)]
 
 
 def describe(row: clist.ConversationRow) -> Text:

@@ -11,6 +11,8 @@ follow-ups (of the employee filtered on, else the current employee) to calendar.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +24,9 @@ from storage.records import conversations, lookups
 from storage.records.conversation_list import ConversationFilter
 from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
 from tui.widgets.paged_table import PagedTable
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 
 class ConversationTable(PagedTable):
@@ -41,6 +46,7 @@ class FilterInput(Input):
 
 class ConversationsPanel(Vertical):
     """One customer's conversations with new, edit, delete/undo, complete and follow-up."""
+    app: RapportApp
 
     BINDINGS = [
         Binding("n", "new", "New", id="conversations.new"),

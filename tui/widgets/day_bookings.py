@@ -82,7 +82,7 @@ class DayBookings(Static, can_focus=True):
         self._render_line()
 
     def _render_line(self) -> None:
-        if not self.rows:
+        if not self.rows or self.day is None:
             self.update("")
             return
         self.update(describe(self.day, self.rows, self.selected if self.has_focus else None,

@@ -28,9 +28,10 @@ from __future__ import annotations
 import functools
 import secrets
 import weakref
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -38,7 +39,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from storage.records import drafts
 
 # Every mounted form that keeps drafts; the app flushes them all on SIGHUP/SIGTERM/quit.
-LIVE_FORMS: "weakref.WeakSet[DraftKeeper]" = weakref.WeakSet()
+LIVE_FORMS: weakref.WeakSet[DraftKeeper] = weakref.WeakSet()
 
 # Form name -> the function ``(app, draft: storage.records.drafts.DraftInfo)`` that opens that form
 # filled with a draft's values; each form module registers its own with ``draft_opener``.
@@ -81,7 +82,7 @@ def draft_opener(*forms: str) -> Callable[[Callable], Callable]:
 
 
 class DraftKeeper:
-    DRAFT_FORM: ClassVar[str] = ""
+    DRAFT_FORM: str = ""  # a class's, or (ValueForm) an instance's
     DRAFT_INTERVAL: ClassVar[float] = 2.0
 
     _draft_timer: Timer | None = None
@@ -186,6 +187,8 @@ class DraftKeeper:
         if values is None or self._draft_baseline is None:
             return
         key, login = self.stored_draft_key(), self._login()
+        write: Callable[..., object]
+        args: tuple
         if values == self._draft_baseline:
             if self._draft_saved is None:
                 return

@@ -118,7 +118,7 @@ class FollowupSource:
                     rows.append(self._item_row(item))
         return rows
 
-    def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem]:
+    def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem] | list[LosingTouch]:
         if key == "losing":
             return self.losing[offset:offset + limit]
         if key == "overdue":

@@ -3,7 +3,7 @@ a customer's stage history) — for lists that are small by nature, never for wh
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from tui.widgets.paged_table import Row
 

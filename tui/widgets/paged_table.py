@@ -42,8 +42,9 @@ Styling: component classes ``paged-table--header``, ``--cursor``, ``--dim``, ``-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -65,7 +66,7 @@ class Row:
     id: int
     cells: tuple[str, ...]
     style: str = ""  # "", "dim", "warning" or "bold"
-    data: object = field(default=None, compare=False)  # the source's record, for its owner
+    data: Any = field(default=None, compare=False)  # the source's record, for its owner
 
 
 @dataclass(frozen=True)
@@ -163,25 +164,25 @@ class PagedTable(ScrollView, can_focus=True):
     class RowHighlighted(Message):
         """The cursor moved onto another record (``row_id`` None: the list is empty)."""
 
-        def __init__(self, table: "PagedTable", row_id: int | None) -> None:
+        def __init__(self, table: PagedTable, row_id: int | None) -> None:
             super().__init__()
             self.table = table
             self.row_id = row_id
 
         @property
-        def control(self) -> "PagedTable":
+        def control(self) -> PagedTable:
             return self.table
 
     class RowSelected(Message):
         """Enter (or a second click) on a record."""
 
-        def __init__(self, table: "PagedTable", row_id: int) -> None:
+        def __init__(self, table: PagedTable, row_id: int) -> None:
             super().__init__()
             self.table = table
             self.row_id = row_id
 
         @property
-        def control(self) -> "PagedTable":
+        def control(self) -> PagedTable:
             return self.table
 
     def __init__(self, columns: Sequence[Column], source: RowSource | None = None, *,
@@ -400,7 +401,7 @@ class PagedTable(ScrollView, can_focus=True):
         return widths
 
     def _line_text(self, cells: Sequence[str], width: int) -> str:
-        parts = [fit(visible_text(cell), w) for cell, w in zip(cells, self._widths(width))]
+        parts = [fit(visible_text(cell), w) for cell, w in zip(cells, self._widths(width), strict=False)]
         return fit(" " + " ".join(parts), width)
 
     def _row_text(self, row: Row, width: int) -> str:

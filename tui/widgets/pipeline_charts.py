@@ -33,7 +33,7 @@ def funnel_text(rows: list[tuple], width: int) -> Text:
     day_width = max(len(d) for d in days)
     room = max(4, width - label - number - 3 - (day_width + 2 if day_width else 0))
     most = max(row[1] for row in rows)
-    for (name, n, *_), day in zip(rows, days):
+    for (name, n, *_), day in zip(rows, days, strict=True):
         name = visible_text(name)
         name = name if len(name) <= label else name[: label - 1] + "…"
         text.append(f"{name:<{label}} ")
@@ -67,9 +67,9 @@ class FunnelChart(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", markup=False, **kwargs)
-        self.rows: list[tuple[str, int]] = []
+        self.rows: list[tuple] = []
 
-    def show(self, rows: list[tuple[str, int]]) -> None:
+    def show(self, rows: list[tuple]) -> None:
         self.rows = rows
         self.refresh(layout=True)
 

@@ -59,10 +59,10 @@ class MetricTile(Widget, can_focus=True):
 
     @dataclass
     class Selected(Message):
-        tile: "MetricTile"
+        tile: MetricTile
 
         @property
-        def control(self) -> "MetricTile":
+        def control(self) -> MetricTile:
             return self.tile
 
     def __init__(self, spec: TileSpec, index: int, **kwargs) -> None:

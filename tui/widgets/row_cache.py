@@ -20,10 +20,10 @@ WINDOWS = 3  # the windows kept; at three pages each, at most 9 pages of rows in
 
 
 class RowCache:
-    def __init__(self, source: "RowSource") -> None:
+    def __init__(self, source: RowSource) -> None:
         self.source = source
         self.count = 0
-        self._windows: list[tuple[int, list["Row"]]] = []  # (first index, rows), most recent first
+        self._windows: list[tuple[int, list[Row]]] = []  # (first index, rows), most recent first
 
     def recount(self) -> int:
         """Ask the source how many rows it has now, and forget every fetched row."""
@@ -43,7 +43,7 @@ class RowCache:
         rows = list(self.source.fetch(start, first + 2 * page - start))
         self._windows = [(start, rows)] + self._windows[: WINDOWS - 1]
 
-    def get(self, index: int, page: int) -> "Row | None":
+    def get(self, index: int, page: int) -> Row | None:
         """Row ``index``, fetching a window centred on it when no window holds it."""
         if not 0 <= index < self.count:
             return None
@@ -53,7 +53,7 @@ class RowCache:
             row = self._held(index)
         return row
 
-    def _held(self, index: int) -> "Row | None":
+    def _held(self, index: int) -> Row | None:
         for start, rows in self._windows:
             if start <= index < start + len(rows):
                 return rows[index - start]

@@ -9,6 +9,8 @@ The list is re-read whenever the widget is shown again (e.g. after logging a con
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -17,6 +19,9 @@ from storage.db.sale_cycles import Cycle, customer_cycles
 from storage.reporting.pipeline_stalled import days_in_stage
 from tui import dates
 from tui.widgets.paged_table import Column, PagedTable, Row
+
+if TYPE_CHECKING:
+    from tui.app import RapportApp
 
 COLUMNS = [Column("Start", 10), Column("Close", 10), Column("Outcome", 7), Column("Days", 5),
            Column("Stages passed through", 20, flex=True)]
@@ -58,6 +63,7 @@ def cycles_summary(cycles: list[Cycle]) -> str:
 
 
 class SaleCycles(Vertical):
+    app: RapportApp
     DEFAULT_CSS = """
     SaleCycles {
         height: auto;

@@ -19,6 +19,7 @@ bold, so it shows without colours (NO_COLOR) too.
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -61,13 +62,13 @@ class TabStrip(Widget, can_focus=True):
     class Changed(Message):
         """Another tab became the active one."""
 
-        def __init__(self, strip: "TabStrip", tab: str) -> None:
+        def __init__(self, strip: TabStrip, tab: str) -> None:
             super().__init__()
             self.strip = strip
             self.tab = tab
 
         @property
-        def control(self) -> "TabStrip":
+        def control(self) -> TabStrip:
             return self.strip
 
     def __init__(self, tabs: list[tuple[str, str]], active: str = "", **kwargs) -> None:
@@ -88,7 +89,7 @@ class TabStrip(Widget, can_focus=True):
     def render(self) -> Text:
         text = Text(GAP, no_wrap=True, overflow="ellipsis")
         for tab, title in self.tabs:
-            style = ""
+            style: str | Style = ""
             if tab == self.active:
                 style = self.get_component_rich_style("tab-strip--active", partial=True)
             elif tab in self.disabled_tabs:
