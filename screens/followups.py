@@ -214,7 +214,7 @@ class FollowupsScreen(Screen):
         run_db(self, fn, *args, done=lambda _: done(), failed=self._not_changed, busy="Changing…")
 
     def _not_changed(self, error: RapportError) -> None:
-        self.notify(describe(error, "Not changed", "Press the key again to retry."),
+        self.notify(describe(error, "Not changed", "Press the key again."),
                     severity="error", markup=False, timeout=10)
 
     def action_complete(self) -> None:

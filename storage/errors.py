@@ -18,7 +18,7 @@ class DatabaseUnavailable(RapportError):
     connection to the server dropped. Nothing was written: screens show the message as a
     notification and keep the user's text, so saving again later works (``storage.db.retry``).
 
-    ``reason`` is the short cause ("the database is busy: ..."); the message adds what it
+    ``reason`` is the short cause ("another Rapport is writing to the database"); the message adds what it
     means for the user."""
 
     def __init__(self, reason: str):

@@ -22,7 +22,7 @@ from tests.locking import shown
 from tests.tui_helpers import type_text, wait_until
 
 TYPED = "Lock [bold]test[/] Ärger"
-BUSY = "the database is busy"
+BUSY = "another Rapport is writing to the database"
 
 
 async def save_under_lock(app, pilot, other, form_type, saved, field: str, typed: str) -> None:

@@ -32,7 +32,7 @@ async def test_lock_held_through_every_try_keeps_the_text_and_ctrl_s_saves_later
         results = await open_new_form(app, pilot)
         other_rapport.execute("BEGIN IMMEDIATE")  # the other Rapport is in the middle of a write
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "Not saved: the database is busy" in shown(app))
+        await wait_until(pilot, lambda: "Not saved: another Rapport is writing to the database" in shown(app))
         form = app.screen
         assert isinstance(form, ConversationForm) and results == []
         assert form.query_one("#note", TextArea).text == TYPED
@@ -64,6 +64,6 @@ async def test_lock_released_while_retrying_saves_without_a_second_ctrl_s(app, o
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: results != [])
         assert len(waits) == 1
-        assert "the database is busy: another Rapport is writing to it; trying again…" in told
+        assert "another Rapport is writing to the database; trying again…" in told
         conv = Conversation.get()
         assert results == [conv.id] and conv.note == TYPED

@@ -50,7 +50,7 @@ def test_a_busy_write_is_retried_and_the_user_told(ctx, no_sleeping):
     run_write(rename, on_wait=lambda error, attempt: told.append((attempt, error.reason)))
     assert len(calls) == 2
     assert Customer.get_by_id(cust.id).name == "Acme 2"  # the first try was rolled back
-    assert told == [(1, "the database is busy: another Rapport is writing to it")]
+    assert told == [(1, "another Rapport is writing to the database")]
     assert len(no_sleeping) == 1
 
 
@@ -146,7 +146,7 @@ def test_sqlite_lock_is_waited_out(sqlite_ctx):
         other.execute("COMMIT")  # the other Rapport finishes its save
 
     run_write(conversations.set_completed, conv.id, True, TODAY, on_wait=release)
-    assert len(told) == 1 and "busy" in told[0]
+    assert len(told) == 1 and "another Rapport is writing" in told[0]
     conv = Conversation.get_by_id(conv.id)
     assert conv.completed and conv.completed_on == TODAY and conv.sequence == 1
 
@@ -156,7 +156,7 @@ def test_sqlite_lock_held_too_long_is_database_busy(sqlite_ctx):
     db.execute_sql("PRAGMA busy_timeout = 20")
     other = hold_sqlite_lock(sqlite_ctx.url)
     try:
-        with pytest.raises(DatabaseBusy, match="database is busy"):
+        with pytest.raises(DatabaseBusy, match="another Rapport is writing"):
             conversations.set_completed(conv.id, True, TODAY)
     finally:
         other.execute("ROLLBACK")

@@ -154,7 +154,7 @@ def unavailable(exc: BaseException) -> DatabaseUnavailable:
         return ConnectionLost(f"lost the connection to the database server ({_first_line(exc)})")
     if kind == "conflict":
         return DatabaseBusy("another user kept changing the same records")
-    return DatabaseBusy("the database is busy: another Rapport is writing to it")
+    return DatabaseBusy("another Rapport is writing to the database")
 
 
 def _delay(kind: str, attempt: int) -> float:
