@@ -32,9 +32,9 @@ FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking"
 
 
 
-def restorable(login: str) -> list[drafts.DraftInfo]:
-    """The employee's drafts that a form can reopen."""
-    return [d for d in drafts.pending(login) if d.form in OPENERS]
+def restorable(login: str, url: str | None = None) -> list[drafts.DraftInfo]:
+    """The employee's drafts that a form can reopen (with ``url``, those only a file holds too)."""
+    return [d for d in drafts.pending(login, url) if d.form in OPENERS]
 
 
 def describe(draft: drafts.DraftInfo) -> Text:
@@ -76,7 +76,7 @@ class DraftsScreen(ModalScreen[None]):
         self._reload()
 
     def _reload(self) -> None:
-        self._drafts = restorable(self.app.ctx.login)
+        self._drafts = restorable(self.app.ctx.login, self.app.ctx.url)
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(Option(describe(d), id=str(d.id)) for d in self._drafts)
@@ -106,7 +106,7 @@ class DraftsScreen(ModalScreen[None]):
     def action_discard(self) -> None:
         draft = self._current()
         if draft is not None:
-            drafts.discard_id(draft.id, self.app.ctx.login)
+            drafts.discard_draft(draft, self.app.ctx.login)
             self.app.notify("Draft discarded.")
             self._reload()
 

@@ -249,19 +249,22 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
         return None
     form._db_saving = True
     identity = form.draft_identity() if hasattr(form, "draft_identity") else None
+    url = form.app.ctx.url
 
     def save(*args, **kwargs):
         if identity is None:
             return fn(*args, **kwargs)
         from storage.db.retry import run_write
-        from storage.records import drafts
+        from storage.records import draft_files, drafts
 
         def and_forget_the_draft():  # one transaction: never a saved record with its draft
             result = fn(*args, **kwargs)
             drafts.discard(*identity)
             return result
 
-        return run_write(and_forget_the_draft)
+        result = run_write(and_forget_the_draft)
+        draft_files.forget(url, *identity)  # (a file that held it while the database could not)
+        return result
 
     def finished(result) -> Any:
         form._db_saving = False

@@ -201,19 +201,43 @@ class DraftKeeper:
             from tui.dbwork import run_db
 
             run_db(self, write, *args, done=lambda _: self._draft_written(saved),
-                   failed=self._draft_failed, busy="")
+                   failed=lambda error: self._draft_failed(error, saved), busy="")
             return
+        if saved is not None:  # the session is ending: first a file, which never waits on the database
+            self._keep_in_file(saved)
         try:
             write(*args)
             self._draft_written(saved)
         except Exception as exc:  # a locked or unreachable database must not cost the text
-            self._draft_failed(exc)
+            self._draft_failed(exc, saved)
 
     def _draft_written(self, saved: dict | None) -> None:
         self._draft_saved = saved
+        self._forget_file()  # the database holds the draft now (or it was dropped)
 
-    def _draft_failed(self, error: Exception) -> None:
-        self.app.notify(f"Draft not saved yet: {error}", severity="warning", markup=False)
+    def _draft_failed(self, error: Exception, values: dict | None = None) -> None:
+        if values is not None and self._keep_in_file(values):
+            message = f"Draft kept in a file until the database takes it: {error}"
+        else:
+            message = f"Draft not saved yet: {error}"
+        self.app.notify(message, severity="warning", markup=False)
+
+    def _keep_in_file(self, values: dict) -> bool:
+        from storage.records import draft_files
+
+        try:
+            draft_files.keep(self.app.ctx.url, self.DRAFT_FORM, self.stored_draft_key(), self._login(), values)
+            return True
+        except OSError:
+            return False
+
+    def _forget_file(self) -> None:
+        from storage.records import draft_files
+
+        try:
+            draft_files.forget(self.app.ctx.url, self.DRAFT_FORM, self.stored_draft_key(), self._login())
+        except OSError:
+            pass
 
     def close_form(self, result=None, question: str = "Discard the text you typed?") -> None:
         """Escape on a form: close at once when nothing was typed, else ask first; the draft
@@ -246,6 +270,7 @@ class DraftKeeper:
 
             run_db(self, drafts.discard, self.DRAFT_FORM, self.stored_draft_key(), self._login(),
                    failed=self._draft_failed, busy="")
+            self._forget_file()
         self._draft_saved = None
 
 
