@@ -63,6 +63,7 @@ class SearchScreen(Screen):
         Binding("slash", "focus_words", "Words", id="search.focus", tooltip="Type the words to find"),
         Binding("o", "open", "Open", id="search.open", tooltip="Open the conversation in its customer",
                 show=False),  # enter does the same
+        Binding("down", "focus_results", "To results", id="search.to_results", show=False),
     ]
 
     def __init__(self) -> None:
@@ -160,6 +161,10 @@ class SearchScreen(Screen):
 
         self.app.push_screen(CustomerForm(result.customer_id, tab="tab-conversations",
                                           conversation=result.id))
+
+    def action_focus_results(self) -> None:
+        """down in the words field: on to the results (the list handles down itself)."""
+        self.table.focus()
 
     def action_focus_words(self) -> None:
         self.query_one("#search-input", Input).focus()

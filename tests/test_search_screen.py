@@ -82,3 +82,17 @@ async def test_literal_and_empty_queries(app):
         await settle(app, pilot, lambda: screen.words == "OR NOT (")
         assert screen.table.source.count() == 0
         assert "0 results" in str(screen.query_one("#search-summary").render())
+
+
+async def test_down_from_the_words_goes_to_the_results(app):
+    acme = f.customer("Acme")
+    first = f.conversation(acme, "2026-03-02", note="contract sent")
+    second = f.conversation(acme, "2026-03-01", note="contract asked")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f9", *"contract")
+        screen = app.screen
+        await settle(app, pilot, lambda: isinstance(screen, SearchScreen) and screen.words == "contract")
+        await pilot.press("down")  # from the words field: the results, first row
+        assert app.focused is screen.table and screen.table.cursor_row_id == first.id
+        await pilot.press("down")  # in the results: the next row
+        assert screen.table.cursor_row_id == second.id
