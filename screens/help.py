@@ -41,6 +41,15 @@ def _where(widget) -> str:
     return getattr(widget, "HELP_TITLE", "") or type(widget).__name__
 
 
+def shown_key(app, binding) -> str:
+    """The key as the user has it: their ``[keys]`` remapping (config.toml) applied. Bindings off
+    the focus chain and the app's class list are not remapped by Textual until they are used."""
+    keymap = app.ctx.config.get("keys", {}) if hasattr(app, "ctx") else {}
+    if binding.id in keymap:
+        binding = binding.with_key(keymap[binding.id].split(",")[0].strip())
+    return app.get_key_display(binding)
+
+
 def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     """(title, [(key, description)]) for the keys that work now (the screen's own and the
     focused widget's), then for Rapport's other widgets on the screen (e.g. a list on another
@@ -48,13 +57,9 @@ def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]
     active = [b for node, b, _enabled, _tip in screen.active_bindings.values() if node is not app]
     listed = {id(b) for b in active}  # keys that work now are listed once, under "This screen"
 
-    keymap = app.ctx.config.get("keys", {}) if hasattr(app, "ctx") else {}
-
     def rows_of(bindings, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
         for binding in bindings:
-            if binding.id in keymap:  # a widget's bindings off the focus chain are not remapped yet
-                binding = binding.with_key(keymap[binding.id].split(",")[0].strip())
-            key = app.get_key_display(binding)
+            key = shown_key(app, binding)
             if (binding.id and binding.description and (key, binding.description) not in rows
                     and binding.id not in _LIST_MOVES):
                 rows.append((key, binding.description))
@@ -85,7 +90,7 @@ def help_text(app, screen: Screen) -> Text:
 
     for title, rows in screen_sections(app, screen):
         section(title, rows)
-    section("Everywhere", [(app.get_key_display(b), b.description) for b in app.BINDINGS]
+    section("Everywhere", [(shown_key(app, b), b.description) for b in app.BINDINGS]
             + [("ctrl+p", "command palette: every action by name")])
     section("In every list", CONVENTIONS)
     section("In every form", FORMS)

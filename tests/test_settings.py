@@ -19,7 +19,7 @@ timezone = "Europe/Berlin"
 
 [keys]
 # ctrl+n is taken by tmux here
-quick_add = "f9"
+quick_add = "f10"
 """
 
 
@@ -39,7 +39,7 @@ def test_load_settings_reads_the_file_and_warns(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(CONFIG)
     config, warnings = load_settings(path)
-    assert config == {"employee": "anna", "timezone": "Europe/Berlin", "keys": {"quick_add": "f9"}}
+    assert config == {"employee": "anna", "timezone": "Europe/Berlin", "keys": {"quick_add": "f10"}}
     assert warnings == [f"config file {path}: unknown key 'employe' (ignored; known: employee, "
                         "database, export_dir, timezone, theme, date_format, keys, sync)"]
 
@@ -53,7 +53,7 @@ def test_writing_the_theme_keeps_comments_and_stays_top_level(tmp_path):
     assert text.startswith(CONFIG.split("[keys]")[0].rstrip("\n"))
     assert "# ctrl+n is taken by tmux here" in text and "# my login" in text
     config, _ = load_settings(path)
-    assert config["theme"] == "nord" and config["keys"] == {"quick_add": "f9"}
+    assert config["theme"] == "nord" and config["keys"] == {"quick_add": "f10"}
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     write_setting(path, "theme", "gruvbox")
     assert load_settings(path)[0]["theme"] == "gruvbox" and text.count("theme") == 1
@@ -86,7 +86,7 @@ def test_rapport_config_prints_path_and_settings_without_passwords(tmp_path, mon
     assert "employee     anna  (config file)" in out
     assert "database     postgresql://anna:***@db.example/crm  (RAPPORT_DATABASE)" in out
     assert "timezone     Europe/Berlin  (config file)" in out
-    assert "  quick_add = f9" in out and "unknown binding id" not in out
+    assert "  quick_add = f10" in out and "unknown binding id" not in out
     assert "hunter2" not in out and "s3cret" not in out and "password = ***" in out
     assert err == f"rapport: config file {path}: unknown key 'employe' (ignored; known: employee, " \
                   "database, export_dir, timezone, theme, date_format, keys, sync)\n"
@@ -110,7 +110,7 @@ async def test_theme_and_remapped_key_survive_a_restart(sqlite_ctx, tmp_path):
     sqlite_ctx.config_path = path
     app = RapportApp(sqlite_ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, QuickAddScreen)
         await pilot.press("escape")
@@ -125,9 +125,13 @@ async def test_theme_and_remapped_key_survive_a_restart(sqlite_ctx, tmp_path):
     again = RapportApp(sqlite_ctx)
     async with again.run_test(size=(80, 24)) as pilot:
         assert again.theme == "gruvbox"
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         assert isinstance(again.screen, QuickAddScreen)
+        await pilot.press("escape", "f1")  # F1 names the key as remapped, not ctrl+n
+        await pilot.pause()
+        keys = str(again.screen.query_one("#help-text").render())
+        assert "f10         Quick add" in keys and "^n" not in keys
 
 
 async def test_config_warnings_and_an_unknown_theme_show_in_the_tui(sqlite_ctx):
@@ -146,10 +150,10 @@ async def test_config_warnings_and_an_unknown_theme_show_in_the_tui(sqlite_ctx):
 
 def test_rapport_config_keys_lists_binding_ids_with_the_keys_in_force(tmp_path, monkeypatch, capsys):
     path = tmp_path / "config.toml"
-    path.write_text('[keys]\nquick_add = "f9"\n')
+    path.write_text('[keys]\nquick_add = "f10"\n')
     monkeypatch.setenv("RAPPORT_CONFIG", str(path))
     assert main(["config", "--keys"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split() == ["quick_add", "f9", "Quick", "add"]
+    assert lines[1].split() == ["quick_add", "f10", "Quick", "add"]
     assert any(line.split()[:2] == ["followups.complete", "c"] for line in lines)
     assert len(lines) > 100
