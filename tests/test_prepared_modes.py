@@ -15,6 +15,8 @@ async def test_every_main_screen_is_prepared_and_reused(app):
                          what="every main screen prepared")
         prepared = {mode: app._screen_stacks[mode][0] for mode in app.MODES}
         assert all(screen.is_mounted for screen in prepared.values())
+        # Styled as they mounted: showing one does not restyle the whole app first.
+        assert all(screen._css_update_count == app._css_update_count for screen in prepared.values())
         assert app.current_mode == "customers"
         for mode in app.MODES:
             await app.switch_mode(mode)

@@ -277,7 +277,17 @@ class RapportApp(App):
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
         await self._init_mode(pending[0])
+        self._mark_styled(self._screen_stacks[pending[0]][0])
         self.set_timer(0.05, self._prepare_next_mode)
+
+    def _mark_styled(self, screen: Screen) -> None:
+        """A screen mounted in the background got its styles as it mounted, from today's
+        stylesheet (every screen's rules are nested under its own type, app.tcss). Textual
+        marks it stale all the same, and showing it would first reparse the whole stylesheet
+        and restyle every widget (``refresh_css``, most of a first switch); a theme change
+        later marks it stale again (Textual's ``_css_update_count``, private)."""
+        if screen.is_mounted:
+            screen._css_update_count = self._css_update_count
 
     def _collect_when_idle(self) -> None:
         heap.collect_when_idle(time.monotonic() - self._last_input)
