@@ -29,6 +29,7 @@ from storage.reporting import agenda
 from storage.reporting.agenda import Entry
 from tui.agenda_bookings import AgendaBookings
 from tui.dbwork import read_db
+from tui.styled_screen import StyledScreen
 from tui.widgets.paged_table import visible_text
 
 ONE_DAY = dt.timedelta(days=1)
@@ -37,7 +38,7 @@ ONE_DAY = dt.timedelta(days=1)
 COLUMNS = (("Day", 9), ("Time", 11), ("What", 22), ("Customer", 17), ("Who/where", 9))
 
 
-class AgendaScreen(AgendaBookings, Screen):
+class AgendaScreen(StyledScreen, AgendaBookings, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Agenda"
     PALETTE_PREFIX = "Agenda"

@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, St
 
 from storage.records import customers
 from tui.dbwork import save_form
+from tui.styled_screen import StyledScreen
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.customer_card import CustomerCard
@@ -48,8 +49,9 @@ def archived_label(archived: bool) -> str:
     return "Archived: yes (space to change)" if archived else "Archived: no (space to change)"
 
 
-class CustomerForm(DraftKeeper, Screen[int | None]):
+class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
+    AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     DRAFT_FORM = "customer"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="customer_form.save", priority=True),

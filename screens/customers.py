@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input
 
 from storage.records.queries import CustomerList, CustomerRow
 from tui import dates
+from tui.styled_screen import StyledScreen
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [
@@ -75,7 +76,7 @@ class CustomerRows:
         return Row(c.id, cells, "dim" if c.archived else "warning" if overdue else "")
 
 
-class CustomersScreen(Screen):
+class CustomersScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Customers"
     BINDINGS = [

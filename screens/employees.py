@@ -20,10 +20,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from storage.errors import RapportError
 from storage.records import lookups, staff
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
 from tui.widgets.row_table import RowTable
 
 
-class EmployeesScreen(Screen):
+class EmployeesScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Employees"
     BINDINGS = [

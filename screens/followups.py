@@ -35,6 +35,7 @@ from storage.reporting import reports
 from storage.reporting.reports import FollowUpItem
 from tui import dates
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
@@ -49,7 +50,7 @@ class _Undo:
     follow_up: object  # the follow-up date before the action
 
 
-class FollowupsScreen(Screen):
+class FollowupsScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"
     PALETTE_PREFIX = "Follow-ups"

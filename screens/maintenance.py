@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from storage.errors import RapportError
 from storage.records import lookups
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
 from tui.widgets.row_table import RowTable
 
 KINDS = ("topic", "method", "stage")
@@ -34,7 +35,7 @@ def status_text(active: bool) -> Text:
     return Text("active") if active else Text("inactive", style="italic")
 
 
-class MaintenanceScreen(Screen):
+class MaintenanceScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Tables"
     BINDINGS = [

@@ -29,6 +29,7 @@ from storage.db.models import db
 from storage.errors import RapportError
 from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost_by_month
 from storage.reporting.pipeline_basis import Period
+from tui.styled_screen import StyledScreen
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 
@@ -72,7 +73,7 @@ def period_text(period: Period, kind: str) -> str:
     return f"{first:%Y-%m}–{last:%Y-%m}"
 
 
-class PipelineScreen(Screen):
+class PipelineScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"
     PALETTE_PREFIX = "Pipeline"

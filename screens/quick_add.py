@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Static
 from screens.customers import CustomerRows
 from storage.records import conversation_list
 from storage.records.queries import CustomerList, CustomerRow
+from tui.styled_screen import StyledScreen
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16),
@@ -48,7 +49,7 @@ class PickerInput(Input):
     BINDINGS = [Binding("enter", "screen.choose", "Choose", id="quick_add.choose_from_filter")]
 
 
-class QuickAddScreen(ModalScreen[int | None]):
+class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="quick_add.cancel"),

@@ -26,6 +26,7 @@ from screens.statistics_items import StatisticsItems
 from storage.reporting import reports
 from storage.reporting.statistics_items import statistics_items
 from tui.dbwork import read_db
+from tui.styled_screen import StyledScreen
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
 LEGEND = (
@@ -51,7 +52,7 @@ def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
             Text(rate, style=style, justify="right")]
 
 
-class StatisticsScreen(Screen):
+class StatisticsScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Statistics"
     PALETTE_PREFIX = "Statistics"
