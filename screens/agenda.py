@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from storage.records import lookups
 from storage.reporting import agenda
@@ -30,6 +30,7 @@ from storage.reporting.agenda import Entry
 from tui.agenda_bookings import AgendaBookings
 from tui.dbwork import read_db
 from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import visible_text
 
 ONE_DAY = dt.timedelta(days=1)

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from storage.db.models import Booking, Conversation, Customer
 from storage.records import bookings
@@ -27,6 +27,7 @@ from tui.dbwork import save_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 
 INPUTS = ("date", "start", "end", "title", "location")
 LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",

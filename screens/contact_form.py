@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from storage.records import customers
 from tui.dbwork import save_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 from tui.widgets.form_field import FormField
 
 FIELDS = [("name", "Name"), ("role", "Role"), ("phone", "Phone"), ("email", "Email")]

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from screens.changed_meanwhile import ChangedMeanwhileScreen
 from storage.errors import ValidationError
@@ -36,6 +36,7 @@ from tui.dbwork import read_db, save_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import visible_text
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")

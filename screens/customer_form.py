@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
+from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Static, TextArea
 
 from storage.records import customers
 from tui.dbwork import save_form
@@ -29,6 +29,7 @@ from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.customer_card import CustomerCard
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 from tui.widgets.form_field import FormField
 from tui.widgets.paged_table import visible_text
 from tui.widgets.sale_cycles import SaleCycles

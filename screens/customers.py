@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from storage.records.queries import CustomerList, CustomerRow
 from tui import dates
 from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [

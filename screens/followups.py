@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from storage.errors import RapportError
 from storage.records import lookups
@@ -38,6 +38,7 @@ from tui.dbwork import describe, run_db
 from tui.styled_screen import StyledScreen
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import PagedTable, visible_text
 
 

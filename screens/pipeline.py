@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from storage.db.models import db
@@ -30,6 +30,7 @@ from storage.errors import RapportError
 from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost_by_month
 from storage.reporting.pipeline_basis import Period
 from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 

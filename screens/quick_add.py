@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from screens.customers import CustomerRows
 from storage.records import conversation_list
 from storage.records.queries import CustomerList, CustomerRow
 from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16),

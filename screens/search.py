@@ -18,12 +18,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from storage.reporting import search
 from storage.reporting.search import SearchResult
 from tui.dbwork import read_db
 from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row, visible_text
 

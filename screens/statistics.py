@@ -20,13 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.statistics_items import StatisticsItems
 from storage.reporting import reports
 from storage.reporting.statistics_items import statistics_items
 from tui.dbwork import read_db
 from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 
 COLUMNS = ("Employee", "Logged", "Sched.", "Due", "Done", "On time", "Overdue", "Moved", "Rate %")
 LEGEND = (
