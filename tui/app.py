@@ -74,6 +74,18 @@ def _search():
     return SearchScreen()
 
 
+def _customer_form_specimen():
+    from screens.customer_form import CustomerForm
+
+    return CustomerForm(None, edit=True)
+
+
+def _conversation_form_specimen():
+    from screens.conversation_form import ConversationForm
+
+    return ConversationForm.new(0)  # a customer id that matches none: nothing to read
+
+
 class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
@@ -129,6 +141,7 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
+        self._specimens = [_customer_form_specimen, _conversation_form_specimen]
         settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     def _handle_exception(self, error: Exception) -> None:
@@ -265,20 +278,44 @@ class RapportApp(App):
     # tests/test_prepared_modes.py fails loudly when they change).
     PREPARE_AFTER = 0.3  # seconds without a key
 
+    #
+    # Then the forms opened most (docs/performance.md: n, e, ctrl+n → enter) are built once the
+    # same way, out of sight, and dropped: their modules, stylesheets and the default styles of
+    # their widgets are then loaded, so opening one the first time costs what it costs later.
     async def _prepare_next_mode(self) -> None:
         pending = [mode for mode in self.MODES if mode not in self._screen_stacks]
         if not self.is_running:
             return
-        if not pending:
+        if not pending and self._specimens is None:
             heap.prepared()
             return
         busy = time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
         if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
-        await self._init_mode(pending[0])
-        self._mark_styled(self._screen_stacks[pending[0]][0])
+        if pending:
+            await self._init_mode(pending[0])
+            self._mark_styled(self._screen_stacks[pending[0]][0])
+        else:
+            await self._build_specimen()
         self.set_timer(0.05, self._prepare_next_mode)
+
+    _specimens: list | None = None  # the forms still to build once (None: all built)
+    prepared = False  # main screens and specimens all built (benchmarks/tui_paths.py waits)
+    SPECIMEN_MODE = "_specimen"
+
+    async def _build_specimen(self) -> None:
+        """Build the next specimen, or drop the one built last time (one step later: what its
+        widgets left for the app's queue has then run)."""
+        if self.SPECIMEN_MODE in self._screen_stacks:
+            await self.remove_mode(self.SPECIMEN_MODE)
+        elif self._specimens:
+            heap.prepared()  # the main screens (a specimen is garbage once dropped)
+            self.add_mode(self.SPECIMEN_MODE, self._specimens.pop(0))
+            await self._init_mode(self.SPECIMEN_MODE)
+        else:
+            self._specimens = None
+            self.prepared = True
 
     def _mark_styled(self, screen: Screen) -> None:
         """A screen mounted in the background got its styles as it mounted, from today's
