@@ -22,3 +22,24 @@ async def test_every_main_screen_is_prepared_and_reused(app):
             await app.switch_mode(mode)
             await pilot.pause()
             assert app.screen is prepared[mode]
+
+
+async def test_the_forms_opened_most_are_built_once_and_dropped(app):
+    """After the main screens, a customer and a conversation form are built out of sight and
+    dropped (tui/app.py specimens): their stylesheets are loaded, nothing of them is left, no
+    draft is written, and a key meanwhile still opens the real form."""
+    from screens.conversation_form import ConversationForm
+    from screens.customer_form import CustomerForm
+    from storage.db.models import Draft
+    from tui.widgets.draft_keeper import LIVE_FORMS
+
+    app.PREPARE_AFTER = 0.3
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.prepared, timeout=60, what="the forms built once")
+        assert set(app._screen_stacks) == set(app.MODES)
+        for form in (CustomerForm, ConversationForm):
+            assert app.stylesheet.has_source(str(form.CSS_PATH), "")
+        assert not list(LIVE_FORMS) and Draft.select().count() == 0
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm), what="the customer form")
+        assert app.screen.customer_id is None and app.focused.id == "customer-name"
