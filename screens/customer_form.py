@@ -189,6 +189,14 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
         else:  # opened to look: the tab bar has the focus, so 1-4 and the arrows switch tabs
             self.tabs.focus()
 
+    def renew_number(self) -> None:
+        """A new customer's form built a while ago (tui/app.py keeps one spare): the number
+        it suggests again, as another customer may have taken it meanwhile."""
+        field = self.query_one("#customer-number", Input)
+        if self.customer_id is None and not self.has_unsaved_changes():
+            field.value = self._shown["number"] = customers.suggest_number()
+            self.reset_draft_baseline()
+
     def _show_title(self, values: dict | None = None) -> None:
         """The customer's number and name as stored (``values``: as just loaded, else read)."""
         if self.customer_id is None:

@@ -179,7 +179,10 @@ class CustomersScreen(StyledScreen, Screen):
     def open_customer(self, customer_id: int | None, edit: bool = False) -> None:
         from screens.customer_form import CustomerForm
 
-        self.app.push_screen(CustomerForm(customer_id, edit=edit), self._form_closed)
+        form = self.app.take_spare("new customer") if customer_id is None and edit else None
+        if form is not None:
+            form.renew_number()
+        self.app.push_screen(form or CustomerForm(customer_id, edit=edit), self._form_closed)
 
     def _form_closed(self, customer_id: int | None) -> None:
         if customer_id is not None:

@@ -74,7 +74,7 @@ def _search():
     return SearchScreen()
 
 
-def _customer_form_specimen():
+def _new_customer_form():
     from screens.customer_form import CustomerForm
 
     return CustomerForm(None, edit=True)
@@ -84,6 +84,10 @@ def _conversation_form_specimen():
     from screens.conversation_form import ConversationForm
 
     return ConversationForm.new(0)  # a customer id that matches none: nothing to read
+
+
+def _spare_mode(kind: str) -> str:
+    return f"_spare {kind}"
 
 
 class RapportApp(App):
@@ -141,7 +145,9 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
-        self._specimens = [_customer_form_specimen, _conversation_form_specimen]
+        self._specimens = [_conversation_form_specimen]
+        for kind, factory in self.SPARES.items():
+            self.add_mode(_spare_mode(kind), factory)
         settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     def _handle_exception(self, error: Exception) -> None:
@@ -279,15 +285,17 @@ class RapportApp(App):
     PREPARE_AFTER = 0.3  # seconds without a key
 
     #
-    # Then the forms opened most (docs/performance.md: n, e, ctrl+n → enter) are built once the
-    # same way, out of sight, and dropped: their modules, stylesheets and the default styles of
-    # their widgets are then loaded, so opening one the first time costs what it costs later.
+    # Then a conversation form (ctrl+n → enter; n and e on a customer's conversations) is built
+    # once the same way, out of sight, and dropped: its modules, stylesheet and the default
+    # styles of its widgets are then loaded, so the first one opened costs what later ones do.
     async def _prepare_next_mode(self) -> None:
-        pending = [mode for mode in self.MODES if mode not in self._screen_stacks]
+        modes = [*self.MODES, *map(_spare_mode, self.SPARES)]
+        pending = [mode for mode in modes if not self._screen_stacks.get(mode)]
         if not self.is_running:
             return
         if not pending and self._specimens is None:
             heap.prepared()
+            self.prepared = True
             return
         busy = time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
         if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
@@ -301,6 +309,20 @@ class RapportApp(App):
         self.set_timer(0.05, self._prepare_next_mode)
 
     _specimens: list | None = None  # the forms still to build once (None: all built)
+    #
+    # A new customer's form (n) is the same every time: one is kept built, out of sight, in a
+    # mode of its own; ``take_spare`` hands it out (then only shown, like a main screen) and
+    # the next one is built when idle again.
+    SPARES = {"new customer": _new_customer_form}
+
+    def take_spare(self, kind: str) -> Screen | None:
+        """The spare screen of that kind if one is built, else None (build one at once)."""
+        stack = self._screen_stacks.get(_spare_mode(kind))
+        if not stack or not stack[-1].is_mounted:
+            return None
+        self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)  # the next one, when idle
+        return stack.pop()
+
     prepared = False  # main screens and specimens all built (benchmarks/tui_paths.py waits)
     SPECIMEN_MODE = "_specimen"
 
@@ -315,7 +337,6 @@ class RapportApp(App):
             await self._init_mode(self.SPECIMEN_MODE)
         else:
             self._specimens = None
-            self.prepared = True
 
     def _mark_styled(self, screen: Screen) -> None:
         """A screen mounted in the background got its styles as it mounted, from today's
