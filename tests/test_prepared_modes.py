@@ -45,7 +45,16 @@ async def test_the_forms_opened_most_are_built_in_the_background(app):
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm), what="the customer form")
         assert app.screen.customer_id is None and app.focused.id == "customer-name"
-
+        search = app._screen_stacks["search"][0]  # laid out and drawn while hidden: shown
+        drawn = []  # (it reloads nothing when shown), its widgets render nothing anew (but
+        for widget in search.walk_children():  # the keys of the footer)
+            if "Footer" in {type(node).__name__ for node in (widget, *widget.ancestors)}:
+                continue
+            widget.render = lambda original=widget.render: drawn.append(original) or original()
+        await pilot.press("escape", "f9")
+        await wait_until(pilot, lambda: app.screen is search, what="the search screen")
+        await pilot.pause()
+        assert drawn == []
 
 
 async def test_a_spare_new_customer_form_takes_the_keys_typed_after_n(app):

@@ -13,6 +13,8 @@ a screen. pyproject pins textual to the major version these pass on.
 - ``MessagePump._dispatch_message`` (tui/crash.py): checked by tests/test_crash_report.py.
 - ``App._css_update_count`` and ``Screen._css_update_count`` (tui/app.py, tui/styled_screen.py):
   a screen styled as it mounted is marked current, so showing it does not restyle it all.
+- ``Screen._refresh_layout`` and ``Screen._compositor.render_update`` (tui/app.py): a prepared
+  main screen laid out and rendered while hidden; checked by tests/test_prepared_modes.py.
 - ``textual.widgets._footer.FooterKey`` (tui/widgets/footer.py): the footer's keys, built in
   their final look; checked by tests/test_screen_opening.py.
 """

@@ -146,6 +146,7 @@ class RapportApp(App):
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
         self._specimens = [_conversation_form_specimen]
+        self._unrendered = list(self.MODES)  # main screens to lay out while hidden, last
         for kind, factory in self.SPARES.items():
             self.add_mode(_spare_mode(kind), factory)
         settings.apply(self)  # theme, [keys] keymap, date format from config.toml
@@ -293,7 +294,7 @@ class RapportApp(App):
         pending = [mode for mode in modes if not self._screen_stacks.get(mode)]
         if not self.is_running:
             return
-        if not pending and self._specimens is None:
+        if not pending and self._specimens is None and not self._unrendered:
             heap.prepared()
             self.prepared = True
             return
@@ -304,8 +305,10 @@ class RapportApp(App):
         if pending:
             await self._init_mode(pending[0])
             self._mark_styled(self._screen_stacks[pending[0]][0])
-        else:
+        elif self._specimens is not None:
             await self._build_specimen()
+        else:
+            self._lay_out_hidden(self._unrendered.pop())
         self.set_timer(0.05, self._prepare_next_mode)
 
     _specimens: list | None = None  # the forms still to build once (None: all built)
@@ -337,6 +340,15 @@ class RapportApp(App):
             await self._init_mode(self.SPECIMEN_MODE)
         else:
             self._specimens = None
+
+    def _lay_out_hidden(self, mode: str) -> None:
+        """Lay a prepared main screen out and render it while hidden, its data loaded by now:
+        its widgets know their size and keep their lines, and showing it only draws them."""
+        stack = self._screen_stacks.get(mode)
+        if stack and len(stack) == 1 and mode != self.current_mode and stack[0].is_mounted:
+            screen = stack[0]
+            screen._refresh_layout(self.size)
+            screen._compositor.render_update(full=True)
 
     def _mark_styled(self, screen: Screen) -> None:
         """A screen mounted in the background got its styles as it mounted, from today's
