@@ -109,8 +109,9 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         p = Paths(app, pilot, clock, out)
         keys = mode_keys(app)
         # The first frame, then what the app prepares in the background after it (docs/performance.md).
-        await p.wait(lambda: set(keys) <= set(getattr(app, "_screen_stacks", {})), "prepared screens",
-                     timeout=20, required=False)  # (an app that prepares nothing: measured as is)
+        await p.wait(lambda: getattr(app, "prepared", False) or (  # (tui/app.py: screens and forms)
+            not hasattr(app, "prepared") and set(keys) <= set(getattr(app, "_screen_stacks", {}))),
+            "prepared screens", timeout=20, required=False)  # (an app that prepares nothing: measured as is)
         home = app.current_mode
         for rounds in ("first", "again"):
             for mode, key in keys.items():

@@ -23,13 +23,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from storage.records import lookups
 from storage.reporting import agenda
 from storage.reporting.agenda import Entry
 from tui.agenda_bookings import AgendaBookings
 from tui.dbwork import read_db
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import visible_text
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ ONE_DAY = dt.timedelta(days=1)
 COLUMNS = (("Day", 9), ("Time", 11), ("What", 22), ("Customer", 17), ("Who/where", 9))
 
 
-class AgendaScreen(AgendaBookings, Screen):
+class AgendaScreen(StyledScreen, AgendaBookings, Screen):
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Agenda"

@@ -20,13 +20,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from storage.db.models import Booking, Conversation, Customer
 from storage.records import bookings
 from tui.dbwork import save_form
+from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui.app import RapportApp
@@ -36,7 +38,8 @@ LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
           "location": "Location", "note": "Note"}
 
 
-class BookingForm(DraftKeeper, ModalScreen[int | None]):
+class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
+    AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     """New booking for a conversation, or an existing booking to edit."""
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from storage.errors import ValidationError
 from storage.records import bookings
+from tui.widgets.footer import Footer
 
 FIELDS = ("date", "start", "end")
 

@@ -12,18 +12,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from storage.records import customers
 from tui.dbwork import save_form
+from tui.styled_screen import StyledScreen
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 from tui.widgets.form_field import FormField
 
 FIELDS = [("name", "Name"), ("role", "Role"), ("phone", "Phone"), ("email", "Email")]
 
 
-class ContactForm(DraftKeeper, ModalScreen[int | None]):
+class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
+    AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     DRAFT_FORM = "contact"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact.save", priority=True),

@@ -27,7 +27,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from screens.changed_meanwhile import ChangedMeanwhileScreen
 from storage.errors import ValidationError
@@ -35,8 +35,10 @@ from storage.parsing import format_date, format_time
 from storage.records import conversation_list, conversations, lookups
 from storage.records.conversations import ConversationInput
 from tui.dbwork import read_db, save_form
+from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import visible_text
 
 if TYPE_CHECKING:
@@ -77,7 +79,8 @@ class SuggestingInput(Input):
             self.screen.focus_next()
 
 
-class ConversationForm(DraftKeeper, ModalScreen[int | None]):
+class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
+    AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     """New, edit or follow-up conversation for one customer."""
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used

@@ -21,14 +21,16 @@ from textual.containers import VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, ContentSwitcher, Footer, Header, Input, Static, TextArea
+from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Static, TextArea
 
 from storage.records import customers
 from tui.dbwork import save_form
+from tui.styled_screen import StyledScreen
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
 from tui.widgets.customer_card import CustomerCard
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
+from tui.widgets.footer import Footer
 from tui.widgets.form_field import FormField
 from tui.widgets.paged_table import visible_text
 from tui.widgets.sale_cycles import SaleCycles
@@ -49,8 +51,9 @@ def archived_label(archived: bool) -> str:
     return "Archived: yes (space to change)" if archived else "Archived: no (space to change)"
 
 
-class CustomerForm(DraftKeeper, Screen[int | None]):
+class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
+    AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     DRAFT_FORM = "customer"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="customer_form.save", priority=True),
@@ -186,6 +189,14 @@ class CustomerForm(DraftKeeper, Screen[int | None]):
             self.query_one("#customer-name", Input).focus()
         else:  # opened to look: the tab bar has the focus, so 1-4 and the arrows switch tabs
             self.tabs.focus()
+
+    def renew_number(self) -> None:
+        """A new customer's form built a while ago (tui/app.py keeps one spare): the number
+        it suggests again, as another customer may have taken it meanwhile."""
+        field = self.query_one("#customer-number", Input)
+        if self.customer_id is None and not self.has_unsaved_changes():
+            field.value = self._shown["number"] = customers.suggest_number()
+            self.reset_draft_baseline()
 
     def _show_title(self, values: dict | None = None) -> None:
         """The customer's number and name as stored (``values``: as just loaded, else read)."""

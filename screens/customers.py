@@ -17,10 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume, ScreenSuspend
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from storage.records.queries import CustomerList, CustomerRow
 from tui import dates
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -79,7 +81,7 @@ class CustomerRows:
         return Row(c.id, cells, "dim" if c.archived else "warning" if overdue else "")
 
 
-class CustomersScreen(Screen):
+class CustomersScreen(StyledScreen, Screen):
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Customers"
@@ -182,7 +184,11 @@ class CustomersScreen(Screen):
     def open_customer(self, customer_id: int | None, edit: bool = False) -> None:
         from screens.customer_form import CustomerForm
 
-        self.app.push_screen(CustomerForm(customer_id, edit=edit), self._form_closed)
+        spare = self.app.take_spare("new customer") if customer_id is None and edit else None
+        form = spare if isinstance(spare, CustomerForm) else CustomerForm(customer_id, edit=edit)
+        if form is spare:
+            form.renew_number()
+        self.app.push_screen(form, self._form_closed)
 
     def _form_closed(self, customer_id: int | None) -> None:
         if customer_id is not None:

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from storage.parsing import DATE_HINT, parse_date
 from tui.widgets.date_input import DateInput
+from tui.widgets.footer import Footer
 
 
 class DatePrompt(ModalScreen[dt.date | None]):

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 # The forms whose drafts can be restored; importing them registers their openers.
@@ -24,6 +24,7 @@ from screens import (  # noqa: F401
 )
 from storage.records import drafts
 from tui.widgets.draft_keeper import OPENERS
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui.app import RapportApp

@@ -16,18 +16,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from storage.errors import RapportError
 from storage.records import lookups, staff
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from storage.db.models import Employee, Topic
 
 
-class EmployeesScreen(Screen):
+class EmployeesScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Employees"
     BINDINGS = [

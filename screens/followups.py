@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from storage.errors import RapportError
 from storage.records import lookups
@@ -37,8 +37,10 @@ from storage.reporting import reports
 from storage.reporting.reports import FollowUpItem
 from tui import dates
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import PagedTable, visible_text
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ class _Undo:
     follow_up: object  # the follow-up date before the action
 
 
-class FollowupsScreen(Screen):
+class FollowupsScreen(StyledScreen, Screen):
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Follow-ups"

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from storage.parsing import DATE_GRAMMAR
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import visible_text
 
 # Only what really holds in every list; each list's own keys come from its bindings above.

@@ -20,11 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane, Tabs
 
 from storage.errors import RapportError
 from storage.records import lookups
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ def status_text(active: bool) -> Text:
     return Text("active") if active else Text("inactive", style="italic")
 
 
-class MaintenanceScreen(Screen):
+class MaintenanceScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     PALETTE_PREFIX = "Tables"
     BINDINGS = [

@@ -23,13 +23,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from storage.db.models import db
 from storage.errors import RapportError
 from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost_by_month
 from storage.reporting.pipeline_basis import Period
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 
@@ -76,7 +78,7 @@ def period_text(period: Period, kind: str) -> str:
     return f"{first:%Y-%m}–{last:%Y-%m}"
 
 
-class PipelineScreen(Screen):
+class PipelineScreen(StyledScreen, Screen):
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Pipeline"

@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from storage.reporting.pipeline_customers import MetricCustomer
 from tui import dates
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 COLUMNS = [Column("No.", 8), Column("Customer", 18, flex=True), Column("Date", 10),

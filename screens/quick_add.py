@@ -20,11 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from screens.customers import CustomerRows
 from storage.records import conversation_list
 from storage.records.queries import CustomerList, CustomerRow
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ class PickerInput(Input):
     BINDINGS = [Binding("enter", "screen.choose", "Choose", id="quick_add.choose_from_filter")]
 
 
-class QuickAddScreen(ModalScreen[int | None]):
+class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [

@@ -21,14 +21,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from storage.errors import RapportError, ValidationError
 from tui.dbwork import describe, run_db
+from tui.styled_screen import StyledScreen
 from tui.widgets.draft_keeper import DraftKeeper
+from tui.widgets.footer import Footer
 
 
-class RecordForm(DraftKeeper, ModalScreen[int | None]):
+class RecordForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),

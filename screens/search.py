@@ -19,11 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from storage.reporting import search
 from storage.reporting.search import SearchResult
 from tui.dbwork import read_db
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row, visible_text
 
@@ -55,7 +57,7 @@ def excerpt(note: str, terms: list[str], room: int = 200) -> str:
     return ("…" if start else "") + flat[start:start + room]
 
 
-class SearchScreen(Screen):
+class SearchScreen(StyledScreen, Screen):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Search"
     PALETTE_PREFIX = "Search"

@@ -21,12 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import ScreenResume
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.statistics_items import StatisticsItems
 from storage.reporting import reports
 from storage.reporting.statistics_items import statistics_items
 from tui.dbwork import read_db
+from tui.styled_screen import StyledScreen
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from tui.app import RapportApp
@@ -55,7 +57,7 @@ def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
             Text(rate, style=style, justify="right")]
 
 
-class StatisticsScreen(Screen):
+class StatisticsScreen(StyledScreen, Screen):
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     TITLE = "Statistics"

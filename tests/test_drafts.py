@@ -137,9 +137,9 @@ async def test_keys_typed_at_start_go_to_the_list_not_to_the_drafts_offer(sqlite
     answer = threading.Event()
     pending = drafts.pending
 
-    def slow_pending(login):  # the database answers while the user is already typing
+    def slow_pending(*args):  # the database answers while the user is already typing
         answer.wait(10)
-        return pending(login)
+        return pending(*args)
 
     monkeypatch.setattr(drafts, "pending", slow_pending)
     app = RapportApp(sqlite_ctx)

@@ -11,6 +11,12 @@ a screen. pyproject pins textual to the major version these pass on.
   ``Screen._result_callbacks`` and ``Screen._pop_result_callback`` (tui/app.py): main screens
   prepared in the background, and an F-key closing the drill-downs of a mode not shown.
 - ``MessagePump._dispatch_message`` (tui/crash.py): checked by tests/test_crash_report.py.
+- ``App._css_update_count`` and ``Screen._css_update_count`` (tui/app.py, tui/styled_screen.py):
+  a screen styled as it mounted is marked current, so showing it does not restyle it all.
+- ``Screen._refresh_layout`` and ``Screen._compositor.render_update`` (tui/app.py): a prepared
+  main screen laid out and rendered while hidden; checked by tests/test_prepared_modes.py.
+- ``textual.widgets._footer.FooterKey`` (tui/widgets/footer.py): the footer's keys, built in
+  their final look; checked by tests/test_screen_opening.py.
 """
 
 from __future__ import annotations
@@ -87,3 +93,24 @@ async def test_the_screen_stack_internals_that_closing_a_hidden_modes_screens_us
         await pilot.pause()
         assert results == [None]
         assert callable(app._replace_screen) and callable(app._init_mode)
+
+
+async def test_the_stylesheet_generation_that_marks_a_screen_styled():
+    """A screen shown after a theme change must be restyled: Textual compares these counts."""
+    from textual.app import App
+    from textual.events import ScreenResume
+    from textual.screen import Screen
+
+    assert ScreenResume().refresh_styles is True
+
+    class Host(App):
+        pass
+
+    app = Host()
+    async with app.run_test() as pilot:
+        before = app._css_update_count
+        assert app.screen._css_update_count in (before, -1)
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"
+        await pilot.pause()
+        assert app._css_update_count > before
+        assert isinstance(Screen()._css_update_count, int)

@@ -78,6 +78,22 @@ def _search():
     return SearchScreen()
 
 
+def _new_customer_form():
+    from screens.customer_form import CustomerForm
+
+    return CustomerForm(None, edit=True)
+
+
+def _conversation_form_specimen():
+    from screens.conversation_form import ConversationForm
+
+    return ConversationForm.new(0)  # a customer id that matches none: nothing to read
+
+
+def _spare_mode(kind: str) -> str:
+    return f"_spare {kind}"
+
+
 class RapportApp(App):
     """Keyboard-first CRM. Built from an already opened database and a Context (``ctx``)."""
 
@@ -133,6 +149,10 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
+        self._specimens = [_conversation_form_specimen]
+        self._unrendered = list(self.MODES)  # main screens to lay out while hidden, last
+        for kind, factory in self.SPARES.items():
+            self.add_mode(_spare_mode(kind), factory)
         settings.apply(self)  # theme, [keys] keymap, date format from config.toml
 
     def _handle_exception(self, error: Exception) -> None:
@@ -269,19 +289,79 @@ class RapportApp(App):
     # tests/test_prepared_modes.py fails loudly when they change).
     PREPARE_AFTER = 0.3  # seconds without a key
 
+    #
+    # Then a conversation form (ctrl+n → enter; n and e on a customer's conversations) is built
+    # once the same way, out of sight, and dropped: its modules, stylesheet and the default
+    # styles of its widgets are then loaded, so the first one opened costs what later ones do.
     async def _prepare_next_mode(self) -> None:
-        pending = [mode for mode in self.MODES if mode not in self._screen_stacks]
+        modes = [*self.MODES, *map(_spare_mode, self.SPARES)]
+        pending = [mode for mode in modes if not self._screen_stacks.get(mode)]
         if not self.is_running:
             return
-        if not pending:
+        if not pending and self._specimens is None and not self._unrendered:
             heap.prepared()
+            self.prepared = True
             return
         busy = time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
         if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
-        await self._init_mode(pending[0])
+        if pending:
+            await self._init_mode(pending[0])
+            self._mark_styled(self._screen_stacks[pending[0]][0])
+        elif self._specimens is not None:
+            await self._build_specimen()
+        else:
+            self._lay_out_hidden(self._unrendered.pop())
         self.set_timer(0.05, self._prepare_next_mode)
+
+    _specimens: list | None = None  # the forms still to build once (None: all built)
+    #
+    # A new customer's form (n) is the same every time: one is kept built, out of sight, in a
+    # mode of its own; ``take_spare`` hands it out (then only shown, like a main screen) and
+    # the next one is built when idle again.
+    SPARES = {"new customer": _new_customer_form}
+
+    def take_spare(self, kind: str) -> Screen | None:
+        """The spare screen of that kind if one is built, else None (build one at once)."""
+        stack = self._screen_stacks.get(_spare_mode(kind))
+        if not stack or not stack[-1].is_mounted:
+            return None
+        self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)  # the next one, when idle
+        return stack.pop()
+
+    prepared = False  # main screens and specimens all built (benchmarks/tui_paths.py waits)
+    SPECIMEN_MODE = "_specimen"
+
+    async def _build_specimen(self) -> None:
+        """Build the next specimen, or drop the one built last time (one step later: what its
+        widgets left for the app's queue has then run)."""
+        if self.SPECIMEN_MODE in self._screen_stacks:
+            await self.remove_mode(self.SPECIMEN_MODE)
+        elif self._specimens:
+            heap.prepared()  # the main screens (a specimen is garbage once dropped)
+            self.add_mode(self.SPECIMEN_MODE, self._specimens.pop(0))
+            await self._init_mode(self.SPECIMEN_MODE)
+        else:
+            self._specimens = None
+
+    def _lay_out_hidden(self, mode: str) -> None:
+        """Lay a prepared main screen out and render it while hidden, its data loaded by now:
+        its widgets know their size and keep their lines, and showing it only draws them."""
+        stack = self._screen_stacks.get(mode)
+        if stack and len(stack) == 1 and mode != self.current_mode and stack[0].is_mounted:
+            screen = stack[0]
+            screen._refresh_layout(self.size)
+            screen._compositor.render_update(full=True)
+
+    def _mark_styled(self, screen: Screen) -> None:
+        """A screen mounted in the background got its styles as it mounted, from today's
+        stylesheet (every screen's rules are nested under its own type, app.tcss). Textual
+        marks it stale all the same, and showing it would first reparse the whole stylesheet
+        and restyle every widget (``refresh_css``, most of a first switch); a theme change
+        later marks it stale again (Textual's ``_css_update_count``, private)."""
+        if screen.is_mounted:
+            screen._css_update_count = self._css_update_count
 
     def _collect_when_idle(self) -> None:
         heap.collect_when_idle(time.monotonic() - self._last_input)

@@ -3,7 +3,9 @@
     yield FormField("Name", Input(id="name", compact=True))
     field.error = "Name is required."   # shown under the input; "" hides it
 
-The error text is shown literally (it may quote what the user typed).
+The error text is shown literally (it may quote what the user typed). Few widgets, as a form
+is opened often (docs/performance.md): the error line is mounted only when there first is
+an error.
 """
 
 from __future__ import annotations
@@ -36,13 +38,17 @@ class FormField(Vertical):
         with Horizontal():
             yield Label(self.label, markup=False)
             yield self.control
-        yield Static("", classes="field-error", markup=False)
 
     @property
     def error(self) -> str:
-        return str(self.query_one(".field-error", Static).content)
+        lines = self.query_children(".field-error")
+        return str(lines.first(Static).content) if lines else ""
 
     @error.setter
     def error(self, message: str) -> None:
-        self.query_one(".field-error", Static).update(message)
+        lines = self.query_children(".field-error")
+        if lines:
+            lines.first(Static).update(message)
+        elif message:
+            self.mount(Static(message, classes="field-error", markup=False))
         self.set_class(bool(message), "-invalid")
