@@ -36,7 +36,7 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 
-from storage.db.dialect import is_sqlite
+from storage.db.dialect import days_between, is_sqlite
 from storage.db.models import db
 
 _NAME = re.compile(r":([a-z_]+)")
@@ -76,14 +76,6 @@ def planner_hints():
 def id_list(ids) -> str:
     """An SQL list of integer ids; ``(NULL)`` (matches nothing) when empty."""
     return "(" + (",".join(str(int(i)) for i in ids) or "NULL") + ")"
-
-
-def days_between(later: str, earlier: str) -> str:
-    """Whole days from ``earlier`` to ``later`` (two date expressions)."""
-
-    if is_sqlite():
-        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-    return f"({later} - {earlier})"
 
 
 def month_of(column: str) -> str:
