@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Callable
 
 import peewee
-from playhouse.migrate import SchemaMigrator, migrate
 
 from storage.db.changes import create_notify_triggers
 from storage.db.cycle_store import create_triggers
@@ -168,6 +167,8 @@ def create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -
 
 
 def _to_v2(database: peewee.Database) -> None:
+    from playhouse.migrate import SchemaMigrator, migrate
+
     migrator = SchemaMigrator.from_database(database)
     migrate(migrator.add_column("conversation", "sequence", peewee.IntegerField(default=0)))
     database.create_tables([Booking, Draft], safe=True)
@@ -196,6 +197,8 @@ def _has_column(database: peewee.Database, table: str, column: str) -> bool:
 def _promised_cadence_stalled(database: peewee.Database) -> None:
     """Issue 16: the promised follow-up date (existing rows promised what they show now), a
     customer's cadence, a stage's "stalled after N days"; the statistics' index with promised."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
     from storage.db.models import Conversation
 
     migrator = SchemaMigrator.from_database(database)
@@ -228,6 +231,8 @@ def _booking_zones(database: peewee.Database) -> None:
         from storage.timezones import system_zone_name
 
         zone_name = system_zone_name()
+    from playhouse.migrate import SchemaMigrator, migrate
+
     migrator = SchemaMigrator.from_database(database)
     if _has_column(database, "booking", "timezone"):  # a table made in this very upgrade: empty
         return
