@@ -32,6 +32,7 @@ from storage.db.models import Conversation, Customer, Employee, Method, Topic, d
 from storage.errors import RapportError
 from storage.records.lookups import employee_by_login
 from storage.reporting.pipeline import pipeline_metrics  # noqa: F401  (pipeline: storage/reporting/pipeline.py)
+from storage.reporting.pipeline_sql import planner_hints
 
 UPCOMING_DAYS = 7
 
@@ -145,10 +146,12 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
     if limit is not None:
         query = query.limit(limit).offset(offset)
     items = []
+    with planner_hints():  # the open follow-ups' partial index, in follow-up order
+        rows = db.execute(query).fetchall()
     # Raw rows from the cursor: peewee's per-field conversion (dates tried against several
     # formats) cost more than the query itself on a list of thousands.
     for (cid, uid, cust_id, number, name, login, date, follow_up, with_whom, about, how,
-         note) in db.execute(query):
+         note) in rows:
         follow_up = _as_date(follow_up)
         items.append(FollowUpItem(
             id=cid, uid=uid, customer_id=cust_id, customer_number=number, customer=name,
