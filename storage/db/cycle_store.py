@@ -10,10 +10,11 @@ updated or deleted pipeline conversation into ``pipeline_dirty``, inside the wri
 transaction, whoever writes (forms, CSV import, demo, bulk inserts, tests, raw SQL); a change
 of a stage's kind, or a deleted stage, marks everyone (customer_id -1). ``ensure_fresh``,
 called before every report, recomputes just those customers; ``refresh_customers`` does it
-directly, in two INSERT ... SELECT statements the database runs (window functions: 300,000
-pipeline conversations of the demo in a second or two, none of them fetched into Python).
-``compute`` is the same docs/reports.md#pipeline pass in Python (``cycles_from_steps`` of
-``storage.db.sale_cycles``), for the reports' "as of D" recounts and as the tests' reference.
+directly. On PostgreSQL the server does it, in two INSERT ... SELECT statements (window
+functions: none of the demo's 300,000 pipeline conversations travels to Python and back); on
+SQLite ``compute``, the docs/reports.md#pipeline pass in Python (``cycles_from_steps`` of
+``storage.db.sale_cycles``), which the reports' "as of D" recounts use too and the tests hold
+the SQL to.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
+from storage.db import bulk
 from storage.db.dialect import days_between, is_sqlite
 from storage.db.models import PipelineCustomer, PipelineDirty, SaleCycle, db
 from storage.db.sale_cycles import PipelineStep, cycles_from_steps
@@ -192,13 +194,30 @@ _INSERT_CUSTOMERS = """
     ORDER BY customer_id"""
 
 
-def _recompute(where: str) -> None:
-    """Write the cycle and customer rows of the customers ``where`` picks (an SQL condition on
-    conversation, starting with AND; "" for everyone), from their conversations."""
+def _recompute_sql(customer_ids: list[int] | None) -> None:
+    """Write the cycle and customer rows of these customers (None: of everyone) from their
+    conversations, by the database (PostgreSQL's way; tests run it on SQLite too)."""
     ends = ",".join(str(stage) for stage, kind in _kinds().items() if kind != "open") or "NULL"
+    where = "" if customer_ids is None else f"AND customer_id IN ({','.join(str(int(c)) for c in customer_ids)})"
     steps = _STEPS.format(ends=ends, where=where)
     db.execute_sql(_INSERT_CYCLES.format(steps=steps, days=days_between("date", "start")))
     db.execute_sql(_INSERT_CUSTOMERS.format(steps=steps))
+
+
+def _recompute(customer_ids: list[int] | None) -> None:
+    """The same, on SQLite by the Python pass: in the same process its rows cost nothing to
+    fetch, and it beats SQLite's window sorts (3 s against 8 s for the demo's 300,000)."""
+    if not is_sqlite():
+        _recompute_sql(customer_ids)
+        return
+    cycles, customers = compute(pipeline_rows(customer_ids), _kinds())
+    bulk.insert_rows(SaleCycle, [SaleCycle.customer_id, SaleCycle.start, SaleCycle.close,
+                                 SaleCycle.close_stage_id, SaleCycle.employee_id, SaleCycle.days],
+                     cycles)
+    bulk.insert_rows(PipelineCustomer, [
+        PipelineCustomer.customer_id, PipelineCustomer.first_date, PipelineCustomer.first_employee_id,
+        PipelineCustomer.latest_date, PipelineCustomer.latest_stage_id,
+        PipelineCustomer.latest_employee_id, PipelineCustomer.stage_since], customers)
 
 
 def refresh_customers(customer_ids: Iterable[int] | None) -> None:
@@ -207,14 +226,14 @@ def refresh_customers(customer_ids: Iterable[int] | None) -> None:
         if customer_ids is None:
             SaleCycle.delete().execute()
             PipelineCustomer.delete().execute()
-            _recompute("")
+            _recompute(None)
             return
         ids = sorted(set(customer_ids))
         for i in range(0, len(ids), CHUNK):
             chunk = ids[i:i + CHUNK]
             SaleCycle.delete().where(SaleCycle.customer_id.in_(chunk)).execute()
             PipelineCustomer.delete().where(PipelineCustomer.customer_id.in_(chunk)).execute()
-            _recompute(f"AND customer_id IN ({','.join(str(int(c)) for c in chunk)})")
+            _recompute(chunk)
 
 
 def refresh_all() -> None:
