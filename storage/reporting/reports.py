@@ -238,10 +238,14 @@ def followups_report(today: dt.date, login: str | None = None) -> dict:
     touch (docs/reports.md; whoever spoke to them, so the same for every ``login``)."""
     from storage.reporting.losing_touch import losing_touch
 
+    C = Conversation
+    end = today + dt.timedelta(days=UPCOMING_DAYS)
+    # One query for both sections: in follow-up order, the due ones come first.
+    items = _items(today, _open_follow_ups(_employee_id(login)).where(C.follow_up <= end), None, 0)
     return {
         "date": today.isoformat(),
-        "due": [item.as_json() for item in due(today, login)],
-        "upcoming": [item.as_json() for item in upcoming(today, login)],
+        "due": [item.as_json() for item in items if item.days_overdue >= 0],
+        "upcoming": [item.as_json() for item in items if item.days_overdue < 0],
         "losing_touch": [row.as_json() for row in losing_touch(today)],
     }
 
