@@ -31,9 +31,9 @@ TEXTS_KEPT = 100_000  # distinct dates and times remembered as text (a demo has 
 
 def _as_stored(rows: Iterable[Sequence], fields: Sequence[peewee.Field], booleans: bool) -> Iterator[Sequence]:
     """The rows with dates, times and timestamps as their ISO text, as peewee stores them
-    (``str``, made once per distinct value: a million rows hold few distinct dates, and
-    ``str`` of a date costs more than the rest of its row's CSV); with ``booleans``, booleans
-    as 1/0 (as peewee stores them on SQLite)."""
+    (``str``, made once per distinct value: a million rows hold few distinct dates, and ``str``
+    of a demo row's eight dates and times cost more than the rest of its CSV); with
+    ``booleans``, booleans as 1/0 (as peewee stores them on SQLite)."""
     temporal = [i for i, field in enumerate(fields) if isinstance(field, TEMPORAL_FIELDS)]
     flags = [i for i, field in enumerate(fields) if isinstance(field, peewee.BooleanField)] if booleans else []
     if not temporal and not flags:

@@ -46,11 +46,10 @@ def search_vector(alias: str = "c") -> str:
 
 
 POSTGRES_VECTOR = "to_tsvector('simple'::regconfig, left(note, 100000) || ' ' || with_whom)"
-POSTGRES_INDEX = "CREATE INDEX IF NOT EXISTS conversation_search ON conversation USING GIN (search_vector)"
 POSTGRES_SCHEMA = [
     "ALTER TABLE conversation ADD COLUMN IF NOT EXISTS search_vector tsvector "
     f"GENERATED ALWAYS AS ({POSTGRES_VECTOR}) STORED",
-    POSTGRES_INDEX,
+    "CREATE INDEX IF NOT EXISTS conversation_search ON conversation USING GIN (search_vector)",
 ]
 
 
