@@ -61,7 +61,7 @@ def planner_hints():
     The per-cycle probes: its estimates rate the plain customer index plus a sort cheaper
     than a backward scan of ``conversation_pipeline_live``, which is ten times slower in fact
     (measured: 0.078 against 0.008 ms a probe). One employee's open follow-ups
-    (storage/reporting/reports.py): it guesses 15,000 where there are 2,600 (it cannot know
+    (storage/reporting/reports.py and followups_json.py): it guesses 15,000 where there are 2,600 (it cannot know
     that most follow-ups are completed) and reads 65,000 rows of the table through
     ``conversation_employee_date`` (150 ms) instead of the partial index of open follow-ups,
     in follow-up order (5-15 ms). And JIT compiling adds 20 ms to every report. The settings
