@@ -64,19 +64,17 @@ class FollowUpItem:
 
     def as_json(self) -> dict:
         """The ITEM of README.md#command-line, keys in its order, dates as YYYY-MM-DD."""
-        return {
-            "uid": self.uid,
-            "customer_number": self.customer_number,
-            "customer": self.customer,
-            "employee": self.employee,
-            "date": self.date.isoformat(),
-            "follow_up": self.follow_up.isoformat(),
-            "days_overdue": self.days_overdue,
-            "with_whom": self.with_whom,
-            "about": self.about,
-            "how": self.how,
-            "note": self.note,
-        }
+        return item_json(self.uid, self.customer_number, self.customer, self.employee,
+                         self.date.isoformat(), self.follow_up.isoformat(), self.days_overdue,
+                         self.with_whom, self.about, self.how, self.note)
+
+
+def item_json(uid: str, number: str, customer: str, login: str, date: str, follow_up: str,
+              days_overdue: int, with_whom: str, about: str, how: str, note: str) -> dict:
+    """The ITEM of README.md#command-line, keys in its order."""
+    return {"uid": uid, "customer_number": number, "customer": customer, "employee": login,
+            "date": date, "follow_up": follow_up, "days_overdue": days_overdue,
+            "with_whom": with_whom, "about": about, "how": how, "note": note}
 
 
 def _employee_id(login: str | None) -> int | None:
@@ -240,12 +238,18 @@ def followups_report(today: dt.date, login: str | None = None) -> dict:
 
     C = Conversation
     end = today + dt.timedelta(days=UPCOMING_DAYS)
-    # One query for both sections: in follow-up order, the due ones come first.
-    items = _items(today, _open_follow_ups(_employee_id(login)).where(C.follow_up <= end), None, 0)
+    query = item_query(_open_follow_ups(_employee_id(login)).where(C.follow_up <= end), dates_as_text=True)
+    with planner_hints():  # one query for both sections: in follow-up order, the due ones first
+        rows = db.execute(query).fetchall()
+    # Straight from the rows (no FollowUpItem, no date objects): the report holds thousands.
+    items = [item_json(uid, number, name, login, date[:10], follow_up[:10],
+                       (today - _parse_date(follow_up)).days, with_whom or "", about or "",
+                       how or "", note or "")
+             for _, uid, _, number, name, login, date, follow_up, with_whom, about, how, note in rows]
     return {
         "date": today.isoformat(),
-        "due": [item.as_json() for item in items if item.days_overdue >= 0],
-        "upcoming": [item.as_json() for item in items if item.days_overdue < 0],
+        "due": [item for item in items if item["days_overdue"] >= 0],
+        "upcoming": [item for item in items if item["days_overdue"] < 0],
         "losing_touch": [row.as_json() for row in losing_touch(today)],
     }
 
