@@ -135,7 +135,6 @@ def item_query(query, dates_as_text: bool = False):
 
 
 def _items(today: dt.date, query, limit: int | None, offset: int) -> list[FollowUpItem]:
-    C = Conversation
     if limit is not None:
         query, offset = _seek(query, offset)
         if query is None:
