@@ -77,13 +77,14 @@ def uid_maker():
     then a counter. Unique across runs (the seed alone would repeat them under --force), and
     appended at the end of the uid index instead of scattered through it."""
     prefix = (int(time.time() * 1000) << 80) | (0x7 << 76) | (secrets.randbits(12) << 64) | (0x2 << 62)
+    h = f"{prefix:032x}"
+    head = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"  # the counter stays in the last 48 bits
     counter = 0
 
     def next_uid() -> str:
         nonlocal counter
         counter += 1
-        h = f"{prefix | counter:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return f"{head}{counter:012x}"
 
     return next_uid
 
