@@ -27,45 +27,44 @@ ITEM = ('    {{\n      "uid": {},\n      "customer_number": {},\n      "customer
         '      "note": {}\n    }}')
 
 
-# On PostgreSQL the server writes the items (format, to_json: C code, no rows to Python), both
-# sections in one statement (one scan of the open follow-ups up to D + 7), and they arrive as
-# UTF-8 bytes (psycopg2's BYTES caster) that go to the output as they are: 10 MB decoded,
-# copied into one str and encoded again cost the process 150 ms.
+# On PostgreSQL the server writes the items (format, to_json: C code, no values to Python), both
+# sections in one statement, in report order, and they arrive as UTF-8 bytes (psycopg2's BYTES
+# caster) that go to the output as they are: 10 MB decoded, copied into one str and encoded
+# again cost the process 150 ms.
 # to_json escapes a string as json.dumps(ensure_ascii=False) does: \" \\ \b \f \n \r \t,
 # other control characters as \u00xx, everything else as it is (the test compares them).
 PG_ITEM = ITEM.replace("{{", "{").replace("}}", "}").replace("{}", "%s")
-PG_ORDER = "ORDER BY follow_up, sort_name, name, id"
-PG_SECTIONS = f"""
-    SELECT string_agg(item, E',\n' {PG_ORDER}) FILTER (WHERE follow_up <= %(today)s),
-           string_agg(item, E',\n' {PG_ORDER}) FILTER (WHERE follow_up > %(today)s)
-    FROM (SELECT format(%(item)s, to_json(c.uid)::text, to_json(cu.number)::text,
-                        to_json(cu.name)::text, to_json(e.login)::text, c.date::text, c.follow_up::text,
-                        %(today)s::date - c.follow_up, to_json(coalesce(c.with_whom, ''))::text,
-                        to_json(coalesce(t.name, ''))::text, to_json(coalesce(m.name, ''))::text,
-                        to_json(coalesce(c.note, ''))::text) AS item,
-                 c.follow_up, cu.sort_name, cu.name, c.id
-          FROM conversation c JOIN customer cu ON cu.id = c.customer_id
-          JOIN employee e ON e.id = c.employee_id
-          LEFT JOIN topic t ON t.id = c.topic_id LEFT JOIN method m ON m.id = c.method_id
-          WHERE c.deleted_at IS NULL AND NOT c.completed AND c.follow_up IS NOT NULL
-            AND c.follow_up <= %(end)s
-            AND (%(employee)s::integer IS NULL OR c.employee_id = %(employee)s)
-          ORDER BY c.follow_up) items"""
+PG_ITEMS = """
+    SELECT c.follow_up <= %(today)s,
+           format(%(item)s, to_json(c.uid)::text, to_json(cu.number)::text,
+                  to_json(cu.name)::text, to_json(e.login)::text, c.date::text, c.follow_up::text,
+                  %(today)s::date - c.follow_up, to_json(coalesce(c.with_whom, ''))::text,
+                  to_json(coalesce(t.name, ''))::text, to_json(coalesce(m.name, ''))::text,
+                  to_json(coalesce(c.note, ''))::text)
+    FROM conversation c JOIN customer cu ON cu.id = c.customer_id
+    JOIN employee e ON e.id = c.employee_id
+    LEFT JOIN topic t ON t.id = c.topic_id LEFT JOIN method m ON m.id = c.method_id
+    WHERE c.deleted_at IS NULL AND NOT c.completed AND c.follow_up IS NOT NULL
+      AND c.follow_up <= %(end)s AND (%(employee)s::integer IS NULL OR c.employee_id = %(employee)s)
+    ORDER BY c.follow_up, cu.sort_name, cu.name, c.id"""
 
 
 def _sections_postgres(today: dt.date, employee_id: int | None, end: dt.date) -> list[list[bytes]]:
     from psycopg2.extensions import BYTES, register_type
 
-    with planner_hints():  # rows in follow-up order: the open follow-ups' partial index
+    # In follow-up order from the open follow-ups' partial index, each date's few rows then
+    # sorted by customer (an ordered string_agg sorted all 10 MB: 20 % more server time).
+    with planner_hints():
         cursor = db.cursor()
         register_type(BYTES, cursor)  # text as the server's UTF-8 bytes, not decoded
-        cursor.execute(PG_SECTIONS, {"item": PG_ITEM, "today": today, "end": end, "employee": employee_id})
-        sections = cursor.fetchone()
-    return [_listed(items) for items in sections]
+        cursor.execute(PG_ITEMS, {"item": PG_ITEM, "today": today, "end": end, "employee": employee_id})
+        rows = cursor.fetchall()
+    due = b",\n".join(item for is_due, item in rows if is_due)
+    return [_listed(due), _listed(b",\n".join(item for is_due, item in rows if not is_due))]
 
 
-def _listed(items: bytes | None) -> list[bytes]:
-    """The items as a JSON list at the document's second level, in pieces (10 MB not copied)."""
+def _listed(items: bytes) -> list[bytes]:
+    """The items as a JSON list at the document's second level, in pieces (not copied again)."""
     return [b"[\n", items, b"\n  ]"] if items else [b"[]"]
 
 
