@@ -65,7 +65,7 @@ def run_followups(args: argparse.Namespace, ctx) -> int:
     if args.format == "json":
         from storage.reporting import followups_json
 
-        sys.stdout.write(followups_json.document(today, login))  # = print_json(followups_report)
+        followups_json.write(sys.stdout, today, login)  # = print_json(followups_report)
         return 0
     if args.format == "csv":  # one row per item, the section first
         document = reports.followups_report(today, login)

@@ -2,7 +2,7 @@
 
 No Rich console here: the commands print to pipes and terminals alike, and a note holding an
 escape sequence must show as text, never act on the terminal (docs/screens.md#keyboard-and-ssh). Widths come from
-Rich's cell table (``rich.cells``, 8 ms to import), which knows emoji sequences: 👨‍👩‍👧 and 👍🏽
+Rich's cell table (``rich.cells``, 8 ms to import: only when a table is printed), which knows emoji sequences: 👨‍👩‍👧 and 👍🏽
 take two cells, as the terminal draws them.
 """
 
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-
-from rich.cells import cell_len, set_cell_size
 
 ELLIPSIS = "…"
 
@@ -32,13 +30,17 @@ def printable(value: object) -> str:
 
 def cell_width(text: str) -> int:
     """Terminal cells taken by ``text`` (wide characters and emoji sequences take two)."""
+    from rich.cells import cell_len
+
     return cell_len(text)
 
 
 def fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` cells (ending in an ellipsis when cut; a wide character
     that would be split is left out, its cell padded)."""
-    if cell_len(text) <= width:
+    from rich.cells import set_cell_size
+
+    if cell_width(text) <= width:
         return text
     return set_cell_size(text, max(0, width - 1)) + ELLIPSIS
 

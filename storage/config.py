@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
@@ -34,14 +33,20 @@ def load_settings(path: Path | None = None) -> tuple[dict, list[str]]:
 
     path = path or config_path()
     try:
-        with open(path, "rb") as handle:
-            return validate(tomllib.load(handle), f"config file {path}")
+        handle = open(path, "rb")  # noqa: SIM115  (closed by the with below, once tomllib is loaded)
     except FileNotFoundError:
         return {}, []
-    except tomllib.TOMLDecodeError as exc:
-        raise RapportError(f"config file {path}: {exc}") from None
     except OSError as exc:
         raise RapportError(f"config file {path}: {exc.strerror}") from None
+    import tomllib  # 10 ms: only when there is a file to read
+
+    with handle:
+        try:
+            return validate(tomllib.load(handle), f"config file {path}")
+        except tomllib.TOMLDecodeError as exc:
+            raise RapportError(f"config file {path}: {exc}") from None
+        except OSError as exc:
+            raise RapportError(f"config file {path}: {exc.strerror}") from None
 
 
 def os_login() -> str:

@@ -46,3 +46,14 @@ class ChangedMeanwhile(RapportError):
 
     def __init__(self, what: str = "record"):
         super().__init__(f"this {what} was changed by someone else since you opened it")
+
+
+class Interrupted(BaseException):
+    """A catchable signal arrived while an output file was written (storage.exchange.outfile);
+    its temporary file is already gone. The command line exits with 128 + ``signum``."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        self.signum = signum
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")

@@ -91,3 +91,20 @@ def test_a_new_stage_kind_recuts_every_cycle(ctx):
     cycles = sorted((str(c.start), str(c.close), c.days) for c in SaleCycle.select())
     assert cycles == [("2026-01-05", "2026-01-05", 0), ("2026-01-09", "None", None)]
     assert stored() == fresh()
+
+
+def test_the_database_s_pass_gives_the_python_pass_s_cycles(ctx):
+    """PostgreSQL's refresh (window functions) on both backends, for everyone and for some."""
+    from storage.sample import demo
+
+    demo.generate(ctx, customers=30, conversations=900, seed=5)
+    SaleCycle.delete().execute()
+    PipelineCustomer.delete().execute()
+    cycle_store._recompute_sql(None)
+    assert stored() == fresh()
+    assert stored()[0] and stored()[1]
+    some = [c for (c,) in PipelineCustomer.select(PipelineCustomer.customer_id).limit(7).tuples()]
+    SaleCycle.delete().where(SaleCycle.customer_id.in_(some)).execute()
+    PipelineCustomer.delete().where(PipelineCustomer.customer_id.in_(some)).execute()
+    cycle_store._recompute_sql(some)
+    assert stored() == fresh()

@@ -25,26 +25,35 @@ from storage.db.sort_key import sort_key
 PAGE = 1000
 
 
-def _sqlite_converters(fields: Sequence[peewee.Field]) -> list[tuple[int, type]]:
-    """(position, converter) for the columns whose Python values SQLite cannot take as they
-    are: dates, times and timestamps become their ISO text, booleans 1/0 (as peewee stores them)."""
-    converters: list[tuple[int, type]] = []
-    for position, field in enumerate(fields):
-        if isinstance(field, (peewee.DateField, peewee.TimeField, peewee.DateTimeField)):
-            converters.append((position, str))
-        elif isinstance(field, peewee.BooleanField):
-            converters.append((position, int))
-    return converters
+TEMPORAL_FIELDS = (peewee.DateField, peewee.TimeField, peewee.DateTimeField)
+TEXTS_KEPT = 100_000  # distinct dates and times remembered as text (a demo has some 50,000)
 
 
-def _for_sqlite(rows: Iterable[Sequence], fields: Sequence[peewee.Field]) -> Iterator[list]:
-    converters = _sqlite_converters(fields)
+def _as_stored(rows: Iterable[Sequence], fields: Sequence[peewee.Field], booleans: bool) -> Iterator[Sequence]:
+    """The rows with dates, times and timestamps as their ISO text, as peewee stores them
+    (``str``, made once per distinct value: a million rows hold few distinct dates, and ``str``
+    of a demo row's eight dates and times cost more than the rest of its CSV); with
+    ``booleans``, booleans as 1/0 (as peewee stores them on SQLite)."""
+    temporal = [i for i, field in enumerate(fields) if isinstance(field, TEMPORAL_FIELDS)]
+    flags = [i for i, field in enumerate(fields) if isinstance(field, peewee.BooleanField)] if booleans else []
+    if not temporal and not flags:
+        yield from rows
+        return
+    texts: dict = {}
     for row in rows:
         row = list(row)
-        for position, convert in converters:
+        for position in temporal:
             value = row[position]
             if value is not None:
-                row[position] = convert(value)
+                text = texts.get(value)
+                if text is None:
+                    if len(texts) >= TEXTS_KEPT:
+                        texts.clear()
+                    text = texts[value] = str(value)
+                row[position] = text
+        for position in flags:
+            if row[position] is not None:
+                row[position] = int(row[position])
         yield row
 
 
@@ -100,11 +109,12 @@ def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows:
     count = 0
     if is_sqlite():
         statement = f"{head}({params})"
-        for batch in _batches(_for_sqlite(rows, [*fields, *extra])):
+        for batch in _batches(_as_stored(rows, [*fields, *extra], booleans=True)):
             cursor.executemany(statement, batch)
             count += len(batch)
         return count
     copy = _copy_statement(model, [*fields, *extra])
+    rows = _as_stored(rows, [*fields, *extra], booleans=False)
     for part in [rows] if streaming else _batches(rows, COPY_PAGE):
         stream = _CsvStream(part)
         cursor.copy_expert(copy, stream, size=COPY_CHUNK)

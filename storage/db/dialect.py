@@ -15,3 +15,10 @@ def is_sqlite(database: peewee.Database | None = None) -> bool:
     """True when ``database`` (default: the one Rapport has open) is SQLite."""
     database = database or db.obj
     return isinstance(database, peewee.SqliteDatabase)
+
+
+def days_between(later: str, earlier: str) -> str:
+    """SQL for the whole days from ``earlier`` to ``later`` (two date expressions)."""
+    if is_sqlite():
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+    return f"({later} - {earlier})"

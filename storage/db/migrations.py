@@ -34,6 +34,9 @@ Version history:
      see ``POSTGRES_STATISTICS``. SQLite: none.
   13. (``_search_index``) the full-text search index of notes and with whom
      (storage/db/search_index.py: FTS5 and triggers on SQLite, a GIN index on PostgreSQL), filled.
+  14. (``_stored_search_vector``) on PostgreSQL, the search index's vectors kept in a stored
+     generated column, ``conversation.search_vector``, the GIN index over it instead of over
+     the expression (storage/db/search_index.py says why). SQLite: nothing.
 """
 
 from __future__ import annotations
@@ -42,7 +45,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import peewee
-from playhouse.migrate import SchemaMigrator, migrate
 
 from storage.db.changes import create_notify_triggers
 from storage.db.cycle_store import create_triggers
@@ -63,7 +65,7 @@ from storage.db.models import (
 from storage.db.search_index import create_search_index
 from storage.errors import RapportError
 
-CURRENT_VERSION = 13
+CURRENT_VERSION = 14
 
 # pg_advisory_xact_lock's first key for schema creation and upgrades ("RAPP" in ASCII).
 SCHEMA_LOCK_KEY = 0x52415050
@@ -154,8 +156,9 @@ POSTGRES_INDEXES = {
 }
 
 
-def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
-
+def create_indexes(database: peewee.Database, statements: list[str] = INDEXES) -> None:
+    """Run these CREATE INDEX statements, each in its PostgreSQL form where that differs
+    (``POSTGRES_INDEXES``); the demo rebuilds the ones it dropped through here too."""
     for statement in statements:
         name = statement.split()[5]  # CREATE INDEX IF NOT EXISTS <name> ON ...
         if not is_sqlite(database):
@@ -164,14 +167,16 @@ def _create_indexes(database: peewee.Database, statements: list[str] = INDEXES) 
 
 
 def _to_v2(database: peewee.Database) -> None:
+    from playhouse.migrate import SchemaMigrator, migrate
+
     migrator = SchemaMigrator.from_database(database)
     migrate(migrator.add_column("conversation", "sequence", peewee.IntegerField(default=0)))
     database.create_tables([Booking, Draft], safe=True)
-    _create_indexes(database)
+    create_indexes(database)
 
 
 def _to_v3(database: peewee.Database) -> None:
-    _create_indexes(database)
+    create_indexes(database)
 
 
 def _to_v6(database: peewee.Database) -> None:
@@ -192,6 +197,8 @@ def _has_column(database: peewee.Database, table: str, column: str) -> bool:
 def _promised_cadence_stalled(database: peewee.Database) -> None:
     """Issue 16: the promised follow-up date (existing rows promised what they show now), a
     customer's cadence, a stage's "stalled after N days"; the statistics' index with promised."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
     from storage.db.models import Conversation
 
     migrator = SchemaMigrator.from_database(database)
@@ -203,7 +210,7 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
     Conversation.update(promised_follow_up=Conversation.follow_up).where(
         Conversation.follow_up.is_null(False)).execute()
     database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
-    _create_indexes(database, LATER_INDEXES)
+    create_indexes(database, LATER_INDEXES)
     if not _has_column(database, "pipeline_customer", "stage_since"):
         migrate(migrator.add_column("pipeline_customer", "stage_since", peewee.DateField(null=True)))
     from storage.db.cycle_store import refresh_all
@@ -224,6 +231,8 @@ def _booking_zones(database: peewee.Database) -> None:
         from storage.timezones import system_zone_name
 
         zone_name = system_zone_name()
+    from playhouse.migrate import SchemaMigrator, migrate
+
     migrator = SchemaMigrator.from_database(database)
     if _has_column(database, "booking", "timezone"):  # a table made in this very upgrade: empty
         return
@@ -299,7 +308,7 @@ def _sort_names(database: peewee.Database) -> None:
             database.cursor().executemany(
                 f'UPDATE "{table}" SET sort_name = {param} WHERE id = {param}',
                 [(sort_key(name), row_id) for row_id, name in rows[start:start + 1000]])
-    _create_indexes(database, SORT_INDEXES)
+    create_indexes(database, SORT_INDEXES)
 
 
 # PostgreSQL plans each condition as if independent of the others: "not completed" (80 % of
@@ -332,17 +341,27 @@ def _live_notify(database: peewee.Database) -> None:
 
 
 def _search_index(database: peewee.Database) -> None:
-    """Issue 16: the search index (storage/db/search_index.py), filled with every conversation."""
-    from storage.db.search_index import create_search_index
+    """Issue 16: the search index (storage/db/search_index.py), filled with every conversation.
+    On PostgreSQL the text columns get their "C" collation first (an older database upgraded
+    in this same run): the index's generated column forbids that change afterwards."""
+    binary_text_order(database)
+    create_search_index(database)
 
+
+def _stored_search_vector(database: peewee.Database) -> None:
+    """Issue 18: PostgreSQL's search vectors stored (storage/db/search_index.py), unless the
+    step to version 13 of this same upgrade made them so already. SQLite: nothing."""
+    if is_sqlite(database) or _has_column(database, "conversation", "search_vector"):
+        return
+    database.execute_sql("DROP INDEX IF EXISTS conversation_search")
     create_search_index(database)
 
 
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: _create_indexes, 4: _create_indexes, 5: _to_v6,
+    1: _to_v2, 2: _to_v3, 3: create_indexes, 4: create_indexes, 5: _to_v6,
     6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
-    10: _sort_names, 11: _live_notify, 12: _search_index,
+    10: _sort_names, 11: _live_notify, 12: _search_index, 13: _stored_search_vector,
 }
 
 
@@ -441,7 +460,7 @@ def ensure_schema(database: peewee.Database, url: str = "") -> None:
                 )
             database.create_tables(ALL_MODELS)
             binary_text_order(database)
-            _create_indexes(database, INDEXES + LATER_INDEXES + SORT_INDEXES)
+            create_indexes(database, INDEXES + LATER_INDEXES + SORT_INDEXES)
             for statement in NOCASE_INDEXES:
                 database.execute_sql(statement)
             create_triggers(database)

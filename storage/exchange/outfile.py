@@ -32,19 +32,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from storage.errors import RapportError
+from storage.errors import Interrupted, RapportError
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name))
 _temporaries: set[str] = set()
-
-
-class Interrupted(BaseException):
-    """A catchable signal arrived while an output file was written; its temporary file is
-    already gone. The command line exits with 128 + ``signum``."""
-
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(f"interrupted by {signal.Signals(signum).name}")
 
 
 def remove_temporaries() -> None:

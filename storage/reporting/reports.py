@@ -32,6 +32,7 @@ from storage.db.models import Conversation, Customer, Employee, Method, Topic, d
 from storage.errors import RapportError
 from storage.records.lookups import employee_by_login
 from storage.reporting.pipeline import pipeline_metrics  # noqa: F401  (pipeline: storage/reporting/pipeline.py)
+from storage.reporting.pipeline_sql import planner_hints
 
 UPCOMING_DAYS = 7
 
@@ -63,19 +64,17 @@ class FollowUpItem:
 
     def as_json(self) -> dict:
         """The ITEM of README.md#command-line, keys in its order, dates as YYYY-MM-DD."""
-        return {
-            "uid": self.uid,
-            "customer_number": self.customer_number,
-            "customer": self.customer,
-            "employee": self.employee,
-            "date": self.date.isoformat(),
-            "follow_up": self.follow_up.isoformat(),
-            "days_overdue": self.days_overdue,
-            "with_whom": self.with_whom,
-            "about": self.about,
-            "how": self.how,
-            "note": self.note,
-        }
+        return item_json(self.uid, self.customer_number, self.customer, self.employee,
+                         self.date.isoformat(), self.follow_up.isoformat(), self.days_overdue,
+                         self.with_whom, self.about, self.how, self.note)
+
+
+def item_json(uid: str, number: str, customer: str, login: str, date: str, follow_up: str,
+              days_overdue: int, with_whom: str, about: str, how: str, note: str) -> dict:
+    """The ITEM of README.md#command-line, keys in its order."""
+    return {"uid": uid, "customer_number": number, "customer": customer, "employee": login,
+            "date": date, "follow_up": follow_up, "days_overdue": days_overdue,
+            "with_whom": with_whom, "about": about, "how": how, "note": note}
 
 
 def _employee_id(login: str | None) -> int | None:
@@ -155,10 +154,12 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
     if limit is not None:
         query = query.limit(limit).offset(offset)
     items = []
+    with planner_hints():  # the open follow-ups' partial index, in follow-up order
+        rows = db.execute(query).fetchall()
     # Raw rows from the cursor: peewee's per-field conversion (dates tried against several
     # formats) cost more than the query itself on a list of thousands.
     for (cid, uid, cust_id, number, name, login, date, follow_up, with_whom, about, how,
-         note) in db.execute(query):
+         note) in rows:
         follow_up = _as_date(follow_up)
         items.append(FollowUpItem(
             id=cid, uid=uid, customer_id=cust_id, customer_number=number, customer=name,
@@ -245,10 +246,20 @@ def followups_report(today: dt.date, login: str | None = None) -> dict:
     touch (docs/reports.md; whoever spoke to them, so the same for every ``login``)."""
     from storage.reporting.losing_touch import losing_touch
 
+    C = Conversation
+    end = today + dt.timedelta(days=UPCOMING_DAYS)
+    query = item_query(_open_follow_ups(_employee_id(login)).where(C.follow_up <= end), dates_as_text=True)
+    with planner_hints():  # one query for both sections: in follow-up order, the due ones first
+        rows = db.execute(query).fetchall()
+    # Straight from the rows (no FollowUpItem, no date objects): the report holds thousands.
+    items = [item_json(uid, number, name, login, date[:10], follow_up[:10],
+                       (today - _parse_date(follow_up)).days, with_whom or "", about or "",
+                       how or "", note or "")
+             for _, uid, _, number, name, login, date, follow_up, with_whom, about, how, note in rows]
     return {
         "date": today.isoformat(),
-        "due": [item.as_json() for item in due(today, login)],
-        "upcoming": [item.as_json() for item in upcoming(today, login)],
+        "due": [item for item in items if item["days_overdue"] >= 0],
+        "upcoming": [item for item in items if item["days_overdue"] < 0],
         "losing_touch": [row.as_json() for row in losing_touch(today)],
     }
 

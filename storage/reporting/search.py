@@ -4,7 +4,7 @@ The index is kept in step by the database itself, whoever writes (forms, import,
 raw SQL):
 - SQLite: an FTS5 table ``conversation_fts`` over ``conversation`` (external content,
   tokenizer ``unicode61``) and three triggers (insert, update of note or with whom, delete);
-- PostgreSQL: a GIN expression index ``conversation_search`` over ``search_vector()``
+- PostgreSQL: a GIN index ``conversation_search`` over the stored column ``search_vector``
   (``to_tsvector('simple', …)``, no stemming, the first 100,000 characters of a note: a
   tsvector holds at most 1 MB).
 Trashed conversations stay indexed and are left out when searching, so a restored one is
@@ -84,7 +84,7 @@ def search(text: str, *, employee_id: int | None = None, limit: int = 50, offset
         candidates = f"""
             SELECT c.id, ts_rank_cd({search_vector()}, to_tsquery('simple', %s), 1) AS rank,
                    c.date, c.time_begin
-            FROM (SELECT c.id, c.note, c.with_whom, c.date, c.time_begin FROM conversation c
+            FROM (SELECT c.id, c.search_vector, c.date, c.time_begin FROM conversation c
                   WHERE {search_vector()} @@ to_tsquery('simple', %s)
                     AND c.deleted_at IS NULL {{employee}}
                   ORDER BY c.id DESC LIMIT {CANDIDATES}) c"""

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from storage.db import bulk, cycle_store, search_index
 from storage.db.database import write_transaction
 from storage.db.dialect import is_sqlite
-from storage.db.migrations import INDEXES, LATER_INDEXES
+from storage.db.migrations import INDEXES, LATER_INDEXES, create_indexes
 from storage.db.models import Contact, Conversation, Customer, Employee, Method, PipelineStage, Topic
 from storage.errors import RapportError
 from storage.records.lookups import employee_by_login
@@ -78,13 +78,14 @@ def uid_maker():
     then a counter. Unique across runs (the seed alone would repeat them under --force), and
     appended at the end of the uid index instead of scattered through it."""
     prefix = (int(time.time() * 1000) << 80) | (0x7 << 76) | (secrets.randbits(12) << 64) | (0x2 << 62)
+    h = f"{prefix:032x}"
+    head = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-"  # the counter stays in the last 48 bits
     counter = 0
 
     def next_uid() -> str:
         nonlocal counter
         counter += 1
-        h = f"{prefix | counter:032x}"
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+        return f"{head}{counter:012x}"
 
     return next_uid
 
@@ -156,8 +157,7 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         with paused(Conversation._meta.database), _row_triggers_off(bool(dropped)):
             written = bulk.insert_rows(Conversation, History.FIELDS, rows, streaming=True)
         bulk.sync_id_sequence(Conversation)
-        for statement in dropped:
-            Conversation._meta.database.execute_sql(statement)
+        create_indexes(Conversation._meta.database.obj, dropped)
         cycle_store.refresh_all()  # one pass over the pipeline conversations, by customer
     # Fresh planner statistics, the stored sale cycles too: without them PostgreSQL guessed 9
     # rows of 85,000 and sorted on disk (pipeline metrics 300 ms instead of a hash aggregate).
