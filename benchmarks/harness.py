@@ -68,13 +68,18 @@ class FrameClock:
 
         self.app = app
         self.times: list[float] = []
+        self.watching = None  # a condition checked as each frame is written (``first_frame_when``)
+        self.seen: float | None = None
         original = app._display
 
         def display(screen, renderable):
             original(screen, renderable)
             if renderable is not None and isinstance(renderable, CompositorUpdate):
                 renderable.render_segments(app.console)
-                self.times.append(time.perf_counter())
+                now = time.perf_counter()
+                self.times.append(now)
+                if self.watching is not None and self.seen is None and self.watching():
+                    self.seen = now
 
         app._display = display
 

@@ -32,24 +32,21 @@ class Paths:
         self.app, self.pilot, self.clock, self.out = app, pilot, clock, out
 
     async def until(self, name: str, key: str, condition, timeout: float = 10.0) -> None:
-        """Press ``key``; record ms until the first frame written after ``condition()``."""
+        """Press ``key``; record ms until the first frame written while ``condition()`` holds
+        (checked as each frame is written, so a frame left over from before the key, or one
+        drawn before the result is there, never counts)."""
         await self.pilot.pause()
+        self.clock.watching, self.clock.seen = condition, None
         start = time.perf_counter()
-        await self.pilot.press(key)
-        last_false = start
-        while not condition():
-            last_false = time.perf_counter()
-            if last_false - start > timeout:
-                raise TimeoutError(f"{name}: not done within {timeout} s")
-            await asyncio.sleep(0.0005)
-        deadline = time.perf_counter() + 0.25
-        while True:
-            frames = [t for t in self.clock.times if t >= last_false]
-            if frames or time.perf_counter() > deadline:
-                break
-            await asyncio.sleep(0.0005)
-        end = frames[0] if frames else time.perf_counter()
-        self.out.setdefault(name, []).append((end - start) * 1000)
+        try:
+            await self.pilot.press(key)
+            while self.clock.seen is None:
+                if time.perf_counter() - start > timeout:
+                    raise TimeoutError(f"{name}: no frame showed it within {timeout} s")
+                await asyncio.sleep(0.0005)
+        finally:
+            self.clock.watching = None
+        self.out.setdefault(name, []).append((self.clock.seen - start) * 1000)
 
     def on_top(self, screen_type, focused_id: str | None = None):
         def ready() -> bool:
