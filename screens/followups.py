@@ -34,7 +34,7 @@ from storage.records.conversations import set_completed, set_follow_up
 from storage.reporting import reports
 from storage.reporting.reports import FollowUpItem
 from tui import dates
-from tui.dbwork import describe, run_db
+from tui.dbwork import not_changed, run_action, run_db
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
@@ -100,9 +100,7 @@ class FollowupsScreen(Screen):
         """Another session saved (tui.live): refetch list and counts, the cursor staying on
         its follow-up (``load`` keeps its place in the list instead, for this user's own
         complete/snooze)."""
-        self.table.reload()
-        self.table.snap()
-        self._show_summary()
+        self.table.reload(then=lambda: (self.table.snap(), self._show_summary()))
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -116,8 +114,9 @@ class FollowupsScreen(Screen):
             return self.app.ctx.employee().login
         return self.whose
 
-    def load(self, keep_position: bool = True) -> None:
-        """(Re)read the list from the database, keeping the cursor's place in the list."""
+    def load(self, keep_position: bool = True, select: int | None = None) -> None:
+        """(Re)read the list from the database, keeping the cursor's place in the list (or
+        on the follow-up ``select``)."""
         ctx = self.app.ctx
         today = ctx.today()
         login = self._login()
@@ -130,17 +129,18 @@ class FollowupsScreen(Screen):
         source = table.source
         position = table.cursor
         show_employee = self.whose != "me"
+        def loaded(position: int | None) -> None:
+            table.snap(position)
+            self._show_summary()
+            self._show_detail(table.cursor_row_id)
+
         if (isinstance(source, FollowupSource) and keep_position and source.login == login
                 and source.today == today):
-            table.reload()
-            table.snap(position)
+            table.reload(select=select, then=lambda: loaded(None if select else position))
         else:
             table.columns = columns(show_employee)
-            table.set_source(FollowupSource(today, login, show_employee))
-            table.snap(0)
-        self._show_summary()
+            table.set_source(FollowupSource(today, login, show_employee), then=lambda: loaded(0))
         self.query_one(DayBookings).show(today, self._employee_id(), ctx.timezone())
-        self._show_detail(table.cursor_row_id)
 
     def _employee_id(self) -> int | None:
         """The id of the employee whose list this is; None for everyone."""
@@ -205,11 +205,7 @@ class FollowupsScreen(Screen):
     # Every change runs through tui.dbwork: off the UI thread, a locked or full database is
     # one line ("Not changed: ...") and the list stays as it was; the key can be pressed again.
     def _change(self, fn, *args, done) -> None:
-        run_db(self, fn, *args, done=lambda _: done(), failed=self._not_changed, busy="Changing…")
-
-    def _not_changed(self, error: RapportError) -> None:
-        self.notify(describe(error, "Not changed", "Press the key again to retry."),
-                    severity="error", markup=False, timeout=10)
+        run_action(self, fn, *args, done=lambda _: done())
 
     def action_complete(self) -> None:
         item = self._need_item()
@@ -263,13 +259,12 @@ class FollowupsScreen(Screen):
         self._undo = None
 
         def done() -> None:
-            self.load()
-            self.table.select_row_id(undo.conversation_id)
+            self.load(select=undo.conversation_id)
             self.notify(f"Undone: {undo.label}.", markup=False)
 
         def not_undone(error: RapportError) -> None:
             self._undo = self._undo or undo  # u can be pressed again
-            self._not_changed(error)
+            not_changed(self, error)
 
         if undo.label == "complete":
             fn, args = set_completed, (undo.conversation_id, False, self.app.ctx.today())

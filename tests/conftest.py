@@ -55,6 +55,7 @@ def pause_waits_for_database_work(monkeypatch):
             await dbwork.wait_idle()
             await original(self, 0.01)
 
+    pause.without_waiting_for_database_work = original  # for a test holding the database
     monkeypatch.setattr(Pilot, "pause", pause)
 
 

@@ -236,6 +236,22 @@ def read_db(node, fn: Callable, *args, done: Callable | None = None,
     return _submit(_reader, node, fn, args, kwargs, done, failed, busy)
 
 
+AGAIN = "Press the key again to retry."
+
+
+def not_changed(node, error: RapportError) -> None:
+    """The one line for a key that changed nothing: "Not changed: the database is busy.
+    Press the key again to retry." """
+    node.notify(describe(error, "Not changed", AGAIN), severity="error", markup=False, timeout=10)
+
+
+def run_action(node, fn: Callable, *args, done: Callable, busy: str = "Changing…", **kwargs) -> Job:
+    """A key that changes records (complete, snooze, delete, undo …): ``run_db`` the change,
+    ``done(result)`` after it, else ``not_changed``; the list stays as it was."""
+    return run_db(node, fn, *args, done=done, failed=lambda error: not_changed(node, error),
+                  busy=busy, **kwargs)
+
+
 def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
               busy: str = "Saving…", changed: Callable[[RapportError], Any] | None = None,
               **kwargs) -> Job | None:

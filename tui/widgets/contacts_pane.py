@@ -43,9 +43,7 @@ class ContactsPane(Vertical):
         rows = []
         if self.customer_id is not None:
             rows = [Row(c.id, (c.name, c.role, c.phone, c.email)) for c in customers.contacts(self.customer_id)]
-        self.table.reload(ListSource(rows))
-        if select is not None:
-            self.table.select_row_id(select)
+        self.table.reload(ListSource(rows), select=select)
 
     @on(PagedTable.RowSelected, "#contacts-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:

@@ -102,7 +102,7 @@ class FollowupSource:
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         rows: list[Row] = []
-        self._items = {}
+        items: dict[int, FollowUpItem] = {}
         end = offset + limit
         for number, section in enumerate(self._sections, start=1):
             if offset <= section.start < end:
@@ -114,8 +114,9 @@ class FollowupSource:
                     if isinstance(item, LosingTouch):
                         rows.append(self._losing_row(item))
                         continue
-                    self._items[item.id] = item
+                    items[item.id] = item
                     rows.append(self._item_row(item))
+        self._items = items  # one assignment: the UI thread reads it
         return rows
 
     def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem]:

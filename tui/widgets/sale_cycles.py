@@ -25,6 +25,8 @@ COLUMNS = [Column("Start", 10), Column("Close", 10), Column("Outcome", 7), Colum
 class CycleSource:
     """Paged-table rows over a customer's cycles, newest first (row id = cycle number)."""
 
+    in_memory = True
+
     def __init__(self, cycles: list[Cycle], today) -> None:
         self.cycles = list(reversed(cycles))
         self.today = today

@@ -1,0 +1,120 @@
+"""Keys that read or change records while another Rapport holds the write lock (issue 13,
+docs/screens.md#keyboard-and-ssh): the storage call runs on tui.dbwork's threads, never on
+the UI thread (``thread_log``), the app stays up and says so in one line where the user acted,
+and the same key succeeds once the lock is gone. Lists (page fetches), Search, the Pipeline
+dashboard and the calendar actions read only; the Conversations tab's c/d/u write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from screens.pipeline import PipelineScreen
+from storage.db.models import Conversation
+from storage.records import conversation_list, conversations
+from storage.records.queries import CustomerList
+from storage.reporting import pipeline, search
+from tests import factories
+from tests.conftest import TODAY
+from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)
+from tests.panel_host import PanelHost
+from tests.tui_helpers import thread_log, wait_until
+from tui.widgets.conversations_panel import ConversationsPanel
+
+BUSY = "Not changed: the database is busy"
+
+
+async def test_conversations_tab_c_d_u_under_lock(app, other_rapport, monkeypatch):
+    log = [thread_log(monkeypatch, conversations, name)
+           for name in ("toggle_completed", "delete", "restore")]
+    acme = factories.customer("Acme")
+    conv = factories.conversation(acme, "2026-03-10", follow_up="2026-03-17", note="Call back")
+
+    def row() -> Conversation:
+        return Conversation.get_by_id(conv.id)
+
+    async def under_lock(key: str, changed) -> None:
+        app.clear_notifications()
+        other_rapport.execute("BEGIN IMMEDIATE")
+        await pilot.press(key)
+        await wait_until(pilot, lambda: BUSY in shown(app), what=f"{key}: the message")
+        assert not changed() and app.is_running and isinstance(app.screen, PanelHost)
+        other_rapport.execute("COMMIT")
+        await pilot.press(key)
+        await wait_until(pilot, changed, what=f"{key} after the lock was released")
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(PanelHost(acme.id))
+        await pilot.pause()
+        panel = app.screen.query_one(ConversationsPanel)
+        await wait_until(pilot, lambda: panel.table.cursor_row_id == conv.id, what="the row")
+        await under_lock("c", lambda: row().completed)
+        await wait_until(pilot, lambda: panel.table.cursor_row_id == conv.id, what="the row again")
+        await under_lock("d", lambda: row().deleted_at is not None)
+        await wait_until(pilot, lambda: "Call back" not in shown(app), what="the row gone")
+        await under_lock("u", lambda: row().deleted_at is None)
+        await wait_until(pilot, lambda: "Call back" in shown(app), what="the row back")
+    assert [where for calls in log for where in calls] and "ui" not in sum(log, [])
+    assert app.crash_reports == []
+
+
+async def test_lists_fetch_their_pages_off_the_ui_thread(app, monkeypatch):
+    """The customer list, a customer's Conversations tab and the Follow-ups list, scrolled to
+    the end and back: every count and page comes from the database reader."""
+    logs = [thread_log(monkeypatch, CustomerList, name) for name in ("count", "fetch")]
+    logs += [thread_log(monkeypatch, conversation_list, name) for name in ("count", "page")]
+    from storage.reporting import reports
+
+    logs += [thread_log(monkeypatch, reports, name) for name in ("section_counts", "due", "upcoming")]
+    acme = factories.customer("Acme")
+    for i in range(120):
+        factories.customer(f"Customer {i:03}")
+        factories.conversation(acme, TODAY - dt.timedelta(days=i + 1), note=f"Note {i:03}",
+                               follow_up=(TODAY + dt.timedelta(days=i % 5)).isoformat())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: "Acme" in shown(app), what="the customer list")
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "Customer 119" in shown(app), what="the last customer")
+        await pilot.press("home")
+        await wait_until(pilot, lambda: "Acme" in shown(app), what="the first customer again")
+        app.push_screen(PanelHost(acme.id))
+        await wait_until(pilot, lambda: "Note 000" in shown(app), what="the newest conversation")
+        await pilot.press("home")
+        await wait_until(pilot, lambda: "Note 119" in shown(app), what="the oldest conversation")
+        await pilot.press("escape", "f3")
+        await wait_until(pilot, lambda: "Note 0" in shown(app), what="the follow-ups")
+        await pilot.press("end")
+        await pilot.pause()
+    assert all(logs[:4]), "each storage call ran at least once"
+    assert "ui" not in sum(logs, [])
+
+
+async def test_search_runs_off_the_ui_thread(app, monkeypatch):
+    log = thread_log(monkeypatch, search, "search")
+    acme = factories.customer("Acme")
+    factories.conversation(acme, "2026-03-10", note="quarterly pricing call")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f9")
+        await pilot.press(*"pricing", "enter")
+        await wait_until(pilot, lambda: "quarterly pricing" in shown(app), what="the result")
+    assert log and "ui" not in log
+
+
+async def test_pipeline_under_lock(app, other_rapport, monkeypatch):
+    """A pipeline conversation saved makes the stored cycles stale: computing the dashboard
+    writes them first (storage/db/cycle_store.py), which waits for the lock."""
+    logs = [thread_log(monkeypatch, pipeline, name) for name in ("pipeline_report", "won_lost_by_month")]
+    monkeypatch.setattr("screens.pipeline.pipeline_report", pipeline.pipeline_report)
+    monkeypatch.setattr("screens.pipeline.won_lost_by_month", pipeline.won_lost_by_month)
+    acme = factories.customer("Acme")
+    factories.conversation(acme, "2026-03-10", stage_name="Won", note="Signed")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        other_rapport.execute("BEGIN IMMEDIATE")
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: "Pipeline not computed" in shown(app), what="the message")
+        assert isinstance(app.screen, PipelineScreen) and app.is_running
+        other_rapport.execute("COMMIT")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: "not computed" not in app.screen.query_one("#pipeline-summary").render().plain
+                         and "computing" not in app.screen.query_one("#pipeline-summary").render().plain,
+                         what="the numbers after the lock was released")
+    assert logs[0] and "ui" not in sum(logs, [])
