@@ -7,6 +7,7 @@ dashboard and the calendar actions read only; the Conversations tab's c/d/u writ
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from screens.pipeline import PipelineScreen
 from storage.db.models import Conversation
@@ -17,7 +18,7 @@ from tests import factories
 from tests.conftest import TODAY
 from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)
 from tests.panel_host import PanelHost
-from tests.tui_helpers import thread_log, wait_until
+from tests.tui_helpers import keys_without_waiting_for_database_work, thread_log, wait_until
 from tui.widgets.conversations_panel import ConversationsPanel
 
 BUSY = "Not changed: the database is busy"
@@ -118,3 +119,39 @@ async def test_pipeline_under_lock(app, other_rapport, monkeypatch):
                          and "computing" not in app.screen.query_one("#pipeline-summary").render().plain,
                          what="the numbers after the lock was released")
     assert logs[0] and "ui" not in sum(logs, [])
+
+
+async def test_calendar_actions_run_off_the_ui_thread_and_keep_keys_typed_meanwhile(app, monkeypatch):
+    """t (task), x (export) and b (booking: whether the conversation has one is read first):
+    the keys typed right after b reach the booking form, in order."""
+    from storage.config import export_folder
+    from storage.exchange import calendar
+    from storage.records import bookings
+
+    logs = [thread_log(monkeypatch, calendar, name) for name in ("write_task", "build_export")]
+    logs.append(thread_log(monkeypatch, bookings, "of_conversation"))
+    gate, looked_up = threading.Event(), bookings.of_conversation
+
+    def slow_lookup(conversation_id):  # a slow database: the keys after b arrive meanwhile
+        gate.wait(30)
+        return looked_up(conversation_id)
+
+    monkeypatch.setattr(bookings, "of_conversation", slow_lookup)
+    acme = factories.customer("Acme")
+    factories.conversation(acme, "2026-03-10", follow_up="2026-03-20", note="Call back")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(PanelHost(acme.id))
+        await wait_until(pilot, lambda: "Call back" in shown(app), what="the conversation")
+        await pilot.press("t")
+        await wait_until(pilot, lambda: "Create task: due on" in shown(app), what="the due-date prompt")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "written to" in shown(app), what="the task written")
+        await pilot.press("x")
+        await wait_until(pilot, lambda: "Exported" in shown(app), what="the export")
+        keys_without_waiting_for_database_work(monkeypatch)
+        await pilot.press("b", "tab", "tab", "tab", "end", "space", *"Lunch")
+        gate.set()
+        await wait_until(pilot, lambda: getattr(app.focused, "id", None) == "title", what="the title field")
+        assert app.focused.value.endswith(" Lunch")
+    assert len(list(export_folder(app.ctx.config).glob("*.ics"))) == 2
+    assert all(logs) and "ui" not in sum(logs, [])

@@ -179,6 +179,21 @@ class RapportApp(App):
             self._held = []
             self._release_task = asyncio.create_task(self._release_when_ready())
 
+    def hold_keys_for(self, job) -> None:
+        """A key whose screen opens once database work is done (``tui.dbwork.read_to_open``):
+        hold the keys typed meanwhile for that screen (for the screen on top, if none opens)."""
+        if self._held is None:
+            self._held = []
+            self._release_task = asyncio.create_task(self._release_after(job))
+
+    async def _release_after(self, job) -> None:
+        deadline = time.monotonic() + self.OPEN_TIMEOUT
+        while not job.finished.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
+        await asyncio.sleep(0)  # the result is handed to the UI thread (tui.dbwork) ...
+        await self._round_trip(job.node, deadline)  # ... and the screen it opens is pushed
+        await self._release_when_ready()
+
     def _current_screen(self) -> Screen | None:
         try:
             return self.screen

@@ -236,6 +236,16 @@ def read_db(node, fn: Callable, *args, done: Callable | None = None,
     return _submit(_reader, node, fn, args, kwargs, done, failed, busy)
 
 
+def read_to_open(node, fn: Callable, *args, done: Callable, **kwargs) -> Job:
+    """A key that opens a screen from what ``fn`` reads: ``read_db``, and ``done(result)``
+    opens it; keys typed meanwhile are held for that screen (tui.app: type-ahead)."""
+    job = read_db(node, fn, *args, done=done, **kwargs)
+    hold = getattr(node.app, "hold_keys_for", None)
+    if hold is not None:
+        hold(job)
+    return job
+
+
 AGAIN = "Press the key again to retry."
 
 
