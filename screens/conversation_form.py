@@ -72,6 +72,17 @@ class SuggestingInput(Input):
             self.screen.focus_next()
 
 
+# A longer note opens with soft wrap off: Textual's TextArea wraps the whole text again on
+# every change of its width (several times while a form opens), 100+ ms for 1 MB, where
+# docs/performance.md allows 50 ms to the first frame; its long lines then scroll sideways.
+WRAP_UP_TO = 100_000  # characters
+
+
+def wraps(note: str) -> bool:
+    """Whether the note field soft-wraps ``note`` (see WRAP_UP_TO)."""
+    return len(note) <= WRAP_UP_TO
+
+
 class ConversationForm(DraftKeeper, ModalScreen[int | None]):
     """New, edit or follow-up conversation for one customer."""
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
@@ -131,7 +142,7 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
                 yield from self._input_row("Follow Up", "follow_up", form.follow_up, "+7, fri, eom",
                                            DateInput)
                 yield Label("Note", classes="label")
-                yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
+                yield TextArea(form.note, soft_wrap=wraps(form.note), compact=True, id="note")
                 yield self._error("note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name",
                                            SuggestingInput)
@@ -330,7 +341,8 @@ class ConversationForm(DraftKeeper, ModalScreen[int | None]):
             select.value = value if value is not None and value in self._choices.get(name, {value}) else Select.NULL
         for name in CHECK_FIELDS:
             self.query_one(f"#{name}", Checkbox).value = getattr(form, name)
-        self.query_one("#note", TextArea).text = form.note
+        note = self.query_one("#note", TextArea)
+        note.soft_wrap, note.text = wraps(form.note), form.note
 
     def show_errors(self, errors: dict[str, str]) -> None:
         _show_errors(self.query(".error").results(Static), errors)

@@ -34,7 +34,7 @@ from storage.records.conversations import set_completed, set_follow_up
 from storage.reporting import reports
 from storage.reporting.reports import FollowUpItem
 from tui import dates
-from tui.dbwork import not_changed, run_action, run_db
+from tui.dbwork import run_action, run_db, tell
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
@@ -264,7 +264,7 @@ class FollowupsScreen(Screen):
 
         def not_undone(error: RapportError) -> None:
             self._undo = self._undo or undo  # u can be pressed again
-            not_changed(self, error)
+            tell(self, "Not changed")(error)
 
         if undo.label == "complete":
             fn, args = set_completed, (undo.conversation_id, False, self.app.ctx.today())

@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from storage.errors import RapportError
 from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost_by_month
 from storage.reporting.pipeline_basis import Period
-from tui.dbwork import describe, read_db
+from tui.dbwork import read_db, tell
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
 from tui.widgets.pipeline_tiles import TILES, MetricTile, show_value
 
@@ -144,8 +144,7 @@ class PipelineScreen(Screen):
 
     def _failed(self, error: RapportError) -> None:  # e.g. the database went away
         self.query_one("#pipeline-summary", Static).update(self._summary() + " · not computed")
-        self.notify(describe(error, "Pipeline not computed", "Press p to try again."),
-                    severity="error", markup=False)
+        tell(self, "Pipeline not computed", "Press p to try again.")(error)
 
     def _show(self, report: PipelineReport, months, employee_id: int | None) -> None:
         if report.period != self.period or employee_id != self.employee_id:
@@ -259,12 +258,8 @@ class PipelineScreen(Screen):
         def load():
             return metric_customers(metric, period, employee_id)
 
-        def failed(error: RapportError) -> None:  # the dashboard's numbers stay
-            self.notify(describe(error, "Customers not listed", "Press the key again to retry."),
-                        severity="error", markup=False)
-
-        read_db(self, load, done=lambda rows: self._push_customers(title, rows, load), failed=failed,
-                busy="Listing…")
+        read_db(self, load, done=lambda rows: self._push_customers(title, rows, load),
+                failed=tell(self, "Customers not listed"), busy="Listing…")  # the numbers stay
 
     def _push_customers(self, title: str, rows, load=None) -> None:
         from screens.pipeline_customers import PipelineCustomers

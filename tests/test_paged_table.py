@@ -273,3 +273,23 @@ async def test_a_window_on_its_way_shows_placeholders_and_keys_keep_answering(mo
         assert table.cursor_row_id == MILLION - 1  # the cursor on its record
         assert app.highlighted[-1] == MILLION - 1
         assert source.on_ui_thread == 0
+
+
+async def test_keys_pressed_before_the_rows_arrive_are_kept(monkeypatch):
+    from tests.tui_helpers import keys_without_waiting_for_database_work, wait_until
+
+    class SlowCount(GatedSource):
+        def count(self) -> int:
+            self.gate.wait(30)
+            return super().count()
+
+    keys_without_waiting_for_database_work(monkeypatch)
+    source = SlowCount(n=50)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await pilot.press("down", "down", "down")  # the list is still being counted
+        source.gate.set()
+        await wait_until(pilot, lambda: table.cursor_row_id is not None, what="the rows")
+        assert table.cursor_row_id == 4 and "Row 3" in screen_text(app)

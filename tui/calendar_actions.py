@@ -20,9 +20,8 @@ from typing import Callable
 from textual.dom import DOMNode
 
 from storage.config import export_folder
-from storage.errors import DatabaseUnavailable, RapportError
 from storage.exchange import calendar
-from tui.dbwork import describe, read_db, read_to_open
+from tui.dbwork import read_db, read_to_open, tell
 
 
 def create_booking(host: DOMNode, conversation_id: int | None,
@@ -48,7 +47,7 @@ def create_booking(host: DOMNode, conversation_id: int | None,
             return
         host.app.push_screen(BookingForm.for_conversation(conversation_id, host.app.ctx.today()), done)
 
-    read_to_open(host, of_conversation, conversation_id, done=found, failed=not_done(host, "Not opened"))
+    read_to_open(host, of_conversation, conversation_id, done=found, failed=tell(host, "Not opened"))
 
 
 def create_task(host: DOMNode, conversation_id: int | None) -> None:
@@ -66,7 +65,7 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
         if day is None:
             return
         read_db(host, calendar.write_task, conversation_id, export_folder(host.app.ctx.config),
-                due=day, busy="Writing…", failed=not_done(host, "Task not written"),
+                due=day, busy="Writing…", failed=tell(host, "Task not written"),
                 done=lambda path: host.notify(f"Task due {day:%a %Y-%m-%d} written to {path}",
                                               title="Create task", markup=False, timeout=10))
 
@@ -74,18 +73,8 @@ def create_task(host: DOMNode, conversation_id: int | None) -> None:
         initial = (conversation.follow_up if conversation else None) or today
         host.app.push_screen(DatePrompt("Create task: due on", initial=initial, today=today), due)
 
-    read_to_open(host, row, conversation_id, done=ask, failed=not_done(host, "Not opened"))
+    read_to_open(host, row, conversation_id, done=ask, failed=tell(host, "Not opened"))
 
-
-def not_done(host: DOMNode, action: str) -> Callable[[RapportError], None]:
-    """The one line for a calendar action that failed: "Task not written: the disk is full.
-    Press the key again to retry." """
-    def failed(error: RapportError) -> None:
-        message = (describe(error, action, "Press the key again to retry.")
-                   if isinstance(error, DatabaseUnavailable) else f"{action}: {error}")
-        host.notify(message, severity="error", markup=False, timeout=10)
-
-    return failed
 
 
 UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (docs/reports.md)
@@ -102,7 +91,7 @@ def export_follow_ups(host: DOMNode, name: str, employee_id: int | None, **optio
         calendar.write_file(built, path)
         return built
 
-    read_db(host, export, busy="Exporting…", failed=not_done(host, "Not exported"),
+    read_db(host, export, busy="Exporting…", failed=tell(host, "Not exported"),
             done=lambda built: host.notify(f"Exported {built.describe()} to {path}",
                                            title="Export to calendar", markup=False, timeout=10))
 

@@ -249,17 +249,22 @@ def read_to_open(node, fn: Callable, *args, done: Callable, **kwargs) -> Job:
 AGAIN = "Press the key again to retry."
 
 
-def not_changed(node, error: RapportError) -> None:
-    """The one line for a key that changed nothing: "Not changed: the database is busy.
-    Press the key again to retry." """
-    node.notify(describe(error, "Not changed", AGAIN), severity="error", markup=False, timeout=10)
+def tell(node, action: str, again: str = AGAIN) -> Callable[[RapportError], None]:
+    """The ``failed`` of a key's database work: one line where the user acted, "Not changed:
+    the database is busy: …. Press the key again to retry." (any other error: "Not changed:
+    <the error>")."""
+    def failed(error: RapportError) -> None:
+        message = (describe(error, action, again) if isinstance(error, DatabaseUnavailable)
+                   else f"{action}: {error}")
+        node.notify(message, severity="error", markup=False, timeout=10)
+
+    return failed
 
 
 def run_action(node, fn: Callable, *args, done: Callable, busy: str = "Changing…", **kwargs) -> Job:
     """A key that changes records (complete, snooze, delete, undo …): ``run_db`` the change,
-    ``done(result)`` after it, else ``not_changed``; the list stays as it was."""
-    return run_db(node, fn, *args, done=done, failed=lambda error: not_changed(node, error),
-                  busy=busy, **kwargs)
+    ``done(result)`` after it, else "Not changed: …" (``tell``); the list stays as it was."""
+    return run_db(node, fn, *args, done=done, failed=tell(node, "Not changed"), busy=busy, **kwargs)
 
 
 def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],

@@ -211,6 +211,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._generation = 0  # of the list shown: answers for an older one are dropped
         self._fetching: set[tuple[int, int]] = set()  # windows on their way
         self._heading: int | None = None  # the record a load on its way puts the cursor on
+        self._known = False  # whether the rows were counted yet
         self._then: list[Callable[[], Any]] = []  # to call once it has
         self._highlighted_id: int | None = None
         self._counted = False
@@ -299,7 +300,7 @@ class PagedTable(ScrollView, can_focus=True):
         def loaded(result: tuple[RowCache, int]) -> None:
             rows, cursor = result
             self._heading, thens, self._then = None, self._then, []
-            self._rows = rows
+            self._rows, self._known = rows, True
             self._unavailable = False
             self._texts.clear()
             self.virtual_size = Size(self.size.width, rows.count + 1)
@@ -393,6 +394,8 @@ class PagedTable(ScrollView, can_focus=True):
         self._announce()
 
     def validate_cursor(self, value: int) -> int:
+        if not self._known:  # keys pressed before the rows are first counted are kept
+            return max(0, value)
         return max(0, min(value, self.row_count - 1)) if self.row_count else 0
 
     def _announce(self) -> None:
