@@ -22,6 +22,7 @@ from screens import (  # noqa: F401
     value_form,
 )
 from storage.records import drafts
+from tui.dbwork import run_action
 from tui.widgets.draft_keeper import OPENERS
 
 FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking": "Booking", "contact": "Contact"}
@@ -100,10 +101,14 @@ class DraftsScreen(ModalScreen[None]):
 
     def action_discard(self) -> None:
         draft = self._current()
-        if draft is not None:
-            drafts.discard_id(draft.id, self.app.ctx.login)
+        if draft is None:
+            return
+
+        def done(_) -> None:
             self.app.notify("Draft discarded.")
             self._reload()
+
+        run_action(self, drafts.discard_id, draft.id, self.app.ctx.login, done=done)
 
     def action_close(self) -> None:
         self.dismiss(None)

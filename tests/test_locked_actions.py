@@ -155,3 +155,21 @@ async def test_calendar_actions_run_off_the_ui_thread_and_keep_keys_typed_meanwh
         assert app.focused.value.endswith(" Lunch")
     assert len(list(export_folder(app.ctx.config).glob("*.ics"))) == 2
     assert all(logs) and "ui" not in sum(logs, [])
+
+
+async def test_discarding_an_offered_draft_under_lock(app, other_rapport, monkeypatch):
+    from screens.drafts import DraftsScreen
+    from storage.records import drafts
+
+    log = thread_log(monkeypatch, drafts, "discard_id")
+    drafts.save("conversation", "customer:1", "tester", {"note": "throw me away"})
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DraftsScreen), what="the drafts offered")
+        other_rapport.execute("BEGIN IMMEDIATE")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: BUSY in shown(app), what="the message")
+        assert isinstance(app.screen, DraftsScreen) and drafts.pending("tester")
+        other_rapport.execute("COMMIT")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not drafts.pending("tester"), what="the draft discarded")
+    assert log and "ui" not in log
