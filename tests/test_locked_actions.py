@@ -173,3 +173,26 @@ async def test_discarding_an_offered_draft_under_lock(app, other_rapport, monkey
         await pilot.press("d")
         await wait_until(pilot, lambda: not drafts.pending("tester"), what="the draft discarded")
     assert log and "ui" not in log
+
+
+async def test_deleting_a_contact_under_lock(app, other_rapport, monkeypatch):
+    from screens.customer_form import CustomerForm
+    from storage.db.models import Contact
+    from storage.records import customers
+
+    logs = [thread_log(monkeypatch, customers, name) for name in ("contacts", "delete_contact")]
+    acme = factories.customer("Acme")
+    ann = Contact.create(customer=acme, name="Ann Buyer")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(CustomerForm(acme.id))
+        await pilot.press("2")
+        await wait_until(pilot, lambda: "Ann Buyer" in shown(app), what="the contact")
+        other_rapport.execute("BEGIN IMMEDIATE")
+        await pilot.press("d", "y")
+        await wait_until(pilot, lambda: BUSY in shown(app), what="the message")
+        assert isinstance(app.screen, CustomerForm) and Contact.get_or_none(id=ann.id)
+        other_rapport.execute("COMMIT")
+        await pilot.press("d", "y")
+        await wait_until(pilot, lambda: Contact.get_or_none(id=ann.id) is None, what="the contact deleted")
+        await wait_until(pilot, lambda: "Ann Buyer" not in shown(app), what="the list without it")
+    assert all(logs) and "ui" not in sum(logs, [])
