@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from storage.records import conversations, lookups
 from storage.records.conversation_list import ConversationFilter
-from tui.dbwork import run_action
+from tui.dbwork import read_db, run_action
 from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
 from tui.widgets.paged_table import PagedTable
 
@@ -79,6 +79,7 @@ class ConversationsPanel(Vertical):
         self.select = select  # a conversation to start on (e.g. from Search), else the newest
         self.filter = ConversationFilter()
         self._trash: list[int] = []  # deleted this session, most recent last (u restores)
+        self._employees: list | None = None  # every employee, read once (m, x, the filter line)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="conversations-filters"):
@@ -121,13 +122,32 @@ class ConversationsPanel(Vertical):
         self.filter = flt
         self.table.set_source(ConversationSource(self.customer_id, flt), then=self._show_filter_state)
 
+    def _with_employees(self, then) -> None:
+        """``then(employees)``: every employee, inactive too, read once off the UI thread."""
+        if self._employees is not None:
+            then(self._employees)
+            return
+
+        def read(employees: list) -> None:
+            self._employees = employees
+            then(employees)
+
+        read_db(self, lookups.employees, include_inactive=True, done=read)
+
+    def _login(self, employees: list, employee_id: int | None, default: str = "?") -> str:
+        return next((e.login for e in employees if e.id == employee_id), default)
+
     def _show_filter_state(self) -> None:
-        employee = "everyone"
-        if self.filter.employee_id is not None:
-            employee = next((e.login for e in lookups.employees(include_inactive=True)
-                             if e.id == self.filter.employee_id), "?")
-        state = f"{'open only' if self.filter.open_only else 'all'} · {employee} · {self.table.row_count}"
-        self.query_one("#conversations-filter-state", Static).update(state)
+        def show(employees: list) -> None:
+            employee = "everyone" if self.filter.employee_id is None else self._login(
+                employees, self.filter.employee_id)
+            state = f"{'open only' if self.filter.open_only else 'all'} · {employee} · {self.table.row_count}"
+            self.query_one("#conversations-filter-state", Static).update(state)
+
+        if self.filter.employee_id is None:
+            show([])
+        else:
+            self._with_employees(show)
 
     @on(Input.Changed, "#conversations-filter")
     def _text_changed(self, event: Input.Changed) -> None:
@@ -150,10 +170,14 @@ class ConversationsPanel(Vertical):
     def action_employee(self) -> None:
         """Cycle: everyone → me → every other active employee → everyone."""
         me = self.app.ctx.employee().id
-        order = [None, me] + [e.id for e in lookups.employees() if e.id != me]
-        current = order.index(self.filter.employee_id) if self.filter.employee_id in order else 0
-        flt = self.filter
-        self._apply(ConversationFilter(flt.text, flt.open_only, order[(current + 1) % len(order)]))
+
+        def cycle(employees: list) -> None:
+            order = [None, me] + [e.id for e in employees if e.active and e.id != me]
+            current = order.index(self.filter.employee_id) if self.filter.employee_id in order else 0
+            flt = self.filter
+            self._apply(ConversationFilter(flt.text, flt.open_only, order[(current + 1) % len(order)]))
+
+        self._with_employees(cycle)
 
     # -- the highlighted conversation -----------------------------------------------------
     @on(PagedTable.RowHighlighted, "#conversations-table")
@@ -281,6 +305,5 @@ class ConversationsPanel(Vertical):
 
         ctx = self.app.ctx
         employee_id = self.filter.employee_id or ctx.employee().id
-        login = next((e.login for e in lookups.employees(include_inactive=True)
-                      if e.id == employee_id), ctx.login)
-        calendar_actions.export_follow_ups(self, f"follow-ups-{login}", employee_id)
+        self._with_employees(lambda employees: calendar_actions.export_follow_ups(
+            self, f"follow-ups-{self._login(employees, employee_id, ctx.login)}", employee_id))
