@@ -34,7 +34,7 @@ from storage.records.conversations import set_completed, set_follow_up
 from storage.reporting import reports
 from storage.reporting.reports import FollowUpItem
 from tui import dates
-from tui.dbwork import run_action, run_db, tell
+from tui.dbwork import read_db, run_action, run_db, tell
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
 from tui.widgets.paged_table import PagedTable, visible_text
@@ -76,6 +76,7 @@ class FollowupsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.whose = "me"  # "me", "everyone" or an employee's login
+        self.employee_id: int | None = None  # whose list is shown (None: everyone's)
         self._undo: _Undo | None = None
 
     def compose(self) -> ComposeResult:
@@ -116,15 +117,24 @@ class FollowupsScreen(Screen):
 
     def load(self, keep_position: bool = True, select: int | None = None) -> None:
         """(Re)read the list from the database, keeping the cursor's place in the list (or
-        on the follow-up ``select``)."""
+        on the follow-up ``select``); the employee whose list it is is looked up first."""
+        login = self._login()
+        if login is None:
+            self._load(None, keep_position, select)
+            return
+        read_db(self, lookups.employee_by_login, login,
+                done=lambda employee: self._load(employee, keep_position, select))
+
+    def _load(self, employee, keep_position: bool, select: int | None) -> None:
         ctx = self.app.ctx
         today = ctx.today()
         login = self._login()
-        if login is not None and lookups.employee_by_login(login) is None:
+        if login is not None and employee is None:
             # The chosen employee's login was changed meanwhile: fall back to my own list.
             self.notify(f"No employee {login!r} any more; showing yours.", markup=False)
             self.whose, keep_position = "me", False
-            login = self._login()
+            login, employee = self._login(), ctx.employee()
+        self.employee_id = employee.id if employee is not None else None
         table = self.table
         source = table.source
         position = table.cursor
@@ -140,15 +150,7 @@ class FollowupsScreen(Screen):
         else:
             table.columns = columns(show_employee)
             table.set_source(FollowupSource(today, login, show_employee), then=lambda: loaded(0))
-        self.query_one(DayBookings).show(today, self._employee_id(), ctx.timezone())
-
-    def _employee_id(self) -> int | None:
-        """The id of the employee whose list this is; None for everyone."""
-        login = self._login()
-        if login is None:
-            return None
-        employee = lookups.employee_by_login(login)
-        return employee.id if employee else 0  # an unknown login has nothing
+        self.query_one(DayBookings).show(today, self.employee_id, ctx.timezone())
 
     def _show_summary(self) -> None:
         source = self.table.source
@@ -354,7 +356,7 @@ class FollowupsScreen(Screen):
     def action_export(self) -> None:
         from tui import calendar_actions
 
-        calendar_actions.choose_export(self, self._employee_id(), self._login() or "everyone")
+        calendar_actions.choose_export(self, self.employee_id, self._login() or "everyone")
 
     def action_sync(self) -> None:
         from tui.sync_action import sync_now
