@@ -24,9 +24,8 @@ def backend_pid() -> int:
 
 async def kill_app_connections(app, pilot) -> None:
     """Terminate the UI thread's and the database threads' connections of this app."""
-    import psycopg2
-
     import peewee
+    import psycopg2
 
     from storage.errors import ConnectionLost
 

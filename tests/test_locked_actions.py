@@ -7,6 +7,7 @@ dashboard and the calendar actions read only; the Conversations tab's c/d/u writ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 
 from screens.pipeline import PipelineScreen
@@ -16,12 +17,10 @@ from storage.records.queries import CustomerList
 from storage.reporting import pipeline, search
 from tests import factories
 from tests.conftest import TODAY
-from tests.locking import other_rapport, shown  # noqa: F401 (a fixture)
+from tests.locking import keys_under_lock, other_rapport, shown  # noqa: F401 (a fixture)
 from tests.panel_host import PanelHost
 from tests.tui_helpers import keys_without_waiting_for_database_work, thread_log, wait_until
 from tui.widgets.conversations_panel import ConversationsPanel
-
-BUSY = "Not changed: the database is busy"
 
 
 async def test_conversations_tab_c_d_u_under_lock(app, other_rapport, monkeypatch):
@@ -30,29 +29,18 @@ async def test_conversations_tab_c_d_u_under_lock(app, other_rapport, monkeypatc
     acme = factories.customer("Acme")
     conv = factories.conversation(acme, "2026-03-10", follow_up="2026-03-17", note="Call back")
 
-    def row() -> Conversation:
-        return Conversation.get_by_id(conv.id)
-
-    async def under_lock(key: str, changed) -> None:
-        app.clear_notifications()
-        other_rapport.execute("BEGIN IMMEDIATE")
-        await pilot.press(key)
-        await wait_until(pilot, lambda: BUSY in shown(app), what=f"{key}: the message")
-        assert not changed() and app.is_running and isinstance(app.screen, PanelHost)
-        other_rapport.execute("COMMIT")
-        await pilot.press(key)
-        await wait_until(pilot, changed, what=f"{key} after the lock was released")
+    row = functools.partial(Conversation.get_by_id, conv.id)
 
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.push_screen(PanelHost(acme.id))
         await pilot.pause()
         panel = app.screen.query_one(ConversationsPanel)
         await wait_until(pilot, lambda: panel.table.cursor_row_id == conv.id, what="the row")
-        await under_lock("c", lambda: row().completed)
+        await keys_under_lock(pilot, other_rapport, ("c",), lambda: row().completed)
         await wait_until(pilot, lambda: panel.table.cursor_row_id == conv.id, what="the row again")
-        await under_lock("d", lambda: row().deleted_at is not None)
+        await keys_under_lock(pilot, other_rapport, ("d",), lambda: row().deleted_at is not None)
         await wait_until(pilot, lambda: "Call back" not in shown(app), what="the row gone")
-        await under_lock("u", lambda: row().deleted_at is None)
+        await keys_under_lock(pilot, other_rapport, ("u",), lambda: row().deleted_at is None)
         await wait_until(pilot, lambda: "Call back" in shown(app), what="the row back")
     assert [where for calls in log for where in calls] and "ui" not in sum(log, [])
     assert app.crash_reports == []
@@ -165,13 +153,7 @@ async def test_discarding_an_offered_draft_under_lock(app, other_rapport, monkey
     drafts.save("conversation", "customer:1", "tester", {"note": "throw me away"})
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DraftsScreen), what="the drafts offered")
-        other_rapport.execute("BEGIN IMMEDIATE")
-        await pilot.press("d")
-        await wait_until(pilot, lambda: BUSY in shown(app), what="the message")
-        assert isinstance(app.screen, DraftsScreen) and drafts.pending("tester")
-        other_rapport.execute("COMMIT")
-        await pilot.press("d")
-        await wait_until(pilot, lambda: not drafts.pending("tester"), what="the draft discarded")
+        await keys_under_lock(pilot, other_rapport, ("d",), lambda: not drafts.pending("tester"))
     assert log and "ui" not in log
 
 
@@ -187,12 +169,7 @@ async def test_deleting_a_contact_under_lock(app, other_rapport, monkeypatch):
         app.push_screen(CustomerForm(acme.id))
         await pilot.press("2")
         await wait_until(pilot, lambda: "Ann Buyer" in shown(app), what="the contact")
-        other_rapport.execute("BEGIN IMMEDIATE")
-        await pilot.press("d", "y")
-        await wait_until(pilot, lambda: BUSY in shown(app), what="the message")
-        assert isinstance(app.screen, CustomerForm) and Contact.get_or_none(id=ann.id)
-        other_rapport.execute("COMMIT")
-        await pilot.press("d", "y")
-        await wait_until(pilot, lambda: Contact.get_or_none(id=ann.id) is None, what="the contact deleted")
+        await keys_under_lock(pilot, other_rapport, ("d", "y"), lambda: Contact.get_or_none(id=ann.id) is None)
+        assert isinstance(app.screen, CustomerForm)
         await wait_until(pilot, lambda: "Ann Buyer" not in shown(app), what="the list without it")
     assert all(logs) and "ui" not in sum(logs, [])
