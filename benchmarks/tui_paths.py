@@ -124,6 +124,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
             screen = app.screen
             screen.table.focus()
             screen.table.select_row_id(big)
+            await p.wait(lambda: screen.table.cursor_row_id == big, "the big customer highlighted")
             await p.until("form: n new customer", "n", p.on_top("CustomerForm", "customer-name"))
             await p.back("escape")
             await p.until("form: e edit customer", "e", p.on_top("CustomerForm", "customer-name"))

@@ -212,6 +212,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._fetching: set[tuple[int, int]] = set()  # windows on their way
         self._heading: int | None = None  # the record a load on its way puts the cursor on
         self._known = False  # whether the rows were counted yet
+        self._loading = False  # whether a load is on its way
         self._then: list[Callable[[], Any]] = []  # to call once it has
         self._highlighted_id: int | None = None
         self._counted = False
@@ -244,6 +245,11 @@ class PagedTable(ScrollView, can_focus=True):
     def cursor_row_id(self) -> int | None:
         row = self.cursor_row
         return row.id if row else None
+
+    @property
+    def waiting(self) -> bool:
+        """Whether rows are on their way from the database (a load, or a window shown as "…")."""
+        return self._loading or bool(self._fetching)
 
     @property
     def cursor_row(self) -> Row | None:
@@ -292,14 +298,14 @@ class PagedTable(ScrollView, can_focus=True):
         self._counted = True
         self._generation += 1
         self._fetching.clear()
-        self._heading = keep
+        self._heading, self._loading = keep, True
         if then is not None:
             self._then.append(then)
         asked = self.cursor
 
         def loaded(result: tuple[RowCache, int]) -> None:
             rows, cursor = result
-            self._heading, thens, self._then = None, self._then, []
+            self._heading, self._loading, thens, self._then = None, False, self._then, []
             self._rows, self._known = rows, True
             self._unavailable = False
             self._texts.clear()
@@ -313,7 +319,14 @@ class PagedTable(ScrollView, can_focus=True):
             for call in thens:
                 call()
 
-        self._read(RowCache.load, self.source, self._page_height(), index, keep, done=loaded)
+        generation = self._generation
+
+        def failed() -> None:  # what is shown stays; a refresh (or the next key's window) tries again
+            if generation == self._generation:
+                self._loading = False
+
+        self._read(RowCache.load, self.source, self._page_height(), index, keep, done=loaded,
+                   failed=failed)
 
     def _read(self, fn: Callable, *args, done: Callable, failed: Callable[[], Any] | None = None) -> None:
         """``done(fn(*args))``: at once for a source held in memory (``in_memory``), else on
