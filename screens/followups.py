@@ -101,7 +101,8 @@ class FollowupsScreen(Screen):
         """Another session saved (tui.live): refetch list and counts, the cursor staying on
         its follow-up (``load`` keeps its place in the list instead, for this user's own
         complete/snooze)."""
-        self.table.reload(then=lambda: (self.table.snap(), self._show_summary()))
+        if isinstance(self.table.source, FollowupSource):  # (else its first load is on its way)
+            self.table.reload(then=lambda: (self.table.snap(), self._show_summary()))
 
     # -- data ---------------------------------------------------------------------------
     @property
