@@ -33,7 +33,7 @@ async def kill_app_connections(app, pilot) -> None:
         pids = [backend_pid()]
     except (peewee.DatabaseError, ConnectionLost):  # the UI thread's is gone already
         pids = []
-    for run in (dbwork.run_db, dbwork.read_db):
+    for run in (dbwork.run_db, dbwork.read_db, dbwork.read_rows):
         job = run(app.screen, backend_pid, busy="")
         await wait_until(pilot, job.finished.is_set)
         pids.append(job.result)

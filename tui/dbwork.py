@@ -8,11 +8,13 @@
            busy="Saving…")              # shown when it takes longer than a moment
 
     read_db(self, queries.page, offset, done=self._show_page)   # the same, for reads
+    read_rows(self, source.fetch, offset, limit, done=...)      # a list's rows (PagedTable)
 
 - ``fn(*args, **kwargs)`` runs off the UI thread, on a daemon thread that keeps its own
   database connection: ``run_db`` on the writer (one at a time, in the order asked, so two
   saves never overtake each other), ``read_db`` on the reader (a read never waits behind a
-  write that waits for a lock). The screen never freezes, and the process still ends at once
+  write that waits for a lock), ``read_rows`` on a reader for lists (a page never waits
+  behind a long report). The screen never freezes, and the process still ends at once
   on SIGTERM while a thread waits in SQLite.
 - ``done(result)`` is called on the UI thread through ``node.call_later``, so only while
   ``node`` is mounted; it may be a coroutine function.
@@ -89,8 +91,8 @@ class Job:
     def _to_ui(self, callback, *args) -> None:
         try:
             self.loop.call_soon_threadsafe(callback, *args)
-        except RuntimeError:  # the loop is closed: the app has ended
-            pass
+        except RuntimeError:  # the loop is closed: the app has ended, nothing to deliver to
+            _pending.discard(self)
 
     # -- on the UI thread -----------------------------------------------------------------
     def _notify(self, message: str, severity: str = "information", timeout: float = 5) -> None:
@@ -183,6 +185,7 @@ def _close_quietly(database) -> None:
 
 _writer = _Lane("rapport-db-writer")
 _reader = _Lane("rapport-db-reader")
+_lists = _Lane("rapport-db-lists")  # a list's rows never wait behind a long report
 _pending: set[Job] = set()
 
 
@@ -191,7 +194,7 @@ def close_connections() -> None:
     is waiting in the database closes its own once it is done."""
     from storage.db.models import db
 
-    for lane in (_writer, _reader):
+    for lane in (_writer, _reader, _lists):
         if lane.thread is not None and lane.thread.is_alive():
             lane.jobs.put(_Closer(db.obj))
 
@@ -267,6 +270,15 @@ def run_action(node, fn: Callable, *args, done: Callable, busy: str = "Changing�
     return run_db(node, fn, *args, done=done, failed=tell(node, "Not changed"), busy=busy, **kwargs)
 
 
+def read_rows(node, fn: Callable, *args, done: Callable | None = None,
+              failed: Callable[[RapportError], Any] | None = None, busy: str = "",
+              **kwargs) -> Job:
+    """``read_db`` for a list's count and pages (tui.widgets.paged_table): on a reader of
+    their own, so that keys in a list never wait behind a long report; by default no
+    "Loading…" (the list shows its rows as "…" meanwhile)."""
+    return _submit(_lists, node, fn, args, kwargs, done, failed, busy)
+
+
 def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
               busy: str = "Saving…", changed: Callable[[RapportError], Any] | None = None,
               **kwargs) -> Job | None:
@@ -308,9 +320,16 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
     return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)
 
 
+def busy() -> bool:
+    """Whether a job asked on this event loop (this app) has not been delivered yet; jobs of
+    an app that has ended (a closed loop: never delivered) do not count."""
+    loop = asyncio.get_running_loop()
+    return any(job.loop is loop for job in list(_pending))
+
+
 async def wait_idle(timeout: float = 30.0) -> None:
     """Wait until every job asked so far has finished and been delivered to the UI thread."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while _pending and loop.time() < deadline:
+    while busy() and loop.time() < deadline:
         await asyncio.sleep(0.005)

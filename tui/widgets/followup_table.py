@@ -21,7 +21,7 @@ from storage.reporting import reports
 from storage.reporting.losing_touch import LosingTouch, losing_touch
 from storage.reporting.reports import FollowUpItem
 from tui import dates
-from tui.widgets.paged_table import Column, PagedTable, Row
+from tui.widgets.paged_table import Column, PagedTable, Row, once_counted
 
 SECTIONS = (
     ("overdue", "Overdue", ""),
@@ -174,22 +174,28 @@ class FollowupTable(PagedTable):
         """Move the cursor to an item at or after ``index`` (default: where it is)."""
         self.cursor = self.item_index(self.cursor if index is None else index, step)
 
+    @once_counted
     def action_cursor_up(self) -> None:
         if self.cursor > 0:
             self.snap(self.cursor - 1, -1)
 
+    @once_counted
     def action_cursor_down(self) -> None:
         if self.cursor < self.row_count - 1:
             self.snap(self.cursor + 1, 1)
 
+    @once_counted
     def action_page_up(self) -> None:
         self.snap(self.cursor - self._page_height(), -1)
 
+    @once_counted
     def action_page_down(self) -> None:
         self.snap(self.cursor + self._page_height(), 1)
 
+    @once_counted
     def action_first(self) -> None:
         self.snap(0, 1)
 
+    @once_counted
     def action_last(self) -> None:
         self.snap(self.row_count - 1, -1)

@@ -5,7 +5,7 @@ cell, 12.8 s to first paint 100,000 rows). PagedTable holds only a small window 
 the viewport and draws each visible line itself through the Line API (``render_line``), so a
 keypress costs one small fetch at most, whatever the length of the list (docs/performance.md).
 That fetch never runs on the UI thread: rows already held show at once; a missing window is
-fetched on the database reader (``tui.dbwork.read_db``) while its rows show as "…", and drawn
+fetched on a database reader (``tui.dbwork.read_rows``) while its rows show as "…", and drawn
 when it arrives, the cursor still on its row. A busy or lost database is one notice, and the
 next key or refresh tries again.
 
@@ -52,6 +52,7 @@ Styling: component classes ``paged-table--header``, ``--cursor``, ``--dim``, ``-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
@@ -67,6 +68,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from storage.errors import RapportError
+from tui.dbwork import read_rows
 from tui.widgets.row_cache import RowCache
 
 
@@ -134,6 +136,19 @@ def fit(value: str, width: int) -> str:
     if cell_len(value) > width:
         return set_cell_size(value, width - 1) + "…"
     return set_cell_size(value, width)
+
+
+def once_counted(action: Callable) -> Callable:
+    """For a table's key that moves the cursor: pressed before the rows were first counted (they
+    are on their way from the database), it is done once they are, in order."""
+    @functools.wraps(action)
+    def run(self, *args) -> None:
+        if self._known:
+            action(self, *args)
+        else:
+            self._early.append(lambda: action(self, *args))
+
+    return run
 
 
 class PagedTable(ScrollView, can_focus=True):
@@ -212,6 +227,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._fetching: set[tuple[int, int]] = set()  # windows on their way
         self._heading: int | None = None  # the record a load on its way puts the cursor on
         self._known = False  # whether the rows were counted yet
+        self._early: list[Callable[[], Any]] = []  # keys pressed before that (once_counted)
         self._loading = False  # whether a load is on its way
         self._then: list[Callable[[], Any]] = []  # to call once it has
         self._highlighted_id: int | None = None
@@ -306,7 +322,7 @@ class PagedTable(ScrollView, can_focus=True):
         def loaded(result: tuple[RowCache, int]) -> None:
             rows, cursor = result
             self._heading, self._loading, thens, self._then = None, False, self._then, []
-            self._rows, self._known = rows, True
+            self._rows, self._known, early, self._early = rows, True, self._early, []
             self._unavailable = False
             self._texts.clear()
             self.virtual_size = Size(self.size.width, rows.count + 1)
@@ -316,7 +332,7 @@ class PagedTable(ScrollView, can_focus=True):
             self._scroll_cursor_into_view()
             self.refresh()
             self._announce()
-            for call in thens:
+            for call in early + thens:
                 call()
 
         generation = self._generation
@@ -352,9 +368,7 @@ class PagedTable(ScrollView, can_focus=True):
                 return
             deliver(result)
             return
-        from tui.dbwork import read_db
-
-        read_db(self, fn, *args, done=deliver, failed=fail, busy="")
+        read_rows(self, fn, *args, done=deliver, failed=fail)
 
     def _page_height(self) -> int:
         height = self.scrollable_content_region.height
@@ -407,8 +421,6 @@ class PagedTable(ScrollView, can_focus=True):
         self._announce()
 
     def validate_cursor(self, value: int) -> int:
-        if not self._known:  # keys pressed before the rows are first counted are kept
-            return max(0, value)
         return max(0, min(value, self.row_count - 1)) if self.row_count else 0
 
     def _announce(self) -> None:
@@ -433,21 +445,27 @@ class PagedTable(ScrollView, can_focus=True):
         if 1 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
+    @once_counted
     def action_cursor_up(self) -> None:
         self.cursor -= 1
 
+    @once_counted
     def action_cursor_down(self) -> None:
         self.cursor += 1
 
+    @once_counted
     def action_page_up(self) -> None:
         self.cursor -= self._page_height()
 
+    @once_counted
     def action_page_down(self) -> None:
         self.cursor += self._page_height()
 
+    @once_counted
     def action_first(self) -> None:
         self.cursor = 0
 
+    @once_counted
     def action_last(self) -> None:
         self.cursor = self.row_count - 1
 
