@@ -139,8 +139,8 @@ def fit(value: str, width: int) -> str:
 
 
 def once_counted(action: Callable) -> Callable:
-    """For a table's key that moves the cursor: pressed before the rows were first counted (they
-    are on their way from the database), it is done once they are, in order."""
+    """For a table's key (a cursor move, enter): pressed before the rows were first counted
+    (they are on their way from the database), it is done once they are, in order."""
     @functools.wraps(action)
     def run(self, *args) -> None:
         if self._known:
@@ -346,7 +346,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     def _read(self, fn: Callable, *args, done: Callable, failed: Callable[[], Any] | None = None) -> None:
         """``done(fn(*args))``: at once for a source held in memory (``in_memory``), else on
-        the database reader (tui.dbwork), so a key never waits for the database. The answer
+        the lists' database reader (tui.dbwork.read_rows), so a key never waits for the database. The answer
         for a list replaced meanwhile is dropped; an error is one notice (``failed()`` first)."""
         generation = self._generation
 
@@ -469,6 +469,7 @@ class PagedTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor = self.row_count - 1
 
+    @once_counted
     def action_select(self) -> None:
         row_id = self.cursor_row_id
         if row_id is not None:
