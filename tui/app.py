@@ -18,7 +18,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui import heap, palette, settings
+from tui import dbwork, heap, palette, settings
 
 
 def _holds_typing(screen: Screen) -> bool:
@@ -287,7 +287,8 @@ class RapportApp(App):
         if not pending:
             heap.prepared()
             return
-        busy = time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
+        busy = (time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
+                or dbwork.busy(rows_only=True))  # rows on their way to the screen go first
         if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return

@@ -212,6 +212,7 @@ class _Closer:
 
 def _submit(lane: _Lane, node, fn, args, kwargs, done, failed, busy) -> Job:
     job = Job(node, fn, args, kwargs, done, failed, busy)
+    job.lane = lane
     _pending.add(job)
     job.loop.call_later(BUSY_AFTER, job.show_busy)
     original_deliver = job._deliver
@@ -320,11 +321,12 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
     return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)
 
 
-def busy() -> bool:
-    """Whether a job asked on this event loop (this app) has not been delivered yet; jobs of
-    an app that has ended (a closed loop: never delivered) do not count."""
+def busy(rows_only: bool = False) -> bool:
+    """Whether a job asked on this event loop (this app) has not been delivered yet (with
+    ``rows_only``: a list's rows, ``read_rows``); jobs of an app that has ended (a closed
+    loop: never delivered) do not count."""
     loop = asyncio.get_running_loop()
-    return any(job.loop is loop for job in list(_pending))
+    return any(job.loop is loop and (not rows_only or job.lane is _lists) for job in list(_pending))
 
 
 async def wait_idle(timeout: float = 30.0) -> None:
