@@ -4,7 +4,9 @@ the reference database and prints one JSON object {name: [samples_ms...], "peak_
     python benchmarks/tui_child.py DATABASE_URL TODAY REPEAT
 
 Timing is from the key press to the first frame rendered to terminal output after it
-(benchmarks/harness.FrameClock). Run in its own process so that its peak memory is the app's.
+(benchmarks/harness.FrameClock); for a list, the first frame with its rows (a window fetched
+off the UI thread shows "…" rows first: those frames do not count). Run in its own process so
+that its peak memory is the app's.
 """
 
 from __future__ import annotations
@@ -28,26 +30,73 @@ LIST_KEYS = ("down", "pagedown", "end", "home", "up", "pageup")
 SETUP = {"down": "home", "pagedown": "home", "end": "home", "home": "end", "up": "end", "pageup": "end"}
 
 
-async def list_keys(clock, pilot, prefix: str, repeat: int, out: dict) -> None:
+async def list_keys(clock, pilot, table, prefix: str, repeat: int, out: dict) -> None:
     for key in LIST_KEYS:
         samples = out.setdefault(f"{prefix}: {key}", [])
         for i in range(repeat):
             await pilot.press(SETUP[key])
             if key in ("down", "up") and i:  # also from the middle of the list
                 await pilot.press("pagedown" if key == "down" else "pageup")
-            samples.append(await clock.key_to_frame(pilot, key))
+            await rows_shown(table)
+            samples.append(await key_to_rows(clock, pilot, table, key))
+
+
+def conversations_shown(app) -> bool:
+    tables = app.screen.query("ConversationsPanel PagedTable")
+    return bool(tables) and not tables.first().waiting and tables.first().cursor_row is not None
+
+
+async def key_until(clock, pilot, key: str, ready, timeout: float = 10.0) -> float:
+    """Press ``key``; ms until the first frame written once ``ready()``."""
+    await pilot.pause()
+    start = time.perf_counter()
+    await pilot.press(key)
+    last_false = start
+    while not ready() and time.perf_counter() - start < timeout:
+        last_false = time.perf_counter()
+        await asyncio.sleep(0.0005)
+    while True:
+        frames = [t for t in clock.times if t >= last_false]
+        if frames or time.perf_counter() - start > timeout:
+            return ((frames[0] if frames else time.perf_counter()) - start) * 1000
+        await asyncio.sleep(0.0005)
+
+
+async def rows_shown(table, timeout: float = 10.0) -> float:
+    """Wait until ``table`` has no rows on their way; when that was last seen otherwise."""
+    last_waiting = time.perf_counter()
+    deadline = last_waiting + timeout
+    while table.waiting and time.perf_counter() < deadline:
+        last_waiting = time.perf_counter()
+        await asyncio.sleep(0.0005)
+    return last_waiting
+
+
+async def key_to_rows(clock, pilot, table, key: str, timeout: float = 2.0) -> float:
+    """Press ``key``; ms until the first frame written once ``table`` shows its rows."""
+    await pilot.pause()
+    start = time.perf_counter()
+    await pilot.press(key)
+    since = start
+    while True:
+        frames = [t for t in clock.times if t >= since]
+        if frames and not table.waiting:
+            return (frames[0] - start) * 1000
+        if time.perf_counter() - start > timeout:
+            return (time.perf_counter() - start) * 1000
+        if table.waiting:
+            since = await rows_shown(table)
+        await asyncio.sleep(0.0005)
 
 
 async def search_frame(clock, pilot, screen, text: str) -> float:
     """Type ``text`` into the search box; ms from the last key to the frame showing its result."""
     table = screen.table
-    marks: list[float] = []
+    marks: list[float] = []  # when the rows of a new search are in the table
     original = table.set_source
 
     def set_source(source, *args, **kwargs):
-        result = original(source, *args, **kwargs)
-        marks.append(time.perf_counter())
-        return result
+        return original(source, *args, then=lambda: marks.append(time.perf_counter()), **kwargs)
 
     table.set_source = set_source
     try:
@@ -86,7 +135,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         await pilot.pause(0.5)
         screen = app.screen
         screen.table.focus()
-        await list_keys(clock, pilot, "customers list", repeat, out)
+        await list_keys(clock, pilot, screen.table, "customers list", repeat, out)
 
         samples = out.setdefault("search as you type", [])
         for word in ("gmbh", "novak", "+49 1", "zzz-nothing"):
@@ -101,21 +150,24 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         for _ in range(repeat):
             screen.table.focus()
             screen.table.select_row_id(big)
-            await pilot.pause()
+            await rows_shown(screen.table)
             samples.append(await clock.key_to_frame(pilot, "enter"))
             await pilot.pause(0.2)
             tab = out.setdefault("big customer: Conversations tab", [])
-            tab.append(await clock.key_to_frame(pilot, "3"))
+            tab.append(await key_until(clock, pilot, "3", lambda: conversations_shown(app)))
             await pilot.pause(0.2)
             await pilot.press("escape")
             await pilot.pause(0.2)
 
         screen.table.select_row_id(big)
+        await rows_shown(screen.table)
         await pilot.press("enter")
         await pilot.pause(0.2)
         await pilot.press("3")
         await pilot.pause(0.3)
-        await list_keys(clock, pilot, "big customer's conversations", repeat, out)
+        conversations = app.screen.query_one("ConversationsPanel PagedTable")
+        await rows_shown(conversations)
+        await list_keys(clock, pilot, conversations, "big customer's conversations", repeat, out)
         out["_check"] = [big_name, type(app.screen).__name__, str(app.focused)]
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out

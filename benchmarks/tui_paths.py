@@ -122,6 +122,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
             screen = app.screen
             screen.table.focus()
             screen.table.select_row_id(big)
+            await p.wait(lambda s=screen: s.table.cursor_row_id == big, "the big customer highlighted")
             await p.until("form: n new customer", "n", p.on_top("CustomerForm", "customer-name"))
             await p.back("escape")
             await p.until("form: e edit customer", "e", p.on_top("CustomerForm", "customer-name"))
@@ -161,6 +162,17 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
             await p.back("escape")
         await p.back("escape")
 
+        # e on a conversation with a 1,000,000-character note (SPEC §12's longest).
+        app.push_screen(CustomerForm(one_megabyte_note(today)))
+        await p.wait(p.on_top("CustomerForm"), "the customer with the 1 MB note")
+        await pilot.press("3")
+        await p.wait(lambda: app.screen.query("ConversationsPanel PagedTable").first().cursor_row_id
+                     is not None, "its conversation")
+        for _ in range(repeat):
+            await p.until("form: e on a 1 MB note", "e", p.on_top("ConversationForm", "note"))
+            await p.back("escape")
+        await p.back("escape")
+
         # Follow-ups: complete, undo, snooze (each until the list shows it).
         await pilot.press(keys.get("followups", "f3"))
         await pilot.pause(0.5)
@@ -168,20 +180,33 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         screen.whose = "everyone"  # the reference data's follow-ups belong to its employees
         screen.load(False)
         await pilot.pause(0.3)
-        loads: list[float] = []
-        original = screen.load
+        loads: list[float] = []  # the list shown again (its rows arrive after load() returns)
+        original = screen._show_summary
 
-        def load(*args, **kwargs):
+        def shown(*args, **kwargs):
             result = original(*args, **kwargs)
             loads.append(time.perf_counter())
             return result
 
-        screen.load = load
+        screen._show_summary = shown
         for _ in range(repeat):
             for key, name in (("c", "complete"), ("u", "undo"), ("s", "snooze"), ("u", "undo")):
                 count = len(loads)
                 await p.until(f"follow-ups: {key} {name}", key, lambda c=count: len(loads) > c)
     return out
+
+
+def one_megabyte_note(today: dt.date) -> int:
+    """A customer with one conversation whose note is 1,000,000 characters of 80-character
+    lines (in the copy of the reference data); its id."""
+    from storage.config import ensure_employee
+    from storage.db.models import Conversation, Customer
+
+    line = "Asked about the quarterly pricing, the delivery dates and the service contract. "
+    note = ("\n".join([line[:79]] * (1_000_000 // 80 + 1)))[:1_000_000]
+    customer = Customer.create(number="BENCH-1MB", name="Benchmark 1 MB note")
+    Conversation.create(customer=customer, employee=ensure_employee("benchmark"), date=today, note=note)
+    return customer.id
 
 
 def main() -> None:

@@ -79,6 +79,18 @@ class SuggestingInput(Input):
             self.screen.focus_next()
 
 
+# A longer note opens with soft wrap off: Textual's TextArea wraps the whole text again on
+# every change of its width (several times while a form opens), 100+ ms for 1 MB, where
+# docs/performance.md allows 50 ms to the first frame; its long lines then scroll sideways.
+# (benchmarks/tui_paths.py: "form: e on a 1 MB note")
+WRAP_UP_TO = 100_000  # characters
+
+
+def wraps(note: str) -> bool:
+    """Whether the note field soft-wraps ``note`` (see WRAP_UP_TO)."""
+    return len(note) <= WRAP_UP_TO
+
+
 class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
     AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     """New, edit or follow-up conversation for one customer."""
@@ -140,7 +152,10 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
                 yield from self._input_row("Follow Up", "follow_up", form.follow_up, "+7, fri, eom",
                                            DateInput)
                 yield Label("Note", classes="label")
-                yield TextArea(form.note, soft_wrap=True, compact=True, id="note")
+                # A long note is put in once the field is mounted (on_mount): TextArea goes
+                # over the whole text again for each step of its construction.
+                yield TextArea(form.note if wraps(form.note) else "", soft_wrap=wraps(form.note),
+                               compact=True, id="note")
                 yield self._error("note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name",
                                            SuggestingInput)
@@ -191,7 +206,10 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         self._default_topic: int | None = None
         if self.conversation_id is None and self.form.topic_id is None:
             self._set_default_topic(self.form.employee_id or self.app.ctx.employee().id)
-        self.query_one("#note", TextArea).focus()
+        note = self.query_one("#note", TextArea)
+        if not wraps(self.form.note):  # before DraftKeeper takes the form's values as saved
+            note.load_text(self.form.note)
+        note.focus()
         # With Whom's suggestions read the customer's whole history (18 ms for one with 45,000
         # conversations): after the form is on screen, long before anyone reaches that field.
         self.call_after_refresh(self._suggest_with_whom)
@@ -339,7 +357,8 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             select.value = value if value is not None and value in self._choices.get(name, {value}) else Select.NULL
         for name in CHECK_FIELDS:
             self.query_one(f"#{name}", Checkbox).value = getattr(form, name)
-        self.query_one("#note", TextArea).text = form.note
+        note = self.query_one("#note", TextArea)
+        note.soft_wrap, note.text = wraps(form.note), form.note
 
     def show_errors(self, errors: dict[str, str]) -> None:
         _show_errors(self.query(".error").results(Static), errors)

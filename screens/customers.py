@@ -192,5 +192,4 @@ class CustomersScreen(StyledScreen, Screen):
 
     def _form_closed(self, customer_id: int | None) -> None:
         if customer_id is not None:
-            self.table.reload()
-            self.table.select_row_id(customer_id)
+            self.table.reload(select=customer_id)

@@ -23,6 +23,7 @@ from screens import (  # noqa: F401
     value_form,
 )
 from storage.records import drafts
+from tui.dbwork import run_action
 from tui.widgets.draft_keeper import OPENERS
 from tui.widgets.footer import Footer
 
@@ -106,10 +107,14 @@ class DraftsScreen(ModalScreen[None]):
 
     def action_discard(self) -> None:
         draft = self._current()
-        if draft is not None:
-            drafts.discard_draft(draft, self.app.ctx.login)
+        if draft is None:
+            return
+
+        def done(_) -> None:
             self.app.notify("Draft discarded.")
             self._reload()
+
+        run_action(self, drafts.discard_draft, draft, self.app.ctx.login, done=done)
 
     def action_close(self) -> None:
         self.dismiss(None)

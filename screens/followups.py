@@ -36,7 +36,7 @@ from storage.records.conversations import set_completed, set_follow_up
 from storage.reporting import reports
 from storage.reporting.reports import FollowUpItem
 from tui import dates
-from tui.dbwork import describe, run_db
+from tui.dbwork import read_db, run_action, run_db, tell
 from tui.styled_screen import StyledScreen
 from tui.widgets.day_bookings import DayBookings
 from tui.widgets.followup_table import FollowupSource, FollowupTable, columns, losing_customer_id
@@ -84,6 +84,7 @@ class FollowupsScreen(StyledScreen, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.whose = "me"  # "me", "everyone" or an employee's login
+        self.employee_id: int | None = None  # whose list is shown (None: everyone's)
         self._undo: _Undo | None = None
 
     def compose(self) -> ComposeResult:
@@ -108,7 +109,10 @@ class FollowupsScreen(StyledScreen, Screen):
         """Another session saved (tui.live): refetch list and counts, the cursor staying on
         its follow-up (``load`` keeps its place in the list instead, for this user's own
         complete/snooze)."""
-        self.table.reload()
+        if isinstance(self.table.source, FollowupSource):  # (else its first load is on its way)
+            self.table.reload(then=self._refreshed)
+
+    def _refreshed(self) -> None:
         self.table.snap()
         self._show_summary()
 
@@ -124,39 +128,42 @@ class FollowupsScreen(StyledScreen, Screen):
             return self.app.ctx.employee().login
         return self.whose
 
-    def load(self, keep_position: bool = True) -> None:
-        """(Re)read the list from the database, keeping the cursor's place in the list."""
+    def load(self, keep_position: bool = True, select: int | None = None) -> None:
+        """(Re)read the list from the database, keeping the cursor's place in the list (or
+        on the follow-up ``select``); the employee whose list it is is looked up first."""
+        login = self._login()
+        if login is None:
+            self._load(None, keep_position, select)
+            return
+        read_db(self, lookups.employee_by_login, login,
+                done=lambda employee: self._load(employee, keep_position, select))
+
+    def _load(self, employee, keep_position: bool, select: int | None) -> None:
         ctx = self.app.ctx
         today = ctx.today()
         login = self._login()
-        if login is not None and lookups.employee_by_login(login) is None:
+        if login is not None and employee is None:
             # The chosen employee's login was changed meanwhile: fall back to my own list.
             self.notify(f"No employee {login!r} any more; showing yours.", markup=False)
             self.whose, keep_position = "me", False
-            login = self._login()
+            login, employee = self._login(), ctx.employee()
+        self.employee_id = employee.id if employee is not None else None
         table = self.table
         source = table.source
         position = table.cursor
         show_employee = self.whose != "me"
+        def loaded(position: int | None) -> None:
+            table.snap(position)
+            self._show_summary()
+            self._show_detail(table.cursor_row_id)
+
         if (isinstance(source, FollowupSource) and keep_position and source.login == login
                 and source.today == today):
-            table.reload()
-            table.snap(position)
+            table.reload(select=select, then=lambda: loaded(None if select else position))
         else:
             table.columns = columns(show_employee)
-            table.set_source(FollowupSource(today, login, show_employee))
-            table.snap(0)
-        self._show_summary()
-        self.query_one(DayBookings).show(today, self._employee_id(), ctx.timezone())
-        self._show_detail(table.cursor_row_id)
-
-    def _employee_id(self) -> int | None:
-        """The id of the employee whose list this is; None for everyone."""
-        login = self._login()
-        if login is None:
-            return None
-        employee = lookups.employee_by_login(login)
-        return employee.id if employee else 0  # an unknown login has nothing
+            table.set_source(FollowupSource(today, login, show_employee), then=lambda: loaded(0))
+        self.query_one(DayBookings).show(today, self.employee_id, ctx.timezone())
 
     def _show_summary(self) -> None:
         source = cast(FollowupSource, self.table.source)
@@ -213,11 +220,7 @@ class FollowupsScreen(StyledScreen, Screen):
     # Every change runs through tui.dbwork: off the UI thread, a locked or full database is
     # one line ("Not changed: ...") and the list stays as it was; the key can be pressed again.
     def _change(self, fn, *args, done) -> None:
-        run_db(self, fn, *args, done=lambda _: done(), failed=self._not_changed, busy="Changing…")
-
-    def _not_changed(self, error: RapportError) -> None:
-        self.notify(describe(error, "Not changed", "Press the key again."),
-                    severity="error", markup=False, timeout=10)
+        run_action(self, fn, *args, done=lambda _: done())
 
     def action_complete(self) -> None:
         item = self._need_item()
@@ -271,13 +274,12 @@ class FollowupsScreen(StyledScreen, Screen):
         self._undo = None
 
         def done() -> None:
-            self.load()
-            self.table.select_row_id(undo.conversation_id)
+            self.load(select=undo.conversation_id)
             self.notify(f"Undone: {undo.label}.", markup=False)
 
         def not_undone(error: RapportError) -> None:
             self._undo = self._undo or undo  # u can be pressed again
-            self._not_changed(error)
+            tell(self, "Not changed")(error)
 
         fn: Callable[..., object]
         args: tuple
@@ -369,7 +371,7 @@ class FollowupsScreen(StyledScreen, Screen):
     def action_export(self) -> None:
         from tui import calendar_actions
 
-        calendar_actions.choose_export(self, self._employee_id(), self._login() or "everyone")
+        calendar_actions.choose_export(self, self.employee_id, self._login() or "everyone")
 
     def action_sync(self) -> None:
         from tui.sync_action import sync_now

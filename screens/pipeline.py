@@ -5,8 +5,9 @@ Keys: arrows or tab move between tiles, enter lists the customers behind a tile'
 (and from there enter opens a customer), 1-8 do so for tile N directly; p steps through preset periods (all time, this
 month, last month, this quarter, this year, the last 12 months), r asks for a range of close
 dates, v chooses whose numbers (everyone or one employee). The numbers come from
-``storage.reporting.pipeline``, the functions behind ``rapport pipeline --json``, computed in a worker
-thread (a million conversations take longer than a frame); the screen only draws them.
+``storage.reporting.pipeline``, the functions behind ``rapport pipeline --json``, computed on the
+database reader (tui.dbwork: a million conversations take longer than a frame, and stale stored
+cycles are written first, which may wait for another Rapport's lock); the screen only draws them.
 """
 
 from __future__ import annotations
@@ -15,21 +16,19 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-import peewee
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
-from textual.worker import get_current_worker
 
-from storage.db.models import db
 from storage.errors import RapportError
 from storage.reporting.pipeline import PipelineReport, pipeline_report, won_lost_by_month
 from storage.reporting.pipeline_basis import Period
+from tui.dbwork import read_db, tell
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 from tui.widgets.pipeline_charts import FunnelChart, MonthChart
@@ -40,6 +39,12 @@ if TYPE_CHECKING:
 
 PRESETS = ["all", "month", "last_month", "quarter", "year", "12_months"]
 EVERYONE = None
+
+
+def compute(period: Period, employee_id: int | None) -> tuple[PipelineReport, list, int | None]:
+    """The dashboard's numbers (on the database reader)."""
+    report = pipeline_report(period)
+    return report, won_lost_by_month(period, employee_id, report.stages), employee_id
 
 
 def preset_period(name: str, today: dt.date) -> Period:
@@ -133,7 +138,7 @@ class PipelineScreen(StyledScreen, Screen):
 
     # -- data ---------------------------------------------------------------------------
     def reload(self) -> None:
-        """Recompute for the chosen period (today may have changed), in a worker thread."""
+        """Recompute for the chosen period (today may have changed), off the UI thread."""
         today = self.app.ctx.today()
         if self.period is None or self.preset != "custom" or self.period.as_of != today:
             if self.preset == "custom" and self.period is not None:
@@ -141,23 +146,12 @@ class PipelineScreen(StyledScreen, Screen):
             else:
                 self.period = preset_period(self.preset, today)
         self.query_one("#pipeline-summary", Static).update(self._summary() + " · computing…")
-        self._compute(self.period, self.employee_id)
+        read_db(self, compute, self.period, self.employee_id, done=lambda result: self._show(*result),
+                failed=self._failed, busy="Computing…")
 
-    @work(thread=True, exclusive=True, group="pipeline", exit_on_error=False)
-    def _compute(self, period: Period, employee_id: int | None) -> None:
-        try:
-            with db.connection_context():
-                report = pipeline_report(period)
-                months = won_lost_by_month(period, employee_id, report.stages)
-        except (RapportError, peewee.DatabaseError) as exc:  # e.g. the database went away
-            self.app.call_from_thread(self._failed, str(exc).splitlines()[0] if str(exc) else "")
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, report, months, employee_id)
-
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: RapportError) -> None:  # e.g. the database went away
         self.query_one("#pipeline-summary", Static).update(self._summary() + " · not computed")
-        self.notify(f"Pipeline not computed: {message}", severity="error", markup=False)
+        tell(self, "Pipeline not computed", "Press p to try again.")(error)
 
     def _show(self, report: PipelineReport, months, employee_id: int | None) -> None:
         if report.period != self.period or employee_id != self.employee_id:
@@ -234,14 +228,19 @@ class PipelineScreen(StyledScreen, Screen):
 
         me = self.app.ctx.employee().login
 
+        def chosen(employee) -> None:
+            self.employee_id = employee.id if employee else EVERYONE
+            self.employee_login = employee.login if employee else ""
+            self.reload()
+
         def picked(choice: str | None) -> None:
             if choice is None:
                 return
             login = me if choice == ME else None if choice == ALL else choice
-            employee = employee_by_login(login) if login else None
-            self.employee_id = employee.id if employee else EVERYONE
-            self.employee_login = employee.login if employee else ""
-            self.reload()
+            if login:
+                read_db(self, employee_by_login, login, done=chosen)
+            else:
+                chosen(None)
 
         current = ALL if self.employee_id is None else self.employee_login
         self.app.push_screen(PipelinePicker(current, me), picked)
@@ -261,22 +260,14 @@ class PipelineScreen(StyledScreen, Screen):
         if self.period is not None:
             self._drill_down(tile.spec.metric, tile.spec.title, self.period, self.employee_id)
 
-    @work(thread=True, exclusive=True, group="drill-down", exit_on_error=False)
     def _drill_down(self, metric: str, title: str, period: Period, employee_id: int | None) -> None:
         from storage.reporting.pipeline_customers import metric_customers
 
         def load():
             return metric_customers(metric, period, employee_id)
 
-        try:
-            with db.connection_context():
-                rows = load()
-        except (RapportError, peewee.DatabaseError) as exc:  # the dashboard's numbers stay
-            message = str(exc).splitlines()[0] if str(exc) else ""
-            self.app.call_from_thread(self.notify, f"Customers not listed: {message}",
-                                      severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._push_customers, title, rows, load)
+        read_db(self, load, done=lambda rows: self._push_customers(title, rows, load),
+                failed=tell(self, "Customers not listed"), busy="Listing…")  # the numbers stay
 
     def _push_customers(self, title: str, rows, load=None) -> None:
         from screens.pipeline_customers import PipelineCustomers

@@ -32,6 +32,8 @@ COLUMNS = [Column("No.", 8), Column("Customer", 18, flex=True), Column("Date", 1
 class ListSource:
     """A paged-table source over rows already computed (row id = position + 1)."""
 
+    in_memory = True
+
     def __init__(self, rows: list[MetricCustomer]) -> None:
         self.rows = rows
 

@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from screens.customers import CustomerRows
 from storage.records import conversation_list
 from storage.records.queries import CustomerList, CustomerRow
+from tui.dbwork import read_db
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
@@ -123,14 +124,20 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
         self.app.push_screen(ConversationForm.new(customer_id), self._finished)
 
     def _finished(self, conversation_id: int | None) -> None:
+        app = self.app
         self.dismiss(conversation_id)
         if conversation_id is not None:
-            refresh_lists(self.app, conversation_id)
-            name = conversation_list.customer_name(conversation_list.row_customer(conversation_id))
-            self.app.notify(f"Conversation saved for {name}.", markup=False)
+            refresh_lists(app, conversation_id)
+            read_db(app, saved_for, conversation_id,
+                    done=lambda name: app.notify(f"Conversation saved for {name}.", markup=False))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def saved_for(conversation_id: int) -> str:
+    """The name of the customer of a conversation (on the database reader)."""
+    return conversation_list.customer_name(conversation_list.row_customer(conversation_id))
 
 
 def refresh_lists(app, conversation_id: int) -> None:

@@ -53,11 +53,12 @@ def pause_waits_for_database_work(monkeypatch):
         await dbwork.wait_idle()
         await original(self, delay)
         for _ in range(500):  # keys held for a screen still opening (tui.app), or more work
-            if getattr(self.app, "_held", None) is None and not dbwork._pending:
+            if getattr(self.app, "_held", None) is None and not dbwork.busy():
                 break
             await dbwork.wait_idle()
             await original(self, 0.01)
 
+    pause.without_waiting_for_database_work = original  # for a test holding the database
     monkeypatch.setattr(Pilot, "pause", pause)
 
 

@@ -37,6 +37,26 @@ def other_rapport(sqlite_ctx, monkeypatch):
     other.close()
 
 
+NOT_CHANGED = "Not changed: another Rapport is writing to the database"
+
+
+async def keys_under_lock(pilot, other, keys: tuple[str, ...], changed) -> None:
+    """``keys`` (a key that changes records) while ``other`` holds the write lock: the one line
+    "Not changed: another Rapport is writing to the database…", nothing changed, the app up; the same keys once the
+    lock is gone: ``changed()`` becomes true."""
+    from tests.tui_helpers import wait_until
+
+    app = pilot.app
+    app.clear_notifications()
+    other.execute("BEGIN IMMEDIATE")
+    await pilot.press(*keys)
+    await wait_until(pilot, lambda: NOT_CHANGED in shown(app), what=f"{keys}: the message")
+    assert not changed() and app.is_running
+    other.execute("COMMIT")
+    await pilot.press(*keys)
+    await wait_until(pilot, changed, what=f"{keys} after the lock was released")
+
+
 def shown(app) -> str:
     """The screen's words in one line, then the whole text of every notification (a toast is
     one line across the top, cut to the terminal's width)."""

@@ -24,10 +24,16 @@ def backend_pid() -> int:
 
 async def kill_app_connections(app, pilot) -> None:
     """Terminate the UI thread's and the database threads' connections of this app."""
+    import peewee
     import psycopg2
 
-    pids = [backend_pid()]
-    for run in (dbwork.run_db, dbwork.read_db):
+    from storage.errors import ConnectionLost
+
+    try:
+        pids = [backend_pid()]
+    except (peewee.DatabaseError, ConnectionLost):  # the UI thread's is gone already
+        pids = []
+    for run in (dbwork.run_db, dbwork.read_db, dbwork.read_rows):
         job = run(app.screen, backend_pid, busy="")
         await wait_until(pilot, job.finished.is_set)
         pids.append(job.result)
@@ -136,3 +142,50 @@ async def test_a_server_that_refuses_connections_costs_nothing_typed(ctx, own_ro
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: not isinstance(app.screen, ConversationForm), what="the save")
         assert Conversation.get().note == TYPED and app.crash_reports == []
+
+
+@pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
+async def test_lists_and_conversation_keys_while_the_server_refuses_connections(ctx, own_role, monkeypatch):
+    """A list's page fetch and c on the Conversations tab with the server refusing the app
+    (its connections killed, no new ones): one line each, the app answers keys meanwhile, and
+    the next key after the server is back fetches the rows and completes the conversation."""
+    from storage.context import Context
+    from storage.db.database import close_database, open_database
+    from tests.locking import shown
+    from tests.panel_host import PanelHost
+    from tui.app import RapportApp
+
+    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
+    url, refuse = own_role
+    acme = factories.customer("Acme")
+    for i in range(120):
+        factories.customer(f"Customer {i:03}")
+    conv = factories.conversation(acme, "2026-03-10", note="Call back")
+    ctx.employee()
+    close_database()
+    open_database(url)
+    app = RapportApp(Context(url=url, config={}, today_override=ctx.today_override, login=ctx.login))
+    app.PREPARE_AFTER = 3600
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: "Acme" in shown(app), what="the customer list")
+        refuse(0)
+        await kill_app_connections(app, pilot)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "List not refreshed" in shown(app), what="the list's one line")
+        assert "Customer 119" not in shown(app) and app.is_running
+        refuse(-1)  # the server is back
+        await pilot.press("up")
+        await wait_until(pilot, lambda: "Customer 119" in shown(app), what="the last customers")
+
+        app.push_screen(PanelHost(acme.id))
+        await wait_until(pilot, lambda: "Call back" in shown(app), what="the conversation")
+        app.clear_notifications()
+        refuse(0)
+        await kill_app_connections(app, pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: "Not changed" in shown(app), what="c: the one line")
+        assert isinstance(app.screen, PanelHost) and app.is_running
+        refuse(-1)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: Conversation.get_by_id(conv.id).completed, what="c completes it")
+        assert app.crash_reports == []

@@ -171,3 +171,28 @@ async def test_with_whom_suggests_contacts_and_earlier_names(app):
         await pilot.pause()
         await pilot.press("right")
         assert with_whom.value == "Max Mustermann"
+
+
+async def test_a_long_note_opens_whole_unwrapped_and_keys_typed_ahead_edit_it(app):
+    """Above WRAP_UP_TO characters the note is put in once the field is mounted, soft wrap off
+    (opening fast: benchmarks/tui_paths.py "form: e on a 1 MB note"): the field holds all of
+    it, escape closes without asking (nothing was typed), and keys typed right after e land
+    at the start of the note."""
+    from screens.conversation_form import WRAP_UP_TO
+    from tests.panel_host import PanelHost
+    from tests.tui_helpers import wait_until
+
+    note = "\n".join(f"line {i:06} of a very long call" for i in range(WRAP_UP_TO // 20))
+    acme = factories.customer("Acme")
+    conv = factories.conversation(acme, "2026-03-10", note=note)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(PanelHost(acme.id))
+        await wait_until(pilot, lambda: "line 000000" in screen_text(app), what="the conversation")
+        await pilot.press("e")
+        area = app.screen.query_one("#note", TextArea)
+        assert area.text == note and not area.soft_wrap and app.focused is area
+        await pilot.press("escape")
+        assert isinstance(app.screen, PanelHost)
+        await pilot.press("e", *"Ahead", "space", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, PanelHost), what="the save")
+    assert Conversation.get_by_id(conv.id).note == "Ahead " + note

@@ -168,7 +168,7 @@ async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app
             await open_panel(app, pilot, cust.id)
             other.execute("BEGIN IMMEDIATE")
             await pressed(pilot, "d")
-            assert "Not done" in " ".join(screen_text(app).split())
+            assert "Not changed" in " ".join(screen_text(app).split())
             assert "still here" in screen_text(app)
             other.execute("ROLLBACK")
             await pressed(pilot, "d")

@@ -18,7 +18,7 @@ from storage.db.models import Booking, Contact, Conversation, Customer, Topic
 from storage.reporting import reports
 from tests import factories
 from tests.conftest import TODAY
-from tests.locking import shown
+from tests.locking import keys_under_lock, shown
 from tests.tui_helpers import type_text, wait_until
 
 TYPED = "Lock [bold]test[/] Ärger"
@@ -106,14 +106,7 @@ async def test_followups_actions(app, other_rapport):
         return Conversation.get_by_id(conv.id)
 
     async def under_lock(key: str, changed) -> None:
-        app.clear_notifications()
-        other_rapport.execute("BEGIN IMMEDIATE")
-        await pilot.press(key)
-        await wait_until(pilot, lambda: "Not changed: " + BUSY in shown(app), what=f"{key}: the message")
-        assert not changed() and app.is_running
-        other_rapport.execute("COMMIT")
-        await pilot.press(key)
-        await wait_until(pilot, changed, what=f"{key} after the lock was released")
+        await keys_under_lock(pilot, other_rapport, (key,), changed)
 
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("f3")

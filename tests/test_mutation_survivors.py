@@ -54,9 +54,11 @@ async def test_reload_keeps_the_cursor_on_its_record_when_rows_are_added_above()
         assert table.cursor_row_id == 103
         source.ids[:0] = [1, 2]  # two records sorted in above the cursor by someone else
         table.reload()
+        await pilot.pause()  # the rows come from the database reader
         assert table.cursor_row_id == 103 and table.cursor == 5
         source.ids[:0] = list(range(1000, 1100))  # the record moved out of the fetched window
         table.reload()
+        await pilot.pause()
         assert table.cursor_row_id == 103 and table.cursor == 105
 
 

@@ -3,6 +3,8 @@ cursor, end reaches the last row, reload keeps the record, user text is shown li
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import App, ComposeResult
 
 from screens.confirm import ConfirmScreen
@@ -102,9 +104,11 @@ async def test_reload_keeps_the_record_and_set_source_starts_over():
         assert table.cursor_row_id == 4
         source.n = 60  # others saved rows; the same record stays highlighted
         table.reload()
+        await pilot.pause()  # the rows come from the database reader
         assert table.row_count == 60 and table.cursor_row_id == 4
         source.n = 2  # the list shrank below the cursor: cursor clamps to the last row
         table.reload()
+        await pilot.pause()
         assert table.cursor_row_id == 2
         table.set_source(FakeSource(n=0))
         await pilot.pause()
@@ -140,6 +144,7 @@ async def test_reload_keeps_the_cursor_on_its_record_when_rows_arrive_above_it()
         assert table.cursor_row_id == 4
         source.shift = 3  # near: found in the fetched window
         table.reload()
+        await pilot.pause()
         assert table.cursor_row_id == 4 and table.cursor == 6
         source.shift = 5_000  # far away: found through the source's index_of
         table.reload()
@@ -225,3 +230,66 @@ async def test_a_database_gone_away_is_a_notice_not_a_crash():
         await pilot.press("end")
         await pilot.pause()
         assert table.cursor_row_id == 500
+
+
+class GatedSource(FakeSource):
+    """A database that is slow past the first window: those fetches wait for ``gate``. A
+    fetch on the UI thread is noted and not held (it would freeze the test with the app)."""
+
+    def __init__(self, n: int = MILLION) -> None:
+        super().__init__(n)
+        self.gate = threading.Event()
+        self.on_ui_thread = 0
+
+    def fetch(self, offset: int, limit: int) -> list[Row]:
+        if threading.current_thread() is threading.main_thread():
+            self.on_ui_thread += 1
+        elif offset > 0:
+            self.gate.wait(30)
+        return super().fetch(offset, limit)
+
+
+async def test_a_window_on_its_way_shows_placeholders_and_keys_keep_answering(monkeypatch):
+    from tests.tui_helpers import keys_without_waiting_for_database_work, wait_until
+    from tui import dbwork
+    from tui.widgets.paged_table import PENDING
+
+    keys_without_waiting_for_database_work(monkeypatch)
+    source = GatedSource()
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await wait_until(pilot, lambda: "Row 0" in screen_text(app), what="the first rows")
+        await pilot.press("end")  # its window waits for the database
+        await wait_until(pilot, lambda: PENDING in screen_text(app), what="placeholder rows")
+        assert "Row 999999" not in screen_text(app) and table.cursor_row_id is None
+        await pilot.press("up")  # the screen still answers keys
+        assert table.cursor == MILLION - 2
+        source.gate.set()
+        await dbwork.wait_idle()
+        await wait_until(pilot, lambda: "Row 999998" in screen_text(app), what="the rows")
+        assert PENDING not in screen_text(app)
+        assert table.cursor_row_id == MILLION - 1  # the cursor on its record
+        assert app.highlighted[-1] == MILLION - 1
+        assert source.on_ui_thread == 0
+
+
+async def test_keys_pressed_before_the_rows_arrive_are_kept(monkeypatch):
+    from tests.tui_helpers import keys_without_waiting_for_database_work, wait_until
+
+    class SlowCount(GatedSource):
+        def count(self) -> int:
+            self.gate.wait(30)
+            return super().count()
+
+    keys_without_waiting_for_database_work(monkeypatch)
+    source = SlowCount(n=50)
+    app = TableApp(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(PagedTable)
+        table.focus()
+        await pilot.press("down", "down", "down")  # the list is still being counted
+        source.gate.set()
+        await wait_until(pilot, lambda: table.cursor_row_id is not None, what="the rows")
+        assert table.cursor_row_id == 4 and "Row 3" in screen_text(app)

@@ -44,6 +44,7 @@ async def test_quick_add_from_the_customers_screen_preselects_the_highlighted(ap
         await pressed(pilot, "ctrl+s")
         assert app.screen is customers
         assert app.focused is customers.table
+        assert "Conversation saved for Beta." in [n.message for n in app._notifications]
     assert_logged(beta, "Rang about the order")
 
 

@@ -15,6 +15,33 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def thread_log(monkeypatch, owner, name: str) -> list[str]:
+    """Wrap ``owner.name`` (a storage function or method) so each call notes where it ran:
+    "ui" on the UI (main) thread, else "db". ``"ui" not in log`` says the screen never waited
+    for it (tui.dbwork)."""
+    import functools
+    import threading
+
+    original = getattr(owner, name)
+    log: list[str] = []
+
+    @functools.wraps(original)
+    def noted(*args, **kwargs):
+        log.append("ui" if threading.current_thread() is threading.main_thread() else "db")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noted)
+    return log
+
+
+def keys_without_waiting_for_database_work(monkeypatch) -> None:
+    """Let ``pilot.press`` and ``pilot.pause`` return while database work is still running
+    (tests/conftest.py makes them wait for it): for a test holding the database up."""
+    from textual.pilot import Pilot
+
+    monkeypatch.setattr(Pilot, "pause", Pilot.pause.without_waiting_for_database_work)
+
+
 async def wait_until(pilot, condition, what: str = "the condition", timeout: float = 60.0) -> None:
     """Let the app run until ``condition()`` holds (instead of a fixed pause, which is too
     short on a busy machine and too long on an idle one); fail naming ``what`` after

@@ -19,7 +19,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui import heap, palette, settings
+from tui import dbwork, heap, palette, settings
 
 if TYPE_CHECKING:
     from storage.context import Context
@@ -203,6 +203,21 @@ class RapportApp(App):
             self._held = []
             self._release_task = asyncio.create_task(self._release_when_ready())
 
+    def hold_keys_for(self, job) -> None:
+        """A key whose screen opens once database work is done (``tui.dbwork.read_to_open``):
+        hold the keys typed meanwhile for that screen (for the screen on top, if none opens)."""
+        if self._held is None:
+            self._held = []
+            self._release_task = asyncio.create_task(self._release_after(job))
+
+    async def _release_after(self, job) -> None:
+        deadline = time.monotonic() + self.OPEN_TIMEOUT
+        while not job.finished.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
+        await asyncio.sleep(0)  # the result is handed to the UI thread (tui.dbwork) ...
+        await self._round_trip(job.node, deadline)  # ... and the screen it opens is pushed
+        await self._release_when_ready()
+
     def _current_screen(self) -> Screen | None:
         try:
             return self.screen
@@ -302,7 +317,8 @@ class RapportApp(App):
             heap.prepared()
             self.prepared = True
             return
-        busy = time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
+        busy = (time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
+                or dbwork.busy(rows_only=True))  # rows on their way to the screen go first
         if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return

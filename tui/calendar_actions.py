@@ -7,7 +7,9 @@
   as all-day events or as to-dos.
 
 Screens call these with themselves as ``host``; each shows the path written. The export
-folder is ``storage.config.export_folder`` (config key ``export_dir``).
+folder is ``storage.config.export_folder`` (config key ``export_dir``). What they read and
+write runs on the database reader (tui.dbwork): a busy database never freezes the screen,
+and a failure is one line on it.
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ from typing import TYPE_CHECKING, cast
 from textual.widget import Widget
 
 from storage.config import export_folder
-from storage.db.models import db
-from storage.errors import RapportError
 from storage.exchange import calendar
+from tui.dbwork import read_db, read_to_open, tell
 
 if TYPE_CHECKING:
     from tui.app import RapportApp
@@ -48,12 +49,14 @@ def create_booking(host: Widget, conversation_id: int | None,
             if saved is not None:
                 saved(booking_id)
 
-    existing = of_conversation(conversation_id)
-    if existing is not None:
-        host.notify("This conversation has a booking: editing it.", markup=False)
-        host.app.push_screen(BookingForm.edit(existing.id), done)
-        return
-    host.app.push_screen(BookingForm.for_conversation(conversation_id, _ctx(host).today()), done)
+    def found(existing) -> None:
+        if existing is not None:
+            host.notify("This conversation has a booking: editing it.", markup=False)
+            host.app.push_screen(BookingForm.edit(existing.id), done)
+            return
+        host.app.push_screen(BookingForm.for_conversation(conversation_id, _ctx(host).today()), done)
+
+    read_to_open(host, of_conversation, conversation_id, done=found, failed=tell(host, "Not opened"))
 
 
 def create_task(host: Widget, conversation_id: int | None) -> None:
@@ -63,24 +66,24 @@ def create_task(host: Widget, conversation_id: int | None) -> None:
         host.notify("No conversation here.", severity="warning")
         return
     from screens.date_prompt import DatePrompt
-    from storage.db.models import Conversation
+    from storage.records.conversation_list import row
 
     today = _ctx(host).today()
-    conversation = Conversation.get_or_none(Conversation.id == conversation_id)
-    initial = (conversation.follow_up if conversation else None) or today
 
     def due(day) -> None:
         if day is None:
             return
-        try:
-            path = calendar.write_task(conversation_id, export_folder(_ctx(host).config), due=day)
-        except RapportError as exc:
-            host.notify(f"Task not written: {exc}", severity="error", markup=False)
-            return
-        host.notify(f"Task due {day:%a %Y-%m-%d} written to {path}", title="Create task",
-                    markup=False, timeout=10)
+        read_db(host, calendar.write_task, conversation_id, export_folder(_ctx(host).config),
+                due=day, busy="Writing…", failed=tell(host, "Task not written"),
+                done=lambda path: host.notify(f"Task due {day:%a %Y-%m-%d} written to {path}",
+                                              title="Create task", markup=False, timeout=10))
 
-    host.app.push_screen(DatePrompt("Create task: due on", initial=initial, today=today), due)
+    def ask(conversation) -> None:
+        initial = (conversation.follow_up if conversation else None) or today
+        host.app.push_screen(DatePrompt("Create task: due on", initial=initial, today=today), due)
+
+    read_to_open(host, row, conversation_id, done=ask, failed=tell(host, "Not opened"))
+
 
 
 UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (docs/reports.md)
@@ -91,8 +94,15 @@ def export_follow_ups(host: Widget, name: str, employee_id: int | None, **option
     to-dos, ``mode="todos"``) into ``<export folder>/<name>.ics``, in a worker thread; ``options`` go to
     ``storage.exchange.calendar.build_export`` (date_from, date_to, bookings_from)."""
     path = export_folder(_ctx(host).config) / calendar.safe_name(name + ".ics")
-    host.run_worker(lambda: _run_export(host, path, employee_id, options),
-                    thread=True, exclusive=True, group="calendar-export")
+
+    def export():
+        built = calendar.build_export(employee_id, **options)
+        calendar.write_file(built, path)
+        return built
+
+    read_db(host, export, busy="Exporting…", failed=tell(host, "Not exported"),
+            done=lambda built: host.notify(f"Exported {built.describe()} to {path}",
+                                           title="Export to calendar", markup=False, timeout=10))
 
 
 def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
@@ -114,16 +124,3 @@ def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
 
     host.app.push_screen(ExportChoice(str(export_folder(_ctx(host).config))), chosen)
 
-
-def _run_export(host: Widget, path, employee_id, options: dict) -> None:
-    """The export itself, in a worker thread with its own database connection."""
-    try:
-        with db.connection_context():
-            export = calendar.build_export(employee_id, **options)
-            calendar.write_file(export, path)
-    except RapportError as exc:
-        host.app.call_from_thread(host.notify, f"Not exported: {exc}", severity="warning",
-                                  markup=False)
-        return
-    host.app.call_from_thread(host.notify, f"Exported {export.describe()} to {path}",
-                              title="Export to calendar", markup=False, timeout=10)

@@ -8,11 +8,13 @@
            busy="Saving…")              # shown when it takes longer than a moment
 
     read_db(self, queries.page, offset, done=self._show_page)   # the same, for reads
+    read_rows(self, source.fetch, offset, limit, done=...)      # a list's rows (PagedTable)
 
 - ``fn(*args, **kwargs)`` runs off the UI thread, on a daemon thread that keeps its own
   database connection: ``run_db`` on the writer (one at a time, in the order asked, so two
   saves never overtake each other), ``read_db`` on the reader (a read never waits behind a
-  write that waits for a lock). The screen never freezes, and the process still ends at once
+  write that waits for a lock), ``read_rows`` on a reader for lists (a page never waits
+  behind a long report). The screen never freezes, and the process still ends at once
   on SIGTERM while a thread waits in SQLite.
 - ``done(result)`` is called on the UI thread through ``node.call_later``, so only while
   ``node`` is mounted; it may be a coroutine function.
@@ -54,6 +56,7 @@ class Job:
         self.finished = threading.Event()
         self.result: Any = None
         self.error: RapportError | None = None
+        self.lane: _Lane | None = None  # the thread it runs on (set by _submit)
 
     # -- on the database thread -----------------------------------------------------------
     def run(self) -> None:
@@ -90,8 +93,8 @@ class Job:
     def _to_ui(self, callback, *args) -> None:
         try:
             self.loop.call_soon_threadsafe(callback, *args)
-        except RuntimeError:  # the loop is closed: the app has ended
-            pass
+        except RuntimeError:  # the loop is closed: the app has ended, nothing to deliver to
+            _pending.discard(self)
 
     # -- on the UI thread -----------------------------------------------------------------
     def _notify(self, message: str, severity: str = "information", timeout: float = 5) -> None:
@@ -184,6 +187,7 @@ def _close_quietly(database) -> None:
 
 _writer = _Lane("rapport-db-writer")
 _reader = _Lane("rapport-db-reader")
+_lists = _Lane("rapport-db-lists")  # a list's rows never wait behind a long report
 _pending: set[Job] = set()
 
 
@@ -192,7 +196,7 @@ def close_connections() -> None:
     is waiting in the database closes its own once it is done."""
     from storage.db.models import db
 
-    for lane in (_writer, _reader):
+    for lane in (_writer, _reader, _lists):
         if lane.thread is not None and lane.thread.is_alive():
             lane.jobs.put(_Closer(db.obj))
 
@@ -210,6 +214,7 @@ class _Closer:
 
 def _submit(lane: _Lane, node, fn, args, kwargs, done, failed, busy) -> Job:
     job = Job(node, fn, args, kwargs, done, failed, busy)
+    job.lane = lane
     _pending.add(job)
     job.loop.call_later(BUSY_AFTER, job.show_busy)
     original_deliver = job._deliver
@@ -235,6 +240,46 @@ def read_db(node, fn: Callable, *args, done: Callable | None = None,
             **kwargs) -> Job:
     """Run the read ``fn(*args, **kwargs)`` on the reader thread (see the module docstring)."""
     return _submit(_reader, node, fn, args, kwargs, done, failed, busy)
+
+
+def read_to_open(node, fn: Callable, *args, done: Callable, **kwargs) -> Job:
+    """A key that opens a screen from what ``fn`` reads: ``read_db``, and ``done(result)``
+    opens it; keys typed meanwhile are held for that screen (tui.app: type-ahead)."""
+    job = read_db(node, fn, *args, done=done, **kwargs)
+    hold = getattr(node.app, "hold_keys_for", None)
+    if hold is not None:
+        hold(job)
+    return job
+
+
+AGAIN = "Press the key again."
+
+
+def tell(node, action: str, again: str = AGAIN) -> Callable[[RapportError], None]:
+    """The ``failed`` of a key's database work: one line where the user acted, "Not changed:
+    another Rapport is writing to the database. Press the key again." (any other error: "Not
+    changed: <the error>")."""
+    def failed(error: RapportError) -> None:
+        message = (describe(error, action, again) if isinstance(error, DatabaseUnavailable)
+                   else f"{action}: {error}")
+        node.notify(message, severity="error", markup=False, timeout=10)
+
+    return failed
+
+
+def run_action(node, fn: Callable, *args, done: Callable, busy: str = "Changing…", **kwargs) -> Job:
+    """A key that changes records (complete, snooze, delete, undo …): ``run_db`` the change,
+    ``done(result)`` after it, else "Not changed: …" (``tell``); the list stays as it was."""
+    return run_db(node, fn, *args, done=done, failed=tell(node, "Not changed"), busy=busy, **kwargs)
+
+
+def read_rows(node, fn: Callable, *args, done: Callable | None = None,
+              failed: Callable[[RapportError], Any] | None = None, busy: str = "",
+              **kwargs) -> Job:
+    """``read_db`` for a list's count and pages (tui.widgets.paged_table): on a reader of
+    their own, so that keys in a list never wait behind a long report; by default no
+    "Loading…" (the list shows its rows as "…" meanwhile)."""
+    return _submit(_lists, node, fn, args, kwargs, done, failed, busy)
 
 
 def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
@@ -281,9 +326,17 @@ def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict
     return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)
 
 
+def busy(rows_only: bool = False) -> bool:
+    """Whether a job asked on this event loop (this app) has not been delivered yet (with
+    ``rows_only``: a list's rows, ``read_rows``); jobs of an app that has ended (a closed
+    loop: never delivered) do not count."""
+    loop = asyncio.get_running_loop()
+    return any(job.loop is loop and (not rows_only or job.lane is _lists) for job in list(_pending))
+
+
 async def wait_idle(timeout: float = 30.0) -> None:
     """Wait until every job asked so far has finished and been delivered to the UI thread."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while _pending and loop.time() < deadline:
+    while busy() and loop.time() < deadline:
         await asyncio.sleep(0.005)

@@ -1,7 +1,8 @@
 """ContactsPane: a customer's contacts, with n new, e (or enter) edit, d delete.
 
 The first contact is the customer's main contact (shown in the customers list). The keys are
-bound on the pane, so they act only while the contact list has the focus.
+bound on the pane, so they act only while the contact list has the focus. The contacts are
+read, and deleted, off the UI thread (tui.dbwork).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 
 from storage.records import customers
+from tui.dbwork import read_db, run_action, tell
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row
 
@@ -40,12 +42,15 @@ class ContactsPane(Vertical):
         self.reload()
 
     def reload(self, select: int | None = None) -> None:
-        rows = []
-        if self.customer_id is not None:
-            rows = [Row(c.id, (c.name, c.role, c.phone, c.email)) for c in customers.contacts(self.customer_id)]
-        self.table.reload(ListSource(rows))
-        if select is not None:
-            self.table.select_row_id(select)
+        def show(contacts) -> None:
+            rows = [Row(c.id, (c.name, c.role, c.phone, c.email), data=c) for c in contacts]
+            self.table.reload(ListSource(rows), select=select)
+
+        if self.customer_id is None:
+            show([])
+            return
+        read_db(self, customers.contacts, self.customer_id, done=show,
+                failed=tell(self, "Contacts not listed"))
 
     @on(PagedTable.RowSelected, "#contacts-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:
@@ -70,15 +75,17 @@ class ContactsPane(Vertical):
     def action_delete_contact(self) -> None:
         from screens.confirm import ConfirmScreen
 
-        contact_id = self.table.cursor_row_id
-        contact = customers.get_contact(contact_id) if contact_id else None
-        if contact is None:
+        row = self.table.cursor_row
+        if row is None:
             return
+        contact = row.data
+
+        def deleted(_) -> None:
+            self.reload()
+            self.app.notify("Contact deleted.")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                customers.delete_contact(contact.id)
-                self.reload()
-                self.app.notify("Contact deleted.")
+                run_action(self, customers.delete_contact, contact.id, done=deleted)
 
         self.app.push_screen(ConfirmScreen(f"Delete the contact {contact.name}?"), answered)

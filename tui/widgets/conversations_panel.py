@@ -19,9 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from storage.errors import RapportError
 from storage.records import conversations, lookups
 from storage.records.conversation_list import ConversationFilter
+from tui.dbwork import read_db, run_action
 from tui.widgets.conversation_rows import ConversationSource, columns_for, describe
 from tui.widgets.paged_table import PagedTable
 
@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 
 class ConversationTable(PagedTable):
-    """The panel's table: enter edits (the panel's e key says so in the footer)."""
+    """The panel's table: enter edits (the panel's e key says so in the footer); it starts
+    on the newest conversation, the last row (docs/data.md order), like a log."""
 
     BINDINGS = [Binding("enter", "select", "Edit", id="conversations.enter_edit", show=False)]
+    START = -1
 
 
 class FilterInput(Input):
@@ -83,6 +85,7 @@ class ConversationsPanel(Vertical):
         self.select = select  # a conversation to start on (e.g. from Search), else the newest
         self.filter = ConversationFilter()
         self._trash: list[int] = []  # deleted this session, most recent last (u restores)
+        self._employees: list | None = None  # every employee, read once (m, x, the filter line)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="conversations-filters"):
@@ -95,12 +98,11 @@ class ConversationsPanel(Vertical):
 
     def on_mount(self) -> None:
         self._show_filter_state()
-        # The newest conversation is the last row (docs/data.md order): start there, like a log.
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
-        if self.select is None or not self.table.select_row_id(self.select):
-            self.table.action_last()
+        if self.select is not None:  # else the table starts on the newest (START)
+            self.table.reload(select=self.select, index=-1)
 
     def on_resize(self) -> None:
         table = self.table
@@ -124,16 +126,34 @@ class ConversationsPanel(Vertical):
     # -- filters --------------------------------------------------------------------------
     def _apply(self, flt: ConversationFilter) -> None:
         self.filter = flt
-        self.table.set_source(ConversationSource(self.customer_id, flt))
-        self._show_filter_state()
+        self.table.set_source(ConversationSource(self.customer_id, flt), then=self._show_filter_state)
+
+    def _with_employees(self, then) -> None:
+        """``then(employees)``: every employee, inactive too, read once off the UI thread."""
+        if self._employees is not None:
+            then(self._employees)
+            return
+
+        def read(employees: list) -> None:
+            self._employees = employees
+            then(employees)
+
+        read_db(self, lookups.employees, include_inactive=True, done=read)
+
+    def _login(self, employees: list, employee_id: int | None, default: str = "?") -> str:
+        return next((e.login for e in employees if e.id == employee_id), default)
 
     def _show_filter_state(self) -> None:
-        employee = "everyone"
-        if self.filter.employee_id is not None:
-            employee = next((e.login for e in lookups.employees(include_inactive=True)
-                             if e.id == self.filter.employee_id), "?")
-        state = f"{'open only' if self.filter.open_only else 'all'} · {employee} · {self.table.row_count}"
-        self.query_one("#conversations-filter-state", Static).update(state)
+        def show(employees: list) -> None:
+            employee = "everyone" if self.filter.employee_id is None else self._login(
+                employees, self.filter.employee_id)
+            state = f"{'open only' if self.filter.open_only else 'all'} · {employee} · {self.table.row_count}"
+            self.query_one("#conversations-filter-state", Static).update(state)
+
+        if self.filter.employee_id is None:
+            show([])
+        else:
+            self._with_employees(show)
 
     @on(Input.Changed, "#conversations-filter")
     def _text_changed(self, event: Input.Changed) -> None:
@@ -156,10 +176,14 @@ class ConversationsPanel(Vertical):
     def action_employee(self) -> None:
         """Cycle: everyone → me → every other active employee → everyone."""
         me = self.app.ctx.employee().id
-        order = [None, me] + [e.id for e in lookups.employees() if e.id != me]
-        current = order.index(self.filter.employee_id) if self.filter.employee_id in order else 0
-        flt = self.filter
-        self._apply(ConversationFilter(flt.text, flt.open_only, order[(current + 1) % len(order)]))
+
+        def cycle(employees: list) -> None:
+            order = [None, me] + [e.id for e in employees if e.active and e.id != me]
+            current = order.index(self.filter.employee_id) if self.filter.employee_id in order else 0
+            flt = self.filter
+            self._apply(ConversationFilter(flt.text, flt.open_only, order[(current + 1) % len(order)]))
+
+        self._with_employees(cycle)
 
     # -- the highlighted conversation -----------------------------------------------------
     @on(PagedTable.RowHighlighted, "#conversations-table")
@@ -185,9 +209,9 @@ class ConversationsPanel(Vertical):
 
     def reload(self, select: int | None = None) -> None:
         """Refetch the list (after a save elsewhere), the cursor on ``select`` if given."""
-        self.table.reload()
-        if select is not None:
-            self.table.select_row_id(select)
+        self.table.reload(select=select, then=self._reloaded)
+
+    def _reloaded(self) -> None:
         self._show_filter_state()
         self._show_detail()
 
@@ -227,22 +251,19 @@ class ConversationsPanel(Vertical):
         if (row_id := self._current()) is not None:
             self._open_form(ConversationForm.follow_up(row_id))
 
+    # d, u and c run through tui.dbwork: off the UI thread; a locked or full database is one
+    # line ("Not changed: ...") and the list stays as it was; the key can be pressed again.
     def action_delete(self) -> None:
-        if (row_id := self._current()) is not None and self._write(conversations.delete, row_id):
+        if (row_id := self._current()) is None:
+            return
+
+        def done(_) -> None:
             self._trash.append(row_id)
             self.refresh_bindings()
             self.reload()
             self.notify("Conversation moved to the trash: u brings it back.")
 
-    def _write(self, write, *args):
-        """Run a storage write; a database that stays locked or unreachable is reported, not
-        raised (``storage.db.retry`` has already tried again). Returns the result, or None."""
-        try:
-            result = write(*args)
-        except RapportError as exc:
-            self.notify(f"Not done: {exc}", severity="error", markup=False, timeout=10)
-            return None
-        return True if result is None else result
+        run_action(self, conversations.delete, row_id, done=done)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Undo shows in the footer only when there is a delete to undo."""
@@ -255,20 +276,25 @@ class ConversationsPanel(Vertical):
             self.notify("Nothing to undo.", severity="warning")
             return
         row_id = self._trash[-1]
-        if not self._write(conversations.restore, row_id):
-            return  # still in the trash: u can try again
-        self._trash.pop()
-        self.refresh_bindings()
-        self.reload(select=row_id)
-        self.notify("Conversation restored.")
+
+        def done(_) -> None:  # until then it stays in the trash: u can try again
+            if row_id in self._trash:
+                self._trash.remove(row_id)
+            self.refresh_bindings()
+            self.reload(select=row_id)
+            self.notify("Conversation restored.")
+
+        run_action(self, conversations.restore, row_id, done=done)
 
     def action_complete(self) -> None:
-        if (row_id := self._current()) is not None:
-            done = self._write(conversations.toggle_completed, row_id, self.app.ctx.today())
-            if done is None:
-                return
+        if (row_id := self._current()) is None:
+            return
+
+        def done(completed: bool) -> None:
             self.reload(select=row_id)
-            self.notify("Completed." if done else "Marked open again.")
+            self.notify("Completed." if completed else "Marked open again.")
+
+        run_action(self, conversations.toggle_completed, row_id, self.app.ctx.today(), done=done)
 
     def action_booking(self) -> None:
         from tui import calendar_actions
@@ -285,6 +311,5 @@ class ConversationsPanel(Vertical):
 
         ctx = self.app.ctx
         employee_id = self.filter.employee_id or ctx.employee().id
-        login = next((e.login for e in lookups.employees(include_inactive=True)
-                      if e.id == employee_id), ctx.login)
-        calendar_actions.export_follow_ups(self, f"follow-ups-{login}", employee_id)
+        self._with_employees(lambda employees: calendar_actions.export_follow_ups(
+            self, f"follow-ups-{self._login(employees, employee_id, ctx.login)}", employee_id))

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from storage.records import bookings
 from storage.timezones import system_zone_name, to_local
+from tui.dbwork import read_db, run_action
 
 
 def describe(day: dt.date, rows, selected: int | None = None, zone_name: str = "UTC") -> Text:
@@ -73,7 +74,10 @@ class DayBookings(Static, can_focus=True):
         employee (``None``: everyone)."""
         self.day, self.employee_id = day, employee_id
         self.zone_name = zone_name or system_zone_name()
-        self.rows = bookings.for_day(day, employee_id, self.zone_name)
+        read_db(self, bookings.for_day, day, employee_id, self.zone_name, done=self._show_rows)
+
+    def _show_rows(self, rows: list) -> None:
+        self.rows = rows
         self.selected = min(self.selected, max(len(self.rows) - 1, 0))
         if not self.rows and self.has_focus:
             self.screen.focus_next()
@@ -120,11 +124,13 @@ class DayBookings(Static, can_focus=True):
             return
         from screens.confirm import ConfirmScreen
 
+        def cancelled(_) -> None:
+            self.notify("Booking cancelled.", markup=False)
+            self._refresh()
+
         def answered(yes: bool | None) -> None:
             if yes:
-                bookings.cancel(booking.id)
-                self.notify("Booking cancelled.", markup=False)
-                self._refresh()
+                run_action(self, bookings.cancel, booking.id, done=cancelled)
 
         title = booking.title or booking.customer.name
         start = to_local(booking.start, self.zone_name)

@@ -21,7 +21,7 @@ from storage.reporting import reports
 from storage.reporting.losing_touch import LosingTouch, losing_touch
 from storage.reporting.reports import FollowUpItem
 from tui import dates
-from tui.widgets.paged_table import Column, PagedTable, Row
+from tui.widgets.paged_table import Column, PagedTable, Row, once_counted
 
 SECTIONS = (
     ("overdue", "Overdue", ""),
@@ -102,7 +102,7 @@ class FollowupSource:
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         rows: list[Row] = []
-        self._items = {}
+        items: dict[int, FollowUpItem] = {}
         end = offset + limit
         for number, section in enumerate(self._sections, start=1):
             if offset <= section.start < end:
@@ -114,8 +114,9 @@ class FollowupSource:
                     if isinstance(item, LosingTouch):
                         rows.append(self._losing_row(item))
                         continue
-                    self._items[item.id] = item
+                    items[item.id] = item
                     rows.append(self._item_row(item))
+        self._items = items  # one assignment: the UI thread reads it
         return rows
 
     def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem] | list[LosingTouch]:
@@ -173,22 +174,28 @@ class FollowupTable(PagedTable):
         """Move the cursor to an item at or after ``index`` (default: where it is)."""
         self.cursor = self.item_index(self.cursor if index is None else index, step)
 
+    @once_counted
     def action_cursor_up(self) -> None:
         if self.cursor > 0:
             self.snap(self.cursor - 1, -1)
 
+    @once_counted
     def action_cursor_down(self) -> None:
         if self.cursor < self.row_count - 1:
             self.snap(self.cursor + 1, 1)
 
+    @once_counted
     def action_page_up(self) -> None:
         self.snap(self.cursor - self._page_height(), -1)
 
+    @once_counted
     def action_page_down(self) -> None:
         self.snap(self.cursor + self._page_height(), 1)
 
+    @once_counted
     def action_first(self) -> None:
         self.snap(0, 1)
 
+    @once_counted
     def action_last(self) -> None:
         self.snap(self.row_count - 1, -1)

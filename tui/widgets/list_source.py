@@ -9,6 +9,8 @@ from tui.widgets.paged_table import Row
 
 
 class ListSource:
+    in_memory = True  # the table reads it at once, on the UI thread
+
     def __init__(self, rows: Sequence[Row]) -> None:
         self.rows = list(rows)
 

@@ -4,6 +4,10 @@ Textual's DataTable holds every row and renders each cell as a Rich renderable (
 cell, 12.8 s to first paint 100,000 rows). PagedTable holds only a small window of rows around
 the viewport and draws each visible line itself through the Line API (``render_line``), so a
 keypress costs one small fetch at most, whatever the length of the list (docs/performance.md).
+That fetch never runs on the UI thread: rows already held show at once; a missing window is
+fetched on a database reader (``tui.dbwork.read_rows``) while its rows show as "…", and drawn
+when it arrives, the cursor still on its row. A busy or lost database is one notice, and the
+next key or refresh tries again.
 
 The interface
 -------------
@@ -13,7 +17,9 @@ A *source* is any object with two methods (see ``RowSource``)::
     fetch(offset: int, limit: int) -> list[Row] # rows offset .. offset+limit-1, in order
 
 and optionally ``index_of(row_id) -> int | None`` (the row's position in the list), used to put
-the cursor back on the same record after ``reload()`` when it moved far away.
+the cursor back on the same record after ``reload()`` when it moved far away. All three run
+on the database reader thread, unless the source says ``in_memory = True`` (rows already
+fetched, e.g. ``ListSource``): then they run at once.
 
 A ``Row`` is ``Row(id, cells, style="")``: ``id`` is the record's primary key, ``cells`` a tuple
 of plain strings (one per column, shown literally: no markup, control characters made visible),
@@ -27,9 +33,13 @@ width left over by the others (at least its own ``width``).
     table.reload()                   # refetch (after a save, or to see what others saved);
                                      # the cursor stays on the same record where possible
     table.reload(new_source)         # the same, reading from another source
-    table.cursor_row_id              # id of the highlighted row, or None when empty
+    table.reload(select=42, then=f)  # the cursor on record 42; f() once the rows are shown
+    table.cursor_row_id              # id of the highlighted row, or None when empty (or
+                                     # while its rows are on their way)
     table.select_row_id(42)          # move the cursor to a record (needs index_of, or a
                                      # record inside the cached window)
+
+``set_source`` and ``reload`` return at once; the rows follow (``then``, and RowHighlighted).
 
 Keys: up/down, pageup/pagedown, home/end move the cursor; enter selects. Messages (nested, so
 handlers read ``on_paged_table_row_highlighted``): ``PagedTable.RowHighlighted(table, row_id)``
@@ -42,7 +52,8 @@ Styling: component classes ``paged-table--header``, ``--cursor``, ``--dim``, ``-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -57,7 +68,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from storage.errors import DatabaseUnavailable
+from storage.errors import RapportError
+from tui.dbwork import read_rows
 from tui.widgets.row_cache import RowCache
 
 
@@ -86,6 +98,8 @@ class RowSource(Protocol):
 class EmptySource:
     """A source with no rows (the table's default)."""
 
+    in_memory = True
+
     def count(self) -> int:
         return 0
 
@@ -107,6 +121,9 @@ BIDI_NAMES = {0x061C: "ALM", 0x200E: "LRM", 0x200F: "RLM", 0x202A: "LRE", 0x202B
 _VISIBLE.update({code: f"\u2039{name}\u203a" for code, name in BIDI_NAMES.items()})
 
 
+PENDING = "…"  # a row on its way from the database
+
+
 def visible_text(value: str) -> str:
     """``value`` with control and direction characters replaced by visible ones (never sent
     raw)."""
@@ -120,6 +137,19 @@ def fit(value: str, width: int) -> str:
     if cell_len(value) > width:
         return set_cell_size(value, width - 1) + "…"
     return set_cell_size(value, width)
+
+
+def once_counted(action: Callable) -> Callable:
+    """For a table's key (a cursor move, enter): pressed before the rows were first counted
+    (they are on their way from the database), it is done once they are, in order."""
+    @functools.wraps(action)
+    def run(self, *args) -> None:
+        if self._known:
+            action(self, *args)
+        else:
+            self._early.append(lambda: action(self, *args))
+
+    return run
 
 
 class PagedTable(ScrollView, can_focus=True):
@@ -160,6 +190,7 @@ class PagedTable(ScrollView, can_focus=True):
     """
 
     cursor = reactive(0, layout=False, repaint=False, init=False)
+    START = 0  # the row the cursor starts on when the table is mounted (-1: the last)
 
     class RowHighlighted(Message):
         """The cursor moved onto another record (``row_id`` None: the list is empty)."""
@@ -191,7 +222,15 @@ class PagedTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._columns = list(columns)
         self.empty_text = empty_text
-        self._rows = RowCache(source or EmptySource())
+        self._source: RowSource = source or EmptySource()
+        self._rows = RowCache(self._source)
+        self._generation = 0  # of the list shown: answers for an older one are dropped
+        self._fetching: set[tuple[int, int]] = set()  # windows on their way
+        self._heading: int | None = None  # the record a load on its way puts the cursor on
+        self._known = False  # whether the rows were counted yet
+        self._early: list[Callable[[], Any]] = []  # keys pressed before that (once_counted)
+        self._loading = False  # whether a load is on its way
+        self._then: list[Callable[[], Any]] = []  # to call once it has
         self._highlighted_id: int | None = None
         self._counted = False
         # What drawing a line needs, worked out once: each row's text at the current width
@@ -217,7 +256,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     @property
     def source(self) -> RowSource:
-        return self._rows.source
+        return self._source
 
     @property
     def cursor_row_id(self) -> int | None:
@@ -225,71 +264,112 @@ class PagedTable(ScrollView, can_focus=True):
         return row.id if row else None
 
     @property
+    def waiting(self) -> bool:
+        """Whether rows are on their way from the database (a load, or a window shown as "…")."""
+        return self._loading or bool(self._fetching)
+
+    @property
     def cursor_row(self) -> Row | None:
-        """The highlighted row as fetched (None when the list is empty)."""
+        """The highlighted row as fetched (None when the list is empty, or while its rows
+        are on their way)."""
         return self._row(self.cursor)
 
     def on_mount(self) -> None:
         if not self._counted:
-            self._recount()
-            self._announce()
+            self._load(self.START)
 
-    def set_source(self, source: RowSource) -> None:
-        """Show another list (e.g. new search text): cursor and scroll back to the top."""
-        self._rows.source = source
-        self._recount()
+    def set_source(self, source: RowSource, then: Callable[[], Any] | None = None) -> None:
+        """Show another list (e.g. new search text): cursor and scroll back to the top.
+        ``then()`` once its rows are shown."""
+        self._source = source
         self.set_reactive(PagedTable.cursor, 0)
         self.scroll_to(y=0, animate=False, force=True)
-        self.refresh()
-        self._announce()
+        self._load(0, then=then)
 
-    def reload(self, source: RowSource | None = None) -> None:
-        """Refetch everything (from ``source`` when given); keep the cursor on the same record
-        where possible."""
-        keep = self.cursor_row_id
+    def reload(self, source: RowSource | None = None, *, select: int | None = None,
+               index: int | None = None, then: Callable[[], Any] | None = None) -> None:
+        """Refetch everything (from ``source`` when given); the cursor stays on the same
+        record (on record ``select`` when given) where possible, else at ``index`` (default:
+        where it is; negative counts from the end). ``then()`` once the rows are shown."""
+        keep = next((k for k in (select, self._heading, self.cursor_row_id) if k is not None), None)
         if source is not None:
-            self._rows.source = source
-        self._recount()
-        index = min(self.cursor, max(self.row_count - 1, 0))
-        if keep is not None:
-            found = self._find(keep, near=index)
-            if found is not None:
-                index = found
-        self.set_reactive(PagedTable.cursor, index)
-        self._scroll_cursor_into_view()
-        self.refresh()
-        self._announce()
+            self._source = source
+        self._load(self.cursor if index is None else index, keep, then)
 
     def select_row_id(self, row_id: int) -> bool:
-        """Move the cursor to the record ``row_id``; False when it cannot be found."""
-        found = self._find(row_id, near=self.cursor)
+        """Move the cursor to the record ``row_id``: at once when its row is held (True), else
+        once the list, reloaded, has found it (False)."""
+        found = self._rows.find(row_id)
         if found is None:
+            self.reload(select=row_id)
             return False
         self.cursor = found
         return True
 
-    def _recount(self) -> None:
+    def _load(self, index: int, keep: int | None = None,
+              then: Callable[[], Any] | None = None) -> None:
+        """Count the rows and fetch the window at ``index`` (or record ``keep``'s) off the UI
+        thread. A load asked for meanwhile replaces this one (it keeps the record this one
+        was heading for, and runs its ``then`` too); rows of the list shown until now that are
+        still on their way are dropped."""
         self._counted = True
-        try:
-            self._rows.recount()
-        except DatabaseUnavailable as error:
-            self._database_unavailable(error)
-            return
-        self._unavailable = False
-        self._texts.clear()
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        self._generation += 1
+        self._fetching.clear()
+        self._heading, self._loading = keep, True
+        if then is not None:
+            self._then.append(then)
+        asked = self.cursor
 
-    def _find(self, row_id: int, near: int) -> int | None:
-        self._ensure_window(max(0, near - self._page_height()))
-        found = self._rows.find(row_id)
-        if found is not None:
-            return found
-        index_of = getattr(self.source, "index_of", None)
-        if index_of is not None:
-            index = index_of(row_id)
-            if index is not None and 0 <= index < self.row_count:
-                return index
-        return None
+        def loaded(result: tuple[RowCache, int]) -> None:
+            rows, cursor = result
+            self._heading, self._loading, thens, self._then = None, False, self._then, []
+            self._rows, self._known, early, self._early = rows, True, self._early, []
+            self._unavailable = False
+            self._texts.clear()
+            self.virtual_size = Size(self.size.width, rows.count + 1)
+            if self.cursor != asked:  # a key pressed meanwhile wins
+                cursor = self.cursor
+            self.set_reactive(PagedTable.cursor, self.validate_cursor(cursor))
+            self._scroll_cursor_into_view()
+            self.refresh()
+            self._announce()
+            for call in early + thens:
+                call()
+
+        generation = self._generation
+
+        def failed() -> None:  # what is shown stays; a refresh (or the next key's window) tries again
+            if generation == self._generation:
+                self._loading = False
+
+        self._read(RowCache.load, self.source, self._page_height(), index, keep, done=loaded,
+                   failed=failed)
+
+    def _read(self, fn: Callable, *args, done: Callable, failed: Callable[[], Any] | None = None) -> None:
+        """``done(fn(*args))``: at once for a source held in memory (``in_memory``), else on
+        the lists' database reader (tui.dbwork.read_rows), so a key never waits for the database. The answer
+        for a list replaced meanwhile is dropped; an error is one notice (``failed()`` first)."""
+        generation = self._generation
+
+        def deliver(result) -> None:
+            if generation == self._generation:
+                done(result)
+
+        def fail(error: RapportError) -> None:
+            if failed is not None:
+                failed()
+            if generation == self._generation:
+                self._database_unavailable(error)
+
+        if getattr(self.source, "in_memory", False):
+            try:
+                result = fn(*args)
+            except RapportError as error:
+                fail(error)
+                return
+            deliver(result)
+            return
+        read_rows(self, fn, *args, done=deliver, failed=fail)
 
     def _page_height(self) -> int:
         height = self.scrollable_content_region.height
@@ -298,15 +378,29 @@ class PagedTable(ScrollView, can_focus=True):
         return max(1, height - 1)
 
     def _ensure_window(self, first: int) -> None:
-        """Make sure rows first .. first+page are held; fetch a window around them if not."""
-        try:
-            self._rows.ensure(first, self._page_height())
-        except DatabaseUnavailable as error:
-            self._database_unavailable(error)
+        """Make sure rows first .. first+page are held or on their way: a missing window is
+        fetched off the UI thread, then drawn (placeholder rows meanwhile)."""
+        page = self._page_height()
+        window = self._rows.missing(first, page)
+        last = min(first + page, self.row_count)
+        if window is None or any(start <= first and last <= start + limit
+                                 for start, limit in self._fetching):
+            return
+        self._fetching.add(window)
+        rows = self._rows
+
+        def arrived(fetched: list[Row]) -> None:
+            self._fetching.discard(window)
+            rows.store(window[0], fetched)
+            self.refresh()
+            self._announce()
+
+        self._read(self.source.fetch, *window, done=arrived,
+                   failed=lambda: self._fetching.discard(window))
 
     _unavailable = False
 
-    def _database_unavailable(self, error: DatabaseUnavailable) -> None:
+    def _database_unavailable(self, error: RapportError) -> None:
         """The database is locked past every retry or the server is gone: keep what is shown,
         say so once, and try again on the next key or refresh — never crash the app."""
         if not self._unavailable:
@@ -314,11 +408,11 @@ class PagedTable(ScrollView, can_focus=True):
             self.notify(f"List not refreshed: {error}", severity="warning", markup=False)
 
     def _row(self, index: int) -> Row | None:
-        try:
-            return self._rows.get(index, self._page_height())
-        except DatabaseUnavailable as error:
-            self._database_unavailable(error)
-            return None
+        """Row ``index`` if held; else None, and its window is fetched."""
+        row = self._rows.held(index)
+        if row is None and 0 <= index < self.row_count:
+            self._ensure_window(RowCache.around(index, self._page_height()))
+        return row
 
     # -- cursor -------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
@@ -331,7 +425,10 @@ class PagedTable(ScrollView, can_focus=True):
         return max(0, min(value, self.row_count - 1)) if self.row_count else 0
 
     def _announce(self) -> None:
-        row_id = self.cursor_row_id
+        row = self.cursor_row
+        if row is None and self.row_count:
+            return  # its rows are on their way: announced when they arrive
+        row_id = row.id if row else None
         if row_id != self._highlighted_id:
             self._highlighted_id = row_id
             self.post_message(self.RowHighlighted(self, row_id))
@@ -349,24 +446,31 @@ class PagedTable(ScrollView, can_focus=True):
         if 1 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
+    @once_counted
     def action_cursor_up(self) -> None:
         self.cursor -= 1
 
+    @once_counted
     def action_cursor_down(self) -> None:
         self.cursor += 1
 
+    @once_counted
     def action_page_up(self) -> None:
         self.cursor -= self._page_height()
 
+    @once_counted
     def action_page_down(self) -> None:
         self.cursor += self._page_height()
 
+    @once_counted
     def action_first(self) -> None:
         self.cursor = 0
 
+    @once_counted
     def action_last(self) -> None:
         self.cursor = self.row_count - 1
 
+    @once_counted
     def action_select(self) -> None:
         row_id = self.cursor_row_id
         if row_id is not None:
@@ -441,8 +545,9 @@ class PagedTable(ScrollView, can_focus=True):
         if index >= self.row_count:
             return Strip.blank(width, self._style())
         self._ensure_window(top)
-        row = self._row(index)
-        if row is None:
-            return Strip.blank(width, self._style())
+        row = self._rows.held(index)
+        if row is None:  # on its way from the database
+            return Strip([Segment(fit(" " + PENDING, width), self._style("empty", index == self.cursor))],
+                         width)
         style = self._style(row.style, index == self.cursor)
         return Strip([Segment(self._row_text(row, width), style)], width)

@@ -4,7 +4,8 @@ Each cycle with its start, close, outcome, days (to the close, or to today while
 the stages it passed through, newest first, with a one-line summary above (and, while the
 customer is in the pipeline, its days in the current stage, docs/reports.md#pipeline). The cycles come
 from ``storage.db.sale_cycles.customer_cycles``, the same definition the dashboard counts with.
-The list is re-read whenever the widget is shown again (e.g. after logging a conversation).
+The list is re-read whenever the widget is shown again (e.g. after logging a conversation),
+off the UI thread (tui.dbwork).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widgets import Static
 from storage.db.sale_cycles import Cycle, customer_cycles
 from storage.reporting.pipeline_stalled import days_in_stage
 from tui import dates
+from tui.dbwork import read_db, tell
 from tui.widgets.paged_table import Column, PagedTable, Row
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ COLUMNS = [Column("Start", 10), Column("Close", 10), Column("Outcome", 7), Colum
 
 class CycleSource:
     """Paged-table rows over a customer's cycles, newest first (row id = cycle number)."""
+
+    in_memory = True
 
     def __init__(self, cycles: list[Cycle], today) -> None:
         self.cycles = list(reversed(cycles))
@@ -99,10 +103,17 @@ class SaleCycles(Vertical):
             summary.update("Sale cycles appear once the customer is saved.")
             return
         today = self.app.ctx.today()
-        cycles = customer_cycles(self.customer_id, today)
-        text = cycles_summary(cycles)
-        if (in_stage := days_in_stage(self.customer_id, today)) is not None:
-            stage, days = in_stage
-            text += f" · at {stage} for {days} day{'s' if days != 1 else ''}"
-        summary.update(text)
-        self.query_one(PagedTable).set_source(CycleSource(cycles, today))
+
+        def read(customer_id: int) -> tuple[list[Cycle], tuple | None]:
+            return customer_cycles(customer_id, today), days_in_stage(customer_id, today)
+
+        def show(result: tuple[list[Cycle], tuple | None]) -> None:
+            cycles, in_stage = result
+            text = cycles_summary(cycles)
+            if in_stage is not None:
+                stage, days = in_stage
+                text += f" · at {stage} for {days} day{'s' if days != 1 else ''}"
+            summary.update(text)
+            self.query_one(PagedTable).set_source(CycleSource(cycles, today))
+
+        read_db(self, read, self.customer_id, done=show, failed=tell(self, "Sale cycles not shown"))
