@@ -1,10 +1,17 @@
 """Fixtures: a fresh database per test, on SQLite (a file under tmp_path) and, when
-RAPPORT_TEST_POSTGRES holds a URL, on PostgreSQL (a schema of its own, dropped afterwards).
+RAPPORT_TEST_POSTGRES holds a URL, on PostgreSQL (a schema of its own).
 
 - ``ctx``: an opened database and its Context, once per backend (storage, reports,
   import/export and calendar tests use this one).
 - ``sqlite_ctx``: SQLite only (TUI tests, file-level tests).
 - ``app``: the Textual app on ``sqlite_ctx``.
+- ``database_url``: an empty database (no schema yet), for tests of creating one.
+
+The databases of ``ctx`` and ``sqlite_ctx`` are created and migrated once per test process
+(``MigratedTemplates``), then handed to each test in the state a new one has: a copy of the
+SQLite file; on PostgreSQL, the process's schema with every table emptied and the default
+rows seeded again. Creating a database from scratch is tested by the tests that use
+``database_url`` or a URL of their own (test_database, test_migrations, test_concurrency).
 
 Nothing here touches the user's real data: HOME and the platformdirs folders point into
 tmp_path for every test.
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import uuid
 from urllib.parse import quote
 
@@ -119,24 +127,120 @@ def make_ctx(url: str, today: dt.date | None = TODAY, login: str = "tester") -> 
     return Context(url=url, config={}, today_override=today, login=login)
 
 
-@pytest.fixture(params=BACKENDS)
-def ctx(request, tmp_path):
-    """An opened, migrated, seeded database on each backend, with D = TODAY."""
-    if request.param == "postgres":
-        schema = PostgresSchema(PG_URL)
-        try:
-            yield make_ctx(schema.url)
-        finally:
+# What a test may change in a schema besides its rows (tables, columns, indexes, triggers):
+# when it did, the next test gets a new schema instead of an emptied one.
+PG_SHAPE = """
+SELECT md5(coalesce(string_agg(item, ',' ORDER BY item), '')) FROM (
+  SELECT c.relname || ':' || c.relkind::text || ':' || coalesce(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), '') AS item
+  FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  WHERE c.relnamespace = %(schema)s::regnamespace
+  UNION ALL
+  SELECT t.tgname || ':' || t.tgrelid::regclass::text FROM pg_trigger t
+  JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = %(schema)s::regnamespace
+) shape
+"""
+
+
+class MigratedTemplates:
+    """One migrated database per test process and backend, handed out fresh to each test:
+    creating and migrating one per test cost about 15 ms on SQLite and 150 ms on PostgreSQL."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+        self._sqlite_file = None
+        self._pg: PostgresSchema | None = None
+        self._pg_shape = None
+
+    def sqlite_url(self, tmp_path) -> str:
+        """A copy of a new, migrated SQLite file at ``sqlite_url(tmp_path)``."""
+        if self._sqlite_file is None:
+            url = sqlite_url(self.folder)
+            open_database(url)
+            close_database()  # (checkpoints the WAL into the file: the copy is whole)
+            self._sqlite_file = self.folder / "rapport.db"
+        target = tmp_path / "rapport.db"
+        shutil.copyfile(self._sqlite_file, target)
+        target.chmod(0o600)  # as Rapport creates it
+        return sqlite_url(tmp_path)
+
+    def postgres_url(self) -> str:
+        """The process's schema, as new: every table emptied (identities restarted), the
+        schema version and the default rows written again as on creation."""
+        from storage.db import migrations
+        from storage.db.models import db
+
+        if self._pg is not None and not self._empty(self._pg):
+            self._pg.drop()  # changed by the last test, or still in use: a new one
+            self._pg = None
+        if self._pg is None:
+            self._pg = PostgresSchema(PG_URL)
+            open_database(self._pg.url)
             close_database()
-            schema.drop()
-    else:
-        yield make_ctx(sqlite_url(tmp_path))
+            self._pg_shape = self._shape(self._pg)
+            return self._pg.url
+        open_database(self._pg.url)  # (the version is current: nothing to migrate)
+        with db.atomic():
+            migrations.seed_defaults()
         close_database()
+        return self._pg.url
+
+    def _shape(self, schema: PostgresSchema) -> str:
+        with schema._admin.cursor() as cur:
+            cur.execute(PG_SHAPE, {"schema": schema.name})
+            return cur.fetchone()[0]
+
+    def _empty(self, schema: PostgresSchema) -> bool:
+        """Empty every table of ``schema`` but for its schema version, if its shape is as
+        created and no other session holds a lock on it (a process a test started may still
+        be ending)."""
+        import psycopg2
+
+        from storage.db import migrations
+        from storage.db.models import SchemaVersion
+
+        if self._shape(schema) != self._pg_shape:
+            return False
+        admin = schema._admin
+        try:
+            with admin.cursor() as cur:
+                cur.execute("BEGIN")
+                cur.execute("SET LOCAL lock_timeout = '2s'")
+                cur.execute("SELECT string_agg(format('%%I.%%I', schemaname, tablename), ', ') "
+                            "FROM pg_tables WHERE schemaname = %s", (schema.name,))
+                tables = cur.fetchone()[0]
+                cur.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+                cur.execute(f'INSERT INTO "{schema.name}"."{SchemaVersion._meta.table_name}" (version, applied_at) '
+                            "VALUES (%s, now() AT TIME ZONE 'UTC')", (migrations.CURRENT_VERSION,))
+                cur.execute("COMMIT")
+            return True
+        except psycopg2.Error:
+            with admin.cursor() as cur:
+                cur.execute("ROLLBACK")
+            return False
+
+    def close(self) -> None:
+        if self._pg is not None:
+            self._pg.drop()
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory):
+    templates = MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def ctx(request, tmp_path, migrated):
+    """An opened, migrated, seeded database on each backend, with D = TODAY."""
+    url = migrated.postgres_url() if request.param == "postgres" else migrated.sqlite_url(tmp_path)
+    yield make_ctx(url)
+    close_database()
 
 
 @pytest.fixture
-def sqlite_ctx(tmp_path):
-    yield make_ctx(sqlite_url(tmp_path))
+def sqlite_ctx(tmp_path, migrated):
+    yield make_ctx(migrated.sqlite_url(tmp_path))
     close_database()
 
 
