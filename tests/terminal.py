@@ -102,6 +102,14 @@ class Terminal:
         tail = self.text()[-1500:]
         raise AssertionError(f"{needle!r} did not appear on the screen; the end of the output:\n{tail}")
 
+    def wait_for_output(self, after: int, timeout: float = 20.0) -> None:
+        """Wait until the app wrote anything past ``after`` (it has begun to act on a key)."""
+        deadline = time.monotonic() + timeout
+        while len(self.text()) <= after:
+            if time.monotonic() > deadline or self.poll() is not None:
+                raise AssertionError(f"nothing appeared on the screen within {timeout} s")
+            time.sleep(0.01)
+
     def type(self, text: str) -> None:
         os.write(self.fd, text.encode("utf-8"))
 
