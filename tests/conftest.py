@@ -42,6 +42,44 @@ BACKENDS = [
 ]
 
 
+# Files whose tests run whole processes (the app in a terminal, servers, writers) and take
+# seconds each: run first, so that the workers that finish early share out the short tests
+# at the end instead of waiting for one long test (pytest-xdist --dist worksteal).
+SLOW_FILES_FIRST = ("test_prepared_modes.py", "test_two_instances.py", "test_live.py", "test_hangup.py",
+                    "test_crash_app.py", "test_session_faults.py", "test_sync_caldav.py",
+                    "test_concurrency.py", "test_backends_agree.py", "test_hostile_tui.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    items.sort(key=lambda item: item.path.name not in SLOW_FILES_FIRST)  # (a stable sort)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def idle_checked_every_5_ms():
+    """Pilot waits after each key (and in ``pause()``) until the process is idle: Textual
+    (textual._wait) sleeps 20 ms at a time and calls the process idle once it used under 1 ms
+    of CPU in one of them, so every key costs at least 40 ms, most of the suite's time. Here
+    it looks every 5 ms, for the same share of CPU (under 0.25 ms): idle is told 4 times
+    sooner. (A private module of Textual: ``raising=True`` fails loudly if it changes.)"""
+    import textual._wait
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.005, raising=True)
+        patch.setattr(textual._wait, "SLEEP_IDLE", 0.005 / 20, raising=True)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_screens_prepared_in_the_background(monkeypatch):
+    """Main screens are not prepared in the background after the first frame (a speed
+    feature of tui.app, tested on its own in test_prepared_modes.py and kept on in the tests
+    that run the real ``rapport`` in a terminal): a test sees only the screens it opens, and
+    its waits for an idle app do not wait for screens it never uses."""
+    from tui.app import RapportApp
+
+    monkeypatch.setattr(RapportApp, "PREPARE_AFTER", 3600)
+
+
 @pytest.fixture(autouse=True)
 def pause_waits_for_database_work(monkeypatch):
     """``pilot.pause()`` first lets the database work asked so far finish (tui.dbwork runs it
@@ -259,9 +297,6 @@ def app(sqlite_ctx, request):
     from tui.app import RapportApp
 
     app = RapportApp(sqlite_ctx)
-    # Main screens are not prepared in the background here (a speed feature, tested on its
-    # own in test_prepared_modes.py): a test sees only the screens it opens, and their data.
-    app.PREPARE_AFTER = 3600
     yield app
     if request.node.get_closest_marker("crash_expected") is None:
         assert app.crash_reports == [], f"unexpected errors, reports: {app.crash_reports}"
