@@ -100,6 +100,8 @@ class FollowupsScreen(Screen):
         """Another session saved (tui.live): refetch list and counts, the cursor staying on
         its follow-up (``load`` keeps its place in the list instead, for this user's own
         complete/snooze)."""
+        if not isinstance(self.table.source, FollowupSource):
+            return  # not loaded yet: the first load, on its way, reads everything
         self.table.reload()
         self.table.snap()
         self._show_summary()
