@@ -83,9 +83,10 @@ def no_screens_prepared_in_the_background(monkeypatch):
 @pytest.fixture(autouse=True)
 def pause_waits_for_database_work(monkeypatch):
     """``pilot.pause()`` first lets the database work asked so far finish (tui.dbwork runs it
-    on its own threads) and the keys held for a screen that is opening reach it (tui.app), so
-    a test that presses keys and pauses sees their outcome on a loaded machine too. A wait on
-    conditions, not a fixed sleep."""
+    on its own threads), the keys held for a screen that is opening reach it (tui.app) and
+    the animations (a smooth scroll) end, so a test that presses keys and pauses sees their
+    outcome on a loaded machine too. A wait on conditions, not a fixed sleep. (The idle
+    checks every 5 ms, ``idle_checked_every_5_ms``, fall between an animation's frames.)"""
     from textual.pilot import Pilot
 
     from tui import dbwork
@@ -96,9 +97,12 @@ def pause_waits_for_database_work(monkeypatch):
         await dbwork.wait_idle()
         await original(self, delay)
         for _ in range(500):  # keys held for a screen still opening (tui.app), or more work
-            if getattr(self.app, "_held", None) is None and not dbwork._pending:
+            animator = self.app.animator
+            if getattr(self.app, "_held", None) is None and not dbwork._pending and not (
+                    animator._animations or animator._scheduled):
                 break
             await dbwork.wait_idle()
+            await animator.wait_until_complete()
             await original(self, 0.01)
 
     monkeypatch.setattr(Pilot, "pause", pause)
