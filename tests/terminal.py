@@ -9,6 +9,7 @@ Every wait has a timeout, so a broken app fails the test instead of hanging it.
 
 from __future__ import annotations
 
+import array
 import fcntl
 import os
 import re
@@ -102,13 +103,48 @@ class Terminal:
         tail = self.text()[-1500:]
         raise AssertionError(f"{needle!r} did not appear on the screen; the end of the output:\n{tail}")
 
+    def wait_for_output(self, after: int, timeout: float = 20.0) -> None:
+        """Wait until the app wrote anything past ``after`` (it has begun to act on a key)."""
+        deadline = time.monotonic() + timeout
+        while len(self.text()) <= after:
+            if time.monotonic() > deadline or self.poll() is not None:
+                raise AssertionError(f"nothing appeared on the screen within {timeout} s")
+            time.sleep(0.01)
+
     def type(self, text: str) -> None:
         os.write(self.fd, text.encode("utf-8"))
 
     def press(self, *keys: str) -> None:
+        """Press ``keys`` one after another: each is sent once the app has read the one before
+        (the app keeps keys in order, holding them for a screen that is opening). A lone ESC
+        is the escape key only if no byte follows it at once (Textual waits ESCDELAY for
+        one), so after escape the next key waits until the app has acted on it (drawn)."""
         for key in keys:
+            mark = self.mark()
             self.type(KEYS.get(key, key))
-            time.sleep(0.15)  # let the app act on a key before the next one (focus moves)
+            self.wait_until_read()
+            if key == "escape":
+                self.wait_for_output(after=mark)
+
+    def unread(self) -> int:
+        """How many bytes typed so far the app has not read yet (its terminal's input queue)."""
+        try:
+            slave = os.open(f"/proc/{self.pid}/fd/0", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+        except OSError:  # the app has ended
+            return 0
+        try:
+            count = array.array("i", [0])
+            fcntl.ioctl(slave, termios.FIONREAD, count)
+            return count[0]
+        finally:
+            os.close(slave)
+
+    def wait_until_read(self, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.unread():
+            if time.monotonic() > deadline or self.poll() is not None:
+                raise AssertionError(f"the app did not read its keys within {timeout} s")
+            time.sleep(0.005)
 
     def signal(self, signum: int) -> None:
         os.kill(self.pid, signum)
@@ -160,6 +196,7 @@ def open_new_conversation(term: Terminal) -> int:
     mark = term.mark()
     term.press("3")
     term.wait_for("/ filter note", after=mark)
+    term.wait_for("Complete", after=mark)  # the list has the focus: its keys in the footer
     mark = term.mark()
     term.press("n")
     term.wait_for("New conversation", after=mark)

@@ -14,15 +14,11 @@ from storage.db.models import Booking
 from storage.records import bookings
 from tests import factories as f
 from tests.conftest import TODAY
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import screen_text, type_text, wait_until
 
 
-async def wait_for(pilot, condition, tries: int = 50) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause()
-    assert condition()
+async def wait_for(pilot, condition) -> None:
+    await wait_until(pilot, condition)
 
 
 def a_follow_up(name: str = "A[b]c[/b]me", login: str = "tester"):
@@ -66,10 +62,10 @@ async def test_book_see_move_cancel_undo(app):
         assert agenda.current().key == f"booking:{booking.id}"
         await pilot.press("c")
         await wait_for(pilot, lambda: Booking.get().cancelled_at is not None)
-        assert "14:00–15:30" not in screen_text(app)
+        await wait_for(pilot, lambda: "14:00–15:30" not in screen_text(app))
         await pilot.press("u")
         await wait_for(pilot, lambda: Booking.get().cancelled_at is None)
-        assert "14:00–15:30" in screen_text(app)
+        await wait_for(pilot, lambda: "14:00–15:30" in screen_text(app))
         assert Booking.get().start.date() == TODAY + dt.timedelta(days=1)
 
 

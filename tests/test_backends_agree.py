@@ -86,19 +86,10 @@ def outputs(url: str, tmp_path, capsys) -> dict[str, object]:
     return result
 
 
-@pytest.fixture(params=["schema", "en-US database"])
-def pg_url(request):
-    """A fresh PostgreSQL schema in the RAPPORT_TEST_POSTGRES database, or a fresh database that
-    sorts text by English rules (as most servers are installed: "beta" before "Zeta"), which
-    is where ORDER BY name would part from SQLite unless storage/ prevents it."""
-    from storage.db.database import close_database
-
-    if request.param == "schema":
-        schema = PostgresSchema(PG_URL)
-        yield schema.url
-        close_database()
-        schema.drop()
-        return
+@pytest.fixture(scope="module")
+def en_us_database():
+    """A database that sorts text by English rules (as most servers are installed: "beta"
+    before "Zeta"), made once for this file: each test gets a fresh schema in it."""
     import psycopg2
 
     name = "rapport_test_icu_" + uuid.uuid4().hex[:10]
@@ -112,10 +103,23 @@ def pg_url(request):
         admin.close()
         pytest.skip(f"cannot create an en-US database: {str(exc).strip()}")
     yield urlparse(PG_URL)._replace(path="/" + name).geturl()
-    close_database()
     with admin.cursor() as cur:
         cur.execute(f"DROP DATABASE {name} WITH (FORCE)")
     admin.close()
+
+
+@pytest.fixture(params=["schema", "en-US database"])
+def pg_url(request):
+    """A fresh PostgreSQL schema in the RAPPORT_TEST_POSTGRES database, or in a database that
+    sorts text by English rules, which is where ORDER BY name would part from SQLite unless
+    storage/ prevents it."""
+    from storage.db.database import close_database
+
+    base = PG_URL if request.param == "schema" else request.getfixturevalue("en_us_database")
+    schema = PostgresSchema(base)
+    yield schema.url
+    close_database()
+    schema.drop()
 
 
 def test_followups_stats_and_pipeline_are_identical_on_sqlite_and_postgresql(pg_url, tmp_path, capsys):

@@ -287,11 +287,8 @@ async def test_the_booking_form_is_in_the_command_palette(app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "booking save")
-        for _ in range(50):  # the palette searches its providers in the background
-            if "Booking: Save" in screen_text(app):
-                break
-            await pilot.pause()
-        assert "Booking: Save" in screen_text(app)
+        # (the palette searches its providers in the background)
+        await wait_until(pilot, lambda: "Booking: Save" in screen_text(app), "the palette's match")
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
@@ -311,10 +308,8 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
                              conversation_id=conv.id)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
-        for _ in range(50):  # until the screen has read its lists
-            if isinstance(app.screen, FollowupsScreen) and app.screen.query_one(DayBookings).rows:
-                break
-            await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, FollowupsScreen)
+                         and app.screen.query_one(DayBookings).rows, "the screen to read its lists")
         line = app.screen.query_one(DayBookings)
         line.focus()
         await wait_until(pilot, lambda: "Edit booking" in screen_text(app), "the line's keys in the footer")

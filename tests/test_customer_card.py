@@ -70,8 +70,11 @@ async def test_card_shows_what_another_session_saved_when_the_form_comes_back(ap
     cust = f.customer("Before", number="B-1")
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_first_customer(app, pilot)
-        await pilot.press("3", "n")  # a new conversation on top of the form
-        await pilot.pause()
+        await pilot.press("3")
+        await wait_until(pilot, lambda: app.focused is form.query_one("#conversations-table"),
+                         "the conversations list focused")
+        await pilot.press("n")  # a new conversation on top of the form
+        await wait_until(pilot, lambda: app.screen is not form, "the conversation form")
         Customer.update(name="After").where(Customer.id == cust.id).execute()  # another session
         await pilot.press("escape")
         await pilot.pause()

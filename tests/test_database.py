@@ -11,6 +11,7 @@ from storage.db.connection import default_database_path
 from storage.db.database import close_database, open_database
 from storage.db.models import Employee, Method, PipelineStage, SchemaVersion, Topic
 from storage.errors import RapportError
+from tests.conftest import BACKENDS
 
 
 def test_default_database_is_per_user_with_private_modes(isolated_home):
@@ -25,7 +26,9 @@ def test_default_database_is_per_user_with_private_modes(isolated_home):
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
-def test_new_database_is_seeded_once(ctx):
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_new_database_is_seeded_once(database_url):
+    open_database(database_url)  # a new one (ctx hands out copies of one made earlier)
     assert [s.name for s in PipelineStage.select().order_by(PipelineStage.sort_order)] == [
         "Initial contact", "Qualifying", "Lead validated", "Proposal", "Negotiation",
         "Won", "Lost", "Not qualified", "Cancelled",
@@ -38,9 +41,32 @@ def test_new_database_is_seeded_once(ctx):
     assert SchemaVersion.select().count() == 1
     # Opening again neither re-seeds nor re-records the version.
     close_database()
-    open_database(ctx.url)
+    open_database(database_url)
     assert Topic.select().count() == 6
     assert SchemaVersion.select().count() == 1
+
+
+@pytest.mark.parametrize("dirty", [True, False])
+def test_each_test_gets_a_database_as_new(ctx, dirty):
+    """ctx hands every test a copy of one database made earlier (tests/conftest.py): it holds
+    exactly what a new one holds, identities included, whatever the test before it did."""
+    from storage.db import migrations
+    from storage.db.models import ALL_MODELS, Customer
+    from tests import factories
+
+    seeded = {Topic: migrations.DEFAULT_TOPICS, Method: migrations.DEFAULT_METHODS,
+              PipelineStage: [name for name, _ in migrations.DEFAULT_STAGES]}
+    for model, names in seeded.items():
+        assert [(row.id, row.name) for row in model.select().order_by(model.id)] == list(enumerate(names, 1))
+    assert [v.version for v in SchemaVersion.select()] == [migrations.CURRENT_VERSION]
+    for model in ALL_MODELS:
+        if model not in seeded and model is not SchemaVersion:
+            assert model.select().count() == 0, model.__name__
+    assert factories.customer("First").id == 1
+    if dirty:  # for the next test on this process, if it is the other one
+        Topic.update(name="Renamed").where(Topic.id == 1).execute()
+        PipelineStage.delete().where(PipelineStage.kind == "closed").execute()
+        factories.conversation(Customer.get(), "2026-03-01", note="left behind")
 
 
 def test_current_employee_created_on_first_use(ctx):

@@ -4,6 +4,7 @@ to anna only, on both backends."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import TextArea
 
 from storage.context import Context
 from storage.records import drafts
@@ -31,10 +32,8 @@ def test_only_the_typist_sees_reads_or_discards_a_draft(ctx):
 
 async def _first_screen(app, pilot):
     """Wait until the app's start-up is done: the first main screen, or a modal over it."""
-    for _ in range(200):
-        if app.screen.is_mounted and app.screen.__class__.__name__ != "Screen":
-            break
-        await pilot.pause(0.02)
+    await wait_until(pilot, lambda: app.screen.is_mounted and app.screen.__class__.__name__ != "Screen",
+                     "the first screen")
     await pilot.pause()
     return app.screen
 
@@ -51,20 +50,21 @@ async def test_a_draft_typed_as_anna_is_not_offered_to_ben(database_url):
     async with RapportApp(anna).run_test(size=(80, 24)) as pilot:
         await _first_screen(pilot.app, pilot)
         pilot.app.push_screen(NoteForm())
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(pilot.app.focused, TextArea), "the form's note field")
         await type_text(pilot, "anna only")
         await pilot.press("ctrl+q")  # quitting keeps the open form's text as a draft
     assert [d.values["note"] for d in drafts.pending("anna")] == ["anna only"]
 
     ben = RapportApp(Context(url=database_url, login="ben"))
     async with ben.run_test(size=(80, 24)) as pilot:
-        await _first_screen(ben, pilot)
+        screen = await _first_screen(ben, pilot)
         await dbwork.wait_idle()  # the drafts read at start has answered (and found none of ben's)
         await pilot.pause()
-        assert not isinstance(ben.screen, DraftsScreen)
-        ben.push_screen(DraftsScreen())  # asked for explicitly, the list has nothing of anna's
-        await pilot.pause(0.1)
-        assert not isinstance(ben.screen, DraftsScreen)
+        assert ben.screen is screen and not isinstance(screen, DraftsScreen)
+        listing = DraftsScreen()
+        ben.push_screen(listing)  # asked for explicitly, the list has nothing of anna's
+        assert ben.screen is listing
+        await wait_until(pilot, lambda: ben.screen is screen, "the empty drafts list to close itself")
         assert "anna only" not in screen_text(ben)
 
     again = RapportApp(Context(url=database_url, login="Anna"))

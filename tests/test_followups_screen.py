@@ -191,3 +191,21 @@ async def test_a_renamed_employee_falls_back_to_my_list(app):
         assert isinstance(app.screen, FollowupsScreen)
         assert "me (tester)" in static_text(app, "#followups-summary")
         assert "late one" in "\n".join(table_lines(app))
+
+
+async def test_another_sessions_save_before_the_list_first_loaded_is_no_error(app):
+    """A live refresh (tui.live: another session saved) can come between the screen's mount
+    and its first load, e.g. on F3 while a report writes: the list is still empty then."""
+    from tests.tui_helpers import screen_text
+    from tui.live import refresh_screen
+
+    f.conversation(f.customer("Acme"), "2026-03-10", follow_up="2026-03-18")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = FollowupsScreen()
+        screen.load = lambda *args, **kwargs: None  # its first load still on its way
+        await app.push_screen(screen)
+        refresh_screen(screen)
+        del screen.load
+        screen.load()
+        await pilot.pause()
+        assert "Acme" in screen_text(app) and "1 today" in screen_text(app)

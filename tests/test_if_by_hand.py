@@ -8,16 +8,13 @@ from screens.follow_up_picker import FollowUpPicker
 from storage.db.models import Conversation
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.tui_helpers import wait_until
 from tui import dbwork
 
 
-async def wait_for(pilot, condition, tries: int = 200) -> None:
-    for _ in range(tries):
-        await dbwork.wait_idle()
-        await pilot.pause()
-        if condition():
-            return
-    raise AssertionError("condition never held")
+async def wait_for(pilot, condition) -> None:
+    await dbwork.wait_idle()
+    await wait_until(pilot, condition)
 
 
 async def test_tick_if_choose_and_save(app):

@@ -11,9 +11,11 @@ from tests.tui_helpers import wait_until
 async def test_every_main_screen_is_prepared_and_reused(app):
     app.PREPARE_AFTER = 0.3  # as in the real app (tests/conftest.py turns it off)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: set(app._screen_stacks) >= set(app.MODES) and all(
-            app._screen_stacks[mode][0].is_mounted for mode in app.MODES), timeout=60,
-            what="every main screen prepared")
+        def prepared_all() -> bool:
+            stacks = app._screen_stacks
+            return set(stacks) >= set(app.MODES) and all(stacks[mode][0].is_mounted for mode in app.MODES)
+
+        await wait_until(pilot, prepared_all, timeout=60, what="every main screen prepared and mounted")
         prepared = {mode: app._screen_stacks[mode][0] for mode in app.MODES}
         assert all(screen.is_mounted for screen in prepared.values())
         # Styled as they mounted: showing one does not restyle the whole app first.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from screens.customer_form import CustomerForm
 from screens.search import SearchScreen
 from tests import factories as f
+from tests.tui_helpers import wait_until
 from tui import dbwork
 from tui.widgets.paged_table import PagedTable
 
@@ -15,15 +16,10 @@ def table_lines(app) -> list[str]:
     return ["".join(s.text for s in table.render_line(y)).rstrip() for y in range(table.size.height)]
 
 
-async def settle(app, pilot, condition, tries: int = 200) -> None:
+async def settle(app, pilot, condition) -> None:
     """Wait (on conditions, not a fixed time) until ``condition()`` holds."""
-    for _ in range(tries):
-        await dbwork.wait_idle()
-        await pilot.pause()
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never held")
+    await dbwork.wait_idle()
+    await wait_until(pilot, condition)
 
 
 async def test_type_see_highlight_and_open(app):

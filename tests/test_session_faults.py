@@ -42,8 +42,9 @@ def test_sigterm_while_opening_a_customer_with_a_5_mb_note_ends_it_within_2_s(tm
     url, _ = database(tmp_path, notes=("Lorem ipsum dolor sit amet " * 40 + "\n") * 4_700)
     with Terminal(["--database", url, "--today", TODAY.isoformat()], private_env(tmp_path / "home")) as term:
         term.wait_for("Acme")
+        mark = term.mark()
         term.type("\r")  # open it
-        time.sleep(1.0)  # (the opening has begun; the signal must not wait for it to end)
+        term.wait_for_output(after=mark)  # the opening has begun; the signal must not wait for it to end
         start = time.monotonic()
         term.signal(signal.SIGTERM)
         term.wait(timeout=10)

@@ -12,6 +12,7 @@ from storage.reporting import reports
 from storage.reporting.statistics_items import FIGURES, statistics_items
 from tests import factories as f
 from tests.conftest import TODAY
+from tests.tui_helpers import wait_until
 from tui import dbwork
 from tui.widgets.paged_table import PagedTable
 
@@ -57,19 +58,13 @@ async def test_enter_on_annas_overdue_then_on_a_conversation(app):
         await pilot.press(*["right"] * 6)
         assert str(table.get_row_at(anna)[6]) == "2"
         await pilot.press("enter")
-        for _ in range(100):
-            await dbwork.wait_idle()
-            await pilot.pause()
-            if isinstance(app.screen, StatisticsItems):
-                break
-        assert isinstance(app.screen, StatisticsItems)
+        await dbwork.wait_idle()
+        await wait_until(pilot, lambda: isinstance(app.screen, StatisticsItems), "the drill-down")
         items = app.screen.query_one(PagedTable)
         assert items.source.count() == 2
         await pilot.press("down", "enter")
-        for _ in range(100):
-            await pilot.pause()
-            if isinstance(app.screen, CustomerForm) and app.screen.query("#conversations-table"):
-                conv_table = app.screen.query_one("#conversations-table", PagedTable)
-                if conv_table.cursor_row_id == late2.id:
-                    break
+        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm)
+                         and app.screen.query("#conversations-table")
+                         and app.screen.query_one("#conversations-table", PagedTable).cursor_row_id == late2.id,
+                         "the customer's conversation under the cursor")
         assert app.screen.query_one("#conversations-table", PagedTable).cursor_row_id == late2.id

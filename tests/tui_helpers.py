@@ -56,14 +56,15 @@ async def wait_until(pilot, condition, what: str = "the condition", timeout: flo
         await pilot.pause(0.01)
 
 
-async def wait_for_text(app, pilot, text: str, rounds: int = 50) -> str:
+async def wait_for_text(app, pilot, text: str, timeout: float = 10.0) -> str:
     """The screen's text once it shows ``text`` (a toast appears a frame or two after it was
-    sent; on a busy machine later), or as it is after ``rounds`` pauses."""
+    sent; on a busy machine later), or as it is after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
     shown = screen_text(app)
-    for _ in range(rounds):
-        if text in shown:
-            break
-        await pilot.pause(0.05)
+    while text not in shown and time.monotonic() < deadline:
+        await pilot.pause(0.01)
         shown = screen_text(app)
     return shown
 
