@@ -16,7 +16,7 @@ from urllib.parse import quote, urlparse
 
 
 def backend(url: str) -> str:
-    """"sqlite" or "postgresql", from a database URL."""
+    """ "sqlite" or "postgresql", from a database URL."""
     scheme = url.split(":", 1)[0].lower()
     return "postgresql" if scheme in ("postgresql", "postgres") else "sqlite"
 
@@ -36,21 +36,18 @@ def _admin(base_url: str):
     return connection
 
 
-def postgres_reference(base_url: str, size: str, sizes: dict, seed: int, today, rebuild: bool,
-                       build, log) -> str:
+def postgres_reference(base_url: str, size: str, sizes: dict, seed: int, today, rebuild: bool, build, log) -> str:
     """The URL of the reference schema of this size in ``base_url``'s database, built by
     ``build(url)`` unless a finished build with the same parameters is already there."""
     from storage.db.migrations import CURRENT_VERSION
 
     schema = f"rapport_reference_{size}"
-    marker = (f"rapport reference data: {sizes} seed={seed} today={today.isoformat()} "
-              f"schema version {CURRENT_VERSION}")
+    marker = f"rapport reference data: {sizes} seed={seed} today={today.isoformat()} schema version {CURRENT_VERSION}"
     url = schema_url(base_url, schema)
     connection = _admin(base_url)
     try:
         with connection.cursor() as cur:
-            cur.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
-                        (schema,))
+            cur.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s", (schema,))
             found = cur.fetchone()
             if found and found[0] == marker and not rebuild:
                 return url

@@ -59,8 +59,13 @@ def steps(today):
     from storage.reporting import pipeline, reports
     from tui.widgets.followup_table import FollowupSource
 
-    big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
-           .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    big = (
+        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
+        .group_by(Conversation.customer)
+        .order_by(fn.COUNT(Conversation.id).desc())
+        .limit(1)
+        .scalar()
+    )
     everyone = CustomerList(today)
 
     def screen_page():
@@ -87,8 +92,10 @@ def steps(today):
         ("search 'gmbh': count + first page", lambda: search("gmbh")),
         ("search '+49 1': count + first page", lambda: search("+49 1")),
         ("big customer: count + 114 conversations", big_customer),
-        ("big customer: 114 conversations at the end",
-         lambda: conversation_list.page(big, ConversationFilter(), 9_800, 114)),
+        (
+            "big customer: 114 conversations at the end",
+            lambda: conversation_list.page(big, ConversationFilter(), 9_800, 114),
+        ),
     ]
 
 
@@ -97,16 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default=None)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="samples per step")
-    parser.add_argument("--runs", type=int, default=10,
-                        help="runs per sample (the server's CPU clock ticks every 10 ms)")
+    parser.add_argument(
+        "--runs", type=int, default=10, help="runs per sample (the server's CPU clock ticks every 10 ms)"
+    )
     args = parser.parse_args(argv)
     from storage.db.database import open_database
 
     url = build_reference("quick" if args.quick else "full", False, print, args.database)
     open_database(url)
     server = server_cpu_reader()
-    print(f"CPU ms per step on {backend(url)} (this process + its server process), "
-          f"median of {args.repeat} samples of {args.runs} runs; wall median beside it\n")
+    print(
+        f"CPU ms per step on {backend(url)} (this process + its server process), "
+        f"median of {args.repeat} samples of {args.runs} runs; wall median beside it\n"
+    )
     print(f"{'step':50} {'client':>8} {'server':>8} {'CPU':>8} {'wall':>8}")
     for name, step in steps(TODAY):
         step()  # warm: caches, prepared plans
@@ -121,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             client.append(c)
             backend_cpu.append(s)
             total.append(c + s)
-        print(f"{name:50} {statistics.median(client):8.1f} {statistics.median(backend_cpu):8.1f} "
-              f"{statistics.median(total):8.1f} {statistics.median(wall):8.1f}")
+        print(
+            f"{name:50} {statistics.median(client):8.1f} {statistics.median(backend_cpu):8.1f} "
+            f"{statistics.median(total):8.1f} {statistics.median(wall):8.1f}"
+        )
     return 0
 
 

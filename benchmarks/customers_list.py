@@ -37,13 +37,27 @@ def build() -> None:
         cur.executemany(
             "INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived,"
             " sort_name) VALUES (?,?,?,?,?,?,?,0,lower(?2))",
-            [(f"K{i:05d}", f"Customer {random.randint(0, 99999):05d} {i}", f"c{i}@x.example",
-              f"+49 {random.randint(100, 999)} {random.randint(100000, 999999)}", "", "", stamp)
-             for i in range(10_000)])
+            [
+                (
+                    f"K{i:05d}",
+                    f"Customer {random.randint(0, 99999):05d} {i}",
+                    f"c{i}@x.example",
+                    f"+49 {random.randint(100, 999)} {random.randint(100000, 999999)}",
+                    "",
+                    "",
+                    stamp,
+                )
+                for i in range(10_000)
+            ],
+        )
         cur.executemany(
             "INSERT INTO contact (customer_id, name, role, email, phone) VALUES (?,?,?,?,?)",
-            [(c, f"Person {c}-{j}", "", "", f"0{random.randint(100, 999)} {random.randint(1000, 9999)}")
-             for c in range(1, 10_001) for j in range(2)])
+            [
+                (c, f"Person {c}-{j}", "", "", f"0{random.randint(100, 999)} {random.randint(1000, 9999)}")
+                for c in range(1, 10_001)
+                for j in range(2)
+            ],
+        )
 
         def conversations():
             base = dt.date(2024, 1, 1)
@@ -52,14 +66,29 @@ def build() -> None:
                 day = base + dt.timedelta(days=random.randint(0, 800))
                 follow_up = (day + dt.timedelta(days=7)).isoformat() if n % 3 == 0 else None
                 stage = random.randint(1, 9) if n % 5 == 0 else None
-                yield (str(uuid.UUID(int=n)), customer, 1, day.isoformat(),
-                       f"{random.randint(8, 17):02d}:00:00", follow_up, "note", "", 0, 0, stage, 0,
-                       stamp, stamp)
+                yield (
+                    str(uuid.UUID(int=n)),
+                    customer,
+                    1,
+                    day.isoformat(),
+                    f"{random.randint(8, 17):02d}:00:00",
+                    follow_up,
+                    "note",
+                    "",
+                    0,
+                    0,
+                    stage,
+                    0,
+                    stamp,
+                    stamp,
+                )
 
         cur.executemany(
             "INSERT INTO conversation (uid, customer_id, employee_id, date, time_begin, follow_up,"
             " note, with_whom, completed, is_follow_up, pipeline_stage_id, sequence, created_at,"
-            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", conversations())
+            " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            conversations(),
+        )
     db.execute_sql("ANALYZE")
 
 
@@ -81,14 +110,17 @@ def main() -> None:
     everyone = CustomerList(TODAY)
     print(f"count, no search                     {best_of(everyone.count):7.2f} ms")
     print(f"window of {WINDOW} rows at the top         {best_of(lambda: everyone.fetch(0, WINDOW)):7.2f} ms")
-    print(f"window of {WINDOW} rows at the end         "
-          f"{best_of(lambda: everyone.fetch(10_000 - WINDOW, WINDOW)):7.2f} ms")
+    print(
+        f"window of {WINDOW} rows at the end         {best_of(lambda: everyone.fetch(10_000 - WINDOW, WINDOW)):7.2f} ms"
+    )
     print(f"position of a customer               {best_of(lambda: everyone.index_of(5000)):7.2f} ms")
     for text in ("Customer 123", "person 77-1", "0555 12", "k0999", "nothing-like-this"):
+
         def search(text=text):
             found = CustomerList(TODAY, text)
             found.count()
             found.fetch(0, WINDOW)
+
         print(f"search {text!r:22}        {best_of(search):7.2f} ms")
 
 

@@ -54,7 +54,11 @@ def run_process(args: list[str], env: dict | None = None) -> float:
     """Wall time of a whole process in ms; its stdout is discarded, a failure raises."""
     start = time.perf_counter()
     subprocess.run(
-        args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True,
+        args,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
     return (time.perf_counter() - start) * 1000

@@ -28,6 +28,7 @@ def timed(function):
             return function(*args, **kwargs)
         finally:
             spent[0] += time.perf_counter() - start
+
     return wrapper
 
 
@@ -56,8 +57,10 @@ def main() -> None:
     for key, samples in asyncio.run(run()).items():
         own = sorted(s[0] for s in samples)
         full = sorted(s[1] for s in samples)
-        print(f"{key:9} table code median {own[len(own) // 2]:5.2f} ms, max {own[-1]:5.2f} ms; "
-              f"whole screen composite median {full[len(full) // 2]:5.2f} ms")
+        print(
+            f"{key:9} table code median {own[len(own) // 2]:5.2f} ms, max {own[-1]:5.2f} ms; "
+            f"whole screen composite median {full[len(full) // 2]:5.2f} ms"
+        )
 
 
 if __name__ == "__main__":

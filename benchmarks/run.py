@@ -45,8 +45,9 @@ def build_reference(size: str, rebuild: bool, log, database: str | None = None) 
     from benchmarks import backends
 
     if database and backends.backend(database) == "postgresql":
-        return backends.postgres_reference(database, size, SIZES[size], 1, TODAY, rebuild,
-                                           lambda url: generate_reference(url, size, log), log)
+        return backends.postgres_reference(
+            database, size, SIZES[size], 1, TODAY, rebuild, lambda url: generate_reference(url, size, log), log
+        )
     path = CACHE / f"reference-{size}.db"
     url = database_url(size)
     if path.exists() and not rebuild:
@@ -66,12 +67,15 @@ def generate_reference(url: str, size: str, log) -> None:
     from storage.sample import demo
 
     n = SIZES[size]
-    log(f"building reference data ({n['customers']:,} customers, {n['conversations']:,} conversations, "
-        f"one customer with {n['big']:,}) ...")
+    log(
+        f"building reference data ({n['customers']:,} customers, {n['conversations']:,} conversations, "
+        f"one customer with {n['big']:,}) ..."
+    )
     open_database(url)
     ctx = Context(url=url, today_override=TODAY, login="bench")
-    summary = demo.generate(ctx, customers=n["customers"], conversations=n["conversations"], seed=1,
-                            big_customer_conversations=n["big"])
+    summary = demo.generate(
+        ctx, customers=n["customers"], conversations=n["conversations"], seed=1, big_customer_conversations=n["big"]
+    )
     close_database()
     log(str(summary))
 
@@ -81,8 +85,13 @@ def big_customer_id() -> int:
 
     from storage.db.models import Conversation
 
-    row = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id).alias("n"))
-           .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).get())
+    row = (
+        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id).alias("n"))
+        .group_by(Conversation.customer)
+        .order_by(fn.COUNT(Conversation.id).desc())
+        .limit(1)
+        .get()
+    )
     return row.customer_id
 
 
@@ -142,11 +151,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached reference data")
     parser.add_argument("--repeat", type=int, default=None, help="samples per budget")
-    parser.add_argument("--only", default=None, metavar="WORDS",
-                        help="only the steps whose name contains one of these comma-separated words "
-                             "(e.g. search,start,process)")
-    parser.add_argument("--database", default=None,
-                        help="postgresql://… to build and measure there (default: SQLite in benchmarks/.cache)")
+    parser.add_argument(
+        "--only",
+        default=None,
+        metavar="WORDS",
+        help="only the steps whose name contains one of these comma-separated words (e.g. search,start,process)",
+    )
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="postgresql://… to build and measure there (default: SQLite in benchmarks/.cache)",
+    )
     args = parser.parse_args(argv)
     size = "quick" if args.quick else "full"
     repeat = args.repeat or (5 if args.quick else 7)
@@ -173,9 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         json.dump([{**r.as_json(), "backend": backend(url)} for r in results], sys.stdout, indent=2)
         print()
     else:
-        print(f"\n{platform.node()} · {platform.processor() or platform.machine()} · "
-              f"{os.cpu_count()} cores · Python {platform.python_version()} · {dt.date.today()} · {size} data"
-              f" · {backend(url)}\n")
+        print(
+            f"\n{platform.node()} · {platform.processor() or platform.machine()} · "
+            f"{os.cpu_count()} cores · Python {platform.python_version()} · {dt.date.today()} · {size} data"
+            f" · {backend(url)}\n"
+        )
         print(f"{'budget':58} {'target':>9} {'median':>10}  verdict")
         for r in results:
             unit = " MB" if r.name.startswith("peak memory") else " ms"

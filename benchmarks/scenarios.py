@@ -28,10 +28,15 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
 
     _open(url, today)
     # The employee with the most open follow-ups: the longest "my follow-ups" list.
-    busiest = (Employee.select(Employee.login).join(Conversation, on=(Conversation.employee == Employee.id))
-               .where(Conversation.follow_up.is_null(False), ~Conversation.completed,
-                      Conversation.deleted_at.is_null())
-               .group_by(Employee.login).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    busiest = (
+        Employee.select(Employee.login)
+        .join(Conversation, on=(Conversation.employee == Employee.id))
+        .where(Conversation.follow_up.is_null(False), ~Conversation.completed, Conversation.deleted_at.is_null())
+        .group_by(Employee.login)
+        .order_by(fn.COUNT(Conversation.id).desc())
+        .limit(1)
+        .scalar()
+    )
     size = reports.followups_report(today, busiest)
 
     def screen_page():
@@ -40,9 +45,11 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
         source.fetch(0, 60)
 
     results = [
-        Result(f"storage: follow-up report of {busiest} ({len(size['due'])} due, "
-               f"{len(size['upcoming'])} upcoming)", 50,
-               timed(lambda: reports.followups_report(today, busiest), repeat)),
+        Result(
+            f"storage: follow-up report of {busiest} ({len(size['due'])} due, {len(size['upcoming'])} upcoming)",
+            50,
+            timed(lambda: reports.followups_report(today, busiest), repeat),
+        ),
         Result("storage: follow-ups screen, everyone: counts + first page", 50, timed(screen_page, repeat)),
         Result("storage: statistics, this month", 50, timed(lambda: reports.statistics(today), repeat)),
     ]
@@ -51,8 +58,7 @@ def storage_reports(url: str, repeat: int, today: dt.date) -> list[Result]:
     except ImportError:
         pipeline = None
     if pipeline is not None and hasattr(pipeline, "pipeline_metrics"):
-        results.append(Result("storage: pipeline metrics", 50,
-                              timed(lambda: pipeline.pipeline_metrics(today), repeat)))
+        results.append(Result("storage: pipeline metrics", 50, timed(lambda: pipeline.pipeline_metrics(today), repeat)))
     close_database()
     return results
 
@@ -65,10 +71,18 @@ def export_ics(url: str, repeat: int, today: dt.date) -> list[Result]:
 
     _open(url, today)
     # The 10,000 open follow-ups with the latest dates: a --from date that selects them.
-    dates = (Conversation.select(Conversation.follow_up)
-             .where(Conversation.follow_up.is_null(False), Conversation.completed == False,  # noqa: E712
-                    Conversation.deleted_at.is_null())
-             .order_by(Conversation.follow_up.desc()).offset(9_999).limit(1).scalar())
+    dates = (
+        Conversation.select(Conversation.follow_up)
+        .where(
+            Conversation.follow_up.is_null(False),
+            Conversation.completed == False,  # noqa: E712
+            Conversation.deleted_at.is_null(),
+        )
+        .order_by(Conversation.follow_up.desc())
+        .offset(9_999)
+        .limit(1)
+        .scalar()
+    )
     out = Path(tempfile.mkdtemp()) / "bench.ics"
 
     def run():
@@ -90,7 +104,7 @@ def search(url: str, repeat: int, today: dt.date) -> list[Result]:
     _open(url, today)
     busiest = Employee.select(Employee.id).order_by(Employee.id).first()
     queries = [
-        ("a common word", "price", None),          # tens of thousands of matches
+        ("a common word", "price", None),  # tens of thousands of matches
         ("two words, any order", "terms price", None),
         ("a word start", "deliv", None),
         ("a rare word", "zzqx", None),
@@ -99,9 +113,16 @@ def search(url: str, repeat: int, today: dt.date) -> list[Result]:
     results = []
     for label, text, employee_id in queries:
         count = len(find.search(text, employee_id=employee_id, limit=50))
-        results.append(Result(f"storage: search first page, {label} ({text!r}, {count} shown)", 50,
-                              timed(lambda: find.search(text, employee_id=employee_id, limit=50),  # noqa: B023 (timed here)
-                                    repeat)))
+        results.append(
+            Result(
+                f"storage: search first page, {label} ({text!r}, {count} shown)",
+                50,
+                timed(
+                    lambda: find.search(text, employee_id=employee_id, limit=50),  # noqa: B023 (timed here)
+                    repeat,
+                ),
+            )
+        )
     close_database()
     return results
 
@@ -111,8 +132,11 @@ STEPS = [storage_reports, export_ics, search]
 
 # Budgets of the TUI measurements made by benchmarks/tui_child.py.
 TUI_TARGETS = {
-    "customers list": 16, "big customer's conversations": 16, "search as you type": 50,
-    "open the big customer": 50, "big customer: Conversations tab": 50,
+    "customers list": 16,
+    "big customer's conversations": 16,
+    "search as you type": 50,
+    "open the big customer": 50,
+    "big customer: Conversations tab": 50,
 }
 
 
@@ -126,7 +150,10 @@ def tui(url: str, repeat: int, today: dt.date) -> list[Result]:
 
     out = subprocess.run(
         [python(), str(ROOT / "benchmarks" / "tui_child.py"), url, today.isoformat(), str(repeat)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     data = json.loads(out.stdout.strip().splitlines()[-1])
@@ -153,7 +180,10 @@ def tui_paths(url: str, repeat: int, today: dt.date) -> list[Result]:
 
     out = subprocess.run(
         [python(), str(ROOT / "benchmarks" / "tui_paths.py"), url, today.isoformat(), str(repeat)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     data = json.loads(out.stdout.strip().splitlines()[-1])

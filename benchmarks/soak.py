@@ -64,12 +64,16 @@ def prepare(url: str, customers: int, conversations: int) -> str:
         admin.close()
         url = schema_url(url, SCHEMA)
     else:
-        path = Path(url[len("sqlite://"):])
+        path = Path(url[len("sqlite://") :])
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
     open_database(url)
-    demo.generate(Context(url=url, today_override=TODAY, login="soak-admin"),
-                  customers=customers, conversations=conversations, seed=7)
+    demo.generate(
+        Context(url=url, today_override=TODAY, login="soak-admin"),
+        customers=customers,
+        conversations=conversations,
+        seed=7,
+    )
     close_database()
     return url
 
@@ -118,8 +122,9 @@ class User:
 
         note = f"soak {self.run_id} {self.login} #{len(self.logged) + 1}: called about the order"
         follow_up = f"+{self.rng.choice((1, 3, 7))}" if self.rng.random() < 0.5 else ""
-        form = ConversationInput(self.rng.choice(self.customer_ids), note=note, follow_up=follow_up,
-                                 time_begin="10:00", time_end="10:15")
+        form = ConversationInput(
+            self.rng.choice(self.customer_ids), note=note, follow_up=follow_up, time_begin="10:00", time_end="10:15"
+        )
         conversations.save(form, self.ctx.now(), self.ctx.employee().id)
         self.logged.append(note)
 
@@ -146,9 +151,13 @@ class User:
         pipeline.pipeline_metrics(TODAY)
 
     def act(self, action: str) -> None:
-        method = {"search": self.search, "open customer": self.open_customer,
-                  "log conversation": self.log_conversation, "triage follow-up": self.triage,
-                  "reports": self.reports}[action]
+        method = {
+            "search": self.search,
+            "open customer": self.open_customer,
+            "log conversation": self.log_conversation,
+            "triage follow-up": self.triage,
+            "reports": self.reports,
+        }[action]
         start = time.perf_counter()
         try:
             method()
@@ -193,9 +202,12 @@ def check_rows(url: str, run_id: str, logged: list[str]) -> tuple[int, list[str]
     from storage.db.models import Conversation
 
     open_database(url)
-    found = dict(Conversation.select(Conversation.note, fn.COUNT(Conversation.id))
-                 .where(Conversation.note.startswith(f"soak {run_id} "))
-                 .group_by(Conversation.note).tuples())
+    found = dict(
+        Conversation.select(Conversation.note, fn.COUNT(Conversation.id))
+        .where(Conversation.note.startswith(f"soak {run_id} "))
+        .group_by(Conversation.note)
+        .tuples()
+    )
     close_database()
     problems = [f"missing: {note}" for note in logged if note not in found]
     problems += [f"{count} times: {note}" for note, count in found.items() if count != 1]
@@ -222,16 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kind = backend(args.database)
     users = args.users or (20 if kind == "postgresql" else 5)
-    print(f"preparing {kind}: {args.customers:,} customers, {args.conversations:,} conversations ...",
-          file=sys.stderr)
+    print(f"preparing {kind}: {args.customers:,} customers, {args.conversations:,} conversations ...", file=sys.stderr)
     url = prepare(args.database, args.customers, args.conversations)
     run_id = uuid.uuid4().hex[:8]
 
     ctx = mp.get_context("fork")
     out = ctx.Queue()
     start_at = time.time() + 1
-    procs = [ctx.Process(target=run_user, args=(n, url, run_id, args.duration, start_at, out))
-             for n in range(users)]
+    procs = [ctx.Process(target=run_user, args=(n, url, run_id, args.duration, start_at, out)) for n in range(users)]
     for proc in procs:
         proc.start()
     sessions = start_tuis(args.tuis, url, TODAY)
@@ -257,13 +267,26 @@ def main(argv: list[str] | None = None) -> int:
     checked, row_problems = check_rows(url, run_id, logged)
     total = sum(len(v) for v in samples.values())
     report = {
-        "backend": kind, "users": users, "duration_s": args.duration, "tuis": len(sessions),
-        "actions": total, "actions_per_s": round(total / args.duration, 2),
-        "per_action": {name: {"count": len(v), "p50_ms": round(percentile(v, 50), 1),
-                              "p95_ms": round(percentile(v, 95), 1), "p99_ms": round(percentile(v, 99), 1)}
-                       for name, v in samples.items()},
-        "errors": len(errors), "error_samples": errors[:10],
-        "rows_checked": checked, "conversations_logged": len(logged), "row_problems": row_problems[:10],
+        "backend": kind,
+        "users": users,
+        "duration_s": args.duration,
+        "tuis": len(sessions),
+        "actions": total,
+        "actions_per_s": round(total / args.duration, 2),
+        "per_action": {
+            name: {
+                "count": len(v),
+                "p50_ms": round(percentile(v, 50), 1),
+                "p95_ms": round(percentile(v, 95), 1),
+                "p99_ms": round(percentile(v, 99), 1),
+            }
+            for name, v in samples.items()
+        },
+        "errors": len(errors),
+        "error_samples": errors[:10],
+        "rows_checked": checked,
+        "conversations_logged": len(logged),
+        "row_problems": row_problems[:10],
         "tui_problems": tui_problems,
     }
     if args.json:
@@ -275,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, row in report["per_action"].items():
             print(f"{name:20} {row['count']:6} {row['p50_ms']:7.1f}ms {row['p95_ms']:7.1f}ms {row['p99_ms']:7.1f}ms")
         print(f"\nerrors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
-        print(f"conversations logged: {len(logged)}; rows checked: {checked}; "
-              f"problems: {len(row_problems)}" + "".join(f"\n  {p}" for p in row_problems[:10]))
+        print(
+            f"conversations logged: {len(logged)}; rows checked: {checked}; "
+            f"problems: {len(row_problems)}" + "".join(f"\n  {p}" for p in row_problems[:10])
+        )
         for problem in tui_problems:
             print(problem)
     return 0 if not errors and not row_problems and not tui_problems else 1

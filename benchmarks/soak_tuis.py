@@ -24,8 +24,21 @@ def start_tuis(count: int, url: str, today) -> list[str]:
         name = f"t18soak{n}"
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
         env = f"RAPPORT_CONFIG=/nonexistent USER=soaktui{n} LOGNAME=soaktui{n}"
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-                        f"env {env} {rapport} --database '{url}' --today {today}"], check=True)
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                f"env {env} {rapport} --database '{url}' --today {today}",
+            ],
+            check=True,
+        )
         sessions.append(name)
     return sessions
 
@@ -50,5 +63,3 @@ def check_tuis(sessions: list[str]) -> list[str]:
     for name in sessions:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
     return problems
-
-

@@ -125,8 +125,13 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
     from tui.app import RapportApp
 
     ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
-    big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
-           .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    big = (
+        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
+        .group_by(Conversation.customer)
+        .order_by(fn.COUNT(Conversation.id).desc())
+        .limit(1)
+        .scalar()
+    )
     big_name = Customer.get_by_id(big).name
     app = RapportApp(ctx)
     out: dict[str, list[float]] = {}

@@ -56,6 +56,7 @@ class Paths:
                 return False
             focused = self.app.focused
             return focused is not None and (focused_id is None or focused.id == focused_id)
+
         return ready
 
     async def wait(self, condition, what: str, timeout: float = 10.0, required: bool = True) -> None:
@@ -70,8 +71,10 @@ class Paths:
     def focus_in(self, selector: str):
         def inside() -> bool:
             focused, found = self.app.focused, self.app.screen.query(selector)
-            return focused is not None and bool(found) and (
-                focused is found.first() or found.first() in focused.ancestors)
+            return (
+                focused is not None and bool(found) and (focused is found.first() or found.first() in focused.ancestors)
+            )
+
         return inside
 
     async def back(self, *keys: str) -> None:
@@ -98,8 +101,13 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
     from tui.app import RapportApp
 
     ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
-    big = (Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
-           .group_by(Conversation.customer).order_by(fn.COUNT(Conversation.id).desc()).limit(1).scalar())
+    big = (
+        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
+        .group_by(Conversation.customer)
+        .order_by(fn.COUNT(Conversation.id).desc())
+        .limit(1)
+        .scalar()
+    )
     app = RapportApp(ctx)
     out: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -107,18 +115,30 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         p = Paths(app, pilot, clock, out)
         keys = mode_keys(app)
         # The first frame, then what the app prepares in the background after it (docs/performance.md).
-        await p.wait(lambda: getattr(app, "prepared", False) or (  # (tui/app.py: screens and forms)
-            not hasattr(app, "prepared") and set(keys) <= set(getattr(app, "_screen_stacks", {}))),
-            "prepared screens", timeout=20, required=False)  # (an app that prepares nothing: measured as is)
+        await p.wait(
+            lambda: (
+                getattr(app, "prepared", False)
+                or (  # (tui/app.py: screens and forms)
+                    not hasattr(app, "prepared") and set(keys) <= set(getattr(app, "_screen_stacks", {}))
+                )
+            ),
+            "prepared screens",
+            timeout=20,
+            required=False,
+        )  # (an app that prepares nothing: measured as is)
         home = app.current_mode
         for rounds in ("first", "again"):
             for mode, key in keys.items():
                 if mode == home:
                     continue
-                await p.until(f"switch to {mode} ({rounds})", key,
-                              lambda m=mode: app.current_mode == m and app.screen.is_mounted)
-                await p.until(f"switch to {home} ({rounds})", keys[home],
-                              lambda: app.current_mode == home and app.screen.is_mounted)
+                await p.until(
+                    f"switch to {mode} ({rounds})", key, lambda m=mode: app.current_mode == m and app.screen.is_mounted
+                )
+                await p.until(
+                    f"switch to {home} ({rounds})",
+                    keys[home],
+                    lambda: app.current_mode == home and app.screen.is_mounted,
+                )
         for _ in range(repeat):
             screen = app.screen
             screen.table.focus()
@@ -167,8 +187,10 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         app.push_screen(CustomerForm(one_megabyte_note(today)))
         await p.wait(p.on_top("CustomerForm"), "the customer with the 1 MB note")
         await pilot.press("3")
-        await p.wait(lambda: app.screen.query("ConversationsPanel PagedTable").first().cursor_row_id
-                     is not None, "its conversation")
+        await p.wait(
+            lambda: app.screen.query("ConversationsPanel PagedTable").first().cursor_row_id is not None,
+            "its conversation",
+        )
         for _ in range(repeat):
             await p.until("form: e on a 1 MB note", "e", p.on_top("ConversationForm", "note"))
             await p.back("escape")
@@ -217,7 +239,7 @@ def main() -> None:
         # big customer ("benchmark N"); c/s are undone by u; nothing else changes.
         print(json.dumps(asyncio.run(run(url, today, repeat))))
         return
-    source = Path("/" + url[len("sqlite:///"):])
+    source = Path("/" + url[len("sqlite:///") :])
     copy = Path(tempfile.mkdtemp(prefix="rapport-paths-")) / "reference.db"
     shutil.copyfile(source, copy)
     try:

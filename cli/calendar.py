@@ -26,12 +26,14 @@ def add_parsers(sub) -> None:
     who.add_argument("--employee", metavar="LOGIN", help="this employee's items (default: yours)")
     who.add_argument("--all", action="store_true", help="everyone's items")
     add_period(ics)
-    ics.add_argument("--as", dest="mode", choices=["events", "todos"], default="events",
-                     help="all-day events (default) or to-dos")
+    ics.add_argument(
+        "--as", dest="mode", choices=["events", "todos"], default="events", help="all-day events (default) or to-dos"
+    )
     ics.add_argument("--include-done", action="store_true", help="also completed follow-ups (to-dos)")
     where = ics.add_mutually_exclusive_group()
-    where.add_argument("-o", "--output", metavar="FILE", default="-",
-                       help="output file, - for stdout (default), as in rapport export")
+    where.add_argument(
+        "-o", "--output", metavar="FILE", default="-", help="output file, - for stdout (default), as in rapport export"
+    )
     where.add_argument("--vdir", metavar="DIR", help="write one UID.ics per item into DIR")
 
 
@@ -55,8 +57,7 @@ def run_export_ics(args: argparse.Namespace, ctx) -> int:
     from storage.exchange import calendar
 
     if args.include_done and args.mode != "todos":
-        print("rapport: --include-done needs --as todos (done follow-ups are never events)",
-              file=sys.stderr)
+        print("rapport: --include-done needs --as todos (done follow-ups are never events)", file=sys.stderr)
         return 2
     employee_id, who = _employee_id(args, ctx)
     export = calendar.build_export(
@@ -67,8 +68,7 @@ def run_export_ics(args: argparse.Namespace, ctx) -> int:
 
         keep = None
         if args.date_from or args.date_to:  # items outside the period stay in the folder
-            everything = calendar.build_export(employee_id, mode=args.mode,
-                                               include_done=args.include_done)
+            everything = calendar.build_export(employee_id, mode=args.mode, include_done=args.include_done)
             keep = {item.uid for item in everything.items}
         result = write_vdir(export, Path(args.vdir), keep)
         extra = f", {result.describe()}" if result.describe() else ""
@@ -82,7 +82,11 @@ def run_export_ics(args: argparse.Namespace, ctx) -> int:
             out.write(export.text().encode("utf-8"))
         print(f"wrote {export.describe()} to standard output", file=sys.stderr)
     else:
-        path = Path(args.output) if args.output else export_folder(ctx.config) / calendar.safe_name(f"rapport-{who}-{args.mode}.ics")
+        path = (
+            Path(args.output)
+            if args.output
+            else export_folder(ctx.config) / calendar.safe_name(f"rapport-{who}-{args.mode}.ics")
+        )
         calendar.write_file(export, path, make_folder=not args.output)
         print(f"wrote {export.describe()} to {path}")
     return 0

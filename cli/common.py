@@ -57,7 +57,10 @@ def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS, help="database URL")
     common.add_argument(
-        "--today", metavar="YYYY-MM-DD", type=parse_date, default=argparse.SUPPRESS,
+        "--today",
+        metavar="YYYY-MM-DD",
+        type=parse_date,
+        default=argparse.SUPPRESS,
         help="act as if today were this date",
     )
     return common
@@ -70,19 +73,28 @@ def add_command(subparsers, name: str, help: str, func) -> argparse.ArgumentPars
 
 
 def add_period(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", metavar="D1", type=date_argument,
-                        help="first day (YYYY-MM-DD, today, -1m, mon, eom…)")
-    parser.add_argument("--to", dest="date_to", metavar="D2", type=date_argument,
-                        help="last day (YYYY-MM-DD, today, +2w, fri, eow, eom…)")
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="D1",
+        type=date_argument,
+        help="first day (YYYY-MM-DD, today, -1m, mon, eom…)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        metavar="D2",
+        type=date_argument,
+        help="last day (YYYY-MM-DD, today, +2w, fri, eow, eom…)",
+    )
 
 
-def add_format(parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "csv", "json"),
-               default: str = "text") -> None:
+def add_format(
+    parser: argparse.ArgumentParser, formats: tuple[str, ...] = ("text", "csv", "json"), default: str = "text"
+) -> None:
     """``--format`` for every command that prints data, and ``--json`` as its old synonym."""
-    parser.add_argument("--format", choices=formats, default=default,
-                        help=f"output format (default: {default})")
-    parser.add_argument("--json", dest="format", action="store_const", const="json",
-                        help="same as --format json")
+    parser.add_argument("--format", choices=formats, default=default, help=f"output format (default: {default})")
+    parser.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
 
 
 def print_csv(header: list[str], rows) -> None:

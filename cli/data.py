@@ -20,27 +20,44 @@ def add_parsers(sub) -> None:
     demo.add_argument("--conversations", type=count_arg(0), default=None, metavar="M", help="number of conversations")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (same seed, same data)")
     demo.add_argument("--force", action="store_true", help="add to a database that already holds data")
-    demo.add_argument("--big-customer", type=count_arg(0), default=0, metavar="K",
-                      help="give the first customer K of the conversations (for benchmarks)")
+    demo.add_argument(
+        "--big-customer",
+        type=count_arg(0),
+        default=0,
+        metavar="K",
+        help="give the first customer K of the conversations (for benchmarks)",
+    )
 
-    imp = add_command(sub, "import", "import customers, contacts, conversations or bookings "
-                                     "from CSV, or contacts from vCard", run_import)
+    imp = add_command(
+        sub,
+        "import",
+        "import customers, contacts, conversations or bookings from CSV, or contacts from vCard",
+        run_import,
+    )
     imp.add_argument("kind", choices=IMPORT_KINDS)
     imp.add_argument("file", metavar="FILE", help="the file to read, - for standard input")
     existing = imp.add_mutually_exclusive_group()
-    existing.add_argument("--skip-existing", action="store_true",
-                          help="leave rows whose uid, number or contact is already in the database")
-    existing.add_argument("--update", action="store_true",
-                          help="overwrite rows whose uid, number or contact is already in the database")
-    imp.add_argument("--customer", metavar="NUMBER", help="vcard: the customer the contacts belong to "
-                                                          "(default: each card's ORG)")
+    existing.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave rows whose uid, number or contact is already in the database",
+    )
+    existing.add_argument(
+        "--update", action="store_true", help="overwrite rows whose uid, number or contact is already in the database"
+    )
+    imp.add_argument(
+        "--customer", metavar="NUMBER", help="vcard: the customer the contacts belong to (default: each card's ORG)"
+    )
 
-    exp = add_command(sub, "export", "export customers, contacts, conversations or bookings as "
-                                     "CSV or JSON, or contacts as vCard", run_export)
+    exp = add_command(
+        sub,
+        "export",
+        "export customers, contacts, conversations or bookings as CSV or JSON, or contacts as vCard",
+        run_export,
+    )
     exp.add_argument("kind", choices=EXPORT_KINDS)
     add_format(exp, ("csv", "json"), default="csv")
-    exp.add_argument("--raw", action="store_true",
-                     help="CSV cells exactly as stored (no leading ' before =, +, -, @)")
+    exp.add_argument("--raw", action="store_true", help="CSV cells exactly as stored (no leading ' before =, +, -, @)")
     exp.add_argument("-o", "--output", metavar="FILE", default="-", help="output file, - for stdout (default)")
 
 
@@ -49,8 +66,7 @@ def run_demo(args: argparse.Namespace, ctx) -> int:
     from storage.sample.demo import generate, is_empty, sizes
 
     if not args.force and not is_empty():
-        raise RapportError("the database already holds customers or conversations; "
-                           "use --force to add demo data anyway")
+        raise RapportError("the database already holds customers or conversations; use --force to add demo data anyway")
     customers, conversations = sizes(args.customers, args.conversations)
     with Progress("demo") as progress:
         summary = generate(ctx, customers, conversations, args.seed, args.big_customer, progress=progress)
@@ -112,8 +128,9 @@ def run_export(args: argparse.Namespace, ctx) -> int:
     else:
         total = count_rows(args.kind)
         with Progress(f"export {args.kind}") as progress:
-            count = export_to_file(args.kind, args.format, args.output, raw=args.raw,
-                                   progress=lambda done: progress(done, total))
+            count = export_to_file(
+                args.kind, args.format, args.output, raw=args.raw, progress=lambda done: progress(done, total)
+            )
         noun = args.kind
     where = "standard output" if args.output == "-" else args.output
     print(f"exported {count} {noun} to {where}", file=sys.stderr)

@@ -39,8 +39,7 @@ class VersionAction(argparse.Action):
     metadata costs every other command some 30 ms)."""
 
     def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
-        super().__init__(option_strings, dest, nargs=0, default=default,
-                         help=help or "show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help or "show the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None):
         print(f"rapport {_version()}")
@@ -80,12 +79,13 @@ def make_context(args: argparse.Namespace, open_db: bool = True):
     path = config_path()
     config, warnings = load_settings(path)
     if args.database is not None and not args.database.strip():
-        raise RapportError("--database: the URL is empty; use sqlite:////ABSOLUTE/PATH or postgresql://user@host:port/dbname")
+        raise RapportError(
+            "--database: the URL is empty; use sqlite:////ABSOLUTE/PATH or postgresql://user@host:port/dbname"
+        )
     url = resolve_database_url(args.database, configured=config.get("database"))
     if open_db:
         open_database(url)
-    return Context(url=url, config=config, today_override=args.today, config_path=path,
-                   config_warnings=warnings)
+    return Context(url=url, config=config, today_override=args.today, config_path=path, config_warnings=warnings)
 
 
 def run_tui(ctx) -> int:
@@ -172,8 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None and (missing := _terminal_missing()):
-            print(f"rapport: {missing} is not a terminal, so the TUI cannot start; "
-                  "name a command (rapport --help)", file=sys.stderr)
+            print(
+                f"rapport: {missing} is not a terminal, so the TUI cannot start; name a command (rapport --help)",
+                file=sys.stderr,
+            )
             return 2
         ctx = make_context(args, open_db=getattr(args, "needs_database", True))
         if args.command is None:

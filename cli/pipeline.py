@@ -28,8 +28,7 @@ def run_pipeline(args: argparse.Namespace, ctx) -> int:
     elif args.format == "csv":  # metric,value rows; a stage's count as "stage:NAME"
         rows = [(key, value) for key, value in document.items() if key not in ("by_stage", "stalled")]
         rows += [(f"stage:{row['stage']}", row["customers"]) for row in document["by_stage"]]
-        rows += [(f"avg_days_in_stage:{row['stage']}", row["avg_days_in_stage"])
-                 for row in document["by_stage"]]
+        rows += [(f"avg_days_in_stage:{row['stage']}", row["avg_days_in_stage"]) for row in document["by_stage"]]
         rows.append(("stalled", len(document["stalled"])))
         print_csv(["metric", "value"], rows)
     else:
@@ -64,14 +63,18 @@ def summary(document: dict, employee: str | None = None) -> str:
         "",
         "Customers per open stage:",
     ]
-    lines += [f"  {row['stage']:<{width - 2}}  {row['customers']}"
-              + (f"  (avg {row['avg_days_in_stage']:.1f} days in stage)"
-                 if row["avg_days_in_stage"] is not None else "")
-              for row in document["by_stage"]]
+    lines += [
+        f"  {row['stage']:<{width - 2}}  {row['customers']}"
+        + (f"  (avg {row['avg_days_in_stage']:.1f} days in stage)" if row["avg_days_in_stage"] is not None else "")
+        for row in document["by_stage"]
+    ]
     stalled = document["stalled"]
     lines += ["", f"Stalled (days in stage past the stage's limit): {len(stalled)}"]
-    lines += [f"  {printable(s['customer'])} ({printable(s['customer_number'])}), {printable(s['stage'])}, "
-              f"{s['days_in_stage']} days" for s in stalled[:20]]
+    lines += [
+        f"  {printable(s['customer'])} ({printable(s['customer_number'])}), {printable(s['stage'])}, "
+        f"{s['days_in_stage']} days"
+        for s in stalled[:20]
+    ]
     if len(stalled) > 20:
         lines.append(f"  … and {len(stalled) - 20} more (--json lists them all)")
     return "\n".join(lines)

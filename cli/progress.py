@@ -36,7 +36,7 @@ class Progress:
         if total:
             part = min(1.0, done / total)
             filled = int(part * WIDTH)
-            amount = (f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB" if self.in_bytes else f"{done:,}/{total:,}")
+            amount = f"{done / 1e6:,.1f}/{total / 1e6:,.1f} MB" if self.in_bytes else f"{done:,}/{total:,}"
             text = f"{self.label} [{'#' * filled}{'.' * (WIDTH - filled)}] {part:4.0%} {amount}"
         else:
             text = f"{self.label}: {done:,}…"

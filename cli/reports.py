@@ -31,7 +31,8 @@ def add_parsers(sub) -> None:
     add_format(fu)
 
     st = add_command(
-        sub, "stats",
+        sub,
+        "stats",
         "follow-up statistics per employee (default period: this month; only days up to "
         "today count; --from alone runs to today, --to alone starts on the 1st of its month)",
         run_stats,
@@ -41,10 +42,20 @@ def add_parsers(sub) -> None:
 
 
 # The CSV columns (as in the JSON documents of README.md#command-line).
-FOLLOWUP_COLUMNS = ("uid", "customer_number", "customer", "employee", "date", "follow_up",
-                    "days_overdue", "with_whom", "about", "how", "note")
-STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue",
-                "on_time_rate")
+FOLLOWUP_COLUMNS = (
+    "uid",
+    "customer_number",
+    "customer",
+    "employee",
+    "date",
+    "follow_up",
+    "days_overdue",
+    "with_whom",
+    "about",
+    "how",
+    "note",
+)
+STAT_COLUMNS = ("employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue", "on_time_rate")
 
 
 def _login(args: argparse.Namespace, ctx) -> str | None:
@@ -60,6 +71,7 @@ def _login(args: argparse.Namespace, ctx) -> str | None:
 
 def run_followups(args: argparse.Namespace, ctx) -> int:
     from storage.reporting import reports  # not at import: the TUI's start-up never needs it
+
     today = ctx.today()
     login = _login(args, ctx)
     if args.format == "json":
@@ -89,6 +101,7 @@ def _when(days_overdue: int) -> str:
 def followups_text(today: dt.date, login: str | None, due: list, upcoming: list) -> list[str]:
     """The readable report: a summary line, then overdue, today and upcoming sections."""
     from storage.reporting import reports  # not at import: the TUI's start-up never needs it
+
     overdue = [item for item in due if item.days_overdue > 0]
     todays = [item for item in due if item.days_overdue == 0]
     who = "everyone" if login is None else login
@@ -96,22 +109,28 @@ def followups_text(today: dt.date, login: str | None, due: list, upcoming: list)
         f"Follow-ups for {who} on {today.isoformat()}: {len(overdue)} overdue, "
         f"{len(todays)} today, {len(upcoming)} in the next {reports.UPCOMING_DAYS} days"
     ]
-    headers = ["When", "Follow-up", "Customer", *(["Employee"] if login is None else []),
-               "About", "With whom", "Note"]
+    headers = ["When", "Follow-up", "Customer", *(["Employee"] if login is None else []), "About", "With whom", "Note"]
     caps = {2: 18, 3: 8, 4: 8, 5: 10} if login is None else {2: 24, 3: 10, 4: 12}
-    sections = [("Overdue", overdue), ("Today", todays),
-                (f"Upcoming (next {reports.UPCOMING_DAYS} days)", upcoming)]
+    sections = [("Overdue", overdue), ("Today", todays), (f"Upcoming (next {reports.UPCOMING_DAYS} days)", upcoming)]
     rows = [
-        [_when(i.days_overdue), i.follow_up.isoformat(), i.customer,
-         *([i.employee] if login is None else []), i.about, i.with_whom, i.note]
-        for _, items in sections for i in items
+        [
+            _when(i.days_overdue),
+            i.follow_up.isoformat(),
+            i.customer,
+            *([i.employee] if login is None else []),
+            i.about,
+            i.with_whom,
+            i.note,
+        ]
+        for _, items in sections
+        for i in items
     ]
     header, *body = table(headers, rows, aligns=">", max_widths=caps, fill_to=80)
     lines += ["", header] if rows else []
     for index, (title, items) in enumerate(sections):
         lines += [f"{title}: {len(items)}"] if rows and not index else ["", f"{title}: {len(items)}"]
-        lines += body[:len(items)]
-        body = body[len(items):]
+        lines += body[: len(items)]
+        body = body[len(items) :]
     return lines
 
 
@@ -126,18 +145,26 @@ def _period(args: argparse.Namespace, today: dt.date) -> tuple[dt.date | None, d
     return date_from, date_to
 
 
-STAT_HEADERS = ["Employee", "Logged", "Scheduled", "Due", "Done", "On time", "Open overdue",
-                "On time %"]
+STAT_HEADERS = ["Employee", "Logged", "Scheduled", "Due", "Done", "On time", "Open overdue", "On time %"]
 
 
 def stat_cells(row: reports.EmployeeStats, name: str) -> list[str]:
     rate = "–" if row.on_time_rate is None else f"{row.on_time_rate:.1f}"
-    return [name, str(row.logged), str(row.scheduled), str(row.due), str(row.done),
-            str(row.on_time), str(row.open_overdue), rate]
+    return [
+        name,
+        str(row.logged),
+        str(row.scheduled),
+        str(row.due),
+        str(row.done),
+        str(row.on_time),
+        str(row.open_overdue),
+        rate,
+    ]
 
 
 def run_stats(args: argparse.Namespace, ctx) -> int:
     from storage.reporting import reports  # not at import: the TUI's start-up never needs it
+
     today = ctx.today()
     stats = reports.statistics(today, *_period(args, today))
     if args.format != "text":
@@ -146,8 +173,10 @@ def run_stats(args: argparse.Namespace, ctx) -> int:
             print_json(document)
         else:  # one row per employee, with the period
             keys = list(STAT_COLUMNS)
-            print_csv(["from", "to", *keys],
-                      ([document["from"], document["to"], *(e[k] for k in keys)] for e in document["employees"]))
+            print_csv(
+                ["from", "to", *keys],
+                ([document["from"], document["to"], *(e[k] for k in keys)] for e in document["employees"]),
+            )
         return 0
     for line in stats_text(stats):
         print(line)

@@ -21,13 +21,12 @@ def _limit(value: str) -> int:
 
 
 def add_parsers(sub) -> None:
-    parser = add_command(sub, "search", "find conversations by the words of their note or with whom",
-                         run_search)
-    parser.add_argument("text", metavar="TEXT", help="words to find, in any order; the start of a "
-                        "word is enough (contr finds contract)")
+    parser = add_command(sub, "search", "find conversations by the words of their note or with whom", run_search)
+    parser.add_argument(
+        "text", metavar="TEXT", help="words to find, in any order; the start of a word is enough (contr finds contract)"
+    )
     parser.add_argument("--employee", metavar="LOGIN", help="only this employee's conversations")
-    parser.add_argument("--limit", metavar="N", type=_limit, default=50,
-                        help="at most N results (default 50)")
+    parser.add_argument("--limit", metavar="N", type=_limit, default=50, help="at most N results (default 50)")
     add_format(parser, ("text", "json"))
 
 
@@ -44,7 +43,8 @@ def run_search(args: argparse.Namespace, ctx) -> int:
         print("No conversation matches.")
         return 0
     rows = [(r.date.isoformat(), r.customer, r.employee, r.with_whom, r.note) for r in results]
-    for line in table(["Date", "Customer", "Employee", "With whom", "Note"], rows,
-                      max_widths={1: 24, 3: 16}, fill_to=120):
+    for line in table(
+        ["Date", "Customer", "Employee", "With whom", "Note"], rows, max_widths={1: 24, 3: 16}, fill_to=120
+    ):
         print(line)
     return 0

@@ -13,8 +13,7 @@ _SECRET_WORDS = ("password", "secret", "token")
 
 def add_parsers(sub) -> None:
     cfg = add_command(sub, "config", "show the config file's path and the settings in force", run_config)
-    cfg.add_argument("--keys", action="store_true",
-                     help="list every binding id with its key, for the [keys] table")
+    cfg.add_argument("--keys", action="store_true", help="list every binding id with its key, for the [keys] table")
     cfg.set_defaults(needs_database=False)
 
 
@@ -77,8 +76,11 @@ def all_bindings() -> list:
     import tui.widgets
 
     found: dict[str, Binding] = {}
-    modules = ["tui.app"] + [f"{package.__name__}.{info.name}" for package in (screens, tui.widgets)
-                             for info in pkgutil.iter_modules(package.__path__)]
+    modules = ["tui.app"] + [
+        f"{package.__name__}.{info.name}"
+        for package in (screens, tui.widgets)
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
     for name in modules:
         module = importlib.import_module(name)
         classes = [value for value in vars(module).values() if isinstance(value, type)]

@@ -10,11 +10,19 @@ from cli.progress import Progress
 
 
 def add_parsers(sub) -> None:
-    backup = add_command(sub, "backup", "a consistent copy of the database while others keep "
-                                        "working (SQLite file, or pg_dump's custom format)", run_backup)
-    backup.add_argument("-o", "--output", metavar="FILE", default=None,
-                        help="where to write it, - for stdout (default: rapport-backup-DATE-TIME "
-                             "in the data folder)")
+    backup = add_command(
+        sub,
+        "backup",
+        "a consistent copy of the database while others keep working (SQLite file, or pg_dump's custom format)",
+        run_backup,
+    )
+    backup.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="where to write it, - for stdout (default: rapport-backup-DATE-TIME in the data folder)",
+    )
     copy = add_command(sub, "copy", "copy everything into an empty database (SQLite or PostgreSQL)", run_copy)
     copy.add_argument("--to", metavar="URL", required=True, help="the database to copy into")
 

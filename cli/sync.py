@@ -18,11 +18,15 @@ def add_parsers(sub) -> None:
     where.add_argument("--caldav", metavar="URL", help="a CalDAV calendar (or the server, with --calendar)")
     where.add_argument("--vdir", metavar="DIR", help="a vdir folder (vdirsyncer, khal, todoman)")
     sync.add_argument("--user", metavar="NAME", help="CalDAV user name")
-    sync.add_argument("--password-command", metavar="CMD",
-                      help="a command printing the password, e.g. 'pass show dav'")
+    sync.add_argument("--password-command", metavar="CMD", help="a command printing the password, e.g. 'pass show dav'")
     sync.add_argument("--calendar", metavar="NAME", help="the calendar's display name on the server")
-    sync.add_argument("--as", dest="mode", choices=["events", "todos"], default=None,
-                      help="follow-ups as all-day events (default) or to-dos")
+    sync.add_argument(
+        "--as",
+        dest="mode",
+        choices=["events", "todos"],
+        default=None,
+        help="follow-ups as all-day events (default) or to-dos",
+    )
     who = sync.add_mutually_exclusive_group()
     who.add_argument("--employee", metavar="LOGIN", help="this employee's items (default: yours)")
     who.add_argument("--all", action="store_true", help="everyone's items")

@@ -50,17 +50,22 @@ def pad(text: str, width: int, align: str = "<") -> str:
     return space + text if align == ">" else text + space
 
 
-def table(headers: list[str], rows: Sequence[Sequence[object]], *, aligns: str = "",
-          max_widths: dict[int, int] | None = None, indent: str = "",
-          fill_to: int | None = None) -> list[str]:
+def table(
+    headers: list[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    aligns: str = "",
+    max_widths: dict[int, int] | None = None,
+    indent: str = "",
+    fill_to: int | None = None,
+) -> list[str]:
     """Lines of an aligned table. ``aligns`` holds '<' or '>' per column; ``max_widths``
     caps a column (its cells are cut with an ellipsis); with ``fill_to`` the last column is
     cut so lines fit that many cells (but keeps at least 10). Cells are made printable."""
     max_widths = max_widths or {}
     aligns = aligns.ljust(len(headers), "<")
     cells = [[printable(v) for v in row] for row in rows]
-    cells = [[fit(v, max_widths[i]) if i in max_widths else v for i, v in enumerate(row)]
-             for row in cells]
+    cells = [[fit(v, max_widths[i]) if i in max_widths else v for i, v in enumerate(row)] for row in cells]
     widths = [cell_width(h) for h in headers]
     for row in cells:
         widths = [max(w, cell_width(v)) for w, v in zip(widths, row, strict=False)]

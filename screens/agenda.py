@@ -49,14 +49,12 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
     TITLE = "Agenda"
     PALETTE_PREFIX = "Agenda"
     BINDINGS = [
-        Binding("left", "step(-1)", "−day", id="agenda.previous_day", priority=True,
-                tooltip="A day back"),
-        Binding("right", "step(1)", "+day", id="agenda.next_day", priority=True,
-                tooltip="A day on"),
-        Binding("pageup", "step(-7)", "−week", id="agenda.previous_week", priority=True,
-                show=False, tooltip="A week back"),
-        Binding("pagedown", "step(7)", "+week", id="agenda.next_week", priority=True,
-                show=False, tooltip="A week on"),
+        Binding("left", "step(-1)", "−day", id="agenda.previous_day", priority=True, tooltip="A day back"),
+        Binding("right", "step(1)", "+day", id="agenda.next_day", priority=True, tooltip="A day on"),
+        Binding(
+            "pageup", "step(-7)", "−week", id="agenda.previous_week", priority=True, show=False, tooltip="A week back"
+        ),
+        Binding("pagedown", "step(7)", "+week", id="agenda.next_week", priority=True, show=False, tooltip="A week on"),
         Binding("home", "today", "Today", id="agenda.today", show=False, priority=True, tooltip="Jump to today"),
         Binding("g", "go", "Go to", id="agenda.go", show=False, tooltip="Go to a date"),
         Binding("d", "toggle_view", "Day/week", id="agenda.view", tooltip="Day or week view"),
@@ -123,8 +121,16 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
         """Read the period in view, then show it (keeping the cursor on ``keep_key``)."""
         first, last = self.period()
         ctx = self.app.ctx
-        read_db(self, self._db_entries, ctx, self.whose, first, last, ctx.timezone(),
-                done=lambda found: self._show(found, first, last, keep_key))
+        read_db(
+            self,
+            self._db_entries,
+            ctx,
+            self.whose,
+            first,
+            last,
+            ctx.timezone(),
+            done=lambda found: self._show(found, first, last, keep_key),
+        )
 
     def _show(self, found: list[Entry], first: dt.date, last: dt.date, keep_key: str | None) -> None:
         table = self.table
@@ -141,10 +147,12 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
                 table.add_row(label, "", Text("—", style="dim"), "", "", key=f"day:{day.isoformat()}")
             for index, entry in enumerate(entries):
                 self.rows[entry.key] = entry
-                table.add_row(label if index == 0 else "", self._time(entry),
-                              *(Text(visible_text(value)) for value in (
-                                  entry.title, entry.customer, self._where(entry))),
-                              key=entry.key)
+                table.add_row(
+                    label if index == 0 else "",
+                    self._time(entry),
+                    *(Text(visible_text(value)) for value in (entry.title, entry.customer, self._where(entry))),
+                    key=entry.key,
+                )
             day += ONE_DAY
         self._summary(found, first, last)
         if keep_key is None or not self.select_key(keep_key):
@@ -169,7 +177,8 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
         span = f"{first:%a %Y-%m-%d}" if first == last else f"{first:%a %Y-%m-%d} – {last:%a %m-%d}"
         view = "Week" if self.week else "Day"
         self.query_one("#agenda-summary", Static).update(
-            f"{view} {span} · {who} · {booked} bookings · {len(found) - booked} follow-ups")
+            f"{view} {span} · {who} · {booked} bookings · {len(found) - booked} follow-ups"
+        )
 
     def select_key(self, key: str) -> bool:
         try:
@@ -214,8 +223,7 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
         entry = self.current()
         detail = self.query_one("#agenda-detail", Static)
         if entry is None:
-            detail.update(f"{self._current_day():%A %Y-%m-%d}: nothing booked · n books for a "
-                          f"follow-up's customer")
+            detail.update(f"{self._current_day():%A %Y-%m-%d}: nothing booked · n books for a follow-up's customer")
             return
         parts = [entry.title, entry.customer]
         if entry.kind == "booking":
@@ -274,8 +282,7 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
         if entry.conversation_id is not None:
             from screens.conversation_form import ConversationForm
 
-            self.app.push_screen(ConversationForm.edit(entry.conversation_id),
-                                 lambda _saved: self.load(key))
+            self.app.push_screen(ConversationForm.edit(entry.conversation_id), lambda _saved: self.load(key))
         else:
             from screens.customer_form import CustomerForm
 

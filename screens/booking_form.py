@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     from tui.app import RapportApp
 
 INPUTS = ("date", "start", "end", "title", "location")
-LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title",
-          "location": "Location", "note": "Note"}
+LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title", "location": "Location", "note": "Note"}
 
 
 class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
@@ -51,9 +50,14 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel", id="booking.cancel"),
     ]
 
-    def __init__(self, values: dict[str, str], conversation_id: int | None = None,
-                 booking_id: int | None = None, customer_id: int | None = None,
-                 employee_id: int | None = None) -> None:
+    def __init__(
+        self,
+        values: dict[str, str],
+        conversation_id: int | None = None,
+        booking_id: int | None = None,
+        customer_id: int | None = None,
+        employee_id: int | None = None,
+    ) -> None:
         super().__init__()
         self.values = values
         self.conversation_id = conversation_id
@@ -88,8 +92,9 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             with VerticalScroll(id="booking-body"):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
-                    yield DateInput(self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True,
-                                    id="date")  # shows the resolved date on leaving it
+                    yield DateInput(
+                        self.values["date"], placeholder="YYYY-MM-DD, +2, fri", compact=True, id="date"
+                    )  # shows the resolved date on leaving it
                     yield Label("Start", classes="label short")
                     yield Input(self.values["start"], placeholder="HH:MM", compact=True, id="start")
                     yield Label("End", classes="label short")
@@ -122,15 +127,24 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         return str(self.booking_id) if self.booking_id else f"conversation:{self.conversation_id}"
 
     def draft_values(self) -> dict:
-        return {**self.current_values(), "conversation_id": self.conversation_id,
-                "booking_id": self.booking_id}
+        return {**self.current_values(), "conversation_id": self.conversation_id, "booking_id": self.booking_id}
 
     # -- actions --------------------------------------------------------------------------
     def action_save(self) -> None:
         ctx = self.app.ctx
-        save_form(self, _save, self.current_values(), self.booking_id, self.conversation_id,
-                  self.customer_id, self.employee_id, ctx.timezone(), ctx.today(),
-                  done=self._saved, invalid=self.show_errors)
+        save_form(
+            self,
+            _save,
+            self.current_values(),
+            self.booking_id,
+            self.conversation_id,
+            self.customer_id,
+            self.employee_id,
+            ctx.timezone(),
+            ctx.today(),
+            done=self._saved,
+            invalid=self.show_errors,
+        )
 
     def _saved(self, saved: int) -> None:
         self.drop_draft()
@@ -145,22 +159,36 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         first = next((name for name in INPUTS if name in errors), None)
         if first is not None:
             self.query_one(f"#{first}").focus()
-        self.notify("Not saved: " + "; ".join(f"{LABELS[k]} {v}" for k, v in errors.items()),
-                    severity="error", markup=False)
+        self.notify(
+            "Not saved: " + "; ".join(f"{LABELS[k]} {v}" for k, v in errors.items()), severity="error", markup=False
+        )
 
     def action_cancel(self) -> None:
         self.close_form(None)
 
 
-def _save(values: dict[str, str], booking_id: int | None, conversation_id: int | None,
-          customer_id: int | None, employee_id: int | None, zone_name: str, today) -> int:
+def _save(
+    values: dict[str, str],
+    booking_id: int | None,
+    conversation_id: int | None,
+    customer_id: int | None,
+    employee_id: int | None,
+    zone_name: str,
+    today,
+) -> int:
     """The booking's id after creating or changing it (on tui.dbwork's database thread);
     a new booking is in ``zone_name``, an existing one keeps its zone."""
     if booking_id:
         bookings.update(booking_id, values, today=today)
         return booking_id
-    return bookings.create(values, conversation_id=conversation_id, customer_id=customer_id,
-                           employee_id=employee_id, zone_name=zone_name, today=today).id
+    return bookings.create(
+        values,
+        conversation_id=conversation_id,
+        customer_id=customer_id,
+        employee_id=employee_id,
+        zone_name=zone_name,
+        today=today,
+    ).id
 
 
 @draft_opener("booking")

@@ -46,8 +46,7 @@ class BookingMove(ModalScreen[tuple[dt.datetime, dt.datetime] | None]):
             with Horizontal(classes="row"):
                 for name in FIELDS:
                     yield Label(name.capitalize(), classes="label")
-                    yield Input(self.values[name], id=f"move-{name}", compact=True,
-                                select_on_focus=True)
+                    yield Input(self.values[name], id=f"move-{name}", compact=True, select_on_focus=True)
             yield Static("enter: move · escape: cancel", id="booking-move-error", markup=False)
         yield Footer()
 

@@ -37,11 +37,18 @@ class ChangedMeanwhileScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="changed-box"):
-            yield Static(f"Someone else saved this {self.what} while you were editing it. Nothing "
-                         "is saved yet.", id="changed-question", markup=False)
-            yield Static("k  keep mine: save my version over theirs\n"
-                         "r  reload theirs: show the saved version, drop my changes\n"
-                         "escape  back to my text", id="changed-hint", markup=False)
+            yield Static(
+                f"Someone else saved this {self.what} while you were editing it. Nothing is saved yet.",
+                id="changed-question",
+                markup=False,
+            )
+            yield Static(
+                "k  keep mine: save my version over theirs\n"
+                "r  reload theirs: show the saved version, drop my changes\n"
+                "escape  back to my text",
+                id="changed-hint",
+                markup=False,
+            )
         yield Footer()
 
     def action_choose(self, choice: str | None) -> None:

@@ -33,8 +33,7 @@ class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel", id="contact.cancel"),
     ]
 
-    def __init__(self, customer_id: int, contact_id: int | None = None,
-                 values: dict | None = None) -> None:
+    def __init__(self, customer_id: int, contact_id: int | None = None, values: dict | None = None) -> None:
         super().__init__()
         self.customer_id = customer_id
         self.contact_id = contact_id
@@ -53,8 +52,11 @@ class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             yield Static(title, id="contact-title", markup=False)
             for name, label in FIELDS:
                 value = self.initial.get(name, getattr(contact, name, "") if contact else "")
-                yield FormField(label, Input(value, id=f"contact-{name}", compact=True, select_on_focus=False),
-                                id=f"contact-field-{name}")
+                yield FormField(
+                    label,
+                    Input(value, id=f"contact-{name}", compact=True, select_on_focus=False),
+                    id=f"contact-field-{name}",
+                )
             yield Static("ctrl+s save   escape cancel", classes="hint", markup=False)
         yield Footer()
 
@@ -66,8 +68,15 @@ class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
     def action_save(self) -> None:
         for name, _ in FIELDS:
             self.query_one(f"#contact-field-{name}", FormField).error = ""
-        save_form(self, customers.save_contact, self.customer_id, self.draft_values(),
-                  self.contact_id, done=self._saved, invalid=self._invalid)
+        save_form(
+            self,
+            customers.save_contact,
+            self.customer_id,
+            self.draft_values(),
+            self.contact_id,
+            done=self._saved,
+            invalid=self._invalid,
+        )
 
     def _invalid(self, errors: dict) -> None:
         for name, message in errors.items():

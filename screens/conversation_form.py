@@ -45,11 +45,28 @@ if TYPE_CHECKING:
     from tui.app import RapportApp
 
 TEXT_FIELDS = ("date", "follow_up", "with_whom", "time_begin", "time_end", "duration")
-SELECT_FIELDS = {"employee": "employee_id", "topic": "topic_id", "method": "method_id",
-                 "pipeline_stage": "pipeline_stage_id"}
+SELECT_FIELDS = {
+    "employee": "employee_id",
+    "topic": "topic_id",
+    "method": "method_id",
+    "pipeline_stage": "pipeline_stage_id",
+}
 CHECK_FIELDS = ("completed", "is_follow_up")
-FIELD_ORDER = ("employee", "date", "follow_up", "note", "with_whom", "topic", "method",
-               "completed", "is_follow_up", "pipeline_stage", "time_begin", "time_end", "duration")
+FIELD_ORDER = (
+    "employee",
+    "date",
+    "follow_up",
+    "note",
+    "with_whom",
+    "topic",
+    "method",
+    "completed",
+    "is_follow_up",
+    "pipeline_stage",
+    "time_begin",
+    "time_end",
+    "duration",
+)
 
 
 class YesNo(Checkbox):
@@ -136,29 +153,33 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         title = Text(f"{kind} conversation — ")
         title.append(visible_text(conversation_list.customer_name(form.customer_id) or "?"))
         me = self.app.ctx.employee()  # created on first use, so it is always choosable
-        employees = [e for e in lookups.employees(include_inactive=True)
-                     if e.active or e.id in (form.employee_id, me.id)]
+        employees = [
+            e for e in lookups.employees(include_inactive=True) if e.active or e.id in (form.employee_id, me.id)
+        ]
         with Vertical(id="conversation-box"):
             yield Static(title, id="form-title")
             with VerticalScroll(id="form-body"):
                 with Horizontal(classes="row"):
                     yield Label("Employee & Date", classes="label")
-                    yield Select(_options(employees, lambda e: e.display_name),
-                                 value=form.employee_id or Select.NULL, prompt="employee",
-                                 compact=True, id="employee")
+                    yield Select(
+                        _options(employees, lambda e: e.display_name),
+                        value=form.employee_id or Select.NULL,
+                        prompt="employee",
+                        compact=True,
+                        id="employee",
+                    )
                     yield DateInput(form.date, placeholder="YYYY-MM-DD", compact=True, id="date")
                 yield self._error("employee")
                 yield self._error("date")
-                yield from self._input_row("Follow Up", "follow_up", form.follow_up, "+7, fri, eom",
-                                           DateInput)
+                yield from self._input_row("Follow Up", "follow_up", form.follow_up, "+7, fri, eom", DateInput)
                 yield Label("Note", classes="label")
                 # A long note is put in once the field is mounted (on_mount): TextArea goes
                 # over the whole text again for each step of its construction.
-                yield TextArea(form.note if wraps(form.note) else "", soft_wrap=wraps(form.note),
-                               compact=True, id="note")
+                yield TextArea(
+                    form.note if wraps(form.note) else "", soft_wrap=wraps(form.note), compact=True, id="note"
+                )
                 yield self._error("note")
-                yield from self._input_row("With Whom", "with_whom", form.with_whom, "name",
-                                           SuggestingInput)
+                yield from self._input_row("With Whom", "with_whom", form.with_whom, "name", SuggestingInput)
                 yield from self._select_row("About", "topic", lookups.topics(), form.topic_id)
                 yield from self._select_row("How", "method", lookups.methods(), form.method_id)
                 with Horizontal(classes="row"):
@@ -167,8 +188,9 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
                     yield Label("I.F.", classes="label short")
                     yield YesNo("", form.is_follow_up, compact=True, id="is_follow_up")
                 yield self._error("is_follow_up")  # also says which follow-up it follows
-                yield from self._select_row("Pipeline Position", "pipeline_stage", lookups.stages(),
-                                            form.pipeline_stage_id)
+                yield from self._select_row(
+                    "Pipeline Position", "pipeline_stage", lookups.stages(), form.pipeline_stage_id
+                )
                 with Horizontal(classes="row"):
                     yield Label("Time Begin", classes="label")
                     yield Input(form.time_begin, placeholder="HH:MM", compact=True, id="time_begin")
@@ -178,8 +200,11 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
                     yield Input(form.duration, placeholder="auto", compact=True, id="duration")
                 for name in ("time_begin", "time_end", "duration", "customer"):
                     yield self._error(name)
-            yield Static("Dates YYYY-MM-DD, +3, +2w, fri, eom · times HH:MM · tab next · enter lists",
-                         markup=False, id="form-hint")
+            yield Static(
+                "Dates YYYY-MM-DD, +3, +2w, fri, eom · times HH:MM · tab next · enter lists",
+                markup=False,
+                id="form-hint",
+            )
         yield Footer()
 
     def _error(self, name: str) -> Static:
@@ -198,8 +223,9 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             options.append((Text(_inactive_name(name, current)), current))
         with Horizontal(classes="row"):
             yield Label(label, classes="label")
-            yield Select(options, value=current if current is not None else Select.NULL,
-                         prompt="—", compact=True, id=name)
+            yield Select(
+                options, value=current if current is not None else Select.NULL, prompt="—", compact=True, id=name
+            )
         yield self._error(name)
 
     def on_mount(self) -> None:
@@ -228,6 +254,7 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
 
                 room = self.query_one("#form-body").region.bottom - select.region.bottom
                 select.query_one(SelectOverlay).styles.max_height = max(3, min(12, room))
+
         return fit
 
     def _suggest_with_whom(self) -> None:
@@ -271,8 +298,7 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
 
     def _show_link(self, row: tuple | None = None) -> None:
         error = self.query_one("#error-is_follow_up", Static)
-        error.update(f"Follows the follow-up of {row[2]} (logged {row[1]}); saving completes it."
-                     if row else "")
+        error.update(f"Follows the follow-up of {row[2]} (logged {row[1]}); saving completes it." if row else "")
         error.set_class(bool(row), "shown")
 
     @on(Select.Changed, "#employee")
@@ -290,8 +316,7 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         employee = self.query_one("#employee", Select)
         if employee.value is Select.NULL:
             employee.value = ctx.employee().id
-        for name, value in (("date", format_date(ctx.today())),
-                            ("time_begin", format_time(ctx.now().time()))):
+        for name, value in (("date", format_date(ctx.today())), ("time_begin", format_time(ctx.now().time()))):
             field = self.query_one(f"#{name}", Input)
             if not field.value.strip():
                 field.value = value
@@ -306,8 +331,13 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             values[name] = self.query_one(f"#{name}", Checkbox).value
         values["note"] = self.query_one("#note", TextArea).text
         typed = self.form.duration_typed or values["duration"].strip() != self.form.duration
-        return ConversationInput(customer_id=self.form.customer_id, follows_id=self.form.follows_id,
-                                 duration_typed=typed, sequence=self.form.sequence, **values)
+        return ConversationInput(
+            customer_id=self.form.customer_id,
+            follows_id=self.form.follows_id,
+            duration_typed=typed,
+            sequence=self.form.sequence,
+            **values,
+        )
 
     def draft_key(self) -> str:
         if self.conversation_id:
@@ -383,17 +413,33 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             if isinstance(error, ValidationError):
                 show(error.errors)
 
-        read_db(self, conversations.validate, self.current_input(), ctx.now(), ctx.employee().id,
-                done=lambda _fields: show({}), failed=failed)
+        read_db(
+            self,
+            conversations.validate,
+            self.current_input(),
+            ctx.now(),
+            ctx.employee().id,
+            done=lambda _fields: show({}),
+            failed=failed,
+        )
 
     def action_cancel(self) -> None:
         self.close_form(None)
 
 
 _LABELS = {
-    "employee": "Employee", "date": "Date", "follow_up": "Follow Up", "note": "Note",
-    "with_whom": "With Whom", "topic": "About", "method": "How", "pipeline_stage": "Pipeline Position",
-    "time_begin": "Time Begin", "time_end": "Time End", "duration": "Duration", "customer": "Customer",
+    "employee": "Employee",
+    "date": "Date",
+    "follow_up": "Follow Up",
+    "note": "Note",
+    "with_whom": "With Whom",
+    "topic": "About",
+    "method": "How",
+    "pipeline_stage": "Pipeline Position",
+    "time_begin": "Time Begin",
+    "time_end": "Time End",
+    "duration": "Duration",
+    "customer": "Customer",
 }
 
 
@@ -407,7 +453,11 @@ def _show_errors(lines, errors: dict[str, str]) -> None:
 
 
 def _inactive_name(field: str, row_id: int) -> str:
-    rows: dict[str, Callable[..., list]] = {"topic": lookups.topics, "method": lookups.methods, "pipeline_stage": lookups.stages}
+    rows: dict[str, Callable[..., list]] = {
+        "topic": lookups.topics,
+        "method": lookups.methods,
+        "pipeline_stage": lookups.stages,
+    }
     for row in rows[field](include_inactive=True):
         if row.id == row_id:
             return f"{row.name} (inactive)"

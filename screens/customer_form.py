@@ -37,12 +37,15 @@ from tui.widgets.sale_cycles import SaleCycles
 from tui.widgets.stage_history import StageHistory
 from tui.widgets.tab_strip import TabBody, TabStrip
 
-INPUTS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email"),
-          ("cadence_days", "Cadence")]
+INPUTS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email"), ("cadence_days", "Cadence")]
 PLACEHOLDERS = {"cadence_days": "stay in touch every N days (empty: no cadence)"}
 AREAS = [("address", "Address"), ("notes", "Notes")]
-TAB_TITLES = [("tab-general", "1 General"), ("tab-contacts", "2 Contacts"),
-              ("tab-conversations", "3 Conversations"), ("tab-pipeline", "4 Pipeline")]
+TAB_TITLES = [
+    ("tab-general", "1 General"),
+    ("tab-contacts", "2 Contacts"),
+    ("tab-conversations", "3 Conversations"),
+    ("tab-pipeline", "4 Pipeline"),
+]
 TABS = [tab for tab, _ in TAB_TITLES]
 
 
@@ -59,16 +62,24 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
         Binding("ctrl+s", "save", "Save", id="customer_form.save", priority=True),
         Binding("escape", "close", "Close", id="customer_form.close"),
         Binding("e", "edit", "Edit", id="customer_form.edit"),
-        Binding("ctrl+t", "next_tab", "Next tab", id="customer_form.next_tab", priority=True,
-                show=False),  # in F1; the footer has no room at 80 columns
+        Binding(
+            "ctrl+t", "next_tab", "Next tab", id="customer_form.next_tab", priority=True, show=False
+        ),  # in F1; the footer has no room at 80 columns
         Binding("1", "tab(0)", "General", id="customer_form.general", show=False),
         Binding("2", "tab(1)", "Contacts", id="customer_form.contacts", show=False),
         Binding("3", "tab(2)", "Conversations", id="customer_form.conversations", show=False),
         Binding("4", "tab(3)", "Pipeline", id="customer_form.pipeline", show=False),
     ]
 
-    def __init__(self, customer_id: int | None = None, *, edit: bool = False, tab: str = "",
-                 values: dict | None = None, conversation: int | None = None) -> None:
+    def __init__(
+        self,
+        customer_id: int | None = None,
+        *,
+        edit: bool = False,
+        tab: str = "",
+        values: dict | None = None,
+        conversation: int | None = None,
+    ) -> None:
         super().__init__()
         self.customer_id = customer_id
         self.conversation = conversation  # the Conversations tab opens with its cursor on it
@@ -85,8 +96,11 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
     def active_bindings(self):
         """The footer's keys: the F2-F7 screen keys still work here, but leave their room in
         the footer to this form's own keys (F1 lists them all)."""
-        return {key: active for key, active in super().active_bindings.items()
-                if active.binding.group is None or active.binding.group.description != "Screens"}
+        return {
+            key: active
+            for key, active in super().active_bindings.items()
+            if active.binding.group is None or active.binding.group.description != "Screens"
+        }
 
     # -- the draft ------------------------------------------------------------------------
     def draft_key(self) -> str:
@@ -130,18 +144,42 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
 
     @staticmethod
     def _fields(values: dict) -> VerticalScroll:
-        fields: list[Widget] = [FormField(label, Input(values[name], id=f"customer-{name}", compact=True,
-                                         placeholder=PLACEHOLDERS.get(name, ""),
-                                         select_on_focus=False), id=f"field-{name}")
-                  for name, label in INPUTS]
-        fields += [FormField(label, TextArea(values[name], id=f"customer-{name}", compact=True,
-                                             tab_behavior="focus", highlight_cursor_line=False),
-                             id=f"field-{name}")
-                   for name, label in AREAS]
-        fields.append(Checkbox(archived_label(bool(values["archived"])), bool(values["archived"]),
-                               id="customer-archived", compact=True))
-        fields.append(Static("ctrl+s save · escape close · ctrl+t or 1-4 (outside a field) "
-                             "switch tabs · tab next field", classes="hint", markup=False))
+        fields: list[Widget] = [
+            FormField(
+                label,
+                Input(
+                    values[name],
+                    id=f"customer-{name}",
+                    compact=True,
+                    placeholder=PLACEHOLDERS.get(name, ""),
+                    select_on_focus=False,
+                ),
+                id=f"field-{name}",
+            )
+            for name, label in INPUTS
+        ]
+        fields += [
+            FormField(
+                label,
+                TextArea(
+                    values[name], id=f"customer-{name}", compact=True, tab_behavior="focus", highlight_cursor_line=False
+                ),
+                id=f"field-{name}",
+            )
+            for name, label in AREAS
+        ]
+        fields.append(
+            Checkbox(
+                archived_label(bool(values["archived"])), bool(values["archived"]), id="customer-archived", compact=True
+            )
+        )
+        fields.append(
+            Static(
+                "ctrl+s save · escape close · ctrl+t or 1-4 (outside a field) switch tabs · tab next field",
+                classes="hint",
+                markup=False,
+            )
+        )
         return VerticalScroll(*fields, id="customer-fields")
 
     def _tab_content(self, tab: str) -> list:
@@ -150,8 +188,7 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
             return [ContactsPane(self.customer_id, id="contacts-pane")]
         if tab == "tab-conversations":
             return [ConversationsPanel(self.customer_id, select=self.conversation)]
-        return [SaleCycles(self.customer_id, id="sale-cycles"),
-                StageHistory(self.customer_id, id="stage-history")]
+        return [SaleCycles(self.customer_id, id="sale-cycles"), StageHistory(self.customer_id, id="stage-history")]
 
     async def _fill_tab(self, tab: str) -> None:
         """Mount a tab's content the first time it is opened."""
@@ -285,8 +322,15 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
         values = self.draft_values()
         for name, _ in INPUTS + AREAS:
             self.query_one(f"#field-{name}", FormField).error = ""
-        save_form(self, customers.save_customer, values, self.customer_id,
-                  archived=values["archived"], done=self._saved, invalid=self._invalid)
+        save_form(
+            self,
+            customers.save_customer,
+            values,
+            self.customer_id,
+            archived=values["archived"],
+            done=self._saved,
+            invalid=self._invalid,
+        )
 
     def _invalid(self, errors: dict) -> None:
         for name, message in errors.items():
@@ -312,8 +356,7 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
             self.tabs.enable(tab)  # their content is mounted when first opened
 
     def action_close(self) -> None:
-        self.close_form(self.saved_id or self.customer_id,
-                        question="Discard the changes you typed on General?")
+        self.close_form(self.saved_id or self.customer_id, question="Discard the changes you typed on General?")
 
 
 @draft_opener("customer")

@@ -54,8 +54,6 @@ NO_CUSTOMERS = "No customers. Press n to add one."
 NO_MATCH = "No customer matches the search. Escape, then clear it to see them all."
 
 
-
-
 class CustomerRows:
     """CustomerList rows as PagedTable rows (archived customers dimmed). A next follow-up
     before today is overdue: "!" before its date (readable without colour) and the row in
@@ -76,8 +74,7 @@ class CustomerRows:
     def _row(self, c: CustomerRow) -> Row:
         overdue = c.next_follow_up is not None and c.next_follow_up < self.customers.today
         next_follow_up = ("!" if overdue else "") + dates.show(c.next_follow_up)
-        cells = (c.number, c.name, c.main_contact, c.phone, c.stage,
-                 dates.show(c.last_conversation), next_follow_up)
+        cells = (c.number, c.name, c.main_contact, c.phone, c.stage, dates.show(c.last_conversation), next_follow_up)
         return Row(c.id, cells, "dim" if c.archived else "warning" if overdue else "")
 
 
@@ -95,8 +92,7 @@ class CustomersScreen(StyledScreen, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Search number, name, contact, phone, email  ( / )",
-                    id="customer-search", compact=True)
+        yield Input(placeholder="Search number, name, contact, phone, email  ( / )", id="customer-search", compact=True)
         yield PagedTable(NARROW_COLUMNS if self._narrow() else COLUMNS, empty_text=NO_CUSTOMERS, id="customer-table")
         yield Footer(compact=True)
 

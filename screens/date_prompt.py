@@ -37,10 +37,13 @@ class DatePrompt(ModalScreen[dt.date | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="date-prompt-box"):
             yield Static(self.question, id="date-prompt-question", markup=False)
-            yield DateInput(self.initial.isoformat() if self.initial else "", placeholder="YYYY-MM-DD",
-                        id="date-prompt-input", select_on_focus=True)
-            yield Static(f"enter: OK · escape: cancel · {DATE_HINT}", id="date-prompt-error",
-                         markup=False)
+            yield DateInput(
+                self.initial.isoformat() if self.initial else "",
+                placeholder="YYYY-MM-DD",
+                id="date-prompt-input",
+                select_on_focus=True,
+            )
+            yield Static(f"enter: OK · escape: cancel · {DATE_HINT}", id="date-prompt-error", markup=False)
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 FORM_TITLES = {"conversation": "Conversation", "customer": "Customer", "booking": "Booking", "contact": "Contact"}
 
 
-
 def restorable(login: str, url: str | None = None) -> list[drafts.DraftInfo]:
     """The employee's drafts that a form can reopen (with ``url``, those only a file holds too)."""
     return [d for d in drafts.pending(login, url) if d.form in OPENERS]
@@ -58,6 +57,7 @@ def describe(draft: drafts.DraftInfo) -> Text:
 
 class DraftsScreen(ModalScreen[None]):
     """Lists this employee's drafts; enter restores one, d discards it, escape keeps them."""
+
     app: RapportApp
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
 

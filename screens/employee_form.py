@@ -55,8 +55,13 @@ class EmployeeForm(RecordForm):
             current = None
         yield from self.field(
             "Default topic (About on their new conversations)",
-            Select(options, value=current if current is not None else Select.NULL,
-                   prompt="(none)", allow_blank=True, id="field-default_topic"),
+            Select(
+                options,
+                value=current if current is not None else Select.NULL,
+                prompt="(none)",
+                allow_blank=True,
+                id="field-default_topic",
+            ),
             "default_topic",
         )
 

@@ -36,8 +36,13 @@ class EmployeesScreen(StyledScreen, Screen):
         Binding("n", "new", "New", id="employees.new", tooltip="New employee"),
         Binding("e", "edit", "Edit", id="employees.edit", tooltip="Edit the selected employee"),
         Binding("enter", "edit", "Edit", id="employees.edit_enter", show=False),
-        Binding("a", "toggle_active", "On/off", id="employees.active",
-                tooltip="Deactivate / reactivate the selected employee"),
+        Binding(
+            "a",
+            "toggle_active",
+            "On/off",
+            id="employees.active",
+            tooltip="Deactivate / reactivate the selected employee",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -126,8 +131,14 @@ class EmployeesScreen(StyledScreen, Screen):
         employee = self.current()
         if employee is None:
             return
-        run_db(self, staff.set_employee_active, employee.id, not employee.active,
-               done=lambda _: self._toggled(employee), failed=self._not_changed)
+        run_db(
+            self,
+            staff.set_employee_active,
+            employee.id,
+            not employee.active,
+            done=lambda _: self._toggled(employee),
+            failed=self._not_changed,
+        )
 
     def _not_changed(self, error: RapportError) -> None:
         self.say(describe(error, "Not changed", "Try again later."))
@@ -135,7 +146,9 @@ class EmployeesScreen(StyledScreen, Screen):
     def _toggled(self, employee) -> None:
         self.reload(employee.id)
         if employee.active:
-            self.say(f"Employee {employee.login} deactivated: no longer offered in pick lists; "
-                     "their conversations stay theirs.")
+            self.say(
+                f"Employee {employee.login} deactivated: no longer offered in pick lists; "
+                "their conversations stay theirs."
+            )
         else:
             self.say(f"Employee {employee.login} is active again.")

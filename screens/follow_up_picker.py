@@ -47,8 +47,11 @@ class FollowUpPicker(ModalScreen[int | None]):
             label.append(visible_text(" ".join(note.split()))[:60] or "(no note)", style="dim")
             options.append(Option(label, id=str(cid)))
         with Vertical(id="follow-up-picker-box"):
-            yield Static("Which open follow-up does this conversation follow up? Saving "
-                         "completes it. escape: none", id="follow-up-picker-title", markup=False)
+            yield Static(
+                "Which open follow-up does this conversation follow up? Saving completes it. escape: none",
+                id="follow-up-picker-title",
+                markup=False,
+            )
             yield OptionList(*options, id="follow-up-picker-list")
         yield Footer()
 

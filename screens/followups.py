@@ -67,18 +67,22 @@ class FollowupsScreen(StyledScreen, Screen):
         Binding("w", "snooze(7)", "+1 week", id="followups.snooze_week", tooltip="Snooze one week"),
         Binding("r", "reschedule", "Reschedule", id="followups.reschedule"),
         Binding("f", "log_follow_up", "Follow-up", id="followups.log", tooltip="Log a follow-up"),
-        Binding("l", "log_conversation", "Log", id="followups.log_conversation",
-                tooltip="Log a new conversation with this customer (e.g. one losing touch)"),
-        Binding("o", "open_customer", "Customer", id="followups.open_customer",
-                tooltip="Open the customer", show=False),  # enter does the same
-        Binding("v", "whose", "Whose", id="followups.whose",
-                tooltip="Show me, everyone or one employee"),
+        Binding(
+            "l",
+            "log_conversation",
+            "Log",
+            id="followups.log_conversation",
+            tooltip="Log a new conversation with this customer (e.g. one losing touch)",
+        ),
+        Binding(
+            "o", "open_customer", "Customer", id="followups.open_customer", tooltip="Open the customer", show=False
+        ),  # enter does the same
+        Binding("v", "whose", "Whose", id="followups.whose", tooltip="Show me, everyone or one employee"),
         Binding("u", "undo", "Undo", id="followups.undo", tooltip="Undo the last action"),
         Binding("b", "booking", "Book", id="followups.booking", tooltip="Create a booking"),
         Binding("t", "task", "Task", id="followups.task", tooltip="Create a task (.ics to-do)"),
         Binding("x", "export", "Export", id="followups.export", tooltip="Export to calendar"),
-        Binding("y", "sync", "Sync", id="followups.sync", tooltip="Sync with the calendar",
-                show=False),
+        Binding("y", "sync", "Sync", id="followups.sync", tooltip="Sync with the calendar", show=False),
     ]
 
     def __init__(self) -> None:
@@ -135,8 +139,9 @@ class FollowupsScreen(StyledScreen, Screen):
         if login is None:
             self._load(None, keep_position, select)
             return
-        read_db(self, lookups.employee_by_login, login,
-                done=lambda employee: self._load(employee, keep_position, select))
+        read_db(
+            self, lookups.employee_by_login, login, done=lambda employee: self._load(employee, keep_position, select)
+        )
 
     def _load(self, employee, keep_position: bool, select: int | None) -> None:
         ctx = self.app.ctx
@@ -152,13 +157,13 @@ class FollowupsScreen(StyledScreen, Screen):
         source = table.source
         position = table.cursor
         show_employee = self.whose != "me"
+
         def loaded(position: int | None) -> None:
             table.snap(position)
             self._show_summary()
             self._show_detail(table.cursor_row_id)
 
-        if (isinstance(source, FollowupSource) and keep_position and source.login == login
-                and source.today == today):
+        if isinstance(source, FollowupSource) and keep_position and source.login == login and source.today == today:
             table.reload(select=select, then=lambda: loaded(None if select else position))
         else:
             table.columns = columns(show_employee)
@@ -178,7 +183,9 @@ class FollowupsScreen(StyledScreen, Screen):
         row_id = self.table.cursor_row_id
         if row_id is None or row_id < 0:
             return None
-        return cast(FollowupSource, self.table.source).item(row_id) or reports.follow_up_item(self.app.ctx.today(), row_id)
+        return cast(FollowupSource, self.table.source).item(row_id) or reports.follow_up_item(
+            self.app.ctx.today(), row_id
+        )
 
     @on(PagedTable.RowHighlighted)
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:
@@ -190,16 +197,18 @@ class FollowupsScreen(StyledScreen, Screen):
         note = self.query_one("#followups-note", Static)
         losing_row = getattr(self.table.source, "losing_row", None)
         if losing_row and (losing := losing_row(row_id)) is not None:
-            detail.update(visible_text(f"{losing.customer} ({losing.customer_number}) · stay in "
-                                       f"touch every {losing.cadence_days} days"))
+            detail.update(
+                visible_text(
+                    f"{losing.customer} ({losing.customer_number}) · stay in touch every {losing.cadence_days} days"
+                )
+            )
             note.update("l: log a conversation · enter: open the customer")
             return
         if item is None:
             detail.update("")
             note.update("")
             return
-        parts = [f"{item.customer} ({item.customer_number})",
-                 f"logged {dates.show(item.date)} by {item.employee}"]
+        parts = [f"{item.customer} ({item.customer_number})", f"logged {dates.show(item.date)} by {item.employee}"]
         if item.about or item.how:
             parts.append(" by ".join(p for p in (item.about, item.how) if p))
         if item.with_whom:
@@ -261,8 +270,7 @@ class FollowupsScreen(StyledScreen, Screen):
 
         today = self.app.ctx.today()
         self.app.push_screen(
-            DatePrompt(f"Reschedule the follow-up of {item.customer} to", initial=item.follow_up,
-                       today=today),
+            DatePrompt(f"Reschedule the follow-up of {item.customer} to", initial=item.follow_up, today=today),
             chosen,
         )
 

@@ -22,8 +22,12 @@ from tui.widgets.paged_table import visible_text
 
 # Only what really holds in every list; each list's own keys come from its bindings above.
 CONVENTIONS = [("up down", "move"), ("pgup pgdn", "page"), ("home end", "first / last")]
-FORMS = [("ctrl+s", "save"), ("escape", "cancel (asks before discarding typed text)"),
-         ("tab", "next field"), ("shift+tab", "previous field")]
+FORMS = [
+    ("ctrl+s", "save"),
+    ("escape", "cancel (asks before discarding typed text)"),
+    ("tab", "next field"),
+    ("shift+tab", "previous field"),
+]
 _SKIP_MODULES = ("textual.",)
 # Cursor keys of every list: listed once, under "In every list".
 _LIST_MOVES = tuple(f"paged_table.{name}" for name in ("up", "down", "page_up", "page_down", "first", "last"))
@@ -61,8 +65,12 @@ def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]
     def rows_of(bindings, rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
         for binding in bindings:
             key = shown_key(app, binding)
-            if (binding.id and binding.description and (key, binding.description) not in rows
-                    and binding.id not in _LIST_MOVES):
+            if (
+                binding.id
+                and binding.description
+                and (key, binding.description) not in rows
+                and binding.id not in _LIST_MOVES
+            ):
                 rows.append((key, binding.description))
         return rows
 
@@ -72,8 +80,7 @@ def screen_sections(app, screen: Screen) -> list[tuple[str, list[tuple[str, str]
     for widget in screen.walk_children(with_self=False):
         if type(widget).__module__.startswith(_SKIP_MODULES):
             continue
-        bindings = [b for group in widget._bindings.key_to_bindings.values() for b in group
-                    if id(b) not in listed]
+        bindings = [b for group in widget._bindings.key_to_bindings.values() for b in group if id(b) not in listed]
         rows_of(bindings, by_place.setdefault(_where(widget), []))
     sections.extend((place, rows) for place, rows in by_place.items() if rows)
     return sections
@@ -91,8 +98,11 @@ def help_text(app, screen: Screen) -> Text:
 
     for title, rows in screen_sections(app, screen):
         section(title, rows)
-    section("Everywhere", [(shown_key(app, b), b.description) for b in app.BINDINGS]
-            + [("ctrl+p", "command palette: every action by name")])
+    section(
+        "Everywhere",
+        [(shown_key(app, b), b.description) for b in app.BINDINGS]
+        + [("ctrl+p", "command palette: every action by name")],
+    )
     section("In every list", CONVENTIONS)
     section("In every form", FORMS)
     text.append("Dates, in every date field and prompt\n", style="bold underline")

@@ -47,18 +47,21 @@ class MaintenanceScreen(StyledScreen, Screen):
         Binding("n", "new", "New", id="tables.new", tooltip="New value in this list"),
         Binding("e", "edit", "Edit", id="tables.edit", tooltip="Edit the selected value"),
         Binding("enter", "edit", "Edit", id="tables.edit_enter", show=False),
-        Binding("d", "delete", "Delete", id="tables.delete",
-                tooltip="Delete the selected value (or deactivate it when in use)"),
-        Binding("a", "toggle_active", "On/off", id="tables.active",
-                tooltip="Deactivate / reactivate the selected value"),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="tables.delete",
+            tooltip="Delete the selected value (or deactivate it when in use)",
+        ),
+        Binding(
+            "a", "toggle_active", "On/off", id="tables.active", tooltip="Deactivate / reactivate the selected value"
+        ),
         Binding("k", "move(-1)", "Up", id="tables.up", tooltip="Move the stage up"),
         Binding("j", "move(1)", "Down", id="tables.down", tooltip="Move the stage down"),
-        Binding("1", "show_list('topic')", "List", key_display="1-3", id="tables.topics",
-                tooltip="Show topics"),
-        Binding("2", "show_list('method')", "Methods", show=False, id="tables.methods",
-                tooltip="Show methods"),
-        Binding("3", "show_list('stage')", "Stages", show=False, id="tables.stages",
-                tooltip="Show pipeline stages"),
+        Binding("1", "show_list('topic')", "List", key_display="1-3", id="tables.topics", tooltip="Show topics"),
+        Binding("2", "show_list('method')", "Methods", show=False, id="tables.methods", tooltip="Show methods"),
+        Binding("3", "show_list('stage')", "Stages", show=False, id="tables.stages", tooltip="Show pipeline stages"),
     ]
 
     def __init__(self) -> None:
@@ -116,8 +119,7 @@ class MaintenanceScreen(StyledScreen, Screen):
             cells = [name, status_text(row.active)]
             if kind == "stage":
                 stalled = f"{row.stalled_after_days} days" if row.stalled_after_days else "–"
-                cells = [Text(str(row.sort_order)), name, Text(row.kind), Text(stalled),
-                         status_text(row.active)]
+                cells = [Text(str(row.sort_order)), name, Text(row.kind), Text(stalled), status_text(row.active)]
             table.add_row(*cells, key=str(row.id))
         if select_id is not None and str(select_id) in self.rows[kind]:
             line = table.get_row_index(str(select_id))
@@ -186,8 +188,15 @@ class MaintenanceScreen(StyledScreen, Screen):
         self._set_active(kind, row, not row.active)
 
     def _set_active(self, kind: str, row, active: bool) -> None:
-        run_db(self, lookups.set_active, kind, row.id, active,
-               done=lambda _: self._active_set(kind, row, active), failed=self._not_changed)
+        run_db(
+            self,
+            lookups.set_active,
+            kind,
+            row.id,
+            active,
+            done=lambda _: self._active_set(kind, row, active),
+            failed=self._not_changed,
+        )
 
     def _not_changed(self, error: RapportError) -> None:
         self.say(describe(error, "Not changed", "Try again later."))
@@ -209,13 +218,16 @@ class MaintenanceScreen(StyledScreen, Screen):
         what = self.label(kind)
         used_by = lookups.uses(kind, row.id)
         if used_by and not row.active:
-            self.say(f"{what.capitalize()} {row.name} is used by {used_by}: it cannot be deleted "
-                     "(it is already inactive).")
+            self.say(
+                f"{what.capitalize()} {row.name} is used by {used_by}: it cannot be deleted (it is already inactive)."
+            )
             return
         if used_by:
-            question = (f"{what.capitalize()} {row.name} is used by {used_by}, so it cannot be "
-                        "deleted.\n\nDeactivate it instead? It is then no longer offered in pick "
-                        "lists, and old conversations keep it.")
+            question = (
+                f"{what.capitalize()} {row.name} is used by {used_by}, so it cannot be "
+                "deleted.\n\nDeactivate it instead? It is then no longer offered in pick "
+                "lists, and old conversations keep it."
+            )
             self.app.push_screen(
                 ConfirmScreen(question, yes="y / enter: deactivate", no="n / escape: keep it"),
                 lambda yes: self._set_active(kind, row, False) if yes else None,
@@ -229,8 +241,9 @@ class MaintenanceScreen(StyledScreen, Screen):
 
     def _delete(self, kind: str, row) -> None:
         # InUseError (someone used it in the meantime) is a RapportError: said in one line.
-        run_db(self, lookups.delete_value, kind, row.id,
-               done=lambda _: self._deleted(kind, row), failed=self._not_changed)
+        run_db(
+            self, lookups.delete_value, kind, row.id, done=lambda _: self._deleted(kind, row), failed=self._not_changed
+        )
 
     def _deleted(self, kind: str, row) -> None:
         self.reload(kind)
@@ -240,5 +253,11 @@ class MaintenanceScreen(StyledScreen, Screen):
         row = self.current()
         if self.kind != "stage" or row is None:
             return
-        run_db(self, lookups.move_stage, row.id, step,
-               done=lambda _: self.reload("stage", select_id=row.id), failed=self._not_changed)
+        run_db(
+            self,
+            lookups.move_stage,
+            row.id,
+            step,
+            done=lambda _: self.reload("stage", select_id=row.id),
+            failed=self._not_changed,
+        )

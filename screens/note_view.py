@@ -44,10 +44,15 @@ class NoteView(ModalScreen[None]):
         with Vertical(id="note-view-box"):
             yield Static(visible_text(self.heading), markup=False, id="note-view-title")
             lines = (visible_text(line) for line in self.note.splitlines())
-            yield NoteText("\n".join(lines) or "(no note)", read_only=True, soft_wrap=True,
-                           show_cursor=False, compact=True, id="note-view-text")
-            yield Static("arrows, page up/down scroll · esc, enter or space closes",
-                         markup=False, id="note-view-hint")
+            yield NoteText(
+                "\n".join(lines) or "(no note)",
+                read_only=True,
+                soft_wrap=True,
+                show_cursor=False,
+                compact=True,
+                id="note-view-text",
+            )
+            yield Static("arrows, page up/down scroll · esc, enter or space closes", markup=False, id="note-view-hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

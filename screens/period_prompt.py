@@ -39,14 +39,15 @@ class PeriodPrompt(ModalScreen[tuple[dt.date, dt.date] | None]):
             yield Static("Statistics for the period", id="period-prompt-question", markup=False)
             with Horizontal(classes="period-prompt-row"):
                 yield Label("From", markup=False)
-                yield DateInput(self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-from",
-                            select_on_focus=True)
+                yield DateInput(
+                    self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-from", select_on_focus=True
+                )
             with Horizontal(classes="period-prompt-row"):
                 yield Label("To", markup=False)
-                yield DateInput(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-to",
-                            select_on_focus=True)
-            yield Static(f"tab: next field · enter: OK · escape: cancel\n{DATE_HINT}",
-                         id="period-prompt-error", markup=False)
+                yield DateInput(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-to", select_on_focus=True)
+            yield Static(
+                f"tab: next field · enter: OK · escape: cancel\n{DATE_HINT}", id="period-prompt-error", markup=False
+            )
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

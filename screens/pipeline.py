@@ -95,9 +95,16 @@ class PipelineScreen(StyledScreen, Screen):
         Binding("pagedown", "scroll(1)", "Page down", id="pipeline.page_down", show=False),
         Binding("pageup", "scroll(-1)", "Page up", id="pipeline.page_up", show=False),
         # 1-8: the customers behind tile N at once (and by name in the palette)
-        *(Binding(str(index + 1), f"drill({index})", f"{spec.title}: customers",
-                  id=f"pipeline.drill_{spec.metric}", show=False)
-          for index, spec in enumerate(TILES)),
+        *(
+            Binding(
+                str(index + 1),
+                f"drill({index})",
+                f"{spec.title}: customers",
+                id=f"pipeline.drill_{spec.metric}",
+                show=False,
+            )
+            for index, spec in enumerate(TILES)
+        ),
     ]
 
     def __init__(self) -> None:
@@ -115,15 +122,14 @@ class PipelineScreen(StyledScreen, Screen):
             with Grid(id="pipeline-tiles"):
                 for index, spec in enumerate(TILES):
                     yield MetricTile(spec, index, id=f"tile-{spec.metric}")
-                yield Static("arrows/tab: tile\nenter/1-8: list\np period r range\nv whose",
-                             id="pipeline-keys", markup=False)
-            yield Static("Customers per open stage, average days in stage", classes="pipeline-heading",
-                         markup=False)
+                yield Static(
+                    "arrows/tab: tile\nenter/1-8: list\np period r range\nv whose", id="pipeline-keys", markup=False
+                )
+            yield Static("Customers per open stage, average days in stage", classes="pipeline-heading", markup=False)
             yield FunnelChart(id="pipeline-funnel")
             yield Static("Won and lost per month", classes="pipeline-heading", markup=False)
             yield MonthChart(id="pipeline-months")
-            yield Static("Per employee", id="pipeline-employees-heading", classes="pipeline-heading",
-                         markup=False)
+            yield Static("Per employee", id="pipeline-employees-heading", classes="pipeline-heading", markup=False)
             yield DataTable(cursor_type="row", id="pipeline-employees")
         yield Footer(compact=True)
 
@@ -146,8 +152,15 @@ class PipelineScreen(StyledScreen, Screen):
             else:
                 self.period = preset_period(self.preset, today)
         self.query_one("#pipeline-summary", Static).update(self._summary() + " · computing…")
-        read_db(self, compute, self.period, self.employee_id, done=lambda result: self._show(*result),
-                failed=self._failed, busy="Computing…")
+        read_db(
+            self,
+            compute,
+            self.period,
+            self.employee_id,
+            done=lambda result: self._show(*result),
+            failed=self._failed,
+            busy="Computing…",
+        )
 
     def _failed(self, error: RapportError) -> None:  # e.g. the database went away
         self.query_one("#pipeline-summary", Static).update(self._summary() + " · not computed")
@@ -160,8 +173,9 @@ class PipelineScreen(StyledScreen, Screen):
         document = report.document(employee_id)
         for tile in self.query(MetricTile):
             tile.show(document[tile.spec.metric], period_text(report.period, tile.spec.period))
-        self.query_one(FunnelChart).show([(row["stage"], row["customers"], row["avg_days_in_stage"])
-                                          for row in document["by_stage"]])
+        self.query_one(FunnelChart).show(
+            [(row["stage"], row["customers"], row["avg_days_in_stage"]) for row in document["by_stage"]]
+        )
         self.query_one(MonthChart).show(months)
         self._show_employees(report)
         self.query_one("#pipeline-summary", Static).update(self._summary())
@@ -170,14 +184,30 @@ class PipelineScreen(StyledScreen, Screen):
         table = self.query_one("#pipeline-employees", DataTable)
         table.clear()
         for login, c in report.employee_rows():
-            table.add_row(Text(login), c.customers_in_pipeline, c.won, c.lost, c.closed,
-                          show_value(c.win_rate), c.new_prospects, show_value(c.avg_days_to_close))
+            table.add_row(
+                Text(login),
+                c.customers_in_pipeline,
+                c.won,
+                c.lost,
+                c.closed,
+                show_value(c.win_rate),
+                c.new_prospects,
+                show_value(c.avg_days_to_close),
+            )
         total = report.totals()
-        table.add_row(Text("all", style="bold"), total.customers_in_pipeline, total.won, total.lost,
-                      total.closed, show_value(total.win_rate), total.new_prospects,
-                      show_value(total.avg_days_to_close))
+        table.add_row(
+            Text("all", style="bold"),
+            total.customers_in_pipeline,
+            total.won,
+            total.lost,
+            total.closed,
+            show_value(total.win_rate),
+            total.new_prospects,
+            show_value(total.avg_days_to_close),
+        )
         self.query_one("#pipeline-employees-heading", Static).update(
-            f"Per employee ({period_text(report.period, 'close')})")
+            f"Per employee ({period_text(report.period, 'close')})"
+        )
 
     def _summary(self) -> str:
         period = self.period
@@ -214,12 +244,19 @@ class PipelineScreen(StyledScreen, Screen):
         def got_from(date_from: dt.date | None) -> None:
             if date_from is None:
                 return
-            self.app.push_screen(DatePrompt("Closed to (YYYY-MM-DD)", initial=today, today=today),
-                                 lambda date_to: got_to(date_from, date_to))
+            self.app.push_screen(
+                DatePrompt("Closed to (YYYY-MM-DD)", initial=today, today=today),
+                lambda date_to: got_to(date_from, date_to),
+            )
 
-        self.app.push_screen(DatePrompt("Closed from (YYYY-MM-DD)", initial=self.period.first
-                                        if self.period and self.period.date_from else today.replace(day=1),
-                                        today=today), got_from)
+        self.app.push_screen(
+            DatePrompt(
+                "Closed from (YYYY-MM-DD)",
+                initial=self.period.first if self.period and self.period.date_from else today.replace(day=1),
+                today=today,
+            ),
+            got_from,
+        )
 
     def action_whose(self) -> None:
         from screens.employee_picker import EVERYONE as ALL
@@ -266,8 +303,13 @@ class PipelineScreen(StyledScreen, Screen):
         def load():
             return metric_customers(metric, period, employee_id)
 
-        read_db(self, load, done=lambda rows: self._push_customers(title, rows, load),
-                failed=tell(self, "Customers not listed"), busy="Listing…")  # the numbers stay
+        read_db(
+            self,
+            load,
+            done=lambda rows: self._push_customers(title, rows, load),
+            failed=tell(self, "Customers not listed"),
+            busy="Listing…",
+        )  # the numbers stay
 
     def _push_customers(self, title: str, rows, load=None) -> None:
         from screens.pipeline_customers import PipelineCustomers

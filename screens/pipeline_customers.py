@@ -25,8 +25,13 @@ from tui import dates
 from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
 
-COLUMNS = [Column("No.", 8), Column("Customer", 18, flex=True), Column("Date", 10),
-           Column("Employee", 9), Column("Detail", 26)]
+COLUMNS = [
+    Column("No.", 8),
+    Column("Customer", 18, flex=True),
+    Column("Date", 10),
+    Column("Employee", 9),
+    Column("Detail", 26),
+]
 
 
 class ListSource:
@@ -41,8 +46,10 @@ class ListSource:
         return len(self.rows)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(offset + i + 1, (r.number, r.name, dates.show(r.date), r.employee, r.detail))
-                for i, r in enumerate(self.rows[offset:offset + limit])]
+        return [
+            Row(offset + i + 1, (r.number, r.name, dates.show(r.date), r.employee, r.detail))
+            for i, r in enumerate(self.rows[offset : offset + limit])
+        ]
 
     def index_of(self, row_id: int) -> int | None:
         return row_id - 1 if 0 < row_id <= len(self.rows) else None
@@ -74,8 +81,9 @@ class PipelineCustomers(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._title(), id="pipeline-customers-title", markup=False)
-        yield PagedTable(COLUMNS, ListSource(self.rows), empty_text="No customers behind this number.",
-                         id="pipeline-customers-table")
+        yield PagedTable(
+            COLUMNS, ListSource(self.rows), empty_text="No customers behind this number.", id="pipeline-customers-table"
+        )
         yield Footer(compact=True)
 
     def _title(self) -> str:

@@ -33,8 +33,7 @@ from tui.widgets.paged_table import Column, PagedTable, Row
 if TYPE_CHECKING:
     from tui.app import RapportApp
 
-PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16),
-                  Column("Phone", 14)]
+PICKER_COLUMNS = [Column("Number", 8), Column("Name", 24, flex=True), Column("Contact", 16), Column("Phone", 14)]
 
 
 class PickerRows(CustomerRows):
@@ -74,10 +73,10 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-add-box"):
-            yield Static("Quick add — which customer? Type to filter, enter to choose.",
-                         markup=False, id="quick-add-title")
-            yield PickerInput(placeholder="number, name, contact, phone or email", compact=True,
-                              id="quick-add-search")
+            yield Static(
+                "Quick add — which customer? Type to filter, enter to choose.", markup=False, id="quick-add-title"
+            )
+            yield PickerInput(placeholder="number, name, contact, phone or email", compact=True, id="quick-add-search")
             yield PagedTable(PICKER_COLUMNS, empty_text="No customer matches.", id="quick-add-list")
         yield Footer()
 
@@ -99,8 +98,7 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
 
     @on(Input.Changed, "#quick-add-search")
     def _search(self, event: Input.Changed) -> None:
-        self.query_one(PagedTable).set_source(
-            PickerRows(CustomerList(self.app.ctx.today(), event.value)))
+        self.query_one(PagedTable).set_source(PickerRows(CustomerList(self.app.ctx.today(), event.value)))
 
     @on(PagedTable.RowSelected, "#quick-add-list")
     def _selected(self, event: PagedTable.RowSelected) -> None:
@@ -128,8 +126,12 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
         self.dismiss(conversation_id)
         if conversation_id is not None:
             refresh_lists(app, conversation_id)
-            read_db(app, saved_for, conversation_id,
-                    done=lambda name: app.notify(f"Conversation saved for {name}.", markup=False))
+            read_db(
+                app,
+                saved_for,
+                conversation_id,
+                done=lambda name: app.notify(f"Conversation saved for {name}.", markup=False),
+            )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

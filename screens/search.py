@@ -31,14 +31,23 @@ from tui.widgets.paged_table import Column, PagedTable, Row, visible_text
 
 LIMIT = 200  # results listed; the first 50 arrive within the budget of docs/performance.md
 DELAY = 0.12  # seconds of quiet typing before searching
-COLUMNS = [Column("Date", 10), Column("Customer", 18), Column("Employee", 8),
-           Column("With whom", 12), Column("Note", 20, flex=True)]
+COLUMNS = [
+    Column("Date", 10),
+    Column("Customer", 18),
+    Column("Employee", 8),
+    Column("With whom", 12),
+    Column("Note", 20, flex=True),
+]
 
 
 def result_rows(results: list[SearchResult]) -> ListSource:
     """PagedTable rows over results already fetched (row id = the conversation id)."""
-    return ListSource([Row(r.id, (r.date.isoformat(), r.customer, r.employee, r.with_whom,
-                                  " ".join(r.note.split())), data=r) for r in results])
+    return ListSource(
+        [
+            Row(r.id, (r.date.isoformat(), r.customer, r.employee, r.with_whom, " ".join(r.note.split())), data=r)
+            for r in results
+        ]
+    )
 
 
 def highlighted(text: str, terms: list[str], style: str = "reverse") -> Text:
@@ -54,7 +63,7 @@ def excerpt(note: str, terms: list[str], room: int = 200) -> str:
     flat = " ".join(note.split())
     spans = search.highlight_spans(flat, terms)
     start = max(0, spans[0][0] - room // 4) if spans else 0
-    return ("…" if start else "") + flat[start:start + room]
+    return ("…" if start else "") + flat[start : start + room]
 
 
 class SearchScreen(StyledScreen, Screen):
@@ -63,8 +72,9 @@ class SearchScreen(StyledScreen, Screen):
     PALETTE_PREFIX = "Search"
     BINDINGS = [
         Binding("slash", "focus_words", "Words", id="search.focus", tooltip="Type the words to find"),
-        Binding("o", "open", "Open", id="search.open", tooltip="Open the conversation in its customer",
-                show=False),  # enter does the same
+        Binding(
+            "o", "open", "Open", id="search.open", tooltip="Open the conversation in its customer", show=False
+        ),  # enter does the same
         Binding("down", "focus_results", "To results", id="search.to_results", show=False),
     ]
 
@@ -75,8 +85,9 @@ class SearchScreen(StyledScreen, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="words to find in notes and with whom (any order, word starts)",
-                    compact=True, id="search-input")
+        yield Input(
+            placeholder="words to find in notes and with whom (any order, word starts)", compact=True, id="search-input"
+        )
         yield Static("Type to search every conversation.", id="search-summary", markup=False)
         yield PagedTable(COLUMNS, result_rows([]), empty_text="No results.", id="search-results")
         yield Static("", id="search-detail", markup=False)
@@ -111,8 +122,9 @@ class SearchScreen(StyledScreen, Screen):
             self._show(words, [])
             return
         self.query_one("#search-summary", Static).update(f"Searching for {words!r}…")
-        read_db(self, search.search, words, limit=LIMIT,
-                done=lambda results: self._show(words, results), busy="Searching…")
+        read_db(
+            self, search.search, words, limit=LIMIT, done=lambda results: self._show(words, results), busy="Searching…"
+        )
 
     def _show(self, words: str, results: list[SearchResult]) -> None:
         if words != self.query_one("#search-input", Input).value:
@@ -120,9 +132,12 @@ class SearchScreen(StyledScreen, Screen):
         self.words = words
         self.table.set_source(result_rows(results))
         count = len(results)
-        summary = ("Type to search every conversation." if not search.words(words) else
-                   f"{count if count < LIMIT else f'the best {LIMIT}'} "
-                   f"result{'s' if count != 1 else ''} · enter opens · / words")
+        summary = (
+            "Type to search every conversation."
+            if not search.words(words)
+            else f"{count if count < LIMIT else f'the best {LIMIT}'} "
+            f"result{'s' if count != 1 else ''} · enter opens · / words"
+        )
         self.query_one("#search-summary", Static).update(summary)
         self._show_detail()
 
@@ -139,8 +154,7 @@ class SearchScreen(StyledScreen, Screen):
             detail.update("")
             return
         terms = search.words(self.words)
-        text = Text(f"{result.customer} ({result.customer_number}) · {result.date} · "
-                    f"{result.employee}")
+        text = Text(f"{result.customer} ({result.customer_number}) · {result.date} · {result.employee}")
         if result.with_whom:
             text.append(" · with ")
             text.append_text(highlighted(result.with_whom, terms))
@@ -161,8 +175,7 @@ class SearchScreen(StyledScreen, Screen):
             return
         from screens.customer_form import CustomerForm
 
-        self.app.push_screen(CustomerForm(result.customer_id, tab="tab-conversations",
-                                          conversation=result.id))
+        self.app.push_screen(CustomerForm(result.customer_id, tab="tab-conversations", conversation=result.id))
 
     def action_focus_results(self) -> None:
         """down in the words field: on to the results (the list handles down itself)."""

@@ -40,8 +40,16 @@ LEGEND = (
     "first promised · Overdue: open, date passed · Moved: snoozed or rescheduled"
 )
 # The column behind each figure (the rate lists the on-time ones, its numerator).
-FIGURE_OF = {"Logged": "logged", "Sched.": "scheduled", "Due": "due", "Done": "done",
-             "On time": "on_time", "Overdue": "open_overdue", "Moved": "moved", "Rate %": "on_time"}
+FIGURE_OF = {
+    "Logged": "logged",
+    "Sched.": "scheduled",
+    "Due": "due",
+    "Done": "done",
+    "On time": "on_time",
+    "Overdue": "open_overdue",
+    "Moved": "moved",
+    "Rate %": "on_time",
+}
 PERIODS = {
     "month": ("This month", reports.month_period),
     "last_month": ("Last month", reports.last_month_period),
@@ -51,10 +59,12 @@ PERIODS = {
 
 def cells(row: reports.EmployeeStats, name: str, style: str = "") -> list[Text]:
     rate = "–" if row.on_time_rate is None else f"{row.on_time_rate:.1f}"
-    numbers = (row.logged, row.scheduled, row.due, row.done, row.on_time, row.open_overdue,
-               row.moved)
-    return [Text(name, style=style), *(Text(str(n), style=style, justify="right") for n in numbers),
-            Text(rate, style=style, justify="right")]
+    numbers = (row.logged, row.scheduled, row.due, row.done, row.on_time, row.open_overdue, row.moved)
+    return [
+        Text(name, style=style),
+        *(Text(str(n), style=style, justify="right") for n in numbers),
+        Text(rate, style=style, justify="right"),
+    ]
 
 
 class StatisticsScreen(StyledScreen, Screen):
@@ -66,8 +76,7 @@ class StatisticsScreen(StyledScreen, Screen):
         Binding("m", "period('month')", "This month", id="statistics.this_month"),
         Binding("l", "period('last_month')", "Last month", id="statistics.last_month"),
         Binding("y", "period('year')", "This year", id="statistics.this_year"),
-        Binding("p", "custom_period", "Period…", id="statistics.custom",
-                tooltip="Choose a period (from, to)"),
+        Binding("p", "custom_period", "Period…", id="statistics.custom", tooltip="Choose a period (from, to)"),
     ]
 
     def __init__(self) -> None:
@@ -85,8 +94,7 @@ class StatisticsScreen(StyledScreen, Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for title in COLUMNS:
-            table.add_column(Text(title, justify="left" if title == "Employee" else "right"),
-                             key=title)
+            table.add_column(Text(title, justify="left" if title == "Employee" else "right"), key=title)
         table.focus()
 
     @on(ScreenResume)
@@ -104,15 +112,24 @@ class StatisticsScreen(StyledScreen, Screen):
         follow."""
         today = self.app.ctx.today()
         label, date_from, date_to = self._dates(today)
-        read_db(self, reports.statistics, today, date_from, date_to,
-                done=lambda stats: self._show(stats, label, today, date_from, date_to),
-                busy="Counting…")
+        read_db(
+            self,
+            reports.statistics,
+            today,
+            date_from,
+            date_to,
+            done=lambda stats: self._show(stats, label, today, date_from, date_to),
+            busy="Counting…",
+        )
 
     def _show(self, stats, label: str, today: dt.date, date_from: dt.date, date_to: dt.date) -> None:
         heading = f"{label}: {date_from.isoformat()} to {date_to.isoformat()}"
         if stats.counted_to < date_to:
-            heading += (f" (counted up to today, {stats.counted_to.isoformat()})"
-                        if date_from <= today else " (after today: nothing counts yet)")
+            heading += (
+                f" (counted up to today, {stats.counted_to.isoformat()})"
+                if date_from <= today
+                else " (after today: nothing counts yet)"
+            )
         self.query_one("#statistics-period", Static).update(heading)
         table = self.query_one(DataTable)
         cursor, column = table.cursor_row, table.cursor_column
@@ -136,8 +153,16 @@ class StatisticsScreen(StyledScreen, Screen):
         today = self.app.ctx.today()
         label, date_from, date_to = self._dates(today)
         title = f"{column_key} · {login or 'everyone'} · {date_from} to {date_to}"
-        read_db(self, statistics_items, figure, today, date_from, date_to, login,
-                done=lambda items: self.app.push_screen(StatisticsItems(title, items)))
+        read_db(
+            self,
+            statistics_items,
+            figure,
+            today,
+            date_from,
+            date_to,
+            login,
+            done=lambda items: self.app.push_screen(StatisticsItems(title, items)),
+        )
 
     def action_period(self, period: str) -> None:
         self.period = period

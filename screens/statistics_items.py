@@ -15,9 +15,15 @@ from tui.widgets.footer import Footer
 from tui.widgets.list_source import ListSource
 from tui.widgets.paged_table import Column, PagedTable, Row
 
-COLUMNS = [Column("Date", 10), Column("Follow-up", 10), Column("Promised", 10),
-           Column("Done on", 10), Column("Customer", 16), Column("Employee", 8),
-           Column("Note", 10, flex=True)]
+COLUMNS = [
+    Column("Date", 10),
+    Column("Follow-up", 10),
+    Column("Promised", 10),
+    Column("Done on", 10),
+    Column("Customer", 16),
+    Column("Employee", 8),
+    Column("Note", 10, flex=True),
+]
 
 
 def _day(value) -> str:
@@ -26,9 +32,24 @@ def _day(value) -> str:
 
 def item_rows(items: list[StatItem]) -> ListSource:
     """PagedTable rows over the items (row id = the conversation id)."""
-    return ListSource([Row(i.id, (_day(i.date), _day(i.follow_up), _day(i.promised),
-                                  _day(i.completed_on), i.customer, i.employee,
-                                  " ".join(i.note.split())), data=i) for i in items])
+    return ListSource(
+        [
+            Row(
+                i.id,
+                (
+                    _day(i.date),
+                    _day(i.follow_up),
+                    _day(i.promised),
+                    _day(i.completed_on),
+                    i.customer,
+                    i.employee,
+                    " ".join(i.note.split()),
+                ),
+                data=i,
+            )
+            for i in items
+        ]
+    )
 
 
 class StatisticsItems(Screen):
@@ -49,10 +70,14 @@ class StatisticsItems(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         count = len(self.items)
-        yield Static(f"{self.heading} · {count} conversation{'s' if count != 1 else ''} · "
-                     "enter opens", id="statistics-items-title", markup=False)
-        yield PagedTable(COLUMNS, item_rows(self.items), empty_text="Nothing behind this number.",
-                         id="statistics-items-table")
+        yield Static(
+            f"{self.heading} · {count} conversation{'s' if count != 1 else ''} · enter opens",
+            id="statistics-items-title",
+            markup=False,
+        )
+        yield PagedTable(
+            COLUMNS, item_rows(self.items), empty_text="Nothing behind this number.", id="statistics-items-table"
+        )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -65,8 +90,7 @@ class StatisticsItems(Screen):
         if item is not None:
             from screens.customer_form import CustomerForm
 
-            self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations",
-                                              conversation=item.id))
+            self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations", conversation=item.id))
 
     def action_back(self) -> None:
         self.dismiss()

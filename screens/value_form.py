@@ -75,8 +75,11 @@ class ValueForm(RecordForm):
     def save(self, values: dict) -> int:
         stage = {}
         if self.kind == "stage":
-            stage = {"sort_order": values["order"], "stage_kind": values["kind"],
-                     "stalled_after": values.get("stalled", "")}
+            stage = {
+                "sort_order": values["order"],
+                "stage_kind": values["kind"],
+                "stalled_after": values.get("stalled", ""),
+            }
         if self.row is None:
             return lookups.add_value(self.kind, values["name"], **stage).id
         if self.kind == "stage" and not values["order"].strip():

@@ -31,6 +31,7 @@ NUMBER_MAX = 64  # customer numbers (and logins: "likewise")
 LOGIN_MAX = NUMBER_MAX
 ORDER_MAX = 1_000_000  # a pick list's sort order (not in docs/data.md; kept within every INTEGER)
 
+
 def check_text(field: str, value: str | None, limit: int = NAME_MAX) -> str | None:
     """At most ``limit`` characters."""
     length = len(value or "")

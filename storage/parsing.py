@@ -27,8 +27,7 @@ _OFFSET = re.compile(r"([+-])\s*(\d{1,5})\s*([dwm]?)")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})|(\d{2})(\d{2})")
 _WORDS = {"today": 0, "t": 0, "tomorrow": 1, "yesterday": -1}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_NAMES = {name: i for i, name in enumerate(_WEEKDAYS)} | {
-    name[:3]: i for i, name in enumerate(_WEEKDAYS)}
+_WEEKDAY_NAMES = {name: i for i, name in enumerate(_WEEKDAYS)} | {name[:3]: i for i, name in enumerate(_WEEKDAYS)}
 
 DATE_HINT = "use YYYY-MM-DD, today, +3, +2w, +1m, fri, eow or eom"
 DATE_GRAMMAR = (

@@ -41,7 +41,7 @@ def _check_date_format(value) -> str:
 def _check_keys(value) -> str:
     for binding_id, keys in value.items():
         if not isinstance(keys, str) or not keys.strip():
-            return f"{binding_id} must be text naming keys, like \"f9\" or \"ctrl+k,f9\""
+            return f'{binding_id} must be text naming keys, like "f9" or "ctrl+k,f9"'
     return ""
 
 
@@ -51,10 +51,8 @@ SETTINGS: dict[str, Setting] = {
     "export_dir": Setting(str, "where the TUI writes calendar files (default: the data folder's exports/)"),
     "timezone": Setting(str, "IANA time zone for bookings (default: the system's)", _check_zone),
     "theme": Setting(str, "Textual theme; written back when you pick one in the palette"),
-    "date_format": Setting(str, "'iso' (YYYY-MM-DD, default) or 'locale' (the system locale's)",
-                           _check_date_format),
-    "keys": Setting(dict, "binding id = keys, e.g. quick_add = \"f9\" (see F1 and `rapport config`)",
-                    _check_keys),
+    "date_format": Setting(str, "'iso' (YYYY-MM-DD, default) or 'locale' (the system locale's)", _check_date_format),
+    "keys": Setting(dict, 'binding id = keys, e.g. quick_add = "f9" (see F1 and `rapport config`)', _check_keys),
     "sync": Setting(dict, "two-way calendar sync settings (rapport sync)"),
 }
 _KIND_NAMES: dict[type, str] = {str: "text", dict: "a table ([name] section)"}

@@ -48,9 +48,18 @@ BACKENDS = [
 # Files whose tests run whole processes (the app in a terminal, servers, writers) and take
 # seconds each: run first, so that the workers that finish early share out the short tests
 # at the end instead of waiting for one long test (pytest-xdist --dist worksteal).
-SLOW_FILES_FIRST = ("test_prepared_modes.py", "test_two_instances.py", "test_live.py", "test_hangup.py",
-                    "test_crash_app.py", "test_session_faults.py", "test_sync_caldav.py",
-                    "test_concurrency.py", "test_backends_agree.py", "test_hostile_tui.py")
+SLOW_FILES_FIRST = (
+    "test_prepared_modes.py",
+    "test_two_instances.py",
+    "test_live.py",
+    "test_hangup.py",
+    "test_crash_app.py",
+    "test_session_faults.py",
+    "test_sync_caldav.py",
+    "test_concurrency.py",
+    "test_backends_agree.py",
+    "test_hostile_tui.py",
+)
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -101,8 +110,11 @@ def pause_waits_for_database_work(monkeypatch):
         await original(self, delay)
         for _ in range(500):  # keys held for a screen still opening (tui.app), or more work
             animator = self.app.animator
-            if getattr(self.app, "_held", None) is None and not dbwork.busy() and not (
-                    animator._animations or animator._scheduled):
+            if (
+                getattr(self.app, "_held", None) is None
+                and not dbwork.busy()
+                and not (animator._animations or animator._scheduled)
+            ):
                 break
             await dbwork.wait_idle()
             await animator.wait_until_complete()
@@ -248,8 +260,9 @@ class MigratedTemplates:
         if self._shape(schema) != self._pg_shape:
             return False
         with schema._admin.cursor() as cur:
-            cur.execute("SELECT format('%%I.%%I', schemaname, tablename) FROM pg_tables WHERE schemaname = %s",
-                        (schema.name,))
+            cur.execute(
+                "SELECT format('%%I.%%I', schemaname, tablename) FROM pg_tables WHERE schemaname = %s", (schema.name,)
+            )
             tables = [name for (name,) in cur.fetchall()]
             try:
                 cur.execute("BEGIN")
@@ -262,10 +275,16 @@ class MigratedTemplates:
                 except psycopg2.errors.InsufficientPrivilege:
                     cur.execute("ROLLBACK TO SAVEPOINT replica")
                     cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-                cur.execute("SELECT setval(format('%%I.%%I', schemaname, sequencename)::regclass, 1, false) "
-                            "FROM pg_sequences WHERE schemaname = %s", (schema.name,))
-                cur.execute(f'INSERT INTO "{schema.name}"."{SchemaVersion._meta.table_name}" (version, applied_at) '
-                            "VALUES (%s, now() AT TIME ZONE 'UTC')", (migrations.CURRENT_VERSION,))
+                cur.execute(
+                    "SELECT setval(format('%%I.%%I', schemaname, sequencename)::regclass, 1, false) "
+                    "FROM pg_sequences WHERE schemaname = %s",
+                    (schema.name,),
+                )
+                cur.execute(
+                    f'INSERT INTO "{schema.name}"."{SchemaVersion._meta.table_name}" (version, applied_at) '
+                    "VALUES (%s, now() AT TIME ZONE 'UTC')",
+                    (migrations.CURRENT_VERSION,),
+                )
                 cur.execute("COMMIT")
                 return True
             except psycopg2.Error:

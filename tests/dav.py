@@ -48,8 +48,7 @@ class Radicale:
 
     def requests(self, method: str) -> int:
         """How many ``method`` requests the server has answered with success so far."""
-        return len(re.findall(rf"\] {method} response status for .*: 2\d\d ",
-                              self.log.read_text(errors="replace")))
+        return len(re.findall(rf"\] {method} response status for .*: 2\d\d ", self.log.read_text(errors="replace")))
 
     def files(self, url: str) -> list[Path]:
         """The items of one calendar as Radicale stores them (one file each)."""
@@ -74,11 +73,27 @@ def start(tmp: Path):
     port = free_port()
     log = tmp / "radicale.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
-         "--storage-filesystem-folder", str(folder), "--auth-type", "htpasswd",
-         "--auth-htpasswd-filename", str(htpasswd), "--auth-htpasswd-encryption", "plain",
-         "--auth-delay", "0", "--logging-level", "info"],
-        stdout=subprocess.DEVNULL, stderr=log.open("wb"),
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--storage-filesystem-folder",
+            str(folder),
+            "--auth-type",
+            "htpasswd",
+            "--auth-htpasswd-filename",
+            str(htpasswd),
+            "--auth-htpasswd-encryption",
+            "plain",
+            "--auth-delay",
+            "0",
+            "--logging-level",
+            "info",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
     )
     deadline = time.monotonic() + 30
     while True:

@@ -44,10 +44,18 @@ def method(name: str) -> Method:
     return Method.get(Method.name == name)
 
 
-def conversation(cust: Customer, date: str | dt.date, *, employee_login: str = "tester",
-                 time_begin: str | None = None, follow_up: str | None = None,
-                 stage_name: str | None = None, completed: bool = False,
-                 completed_on: str | None = None, **fields) -> Conversation:
+def conversation(
+    cust: Customer,
+    date: str | dt.date,
+    *,
+    employee_login: str = "tester",
+    time_begin: str | None = None,
+    follow_up: str | None = None,
+    stage_name: str | None = None,
+    completed: bool = False,
+    completed_on: str | None = None,
+    **fields,
+) -> Conversation:
     """A conversation with dates given as 'YYYY-MM-DD' and times as 'HH:MM'."""
     return Conversation.create(
         customer=cust,

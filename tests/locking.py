@@ -29,8 +29,9 @@ def short_waits(monkeypatch) -> None:
 @pytest.fixture
 def other_rapport(sqlite_ctx, monkeypatch):
     short_waits(monkeypatch)
-    other = sqlite3.connect(str(sqlite_path(sqlite_ctx.url)), isolation_level=None,
-                            check_same_thread=False)  # (a retry back-off may commit it)
+    other = sqlite3.connect(
+        str(sqlite_path(sqlite_ctx.url)), isolation_level=None, check_same_thread=False
+    )  # (a retry back-off may commit it)
     yield other
     if other.in_transaction:
         other.execute("ROLLBACK")

@@ -25,18 +25,36 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and two-character ESC sequences.
 ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-KEYS = {"enter": "\r", "down": "\x1b[B", "up": "\x1b[A", "escape": "\x1b", "tab": "\t",
-        "ctrl+s": "\x13", "ctrl+q": "\x11", "ctrl+n": "\x0e", "f2": "\x1bOQ", "f3": "\x1bOR",
-        "shift+tab": "\x1b[Z", "end": "\x1b[F"}
+KEYS = {
+    "enter": "\r",
+    "down": "\x1b[B",
+    "up": "\x1b[A",
+    "escape": "\x1b",
+    "tab": "\t",
+    "ctrl+s": "\x13",
+    "ctrl+q": "\x11",
+    "ctrl+n": "\x0e",
+    "f2": "\x1bOQ",
+    "f3": "\x1bOR",
+    "shift+tab": "\x1b[Z",
+    "end": "\x1b[F",
+}
 
 
 def private_env(home: Path, login: str = "tester") -> dict[str, str]:
     """The environment of a Rapport that reads and writes only inside ``home``."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("XDG_", "RAPPORT_"))}
     env.update(
-        HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
-        XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"),
-        USER=login, LOGNAME=login, TERM="xterm-256color", COLUMNS="80", LINES="24",
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        USER=login,
+        LOGNAME=login,
+        TERM="xterm-256color",
+        COLUMNS="80",
+        LINES="24",
         PYTHONPATH=str(ROOT),
     )
     env.pop("NO_COLOR", None)

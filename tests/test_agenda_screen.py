@@ -22,8 +22,14 @@ async def wait_for(pilot, condition) -> None:
 
 
 def a_follow_up(name: str = "A[b]c[/b]me", login: str = "tester"):
-    return f.conversation(f.customer(name), "2026-03-02", follow_up=TODAY.isoformat(),
-                          note="Call back", topic=f.topic("Quote"), employee_login=login)
+    return f.conversation(
+        f.customer(name),
+        "2026-03-02",
+        follow_up=TODAY.isoformat(),
+        note="Call back",
+        topic=f.topic("Quote"),
+        employee_login=login,
+    )
 
 
 async def test_book_see_move_cancel_undo(app):
@@ -72,10 +78,16 @@ async def test_book_see_move_cancel_undo(app):
 async def test_days_weeks_typed_dates_and_whose(app):
     conv = a_follow_up()
     theirs = a_follow_up("Zeta AG", login="alice")
-    bookings.create({"date": "2026-03-25", "start": "09:00", "end": "10:00", "title": "Next week"},
-                    conversation_id=conv.id, zone_name="UTC")
-    bookings.create({"date": "2026-03-18", "start": "11:00", "end": "12:00", "title": "Alice's visit"},
-                    conversation_id=theirs.id, zone_name="UTC")
+    bookings.create(
+        {"date": "2026-03-25", "start": "09:00", "end": "10:00", "title": "Next week"},
+        conversation_id=conv.id,
+        zone_name="UTC",
+    )
+    bookings.create(
+        {"date": "2026-03-18", "start": "11:00", "end": "12:00", "title": "Alice's visit"},
+        conversation_id=theirs.id,
+        zone_name="UTC",
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
         await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
@@ -135,18 +147,22 @@ async def test_y_syncs_and_shows_what_moved(app, sqlite_ctx, tmp_path):
         sqlite_ctx.config["sync"] = {"vdir": str(folder), "as": "todos"}
         await pilot.press("y")
         await app.workers.wait_for_complete()
-        await wait_for(pilot, lambda: "Synced: to calendar 1 new, 0 changed, 0 removed · from calendar 0"
-                       in status())
+        await wait_for(pilot, lambda: "Synced: to calendar 1 new, 0 changed, 0 removed · from calendar 0" in status())
         tick_off(folder / f"{conv.uid}@rapport.ics")
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await wait_for(pilot, lambda: "from calendar 1 · 0 conflicts" in status())
-        assert any("completed: Follow up: A[b]c[/b]" in str(n.message)  # in the notification
-                   for n in app._notifications)
+        assert any(
+            "completed: Follow up: A[b]c[/b]" in str(n.message)  # in the notification
+            for n in app._notifications
+        )
         await wait_for(pilot, lambda: "Follow up: Quote" not in screen_text(app))
         # A booking deleted in the calendar is cancelled by the sync; u brings it back.
-        booking = bookings.create({"date": "2026-03-19", "start": "10:00", "end": "11:00",
-                                   "title": "Demo"}, conversation_id=conv.id, zone_name="UTC")
+        booking = bookings.create(
+            {"date": "2026-03-19", "start": "10:00", "end": "11:00", "title": "Demo"},
+            conversation_id=conv.id,
+            zone_name="UTC",
+        )
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await wait_for(pilot, lambda: "to calendar 1 new" in status())

@@ -30,9 +30,13 @@ K3,Ärzte Zentrum,,,,"non-ASCII, first letter Ä"
 K4,Zeta AG,,,,
 """
 
-HEADER = ("customer_number,employee,date,time_begin,time_end,duration_minutes,follow_up,note,"
-          "with_whom,about,how,completed,completed_on,is_follow_up,pipeline_stage")
-CONVERSATIONS = HEADER + """
+HEADER = (
+    "customer_number,employee,date,time_begin,time_end,duration_minutes,follow_up,note,"
+    "with_whom,about,how,completed,completed_on,is_follow_up,pipeline_stage"
+)
+CONVERSATIONS = (
+    HEADER
+    + """
 K1,anna,2026-03-02,09:00,09:20,,2026-03-10,first call,Mr Smith,Quote,Telephone,0,,0,Initial contact
 K1,anna,2026-03-10,,,,,followed up,Mr Smith,Quote,Email,1,2026-03-10,1,Proposal
 K1,anna,2026-03-15,,,,2026-03-18,sent the contract,Mr Smith,Order,Email,0,,0,Won
@@ -47,6 +51,7 @@ K4,carla,2026-03-19,,,,,after D,Frau Ü,Order,Visit,0,,0,Won
 K4,,2026-01-15,,,,2026-01-20,old one,Frau Ü,General,Letter,1,2026-01-20,0,Initial contact
 K4,CARLA,2026-02-03,16:00,16:05,,2026-02-10,late done,Frau Ü,General,Telephone,1,2026-02-12,0,Qualifying
 """
+)
 
 COMMANDS = [
     ("followups", "--all", "--json"),
@@ -97,8 +102,9 @@ def en_us_database():
     admin.autocommit = True
     try:
         with admin.cursor() as cur:
-            cur.execute(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu "
-                        "ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+            cur.execute(
+                f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+            )
     except psycopg2.Error as exc:  # no CREATEDB right, or a server before PostgreSQL 15
         admin.close()
         pytest.skip(f"cannot create an en-US database: {str(exc).strip()}")
@@ -132,8 +138,9 @@ def test_followups_stats_and_pipeline_are_identical_on_sqlite_and_postgresql(pg_
     # The data means something: every report has rows to compare.
     everyone = on_sqlite["followups --all --json"]
     assert len(everyone["due"]) >= 5 and everyone["upcoming"]
-    assert {"anna", "ben", "carla", "tester"} <= {e["employee"] for e in
-                                                  on_sqlite["stats --from 2026-01-01 --to 2026-03-31 --json"]["employees"]}
+    assert {"anna", "ben", "carla", "tester"} <= {
+        e["employee"] for e in on_sqlite["stats --from 2026-01-01 --to 2026-03-31 --json"]["employees"]
+    }
     assert on_sqlite["pipeline --json"]["won"] == 1
 
     for command in on_sqlite:

@@ -46,7 +46,9 @@ def extras(url: str) -> tuple:
 
     open_database(url)
     try:
-        trash = sorted((c.uid, str(c.deleted_at)) for c in Conversation.select().where(Conversation.deleted_at.is_null(False)))
+        trash = sorted(
+            (c.uid, str(c.deleted_at)) for c in Conversation.select().where(Conversation.deleted_at.is_null(False))
+        )
         drafts = sorted((d.form, d.employee, d.payload) for d in Draft.select())
         ids = sorted((c.id, c.uid, c.sequence, c.follows_id) for c in Conversation.select())
     finally:
@@ -69,8 +71,14 @@ def source(tmp_path) -> str:
     delete(first.id)
     Draft.create(form="conversation", employee="tester", payload='{"note": "half typed"}')
     talk = Conversation.select().where(Conversation.deleted_at.is_null()).order_by(Conversation.id.desc()).first()
-    Booking.create(customer=talk.customer, employee=talk.employee, conversation=talk,
-                   start=dt.datetime(2026, 3, 20, 9), end=dt.datetime(2026, 3, 20, 10), title="Visit")
+    Booking.create(
+        customer=talk.customer,
+        employee=talk.employee,
+        conversation=talk,
+        start=dt.datetime(2026, 3, 20, 9),
+        end=dt.datetime(2026, 3, 20, 10),
+        title="Visit",
+    )
     close_database()
     return url
 
@@ -116,8 +124,9 @@ while True:
 def test_backup_while_another_writer_works(tmp_path):
     url = sqlite_url(tmp_path)
     assert main(["--database", url, "demo", "--customers", "20", "--conversations", "2000"]) == 0
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "rapport.db")],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path / "rapport.db")], stdout=subprocess.PIPE, text=True
+    )
     try:
         for _ in range(200):  # let it get going
             committed_before = int(writer.stdout.readline())

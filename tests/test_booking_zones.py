@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def rewind(database) -> None:
     """The booking table as it was before bookings kept their zone: no zone, no cancel."""
     migrator = SchemaMigrator.from_database(database)
-    migrate(migrator.drop_column("booking", "timezone"),
-            migrator.drop_column("booking", "cancelled_at"))
+    migrate(migrator.drop_column("booking", "timezone"), migrator.drop_column("booking", "cancelled_at"))
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -38,10 +37,33 @@ def test_upgrade_reads_old_bookings_in_the_configured_zone(database_url, tmp_pat
         'INSERT INTO booking (uid, conversation_id, customer_id, employee_id, start, "end", title, '
         "location, note, sequence, created_at, updated_at) VALUES "
         + ", ".join(["(" + ", ".join([database.param] * 12) + ")"] * 2),
-        ("b-winter", conv.id, conv.customer_id, conv.employee_id, dt.datetime(2026, 1, 15, 14),
-         dt.datetime(2026, 1, 15, 15), "Winter", "", "", 0, dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 1),
-         "b-summer", conv.id, conv.customer_id, conv.employee_id, dt.datetime(2026, 7, 15, 9, 30),
-         dt.datetime(2026, 7, 15, 10), "Summer", "", "", 0, dt.datetime(2026, 1, 1), dt.datetime(2026, 1, 1)))
+        (
+            "b-winter",
+            conv.id,
+            conv.customer_id,
+            conv.employee_id,
+            dt.datetime(2026, 1, 15, 14),
+            dt.datetime(2026, 1, 15, 15),
+            "Winter",
+            "",
+            "",
+            0,
+            dt.datetime(2026, 1, 1),
+            dt.datetime(2026, 1, 1),
+            "b-summer",
+            conv.id,
+            conv.customer_id,
+            conv.employee_id,
+            dt.datetime(2026, 7, 15, 9, 30),
+            dt.datetime(2026, 7, 15, 10),
+            "Summer",
+            "",
+            "",
+            0,
+            dt.datetime(2026, 1, 1),
+            dt.datetime(2026, 1, 1),
+        ),
+    )
     config = tmp_path / "config.toml"
     config.write_text('timezone = "Europe/Berlin"\n', encoding="utf-8")
     monkeypatch.setenv("RAPPORT_CONFIG", str(config))
@@ -52,7 +74,10 @@ def test_upgrade_reads_old_bookings_in_the_configured_zone(database_url, tmp_pat
         migrations._booking_zones(database)
     winter, summer = Booking.get(Booking.uid == "b-winter"), Booking.get(Booking.uid == "b-summer")
     assert (winter.start, winter.end, winter.timezone) == (
-        dt.datetime(2026, 1, 15, 13), dt.datetime(2026, 1, 15, 14), "Europe/Berlin")
+        dt.datetime(2026, 1, 15, 13),
+        dt.datetime(2026, 1, 15, 14),
+        "Europe/Berlin",
+    )
     assert (summer.start, summer.timezone) == (dt.datetime(2026, 7, 15, 7, 30), "Europe/Berlin")
     assert winter.cancelled_at is None
     close_database()
@@ -60,8 +85,13 @@ def test_upgrade_reads_old_bookings_in_the_configured_zone(database_url, tmp_pat
 
 def export_in_zone(url: str, zone: str) -> str:
     env = {**os.environ, "TZ": zone}
-    out = subprocess.run([sys.executable, "-m", "tui", "--database", url, "export-ics", "--all",
-                          "-o", "-"], cwd=ROOT, capture_output=True, timeout=60, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "tui", "--database", url, "export-ics", "--all", "-o", "-"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.decode()
 
@@ -72,8 +102,11 @@ def test_berlin_and_utc_processes_export_the_same_instant(tmp_path):
     conv = f.conversation(f.customer(), "2026-03-02")
     from storage.records import bookings
 
-    bookings.create({"date": "2026-03-19", "start": "14:00", "end": "15:00", "title": "Visit"},
-                    conversation_id=conv.id, zone_name="Europe/Berlin")
+    bookings.create(
+        {"date": "2026-03-19", "start": "14:00", "end": "15:00", "title": "Visit"},
+        conversation_id=conv.id,
+        zone_name="Europe/Berlin",
+    )
     db.close()
     close_database()
     berlin, utc = export_in_zone(url, "Europe/Berlin"), export_in_zone(url, "UTC")

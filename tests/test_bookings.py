@@ -12,17 +12,27 @@ from storage.parsing import DATE_HINT
 from storage.records import bookings
 from tests import factories as f
 
-GOOD = {"date": "2026-03-19", "start": "09:00", "end": "10:30", "title": "Visit", "location": "HQ",
-        "note": "Bring samples"}
+GOOD = {
+    "date": "2026-03-19",
+    "start": "09:00",
+    "end": "10:30",
+    "title": "Visit",
+    "location": "HQ",
+    "note": "Bring samples",
+}
 
 
 def test_prefill_from_a_conversation(ctx):
     cust = f.customer("Acme GmbH")
-    conv = f.conversation(cust, "2026-03-02", follow_up="2026-03-20", note="Quote follow-up",
-                          topic=f.topic("Quote"))
-    assert bookings.prefill(conv.id) == {"date": "2026-03-20", "start": "09:00", "end": "10:00",
-                                         "title": "Acme GmbH — Quote", "location": "",
-                                         "note": "Quote follow-up"}
+    conv = f.conversation(cust, "2026-03-02", follow_up="2026-03-20", note="Quote follow-up", topic=f.topic("Quote"))
+    assert bookings.prefill(conv.id) == {
+        "date": "2026-03-20",
+        "start": "09:00",
+        "end": "10:00",
+        "title": "Acme GmbH — Quote",
+        "location": "",
+        "note": "Quote follow-up",
+    }
     plain = f.conversation(cust, "2026-03-02", note="")
     assert bookings.prefill(plain.id)["date"] == "2026-03-02"
     assert bookings.prefill(plain.id)["title"] == "Acme GmbH"
@@ -31,16 +41,19 @@ def test_prefill_from_a_conversation(ctx):
     assert bookings.prefill(conv.id, today=dt.date(2026, 3, 18))["date"] == "2026-03-20"
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("date", "2026-02-30", "no such date: 2026-02-30"),
-    ("date", "someday", f"not a date: {DATE_HINT}"),
-    ("date", "", "required"),
-    ("start", "9", "not a time (HH:MM)"),
-    ("start", "25:00", "not a time (HH:MM)"),
-    ("end", "08:59", "must be after the start"),
-    ("end", "09:00", "must be after the start"),
-    ("title", "   ", "required"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("date", "2026-02-30", "no such date: 2026-02-30"),
+        ("date", "someday", f"not a date: {DATE_HINT}"),
+        ("date", "", "required"),
+        ("start", "9", "not a time (HH:MM)"),
+        ("start", "25:00", "not a time (HH:MM)"),
+        ("end", "08:59", "must be after the start"),
+        ("end", "09:00", "must be after the start"),
+        ("title", "   ", "required"),
+    ],
+)
 def test_bad_form_names_the_field_and_saves_nothing(ctx, field, value, message):
     conv = f.conversation(f.customer(), "2026-03-02")
     with pytest.raises(ValidationError) as caught:
@@ -60,14 +73,14 @@ def test_create_update_and_list_a_day(ctx):
     bookings.update(booking.id, {**GOOD, "start": "11:00", "end": "12:00"})
     stored = Booking.get_by_id(booking.id)
     assert stored.sequence == 1 and stored.start == dt.datetime(2026, 3, 19, 11)
-    other = bookings.create({**GOOD, "date": "2026-03-20"}, customer_id=cust.id,
-                            employee_id=f.employee().id, zone_name="UTC")
+    other = bookings.create(
+        {**GOOD, "date": "2026-03-20"}, customer_id=cust.id, employee_id=f.employee().id, zone_name="UTC"
+    )
     day = dt.date(2026, 3, 19)
     assert [b.id for b in bookings.for_day(day, zone_name="UTC")] == [booking.id]
     assert [b.id for b in bookings.for_day(day, f.employee().id, "UTC")] == []
     assert [b.customer.name for b in bookings.for_day(day, stored.employee_id, "UTC")] == ["Acme GmbH"]
-    assert [b.id for b in bookings.for_employee(None, day, day + dt.timedelta(days=1), "UTC")] == [
-        booking.id, other.id]
+    assert [b.id for b in bookings.for_employee(None, day, day + dt.timedelta(days=1), "UTC")] == [booking.id, other.id]
     bookings.cancel(other.id)  # kept for undo, gone from every list
     assert [b.id for b in bookings.for_employee(None, day, day + dt.timedelta(days=1), "UTC")] == [booking.id]
     bookings.restore(other.id)
@@ -76,8 +89,9 @@ def test_create_update_and_list_a_day(ctx):
 
 def test_booking_keeps_its_zone_and_stores_the_instant(ctx):
     conv = f.conversation(f.customer(), "2026-03-02")
-    booking = bookings.create({**GOOD, "start": "14:00", "end": "15:00"}, conversation_id=conv.id,
-                              zone_name="Europe/Berlin")
+    booking = bookings.create(
+        {**GOOD, "start": "14:00", "end": "15:00"}, conversation_id=conv.id, zone_name="Europe/Berlin"
+    )
     stored = Booking.get_by_id(booking.id)
     assert stored.timezone == "Europe/Berlin"
     assert stored.start == dt.datetime(2026, 3, 19, 13)  # 14:00 CET is 13:00 UTC
@@ -89,8 +103,7 @@ def test_booking_keeps_its_zone_and_stores_the_instant(ctx):
 def test_booking_date_takes_the_short_forms(ctx):
     conv = f.conversation(f.customer(), "2026-03-02")
     today = dt.date(2026, 3, 18)
-    booking = bookings.create({**GOOD, "date": "+2"}, conversation_id=conv.id, zone_name="UTC",
-                              today=today)
+    booking = bookings.create({**GOOD, "date": "+2"}, conversation_id=conv.id, zone_name="UTC", today=today)
     assert Booking.get_by_id(booking.id).start.date() == dt.date(2026, 3, 20)
     bookings.update(booking.id, {**GOOD, "date": "tomorrow"}, today=today)
     assert Booking.get_by_id(booking.id).start.date() == dt.date(2026, 3, 19)

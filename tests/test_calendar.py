@@ -37,9 +37,17 @@ def by_uid(cal: Calendar, name: str) -> dict[str, object]:
 
 def follow_up(note: str = "Call about the quote", follow_up: str = "2026-03-18", **fields):
     cust = fields.pop("cust", None) or f.customer("Acme GmbH", phone="+49 30 1234", email="info@acme.test")
-    return f.conversation(cust, "2026-03-02", time_begin="09:15", follow_up=follow_up, note=note,
-                          with_whom="Ms Berg", topic=f.topic("Quote"), method=f.method("Telephone"),
-                          **fields)
+    return f.conversation(
+        cust,
+        "2026-03-02",
+        time_begin="09:15",
+        follow_up=follow_up,
+        note=note,
+        with_whom="Ms Berg",
+        topic=f.topic("Quote"),
+        method=f.method("Telephone"),
+        **fields,
+    )
 
 
 def test_events_round_trip_through_icalendar(ctx):
@@ -68,9 +76,15 @@ def test_items_equal_the_same_items_built_with_icalendars_api(ctx):
     made = Conversation.get_by_id(conv.id)
     created, modified = (v.replace(tzinfo=dt.UTC) for v in (made.created_at, made.updated_at))
     (row,) = calendar.follow_up_rows(None)
-    common = dict(uid=f"{conv.uid}@rapport", stamp=STAMP, created=created, last_modified=modified,
-                  sequence=0, summary="Follow up: Acme GmbH — Quote",
-                  description=description(row, made.note))
+    common = dict(
+        uid=f"{conv.uid}@rapport",
+        stamp=STAMP,
+        created=created,
+        last_modified=modified,
+        sequence=0,
+        summary="Follow up: Acme GmbH — Quote",
+        description=description(row, made.note),
+    )
     reference = Event.new(start=made.follow_up, end=made.follow_up + dt.timedelta(days=1), **common)
     reference.add("TRANSP", "TRANSPARENT")
     (ours,) = export().walk("VEVENT")
@@ -82,8 +96,7 @@ def test_items_equal_the_same_items_built_with_icalendars_api(ctx):
 
 
 def test_hard_note_comes_back_whole_and_lines_stay_short(ctx):
-    note = ("Line one, with commas; semicolons\\backslashes\r\nCRLF\nLF\rCR "
-            "Grüße, 日本語, emoji 🎉, Ελληνικά; ") * 80
+    note = ("Line one, with commas; semicolons\\backslashes\r\nCRLF\nLF\rCR Grüße, 日本語, emoji 🎉, Ελληνικά; ") * 80
     note = (note + "x" * 5000)[:5000]
     assert len(note) == 5000
     follow_up(note=note)
@@ -149,9 +162,18 @@ def test_deleted_and_unscheduled_conversations_are_not_exported(ctx):
 @pytest.mark.parametrize("day, utc_hour", [(dt.date(2026, 1, 15), 8), (dt.date(2026, 7, 15), 7)])
 def test_booking_at_nine_in_berlin_is_written_in_utc(ctx, day, utc_hour):
     conv = follow_up()
-    booking = bookings.create({"date": day.isoformat(), "start": "09:00", "end": "10:30",
-                               "title": "Visit Acme", "location": "Berlin, HQ", "note": "Bring samples"},
-                              conversation_id=conv.id, zone_name="Europe/Berlin")
+    booking = bookings.create(
+        {
+            "date": day.isoformat(),
+            "start": "09:00",
+            "end": "10:30",
+            "title": "Visit Acme",
+            "location": "Berlin, HQ",
+            "note": "Bring samples",
+        },
+        conversation_id=conv.id,
+        zone_name="Europe/Berlin",
+    )
     text = calendar.build_export(None, stamp=STAMP, tz=BERLIN).text()
     assert f"DTSTART:{day:%Y%m%d}T{utc_hour:02d}0000Z" in text
     event = by_uid(parse(text), "VEVENT")[f"{booking.uid}@rapport"]
@@ -166,8 +188,9 @@ def test_bookings_follow_the_system_zone_by_default(ctx, monkeypatch):
     time.tzset()
     try:
         conv = follow_up()
-        bookings.create({"date": "2026-01-15", "start": "09:00", "end": "10:00", "title": "Visit"},
-                        conversation_id=conv.id)
+        bookings.create(
+            {"date": "2026-01-15", "start": "09:00", "end": "10:00", "title": "Visit"}, conversation_id=conv.id
+        )
         text = calendar.build_export(None, stamp=STAMP).text()
     finally:
         monkeypatch.delenv("TZ")
@@ -199,8 +222,9 @@ def test_selection_by_employee_and_period(ctx):
 def test_export_is_one_query_per_kind(ctx, monkeypatch):
     for day in range(1, 21):
         conv = follow_up(follow_up=f"2026-03-{day:02d}")
-        bookings.create({"date": f"2026-03-{day:02d}", "start": "09:00", "end": "10:00", "title": "x"},
-                        conversation_id=conv.id)
+        bookings.create(
+            {"date": f"2026-03-{day:02d}", "start": "09:00", "end": "10:00", "title": "x"}, conversation_id=conv.id
+        )
     executed = []
     real = db.obj.execute_sql
     monkeypatch.setattr(db.obj, "execute_sql", lambda sql, *a, **k: executed.append(sql) or real(sql, *a, **k))
@@ -258,8 +282,9 @@ def test_an_empty_export_is_refused_not_written(ctx, tmp_path):
 
 def test_bookings_are_kept_apart_from_follow_ups_by_uid(ctx):
     conv = follow_up()
-    booking = bookings.create({"date": "2026-03-19", "start": "14:00", "end": "15:00", "title": "Call"},
-                              conversation_id=conv.id)
+    booking = bookings.create(
+        {"date": "2026-03-19", "start": "14:00", "end": "15:00", "title": "Call"}, conversation_id=conv.id
+    )
     assert Booking.select().count() == 1
     events = by_uid(export(), "VEVENT")
     assert set(events) == {f"{conv.uid}@rapport", f"{booking.uid}@rapport"}

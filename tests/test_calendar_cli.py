@@ -22,8 +22,7 @@ def rapport(ctx, *args: str) -> subprocess.CompletedProcess:
 def some_follow_ups():
     cust = f.customer("Acme GmbH")
     mine = f.conversation(cust, "2026-03-02", follow_up="2026-03-18", note="Call back")
-    done = f.conversation(cust, "2026-03-02", follow_up="2026-03-10", completed=True,
-                          completed_on="2026-03-11")
+    done = f.conversation(cust, "2026-03-02", follow_up="2026-03-10", completed=True, completed_on="2026-03-11")
     theirs = f.conversation(cust, "2026-03-02", follow_up="2026-03-18", employee_login="alice")
     return mine, done, theirs
 
@@ -45,12 +44,23 @@ def test_dash_o_dash_prints_a_calendar_on_stdout(sqlite_ctx):
 
 def test_every_option(sqlite_ctx, tmp_path):
     mine, done, theirs = some_follow_ups()
-    out = rapport(sqlite_ctx, "export-ics", "--all", "--as", "todos", "--include-done",
-                  "--from", "2026-03-01", "--to", "2026-03-31", "-o", str(tmp_path / "all.ics"))
+    out = rapport(
+        sqlite_ctx,
+        "export-ics",
+        "--all",
+        "--as",
+        "todos",
+        "--include-done",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "-o",
+        str(tmp_path / "all.ics"),
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.decode() == f"wrote 3 follow-ups and 0 bookings to {tmp_path / 'all.ics'}\n"
-    assert uids((tmp_path / "all.ics").read_bytes(), "VTODO") == {
-        f"{c.uid}@rapport" for c in (mine, done, theirs)}
+    assert uids((tmp_path / "all.ics").read_bytes(), "VTODO") == {f"{c.uid}@rapport" for c in (mine, done, theirs)}
     out = rapport(sqlite_ctx, "export-ics", "--employee", "ALICE", "--vdir", str(tmp_path / "v"))
     assert out.returncode == 0, out.stderr
     assert [p.name for p in (tmp_path / "v").glob("*.ics")] == [f"{theirs.uid}@rapport.ics"]

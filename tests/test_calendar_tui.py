@@ -15,8 +15,9 @@ from tui import calendar_actions
 
 def a_conversation(name: str = "Acme [bold]GmbH[/]"):
     cust = factories.customer(name)
-    return factories.conversation(cust, "2026-03-02", follow_up="2026-03-20",
-                                  note="Bring the [link=x]samples[/]", topic=factories.topic("Quote"))
+    return factories.conversation(
+        cust, "2026-03-02", follow_up="2026-03-20", note="Bring the [link=x]samples[/]", topic=factories.topic("Quote")
+    )
 
 
 async def open_form(app, pilot, conversation_id: int) -> list:
@@ -44,7 +45,10 @@ async def test_prefilled_from_the_conversation_and_saved_with_ctrl_s(app):
         assert results == [booking.id]
         assert (booking.start, booking.end) == (dt.datetime(2026, 3, 20, 9), dt.datetime(2026, 3, 20, 10))
         assert (booking.title, booking.location, booking.conversation_id) == (
-            "Acme [bold]GmbH[/] — Quote", "HQ, Berlin", conv.id)
+            "Acme [bold]GmbH[/] — Quote",
+            "HQ, Berlin",
+            conv.id,
+        )
         assert Draft.select().count() == 0
         assert not isinstance(app.screen, BookingForm)
 
@@ -115,15 +119,19 @@ async def test_create_task_writes_a_todo_and_shows_the_path(app, isolated_home):
 async def test_export_to_calendar_writes_the_list_in_a_worker(app, isolated_home):
     conv = a_conversation()
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        calendar_actions.export_follow_ups(app.screen, "followups-2026-03-20", None,
-                                           date_from=dt.date(2026, 3, 20), date_to=dt.date(2026, 3, 20))
+        calendar_actions.export_follow_ups(
+            app.screen, "followups-2026-03-20", None, date_from=dt.date(2026, 3, 20), date_to=dt.date(2026, 3, 20)
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         path = isolated_home / ".local/share/rapport/exports/followups-2026-03-20.ics"
         assert f"UID:{conv.uid}@rapport" in path.read_text(encoding="utf-8")
-        assert "Exported 1 follow-up and 0 bookings" in await wait_for_text(app, pilot, "Exported 1 follow-up and 0 bookings")
-        calendar_actions.export_follow_ups(app.screen, "empty-day", None,
-                                           date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 4, 1))
+        assert "Exported 1 follow-up and 0 bookings" in await wait_for_text(
+            app, pilot, "Exported 1 follow-up and 0 bookings"
+        )
+        calendar_actions.export_follow_ups(
+            app.screen, "empty-day", None, date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 4, 1)
+        )
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Not exported: nothing to export" in await wait_for_text(app, pilot, "Not exported: nothing to export")
@@ -137,10 +145,12 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
     overdue = factories.conversation(cust, "2026-03-01", follow_up="2026-03-10")
     week = factories.conversation(cust, "2026-03-01", follow_up="2026-03-25")
     later = factories.conversation(cust, "2026-03-01", follow_up="2026-04-30")
-    old = bookings.create({"date": "2026-03-01", "start": "09:00", "end": "10:00", "title": "Past"},
-                          conversation_id=overdue.id)
-    soon = bookings.create({"date": "2026-03-19", "start": "09:00", "end": "10:00", "title": "Soon"},
-                           conversation_id=week.id)
+    old = bookings.create(
+        {"date": "2026-03-01", "start": "09:00", "end": "10:00", "title": "Past"}, conversation_id=overdue.id
+    )
+    soon = bookings.create(
+        {"date": "2026-03-19", "start": "09:00", "end": "10:00", "title": "Soon"}, conversation_id=week.id
+    )
     folder = isolated_home / ".local/share/rapport/exports"
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         calendar_actions.choose_export(app.screen, None, "everyone")
@@ -153,7 +163,9 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
         assert f"UID:{overdue.uid}@rapport" in day and f"UID:{week.uid}@rapport" in day
         assert f"UID:{later.uid}@rapport" not in day
         assert f"UID:{soon.uid}@rapport" in day and f"UID:{old.uid}@rapport" not in day
-        assert "Exported 2 follow-ups and 1 booking" in await wait_for_text(app, pilot, "Exported 2 follow-ups and 1 booking")
+        assert "Exported 2 follow-ups and 1 booking" in await wait_for_text(
+            app, pilot, "Exported 2 follow-ups and 1 booking"
+        )
         calendar_actions.choose_export(app.screen, None, "everyone")
         await pilot.pause()
         await pilot.press("a")
@@ -174,8 +186,10 @@ async def test_x_on_follow_ups_offers_the_days_list_or_all_open(app, isolated_ho
         await pilot.press("escape")
         await pilot.pause()
         assert sorted(p.name for p in folder.iterdir()) == [
-            "followups-everyone-2026-03-18.ics", "followups-everyone-open-todos.ics",
-            "followups-everyone-open.ics"]
+            "followups-everyone-2026-03-18.ics",
+            "followups-everyone-open-todos.ics",
+            "followups-everyone-open.ics",
+        ]
 
 
 async def test_day_bookings_line_shows_the_days_bookings_literally(app):
@@ -185,10 +199,13 @@ async def test_day_bookings_line_shows_the_days_bookings_literally(app):
     from tui.widgets.day_bookings import DayBookings
 
     conv = a_conversation()
-    bookings.create({"date": "2026-03-18", "start": "14:00", "end": "15:00",
-                     "title": "[bold]Visit[/]", "location": "HQ"}, conversation_id=conv.id)
-    bookings.create({"date": "2026-03-19", "start": "09:00", "end": "10:00", "title": "Tomorrow"},
-                    conversation_id=conv.id)
+    bookings.create(
+        {"date": "2026-03-18", "start": "14:00", "end": "15:00", "title": "[bold]Visit[/]", "location": "HQ"},
+        conversation_id=conv.id,
+    )
+    bookings.create(
+        {"date": "2026-03-19", "start": "09:00", "end": "10:00", "title": "Tomorrow"}, conversation_id=conv.id
+    )
 
     class Host(App):
         def compose(self):
@@ -221,7 +238,9 @@ async def test_b_t_x_on_the_conversations_tab(app, isolated_home):
         assert "New booking — Acme" in screen_text(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert isinstance(app.screen, PanelHost) and "Booking saved." in await wait_for_text(app, pilot, "Booking saved.")
+        assert isinstance(app.screen, PanelHost) and "Booking saved." in await wait_for_text(
+            app, pilot, "Booking saved."
+        )
         assert Booking.get().conversation_id == conv.id
         await pilot.press("b")  # the conversation has a booking now: b edits it
         await pilot.pause()
@@ -239,7 +258,9 @@ async def test_b_t_x_on_the_conversations_tab(app, isolated_home):
         exported = (folder / "follow-ups-tester.ics").read_text(encoding="utf-8")
         assert f"UID:{conv.uid}@rapport" in exported
         assert f"UID:{Booking.get().uid}@rapport" in exported
-        assert "Exported 1 follow-up and 1 booking" in await wait_for_text(app, pilot, "Exported 1 follow-up and 1 booking")
+        assert "Exported 1 follow-up and 1 booking" in await wait_for_text(
+            app, pilot, "Exported 1 follow-up and 1 booking"
+        )
 
 
 async def test_b_t_x_and_the_days_bookings_on_the_follow_ups_screen(app, isolated_home):
@@ -247,8 +268,9 @@ async def test_b_t_x_and_the_days_bookings_on_the_follow_ups_screen(app, isolate
     from screens.followups import FollowupsScreen
 
     cust = factories.customer("Zed [bold]x[/]")
-    conv = factories.conversation(cust, "2026-03-02", follow_up="2026-03-18", note="today one",
-                                  topic=factories.topic("Order"))
+    conv = factories.conversation(
+        cust, "2026-03-02", follow_up="2026-03-18", note="today one", topic=factories.topic("Order")
+    )
     folder = isolated_home / ".local/share/rapport/exports"
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f3")
@@ -302,14 +324,19 @@ async def test_the_days_bookings_can_be_edited_and_deleted_from_follow_ups(app):
     from tui.widgets.day_bookings import DayBookings
 
     conv = a_conversation("Acme")
-    first = bookings.create({"date": "2026-03-18", "start": "09:00", "end": "10:00", "title": "Early"},
-                            conversation_id=conv.id)
-    second = bookings.create({"date": "2026-03-18", "start": "15:00", "end": "16:00", "title": "Late"},
-                             conversation_id=conv.id)
+    first = bookings.create(
+        {"date": "2026-03-18", "start": "09:00", "end": "10:00", "title": "Early"}, conversation_id=conv.id
+    )
+    second = bookings.create(
+        {"date": "2026-03-18", "start": "15:00", "end": "16:00", "title": "Late"}, conversation_id=conv.id
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, FollowupsScreen)
-                         and app.screen.query_one(DayBookings).rows, "the screen to read its lists")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, FollowupsScreen) and app.screen.query_one(DayBookings).rows,
+            "the screen to read its lists",
+        )
         line = app.screen.query_one(DayBookings)
         line.focus()
         await wait_until(pilot, lambda: "Edit booking" in screen_text(app), "the line's keys in the footer")

@@ -24,8 +24,12 @@ def rapport(ctx, *args: str) -> subprocess.CompletedProcess:
 
 def follow_ups(count: int) -> list:
     cust = f.customer("Acme GmbH")
-    return [f.conversation(cust, "2026-03-02", follow_up=(dt.date(2026, 3, 1) + dt.timedelta(days=i)).isoformat(),
-                           note=f"call {i}") for i in range(count)]
+    return [
+        f.conversation(
+            cust, "2026-03-02", follow_up=(dt.date(2026, 3, 1) + dt.timedelta(days=i)).isoformat(), note=f"call {i}"
+        )
+        for i in range(count)
+    ]
 
 
 def test_a_users_own_files_and_task_files_are_never_removed(sqlite_ctx, tmp_path):
@@ -53,8 +57,7 @@ def test_a_period_export_leaves_the_other_items(sqlite_ctx, tmp_path):
     out = rapport(sqlite_ctx, "export-ics", "--vdir", str(folder))
     assert out.returncode == 0, out.stderr
     assert len(list(folder.glob("*.ics"))) == 24
-    out = rapport(sqlite_ctx, "export-ics", "--from", "2026-03-05", "--to", "2026-03-05",
-                  "--vdir", str(folder))
+    out = rapport(sqlite_ctx, "export-ics", "--from", "2026-03-05", "--to", "2026-03-05", "--vdir", str(folder))
     assert out.returncode == 0, out.stderr
     assert out.stdout == f"wrote 1 follow-up and 0 bookings as 1 files to {folder}\n"
     assert len(list(folder.glob("*.ics"))) == 24  # nothing "stale"

@@ -21,8 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def rapport(*argv, **popen) -> subprocess.CompletedProcess:
     """``rapport ARGV`` in a child process (real standard streams)."""
-    return subprocess.run([sys.executable, "-m", "tui", *argv], cwd=popen.pop("cwd", ROOT),
-                          capture_output=popen.pop("capture", True), text=True, timeout=120, **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *argv],
+        cwd=popen.pop("cwd", ROOT),
+        capture_output=popen.pop("capture", True),
+        text=True,
+        timeout=120,
+        **popen,
+    )
 
 
 def one_line(err: str) -> str:
@@ -38,16 +44,27 @@ def demo_url(tmp_path):
 
 
 def test_closed_stdout_is_one_line(demo_url):
-    done = subprocess.run([sys.executable, "-m", "tui", "--database", demo_url, "export", "customers"],
-                          cwd=ROOT, stdout=None, stderr=subprocess.PIPE, text=True, timeout=120,
-                          preexec_fn=lambda: os.close(1))
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "--database", demo_url, "export", "customers"],
+        cwd=ROOT,
+        stdout=None,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
     assert done.returncode == 1
     assert "standard output is closed" in one_line(done.stderr)
 
 
 def test_stdout_whose_reader_closes_is_one_line(demo_url):
-    child = subprocess.Popen([sys.executable, "-m", "tui", "--database", demo_url, "export", "conversations"],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--database", demo_url, "export", "conversations"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     child.stdout.read(100)
     child.stdout.close()  # the reader goes away (head -c 100)
     err = child.stderr.read()
@@ -60,8 +77,14 @@ def test_stdout_on_a_full_disk_is_one_line(demo_url, small_tmpfs):  # noqa: F811
 
     (small_tmpfs / "filler").write_bytes(b"\0" * (small_tmpfs_free(small_tmpfs) - 8192))
     with open(small_tmpfs / "out.csv", "w") as out:
-        done = subprocess.run([sys.executable, "-m", "tui", "--database", demo_url, "export", "conversations"],
-                              cwd=ROOT, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "tui", "--database", demo_url, "export", "conversations"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     assert done.returncode == 1
     assert "No space left on device" in one_line(done.stderr)
 
@@ -88,8 +111,11 @@ def test_bad_url_port_is_one_line(port):
 
 
 def test_passwords_are_never_printed(tmp_path):
-    for url in ("postgresql://me:s3cret@127.0.0.1:1/db", "postgresql://me@127.0.0.1:1/db?password=s3cret",
-                "mysql://me:s3cret@x/db?password=s3cret"):
+    for url in (
+        "postgresql://me:s3cret@127.0.0.1:1/db",
+        "postgresql://me@127.0.0.1:1/db?password=s3cret",
+        "mysql://me:s3cret@x/db?password=s3cret",
+    ):
         done = rapport("--database", url, "stats")
         assert done.returncode == 1, url
         one_line(done.stderr)
@@ -115,8 +141,14 @@ def test_no_tui_without_a_terminal(tmp_path):
 
 
 def test_relative_and_absolute_sqlite_urls(tmp_path):
-    done = rapport("--database", "sqlite:///rel.db", "export", "customers", cwd=tmp_path,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = rapport(
+        "--database",
+        "sqlite:///rel.db",
+        "export",
+        "customers",
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "rel.db").exists()
     assert rapport("--database", "sqlite:///" + str(tmp_path / "abs.db"), "export", "customers").returncode == 0

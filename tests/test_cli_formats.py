@@ -21,7 +21,7 @@ def url(tmp_path):
     make_ctx(url)
     acme = f.customer("=Acme", number="A-1")  # a spreadsheet would run "=Acme" as a formula
     f.conversation(acme, "2026-03-01", follow_up="2026-03-10", note="late")
-    f.conversation(acme, "2026-03-03", follow_up="2026-03-20", note="soon, \"quoted\"")
+    f.conversation(acme, "2026-03-03", follow_up="2026-03-20", note='soon, "quoted"')
     close_database()
     return url
 
@@ -31,8 +31,9 @@ def run(capsys, *argv: str) -> str:
     return capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", [["followups"], ["stats"], ["pipeline"],
-                                     ["export", "customers"], ["export", "conversations"]])
+@pytest.mark.parametrize(
+    "command", [["followups"], ["stats"], ["pipeline"], ["export", "customers"], ["export", "conversations"]]
+)
 def test_json_is_a_synonym_of_format_json(url, capsys, command):
     base = [*command, "--database", url, "--today", "2026-03-18"]
     assert json.loads(run(capsys, *base, "--json")) == json.loads(run(capsys, *base, "--format", "json"))
@@ -53,7 +54,9 @@ def test_followups_csv(url, capsys):
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["section", *ITEM_KEYS]
     assert [(r[0], r[3], r[7], r[11]) for r in rows[1:]] == [
-        ("due", "'=Acme", "8", "late"), ("upcoming", "'=Acme", "-2", 'soon, "quoted"')]
+        ("due", "'=Acme", "8", "late"),
+        ("upcoming", "'=Acme", "-2", 'soon, "quoted"'),
+    ]
     assert out.endswith("\r\n")
 
 
@@ -61,7 +64,8 @@ def test_stats_csv(url, capsys):
     out = run(capsys, "stats", "--database", url, "--today", "2026-03-18", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["from"], r["to"], r["employee"], r["logged"], r["on_time_rate"]) for r in rows] == [
-        ("2026-03-01", "2026-03-31", "tester", "2", "0.0")]
+        ("2026-03-01", "2026-03-31", "tester", "2", "0.0")
+    ]
 
 
 def test_pipeline_csv(url, capsys):

@@ -44,7 +44,9 @@ def test_two_processes_insert_500_conversations_each(ctx):
     per_login = {
         login: count
         for login, count in Conversation.select(Employee.login, peewee.fn.COUNT(Conversation.id))
-        .join(Employee).group_by(Employee.login).tuples()
+        .join(Employee)
+        .group_by(Employee.login)
+        .tuples()
     }
     assert per_login == {"anna": 500, "ben": 500}
     notes = {c.note for c in Conversation.select(Conversation.note)}

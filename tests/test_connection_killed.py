@@ -58,8 +58,9 @@ async def test_customer_and_conversation_saved_after_the_connections_were_killed
         await type_text(pilot, "Killed GmbH")
         await kill_app_connections(app, pilot)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: Customer.select().where(Customer.name == "Killed GmbH").exists(),
-                         what="the customer saved")
+        await wait_until(
+            pilot, lambda: Customer.select().where(Customer.name == "Killed GmbH").exists(), what="the customer saved"
+        )
         assert app.screen.query_one("#customer-name", Input).value == "Killed GmbH"
 
         app.push_screen(ConversationForm.new(acme.id))
@@ -67,8 +68,11 @@ async def test_customer_and_conversation_saved_after_the_connections_were_killed
         await type_text(pilot, TYPED)
         await kill_app_connections(app, pilot)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: Conversation.select().where(Conversation.note == TYPED).exists(),
-                         what="the conversation saved")
+        await wait_until(
+            pilot,
+            lambda: Conversation.select().where(Conversation.note == TYPED).exists(),
+            what="the conversation saved",
+        )
         assert app.is_running and app.crash_reports == []
 
 
@@ -134,8 +138,9 @@ async def test_a_server_that_refuses_connections_costs_nothing_typed(ctx, own_ro
         refuse(0)
         await kill_app_connections(app, pilot)
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "Not saved" in " ".join(n.message for n in app._notifications),
-                         what="the one line")
+        await wait_until(
+            pilot, lambda: "Not saved" in " ".join(n.message for n in app._notifications), what="the one line"
+        )
         assert isinstance(app.screen, ConversationForm) and app.is_running
         assert app.screen.query_one("#note", TextArea).text == TYPED
         refuse(-1)  # the server is back

@@ -63,11 +63,14 @@ async def test_about_defaults_to_the_employees_default_topic(app):
         assert Conversation.get().topic.name == "Support"
 
 
-@pytest.mark.parametrize("fields, field, message", [
-    ({"time_begin": "25:00"}, "time_begin", "no such time"),
-    ({"time_begin": "10:00", "time_end": "09:15"}, "time_end", "before Time Begin"),
-    ({"date": "2026-02-30"}, "date", "no such date"),
-])
+@pytest.mark.parametrize(
+    "fields, field, message",
+    [
+        ({"time_begin": "25:00"}, "time_begin", "no such time"),
+        ({"time_begin": "10:00", "time_end": "09:15"}, "time_end", "before Time Begin"),
+        ({"date": "2026-02-30"}, "date", "no such date"),
+    ],
+)
 async def test_bad_input_shows_inline_and_keeps_every_character(app, fields, field, message):
     cust = factories.customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -101,8 +104,9 @@ async def test_bad_input_shows_inline_and_keeps_every_character(app, fields, fie
 
 async def test_edit_keeps_the_fields_and_bumps_the_sequence(app):
     cust = factories.customer("Acme")
-    conv = factories.conversation(cust, "2026-03-01", time_begin="09:00", note="old",
-                                  time_end=factories.t("09:30"), duration_minutes=30)
+    conv = factories.conversation(
+        cust, "2026-03-01", time_begin="09:00", note="old", time_end=factories.t("09:30"), duration_minutes=30
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await open_form(app, pilot, ConversationForm.edit(conv.id))
         await pilot.press("end", "!")

@@ -36,27 +36,33 @@ def test_empty_end_becomes_now_and_duration_is_computed(ctx):
 
 def test_typed_duration_wins_over_the_times(ctx):
     cust = factories.customer()
-    conv_id = _save(ctx, ConversationInput(cust.id, time_begin="09:00", time_end="09:40",
-                                           duration="15", duration_typed=True, note="call"))
+    conv_id = _save(
+        ctx,
+        ConversationInput(
+            cust.id, time_begin="09:00", time_end="09:40", duration="15", duration_typed=True, note="call"
+        ),
+    )
     assert Conversation.get_by_id(conv_id).duration_minutes == 15
 
 
 def test_end_is_left_empty_for_a_call_logged_on_another_day(ctx):
     cust = factories.customer()
-    conv_id = _save(ctx, ConversationInput(cust.id, date="2026-03-10", time_begin="14:00",
-                                           note="call"))
+    conv_id = _save(ctx, ConversationInput(cust.id, date="2026-03-10", time_begin="14:00", note="call"))
     conv = Conversation.get_by_id(conv_id)
     assert (conv.time_end, conv.duration_minutes) == (None, None)
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("time_begin", "25:00", "no such time"),
-    ("time_end", "9.30", "not a time"),
-    ("date", "2026-02-30", "no such date"),
-    ("follow_up", "next week", "not a date"),
-    ("duration", "-5", "negative"),
-    ("duration", "ten", "not a number"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("time_begin", "25:00", "no such time"),
+        ("time_end", "9.30", "not a time"),
+        ("date", "2026-02-30", "no such date"),
+        ("follow_up", "next week", "not a date"),
+        ("duration", "-5", "negative"),
+        ("duration", "ten", "not a number"),
+    ],
+)
 def test_bad_fields_name_the_field_and_nothing_is_saved(ctx, field, value, message):
     cust = factories.customer()
     form = ConversationInput(cust.id, note="kept", **{field: value})
@@ -141,12 +147,31 @@ def test_filters_text_open_only_employee_and_trash(ctx):
 
 def test_rows_show_the_first_line_and_the_original_columns(ctx):
     cust = factories.customer()
-    factories.conversation(cust, "2026-03-01", note="line one\nline two", time_begin="09:00",
-                           topic=factories.topic("Quote"), stage_name="Proposal",
-                           is_follow_up=True, duration_minutes=5)
+    factories.conversation(
+        cust,
+        "2026-03-01",
+        note="line one\nline two",
+        time_begin="09:00",
+        topic=factories.topic("Quote"),
+        stage_name="Proposal",
+        is_follow_up=True,
+        duration_minutes=5,
+    )
     (row,) = clist.page(cust.id)
-    assert row.cells() == ("2026-03-01 tester", "", "line one", "", "Quote", "", "", "yes",
-                           "Proposal", "09:00", "", "5")
+    assert row.cells() == (
+        "2026-03-01 tester",
+        "",
+        "line one",
+        "",
+        "Quote",
+        "",
+        "",
+        "yes",
+        "Proposal",
+        "09:00",
+        "",
+        "5",
+    )
 
 
 def test_with_whom_suggestions_and_default_topic(ctx):

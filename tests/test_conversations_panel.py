@@ -68,8 +68,7 @@ async def test_c_toggles_completed(app):
 
 async def test_log_follow_up_completes_the_earlier_one(app):
     cust = factories.customer("Acme")
-    earlier = factories.conversation(cust, "2026-03-01", note="send prices", follow_up="2026-03-15",
-                                     with_whom="Ann")
+    earlier = factories.conversation(cust, "2026-03-01", note="send prices", follow_up="2026-03-15", with_whom="Ann")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_panel(app, pilot, cust.id)
         await pressed(pilot, "f")
@@ -111,8 +110,7 @@ async def test_filters_text_open_only_and_employee(app):
 
 async def test_user_text_is_shown_literally(app):
     cust = factories.customer("[bold]x[/]")
-    factories.conversation(cust, "2026-03-01", note="old \x1b[31mred\x1b[0m [bold]b[/b]",
-                           with_whom="[link=x]y")
+    factories.conversation(cust, "2026-03-01", note="old \x1b[31mred\x1b[0m [bold]b[/b]", with_whom="[link=x]y")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_panel(app, pilot, cust.id)
         await pressed(pilot, "n")

@@ -48,7 +48,10 @@ def integrity(path: Path) -> str:
 def test_sigkill_during_saves_loses_no_confirmed_save(tmp_path):
     url = sqlite_url(tmp_path)
     proc = subprocess.Popen(
-        [sys.executable, "-c", SAVER, url], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", SAVER, url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     confirmed: list[str] = []

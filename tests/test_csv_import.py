@@ -37,11 +37,45 @@ def snapshot() -> tuple:
     return counts, out.getvalue()
 
 
-def conv_line(number="C1", employee="tester", date="2026-03-01", time_begin="09:00", time_end="09:30",
-              duration="30", follow_up="", note="hello", with_whom="", about="General", how="Telephone",
-              completed="0", completed_on="", is_follow_up="0", stage="", promised="") -> str:
-    return ",".join(["", number, employee, date, time_begin, time_end, duration, follow_up, note, with_whom,
-                     about, how, completed, completed_on, is_follow_up, stage, promised])
+def conv_line(
+    number="C1",
+    employee="tester",
+    date="2026-03-01",
+    time_begin="09:00",
+    time_end="09:30",
+    duration="30",
+    follow_up="",
+    note="hello",
+    with_whom="",
+    about="General",
+    how="Telephone",
+    completed="0",
+    completed_on="",
+    is_follow_up="0",
+    stage="",
+    promised="",
+) -> str:
+    return ",".join(
+        [
+            "",
+            number,
+            employee,
+            date,
+            time_begin,
+            time_end,
+            duration,
+            follow_up,
+            note,
+            with_whom,
+            about,
+            how,
+            completed,
+            completed_on,
+            is_follow_up,
+            stage,
+            promised,
+        ]
+    )
 
 
 @pytest.fixture
@@ -70,6 +104,7 @@ def messages(error: CsvImportError) -> list[str]:
 
 # --- each bad input of issue #2 -------------------------------------------------------------
 
+
 def test_bad_date(base, tmp_path):
     path = write(tmp_path, "\n".join([CONVERSATIONS_HEADER, conv_line(), conv_line(date="2026-02-30")]) + "\n")
     error = failing_import("conversations", path)
@@ -83,8 +118,9 @@ def test_bad_time(base, tmp_path):
 
 
 def test_unknown_stage(base, tmp_path):
-    path = write(tmp_path, "\n".join([CONVERSATIONS_HEADER, conv_line(stage="proposal"),
-                                      conv_line(stage="Maybe later")]) + "\n")
+    path = write(
+        tmp_path, "\n".join([CONVERSATIONS_HEADER, conv_line(stage="proposal"), conv_line(stage="Maybe later")]) + "\n"
+    )
     error = failing_import("conversations", path)
     assert messages(error) == ["line 3, column pipeline_stage: unknown pipeline stage 'Maybe later'"]
 
@@ -117,8 +153,10 @@ def test_duplicate_customer_number_in_file(base, tmp_path):
 def test_duplicate_customer_number_in_database(base, tmp_path):
     path = write(tmp_path, f"{CUSTOMERS_HEADER}\nC7,Gamma,,,,\nC2,Beta again,,,,\n")
     error = failing_import("customers", path)
-    assert messages(error) == ["line 3, column number: customer number 'C2' already exists in the database "
-                               "(--skip-existing leaves such rows, --update overwrites them)"]
+    assert messages(error) == [
+        "line 3, column number: customer number 'C2' already exists in the database "
+        "(--skip-existing leaves such rows, --update overwrites them)"
+    ]
 
 
 def test_empty_file(base, tmp_path):
@@ -139,21 +177,25 @@ def test_not_utf8(base, tmp_path):
 
 
 def test_one_megabyte_note_imports(base, tmp_path):
-    note = ("Ünïcödé paragraph, with \"quotes\", commas and\nnewlines. " * 20_000)[:1_000_000]
+    note = ('Ünïcödé paragraph, with "quotes", commas and\nnewlines. ' * 20_000)[:1_000_000]
     assert len(note.encode()) > 1_000_000
     out = io.StringIO()
     import csv
-    csv.writer(out).writerows([CONVERSATION_COLUMNS, ["", "C1", "tester", "2026-03-02", "", "", "", "", note,
-                                                      "", "", "", "", "", "", "", ""]])
+
+    csv.writer(out).writerows(
+        [CONVERSATION_COLUMNS, ["", "C1", "tester", "2026-03-02", "", "", "", "", note, "", "", "", "", "", "", "", ""]]
+    )
     summary = import_conversations(write(tmp_path, out.getvalue()), "tester")
     assert summary.imported == 1
     assert Conversation.get(Conversation.date == f.d("2026-03-02")).note == note
 
 
 def test_quotes_and_newlines_inside_fields(base, tmp_path):
-    text = (f'{CUSTOMERS_HEADER},cadence_days\r\n'
-            'C7,"Smith, ""Bob"" & Co",b@example.com,,"Main St 1\r\nSpringfield","line one\nline two",14\r\n'
-            'C8,Plain,,,,,\r\n')
+    text = (
+        f"{CUSTOMERS_HEADER},cadence_days\r\n"
+        'C7,"Smith, ""Bob"" & Co",b@example.com,,"Main St 1\r\nSpringfield","line one\nline two",14\r\n'
+        "C8,Plain,,,,,\r\n"
+    )
     import_customers(write(tmp_path, text))
     bob = Customer.get(Customer.number == "C7")
     assert bob.name == 'Smith, "Bob" & Co'
@@ -166,6 +208,7 @@ def test_quotes_and_newlines_inside_fields(base, tmp_path):
 
 # --- all or nothing, every error listed ------------------------------------------------------
 
+
 def test_one_bad_line_changes_nothing_and_names_that_line(base, tmp_path):
     lines = [conv_line(employee="newbie", about="Brand new topic", note=f"row {i}") for i in range(20)]
     lines[13] = conv_line(date="2026-13-01")
@@ -177,12 +220,18 @@ def test_one_bad_line_changes_nothing_and_names_that_line(base, tmp_path):
 
 
 def test_every_error_is_listed_with_line_and_column(base, tmp_path):
-    path = write(tmp_path, "\n".join([
-        CONVERSATIONS_HEADER,
-        conv_line(time_end="08:00"),
-        conv_line(completed="maybe", duration="-5"),
-        '"","C1",tester,2026-03-01,,,,,"unterminated note',
-    ]) + "\n")
+    path = write(
+        tmp_path,
+        "\n".join(
+            [
+                CONVERSATIONS_HEADER,
+                conv_line(time_end="08:00"),
+                conv_line(completed="maybe", duration="-5"),
+                '"","C1",tester,2026-03-01,,,,,"unterminated note',
+            ]
+        )
+        + "\n",
+    )
     error = failing_import("conversations", path)
     assert messages(error) == [
         "line 2, column time_end: 08:00 is before time_begin 09:00",
@@ -205,20 +254,30 @@ def test_missing_file_is_a_one_line_error(ctx, tmp_path):
 
 # --- what a good import does -----------------------------------------------------------------
 
+
 def test_lookups_match_case_insensitively_and_unknown_ones_are_created(base, tmp_path):
     f.employee("Anna")
-    path = write(tmp_path, "\n".join([
-        CONVERSATIONS_HEADER,
-        conv_line(employee="ANNA", about="quote", how="EMAIL", stage="negotiation", completed="Yes"),
-        conv_line(employee="bruno", about="Warranty", how="Carrier pigeon", completed="TRUE", is_follow_up="yes"),
-        conv_line(employee="Bruno", about="warranty", how="", completed="", is_follow_up="1"),
-        conv_line(employee="", about="", how="", completed="no", is_follow_up="False"),
-    ]) + "\n")
+    path = write(
+        tmp_path,
+        "\n".join(
+            [
+                CONVERSATIONS_HEADER,
+                conv_line(employee="ANNA", about="quote", how="EMAIL", stage="negotiation", completed="Yes"),
+                conv_line(
+                    employee="bruno", about="Warranty", how="Carrier pigeon", completed="TRUE", is_follow_up="yes"
+                ),
+                conv_line(employee="Bruno", about="warranty", how="", completed="", is_follow_up="1"),
+                conv_line(employee="", about="", how="", completed="no", is_follow_up="False"),
+            ]
+        )
+        + "\n",
+    )
     summary = import_conversations(path, "tester")
     assert summary.imported == 4
     assert summary.created == ["employee 'bruno'", "topic 'Warranty'", "method 'Carrier pigeon'"]
-    assert str(summary) == ("imported 4 conversations; created employee 'bruno', topic 'Warranty', "
-                            "method 'Carrier pigeon'")
+    assert str(summary) == (
+        "imported 4 conversations; created employee 'bruno', topic 'Warranty', method 'Carrier pigeon'"
+    )
     rows = list(Conversation.select().where(Conversation.note == "hello").order_by(Conversation.id))
     assert [r.employee.login for r in rows] == ["Anna", "bruno", "bruno", "tester"]
     assert [r.topic and r.topic.name for r in rows] == ["Quote", "Warranty", "Warranty", None]
@@ -253,13 +312,18 @@ def test_not_utf8_header_names_line_1(base, tmp_path):
 def test_promised_and_cadence_columns_are_optional_and_read(base, tmp_path):
     customers = write(tmp_path, f"{CUSTOMERS_HEADER},cadence_days\nC7,Gamma,,,,,30\nC8,Delta,,,,,\n")
     import_customers(customers)
-    assert {c.number: c.cadence_days for c in Customer.select()} == {"C1": None, "C2": None,
-                                                                     "C7": 30, "C8": None}
-    path = write(tmp_path, "\n".join([
-        CONVERSATIONS_HEADER,
-        conv_line(follow_up="2026-03-20", promised="2026-03-10", note="moved"),
-        conv_line(follow_up="2026-03-20", note="kept"),
-    ]) + "\n")
+    assert {c.number: c.cadence_days for c in Customer.select()} == {"C1": None, "C2": None, "C7": 30, "C8": None}
+    path = write(
+        tmp_path,
+        "\n".join(
+            [
+                CONVERSATIONS_HEADER,
+                conv_line(follow_up="2026-03-20", promised="2026-03-10", note="moved"),
+                conv_line(follow_up="2026-03-20", note="kept"),
+            ]
+        )
+        + "\n",
+    )
     import_conversations(path, "tester")
     promised = {c.note: (c.follow_up, c.promised_follow_up) for c in Conversation.select()}
     assert promised["moved"] == (dt.date(2026, 3, 20), dt.date(2026, 3, 10))
@@ -271,9 +335,11 @@ def test_bad_cadence_and_promised_without_follow_up_are_named(base, tmp_path):
     with pytest.raises(CsvImportError) as error:
         import_customers(customers)
     assert [str(e) for e in error.value.errors] == [
-        "line 2, column cadence_days: '0' is not a number of days (1 to 3650)"]
+        "line 2, column cadence_days: '0' is not a number of days (1 to 3650)"
+    ]
     path = write(tmp_path, CONVERSATIONS_HEADER + "\n" + conv_line(promised="2026-03-10") + "\n")
     with pytest.raises(CsvImportError) as error:
         import_conversations(path, "tester")
     assert [str(e) for e in error.value.errors] == [
-        "line 2, column promised_follow_up: a promised date needs a follow_up date"]
+        "line 2, column promised_follow_up: a promised date needs a follow_up date"
+    ]

@@ -26,14 +26,26 @@ async def open_first_customer(app, pilot) -> CustomerForm:
 
 
 async def test_open_shows_a_card_and_e_edits(app):
-    cust = f.customer("Acme [b]Ltd[/b]", number="A-1", phone="030 1234",
-                      notes="first line\nsecond [link=x]line\x1b[2J", address="Hauptstr. 1\n10115 Berlin")
+    cust = f.customer(
+        "Acme [b]Ltd[/b]",
+        number="A-1",
+        phone="030 1234",
+        notes="first line\nsecond [link=x]line\x1b[2J",
+        address="Hauptstr. 1\n10115 Berlin",
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_first_customer(app, pilot)
         assert form.query(CustomerCard) and not form.query(Input)  # nothing editable yet
         shown = screen_text(app)
-        for text in ("A-1  Acme [b]Ltd[/b]", "030 1234", "Hauptstr. 1", "10115 Berlin",
-                     "first line", "second [link=x]line\u241b[2J", "Archived  no"):
+        for text in (
+            "A-1  Acme [b]Ltd[/b]",
+            "030 1234",
+            "Hauptstr. 1",
+            "10115 Berlin",
+            "first line",
+            "second [link=x]line\u241b[2J",
+            "Archived  no",
+        ):
             assert text in shown, text
         assert "\x1b" not in shown
         assert "e Edit" in shown and "Save" not in shown  # the footer offers e, not ctrl+s
@@ -71,8 +83,9 @@ async def test_card_shows_what_another_session_saved_when_the_form_comes_back(ap
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_first_customer(app, pilot)
         await pilot.press("3")
-        await wait_until(pilot, lambda: app.focused is form.query_one("#conversations-table"),
-                         "the conversations list focused")
+        await wait_until(
+            pilot, lambda: app.focused is form.query_one("#conversations-table"), "the conversations list focused"
+        )
         await pilot.press("n")  # a new conversation on top of the form
         await wait_until(pilot, lambda: app.screen is not form, "the conversation form")
         Customer.update(name="After").where(Customer.id == cust.id).execute()  # another session
@@ -139,8 +152,20 @@ async def test_a_customer_saved_from_a_draft_offered_at_start_shows_in_the_list(
     from storage.records import drafts
 
     f.customer("Existing", number="E-1")
-    drafts.save("customer", "", "tester", {"number": "D-1", "name": "Drafted Ltd", "phone": "",
-                                           "email": "", "address": "", "notes": "", "archived": False})
+    drafts.save(
+        "customer",
+        "",
+        "tester",
+        {
+            "number": "D-1",
+            "name": "Drafted Ltd",
+            "phone": "",
+            "email": "",
+            "address": "",
+            "notes": "",
+            "archived": False,
+        },
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered")
         await pilot.press("enter")  # restore the draft offered at start

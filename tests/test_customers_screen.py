@@ -171,8 +171,14 @@ async def test_palette_lists_global_and_screen_actions(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for name in ("Customers", "Follow-ups", "Quick add conversation", "New customer",
-                     "Help: all keys", "Customers: Edit (e)"):
+        for name in (
+            "Customers",
+            "Follow-ups",
+            "Quick add conversation",
+            "New customer",
+            "Help: all keys",
+            "Customers: Edit (e)",
+        ):
             assert name in titles
         new_customer = next(c for c in app.get_system_commands(app.screen) if c.title == "New customer")
         await new_customer.callback()

@@ -38,8 +38,12 @@ def test_list_columns_are_computed_per_customer(ctx):
     assert acme_row.stage == "Qualifying"
     assert str(acme_row.last_conversation) == "2026-03-12"
     assert str(acme_row.next_follow_up) == "2026-03-20"
-    assert (bolt_row.main_contact, bolt_row.stage, bolt_row.last_conversation,
-            bolt_row.next_follow_up) == ("", "", None, None)
+    assert (bolt_row.main_contact, bolt_row.stage, bolt_row.last_conversation, bolt_row.next_follow_up) == (
+        "",
+        "",
+        None,
+        None,
+    )
 
 
 def test_paging_and_index_of(ctx):
@@ -56,8 +60,9 @@ def test_search_matches_every_field_case_insensitively(ctx):
     a = f.customer("Alpha Trading", number="K-100", email="info@alpha.example")
     b = f.customer("Beta", number="K-200", phone="+1 (555) 987-6543")
     c = f.customer("Gamma", number="K-300")
-    customers.save_contact(c.id, {"name": "Hildegard Vogel", "phone": "0711 / 44 55 66",
-                                  "email": "h.vogel@gamma.example"})
+    customers.save_contact(
+        c.id, {"name": "Hildegard Vogel", "phone": "0711 / 44 55 66", "email": "h.vogel@gamma.example"}
+    )
     f.customer("Delta", number="K-400")
 
     def found(text):
@@ -68,8 +73,8 @@ def test_search_matches_every_field_case_insensitively(ctx):
     assert found("INFO@") == ["Alpha Trading"]
     assert found("hildegard") == ["Gamma"]
     assert found("vogel@") == ["Gamma"]
-    assert found("44 55") == ["Gamma"]       # part of a contact's phone, as written
-    assert found("445566") == ["Gamma"]      # the same digits without separators
+    assert found("44 55") == ["Gamma"]  # part of a contact's phone, as written
+    assert found("445566") == ["Gamma"]  # the same digits without separators
     assert found("555-987") == ["Beta"]
     assert found("") == ["Alpha Trading", "Beta", "Delta", "Gamma"]
     assert CustomerList(TODAY, "hildegard").count() == 1
@@ -126,8 +131,9 @@ def test_stage_history_newest_first(ctx):
     cust = f.customer("Acme")
     f.employee("maria", name="Maria Lopez")
     f.conversation(cust, "2026-03-01", stage_name="Initial contact", note="First call\nsecond line")
-    f.conversation(cust, "2026-03-01", time_begin="10:00", stage_name="Qualifying",
-                   employee_login="maria", note="x" * 100)
+    f.conversation(
+        cust, "2026-03-01", time_begin="10:00", stage_name="Qualifying", employee_login="maria", note="x" * 100
+    )
     f.conversation(cust, "2026-03-02")  # no stage: not part of the history
     history = stage_history(cust.id)
     assert [e.stage for e in history] == ["Qualifying", "Initial contact"]

@@ -17,11 +17,21 @@ from tests import factories as f
 
 
 def stored() -> tuple[list, list]:
-    cycles = sorted((c.customer_id, str(c.start), str(c.close), c.close_stage_id, c.employee_id, c.days)
-                    for c in SaleCycle.select())
-    customers = sorted((p.customer_id, str(p.first_date), p.first_employee_id, str(p.latest_date),
-                        p.latest_stage_id, p.latest_employee_id, str(p.stage_since))
-                       for p in PipelineCustomer.select())
+    cycles = sorted(
+        (c.customer_id, str(c.start), str(c.close), c.close_stage_id, c.employee_id, c.days) for c in SaleCycle.select()
+    )
+    customers = sorted(
+        (
+            p.customer_id,
+            str(p.first_date),
+            p.first_employee_id,
+            str(p.latest_date),
+            p.latest_stage_id,
+            p.latest_employee_id,
+            str(p.stage_since),
+        )
+        for p in PipelineCustomer.select()
+    )
     return cycles, customers
 
 
@@ -53,13 +63,22 @@ def test_stored_cycles_follow_every_write(ctx, tmp_path):
     for step in range(60):
         action = rnd.choice(["create", "create", "edit", "delete", "restore", "import"])
         if action == "create" or not made:
-            made.append(f.conversation(rnd.choice(customers), day(), stage_name=rnd.choice(stage_names + [None]),
-                                       time_begin=rnd.choice([None, "09:00"]),
-                                       employee_login=rnd.choice(["anna", "ben"])).id)
+            made.append(
+                f.conversation(
+                    rnd.choice(customers),
+                    day(),
+                    stage_name=rnd.choice(stage_names + [None]),
+                    time_begin=rnd.choice([None, "09:00"]),
+                    employee_login=rnd.choice(["anna", "ben"]),
+                ).id
+            )
         elif action == "edit":
             field = rnd.choice(["date", "stage", "customer"])
-            value = {"date": day(), "customer": rnd.choice(customers).id,
-                     "stage": rnd.choice(list(PipelineStage.select()) + [None])}[field]
+            value = {
+                "date": day(),
+                "customer": rnd.choice(customers).id,
+                "stage": rnd.choice(list(PipelineStage.select()) + [None]),
+            }[field]
             name = {"date": "date", "customer": "customer", "stage": "pipeline_stage"}[field]
             Conversation.update({name: value}).where(Conversation.id == rnd.choice(made)).execute()
         elif action == "delete":
@@ -69,8 +88,13 @@ def test_stored_cycles_follow_every_write(ctx, tmp_path):
             conversations.restore(rnd.choice(made))
             assert not PipelineDirty.select().exists()
         else:
-            import_rows(tmp_path, [[rnd.choice(customers).number, rnd.choice(["anna", "ben"]),
-                                    str(day()), rnd.choice(stage_names)] for _ in range(3)])
+            import_rows(
+                tmp_path,
+                [
+                    [rnd.choice(customers).number, rnd.choice(["anna", "ben"]), str(day()), rnd.choice(stage_names)]
+                    for _ in range(3)
+                ],
+            )
             assert not PipelineDirty.select().exists()
         if step % 10 == 9:
             cycle_store.ensure_fresh()

@@ -30,8 +30,15 @@ def test_default_database_is_per_user_with_private_modes(isolated_home):
 def test_new_database_is_seeded_once(database_url):
     open_database(database_url)  # a new one (ctx hands out copies of one made earlier)
     assert [s.name for s in PipelineStage.select().order_by(PipelineStage.sort_order)] == [
-        "Initial contact", "Qualifying", "Lead validated", "Proposal", "Negotiation",
-        "Won", "Lost", "Not qualified", "Cancelled",
+        "Initial contact",
+        "Qualifying",
+        "Lead validated",
+        "Proposal",
+        "Negotiation",
+        "Won",
+        "Lost",
+        "Not qualified",
+        "Cancelled",
     ]
     kinds = {s.name: s.kind for s in PipelineStage.select()}
     assert kinds["Won"] == "won" and kinds["Lost"] == "lost"
@@ -54,8 +61,11 @@ def test_each_test_gets_a_database_as_new(ctx, dirty):
     from storage.db.models import ALL_MODELS, Customer
     from tests import factories
 
-    seeded = {Topic: migrations.DEFAULT_TOPICS, Method: migrations.DEFAULT_METHODS,
-              PipelineStage: [name for name, _ in migrations.DEFAULT_STAGES]}
+    seeded = {
+        Topic: migrations.DEFAULT_TOPICS,
+        Method: migrations.DEFAULT_METHODS,
+        PipelineStage: [name for name, _ in migrations.DEFAULT_STAGES],
+    }
     for model, names in seeded.items():
         assert [(row.id, row.name) for row in model.select().order_by(model.id)] == list(enumerate(names, 1))
     assert [v.version for v in SchemaVersion.select()] == [migrations.CURRENT_VERSION]

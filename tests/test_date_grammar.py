@@ -65,10 +65,24 @@ def test_grammar(today, typed, expected):
     assert parse_date(typed, today) == expected
 
 
-@pytest.mark.parametrize("typed", [
-    "2026-02-30", "2026-13-01", "1899-12-31", "3000-01-01", "+99999m", "-99999w", "fry",
-    "next", "next week", "+1y", "1/2/2026", "+", "eoy",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2026-02-30",
+        "2026-13-01",
+        "1899-12-31",
+        "3000-01-01",
+        "+99999m",
+        "-99999w",
+        "fry",
+        "next",
+        "next week",
+        "+1y",
+        "1/2/2026",
+        "+",
+        "eoy",
+    ],
+)
 def test_not_dates(typed):
     with pytest.raises(ValueError) as error:
         parse_date(typed, D(2026, 1, 31))
@@ -110,8 +124,7 @@ def test_cli_period_takes_the_grammar(tmp_path, capsys):
     make_ctx(url)
     f.employee("tester")
     close_database()
-    code = main(["stats", "--database", url, "--today", "2026-03-18", "--from=-1m",
-                 "--to", "eom", "--json"])
+    code = main(["stats", "--database", url, "--today", "2026-03-18", "--from=-1m", "--to", "eom", "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     document = json.loads(out)

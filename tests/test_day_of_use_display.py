@@ -19,14 +19,27 @@ from tests.conftest import sqlite_url
 from tests.tui_helpers import screen_text, wait_for_text
 
 RLO_NAME = "Bob\u202eexe.gnp"  # would read "Bobpng.exe" on a terminal that honours U+202E
-BIDI = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-        "\u200e", "\u200f", "\u061c")
+BIDI = (
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+)
 
 
 def terminal_output(app) -> str:
     """What the app writes to the terminal for the current screen (through Strip.render)."""
-    console = Console(width=app.size.width, file=io.StringIO(), force_terminal=True,
-                      color_system=None, legacy_windows=False)
+    console = Console(
+        width=app.size.width, file=io.StringIO(), force_terminal=True, color_system=None, legacy_windows=False
+    )
     return "".join(strip.render(console) for strip in app.screen._compositor.render_strips())
 
 
@@ -58,13 +71,12 @@ def test_cli_tables_align_with_emoji(tmp_path, capsys):
     url = sqlite_url(tmp_path)
     open_database(url)
     for name in ("👨‍👩‍👧 Family", "👍🏽 Thumbs", "Plain", "长城贸易"):
-        f.conversation(f.customer(name), "2026-03-01", follow_up="2026-03-10",
-                       topic=f.topic("Quote"))
+        f.conversation(f.customer(name), "2026-03-01", follow_up="2026-03-10", topic=f.topic("Quote"))
     close_database()
     assert main(["--database", url, "--today", "2026-03-18", "followups", "--all"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "Quote" in line]
     assert len(lines) == 4
-    columns = {cell_len(line[:line.index("Quote")]) for line in lines}
+    columns = {cell_len(line[: line.index("Quote")]) for line in lines}
     assert len(columns) == 1, lines  # About starts in the same cell on every row
 
 

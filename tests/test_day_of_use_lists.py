@@ -93,8 +93,14 @@ async def test_space_reads_the_whole_note_scrolling(app):
 
 async def test_at_120x40_the_detail_and_the_columns_use_the_room(app):
     cust = f.customer("Acme")
-    f.conversation(cust, "2026-03-01", note=LONG_NOTE, with_whom="Anna Schmidt",
-                   topic=f.topic("Complaint"), stage_name="Negotiation")
+    f.conversation(
+        cust,
+        "2026-03-01",
+        note=LONG_NOTE,
+        with_whom="Anna Schmidt",
+        topic=f.topic("Complaint"),
+        stage_name="Negotiation",
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(PanelHost(cust.id))
         await pilot.pause()

@@ -66,8 +66,9 @@ async def test_the_drill_down_list_is_fresh_after_moving_a_customer(app):
         await settle(app, pilot)
         assert isinstance(app.screen, PipelineCustomers)
         assert "1 row" in screen_text(app)
-        assert [row.customer_id for row in app.screen.rows] != [] and \
-            opened not in [row.customer_id for row in app.screen.rows]
+        assert [row.customer_id for row in app.screen.rows] != [] and opened not in [
+            row.customer_id for row in app.screen.rows
+        ]
 
 
 async def test_a_failed_drill_down_keeps_the_dashboard_summary(app, monkeypatch):

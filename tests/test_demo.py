@@ -75,14 +75,19 @@ def test_demo_has_every_kind_of_row(ctx):
     for script in (r"[À-ɏ]", r"[Ѐ-ӿ]", r"[Ͱ-Ͽ]", r"[一-鿿가-힯]", r"[؀-ۿ֐-׿]"):
         assert re.search(script, names), f"no customer name in script {script}"
     me = Employee.get(Employee.login == ctx.login)
-    open_mine = Conversation.select().where(Conversation.employee == me, Conversation.completed == False,  # noqa: E712
-                                            Conversation.deleted_at.is_null())
+    open_mine = Conversation.select().where(
+        Conversation.employee == me,
+        Conversation.completed == False,  # noqa: E712
+        Conversation.deleted_at.is_null(),
+    )
     assert open_mine.where(Conversation.follow_up < TODAY).exists(), "no overdue follow-up of mine"
     assert open_mine.where(Conversation.follow_up > TODAY).exists(), "no upcoming follow-up of mine"
     done = Conversation.select().where(Conversation.completed == True)  # noqa: E712
     assert done.where(Conversation.completed_on <= Conversation.follow_up).exists()
     assert done.where(Conversation.completed_on > Conversation.follow_up).exists()
-    kinds = {s.kind for s in PipelineStage.select().join(Conversation, on=Conversation.pipeline_stage == PipelineStage.id)}
+    kinds = {
+        s.kind for s in PipelineStage.select().join(Conversation, on=Conversation.pipeline_stage == PipelineStage.id)
+    }
     assert kinds == {"open", "won", "lost", "closed"}
     lengths = [len(c.note) for c in Conversation.select(Conversation.note)]
     assert 0 in lengths and any(0 < n < 120 for n in lengths) and max(lengths) >= 2000
@@ -113,6 +118,7 @@ def test_big_customer_and_rebuilt_indexes(ctx, monkeypatch):
     assert "conversation_customer_order" in wanted and wanted <= indexes
     # New rows after the demo get fresh ids (the PostgreSQL sequence was moved past them).
     from tests import factories as f
+
     assert f.conversation(first, "2026-03-18").id == 501
 
 

@@ -21,8 +21,7 @@ async def show(pilot, *keys: str) -> None:
 
 @pytest.mark.parametrize("key", ["f2", "f3", "f5", "f6", "f7"])
 async def test_the_footer_ends_with_the_palette_key_and_nothing_after_it(app, key):
-    factories.conversation(factories.customer("Acme"), "2026-03-10", follow_up="2026-03-17",
-                           note="call back")
+    factories.conversation(factories.customer("Acme"), "2026-03-10", follow_up="2026-03-17", note="call back")
     async with app.run_test(size=(80, 24)) as pilot:
         await show(pilot, key)
         await wait_until(pilot, lambda: screen_text(app).splitlines()[-1].strip(), "the footer")

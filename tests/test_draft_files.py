@@ -22,7 +22,8 @@ def test_a_kept_draft_is_offered_only_to_its_employee_on_its_database(ctx):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert [(k["form"], k["key"], k["values"]) for k in draft_files.kept(URL, "anna")] == [
-        ("conversation", "customer:1~ab", {"note": TYPED})]
+        ("conversation", "customer:1~ab", {"note": TYPED})
+    ]
     assert draft_files.kept(URL, "ben") == []
     assert draft_files.kept("sqlite:////tmp/other.db", "anna") == []
     draft_files.forget(URL, "conversation", "customer:1~ab", "ANNA")
@@ -37,7 +38,10 @@ def test_pending_lists_rows_and_files_and_the_file_where_both_hold_one(ctx):
     draft_files.keep(URL, "customer", "~file", "tester", {"name": "only a file"})
     found = {d.key: d for d in drafts.pending("tester", URL)}
     assert {k: d.values["name"] for k, d in found.items()} == {
-        "~row": "only a row", "~both": "the file", "~file": "only a file"}
+        "~row": "only a row",
+        "~both": "the file",
+        "~file": "only a file",
+    }
     assert found["~file"].id < 0 and found["~both"].id > 0 and found["~row"].file is None
     assert sorted(d.key for d in drafts.pending("tester")) == ["~both", "~row"]  # no URL: rows only
     drafts.discard_draft(found["~both"], "tester")  # its row and its file
@@ -46,8 +50,7 @@ def test_pending_lists_rows_and_files_and_the_file_where_both_hold_one(ctx):
     assert draft_files.kept(URL, "tester") == []
 
 
-async def test_quitting_while_another_rapport_holds_the_lock_keeps_the_text_in_a_file(
-        app, other_rapport, sqlite_ctx):
+async def test_quitting_while_another_rapport_holds_the_lock_keeps_the_text_in_a_file(app, other_rapport, sqlite_ctx):
     from tui.app import RapportApp
 
     cust = factories.customer("Acme")

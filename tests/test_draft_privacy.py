@@ -32,8 +32,9 @@ def test_only_the_typist_sees_reads_or_discards_a_draft(ctx):
 
 async def _first_screen(app, pilot):
     """Wait until the app's start-up is done: the first main screen, or a modal over it."""
-    await wait_until(pilot, lambda: app.screen.is_mounted and app.screen.__class__.__name__ != "Screen",
-                     "the first screen")
+    await wait_until(
+        pilot, lambda: app.screen.is_mounted and app.screen.__class__.__name__ != "Screen", "the first screen"
+    )
     await pilot.pause()
     return app.screen
 

@@ -20,9 +20,7 @@ def test_save_replaces_and_discard_removes(ctx):
     assert first == again
     drafts.save("conversation", "", "someone-else", {"note": "theirs"})
     mine = drafts.pending("tester")
-    assert [(d.form, d.key, d.values) for d in mine] == [
-        ("conversation", "customer:1", {"note": "hello [/] \x1b[31m"})
-    ]
+    assert [(d.form, d.key, d.values) for d in mine] == [("conversation", "customer:1", {"note": "hello [/] \x1b[31m"})]
     drafts.discard("conversation", "customer:1", "tester")
     assert drafts.pending("tester") == []
     assert len(drafts.pending("someone-else")) == 1
@@ -71,9 +69,11 @@ async def test_typing_keeps_a_draft_and_saving_drops_it(app, note_opener):
         assert drafts.pending("tester") == []
         await pilot.press("end", "x", "y", "z")
         # debounced: on a slow machine a first draft may be written between two keys
-        await wait_until(pilot, lambda: [d for d in drafts.pending("tester")
-                                         if d.values["note"].endswith("xyz")],
-                         "the draft with every key (debounced)")
+        await wait_until(
+            pilot,
+            lambda: [d for d in drafts.pending("tester") if d.values["note"].endswith("xyz")],
+            "the draft with every key (debounced)",
+        )
         assert len(drafts.pending("tester")) == 1
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -102,7 +102,9 @@ async def test_drafts_are_offered_back_on_start(sqlite_ctx, note_opener):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered")
         assert isinstance(app.screen, DraftsScreen)
-        assert "[bold]kept[/] across a hang-up" in str(app.screen.query_one("#drafts-list").get_option_at_index(0).prompt)
+        assert "[bold]kept[/] across a hang-up" in str(
+            app.screen.query_one("#drafts-list").get_option_at_index(0).prompt
+        )
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, NoteForm), "the restored form")
         assert app.screen.query_one("#note", TextArea).text == "[bold]kept[/] across a hang-up"
@@ -132,8 +134,20 @@ async def test_keys_typed_at_start_go_to_the_list_not_to_the_drafts_offer(sqlite
     from storage.db.models import Customer
     from tui.app import RapportApp
 
-    drafts.save("customer", "", "tester", {"number": "D-1", "name": "Drafted Ltd", "phone": "", "email": "",
-                                           "address": "", "notes": "", "archived": False})
+    drafts.save(
+        "customer",
+        "",
+        "tester",
+        {
+            "number": "D-1",
+            "name": "Drafted Ltd",
+            "phone": "",
+            "email": "",
+            "address": "",
+            "notes": "",
+            "archived": False,
+        },
+    )
     answer = threading.Event()
     pending = drafts.pending
 
@@ -147,8 +161,11 @@ async def test_keys_typed_at_start_go_to_the_list_not_to_the_drafts_offer(sqlite
         await pilot.press("n", *"Bird and")
         answer.set()
         await pilot.press(*" Dodd", "ctrl+s")
-        await wait_until(pilot, lambda: Customer.select().where(Customer.name == "Bird and Dodd").exists(),
-                         "the customer typed at start saved")
+        await wait_until(
+            pilot,
+            lambda: Customer.select().where(Customer.name == "Bird and Dodd").exists(),
+            "the customer typed at start saved",
+        )
         await pilot.press("escape")
         await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered once the keyboard rests")
         assert "Drafted Ltd" in str(app.screen.query_one("#drafts-list").get_option_at_index(0).prompt)

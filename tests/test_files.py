@@ -35,7 +35,7 @@ def test_damaged_database_names_file_and_backups(tmp_path, capsys):
     path = tmp_path / "rapport.db"
     (tmp_path / "rapport.db.bak-1").write_bytes(b"old copy")
     data = bytearray(path.read_bytes())
-    data[100:4096 * 3] = b"\xde\xad" * ((4096 * 3 - 100) // 2)  # wreck the schema pages
+    data[100 : 4096 * 3] = b"\xde\xad" * ((4096 * 3 - 100) // 2)  # wreck the schema pages
     path.write_bytes(bytes(data))
     assert main(["--database", url, "export", "customers"]) == 1
     err = capsys.readouterr().err

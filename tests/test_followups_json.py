@@ -18,12 +18,14 @@ def expected(login):
 
 def test_the_fast_document_is_the_json_module_s(ctx):
     assert followups_json.document(TODAY, None) == expected(None)  # empty lists
-    acme = factories.customer(NASTY, number="N\"1")
+    acme = factories.customer(NASTY, number='N"1')
     zed = factories.customer("Zed")
-    factories.conversation(acme, "2026-03-01", follow_up="2026-03-10", note=NASTY, with_whom=NASTY,
-                           topic=factories.topic("Quote"))
-    factories.conversation(zed, "2026-03-02", follow_up="2026-03-18", employee_login="ben",
-                           method=factories.method("Email"))
+    factories.conversation(
+        acme, "2026-03-01", follow_up="2026-03-10", note=NASTY, with_whom=NASTY, topic=factories.topic("Quote")
+    )
+    factories.conversation(
+        zed, "2026-03-02", follow_up="2026-03-18", employee_login="ben", method=factories.method("Email")
+    )
     factories.conversation(zed, "2026-03-03", follow_up="2026-03-20", note="")
     factories.conversation(zed, "2026-03-03", follow_up="2026-04-20", note="too late for upcoming")
     text = followups_json.document(TODAY, None)

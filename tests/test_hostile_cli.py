@@ -21,7 +21,7 @@ HOSTILE = [
     "red \x1b[31mtext\x1b[0m and a title \x1b]0;pwned\x07",
     "\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd e\u0301\u0301 Z\u0351\u0353",
     "'; DROP TABLE customer; --",
-    "100% a_b \\ \"quoted\"",
+    '100% a_b \\ "quoted"',
 ]
 
 

@@ -25,8 +25,9 @@ RTL = "\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd e\u0301\u0301 Z\u
 
 
 def snapshot() -> list[tuple]:
-    return list(Customer.select(Customer.id, Customer.number, Customer.name, Customer.notes)
-                .order_by(Customer.id).tuples())
+    return list(
+        Customer.select(Customer.id, Customer.number, Customer.name, Customer.notes).order_by(Customer.id).tuples()
+    )
 
 
 def customer_table(app) -> PagedTable:
@@ -118,8 +119,11 @@ async def test_one_megabyte_paste_into_a_note_is_saved_and_listed_by_its_first_l
         app.push_screen(CustomerForm(cust.id, tab="tab-conversations"))
         # the list shows each note's first line (cut to its column at 80x24), the detail the
         # highlighted one's first lines
-        await wait_until(pilot, lambda: "an earlier …" in screen_text(app)
-                         and "First line of the paste" in screen_text(app), "the conversations list")
+        await wait_until(
+            pilot,
+            lambda: "an earlier …" in screen_text(app) and "First line of the paste" in screen_text(app),
+            "the conversations list",
+        )
         shown = screen_text(app)
         assert "First line …" in shown and "an earlier …" in shown
 
@@ -152,8 +156,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path, sqlite_ctx):
     close_database()
     env = private_env(tmp_path / "home")
     with Terminal(["--database", sqlite_url(tmp_path), "--today", "2026-03-18"], env) as term:
-        steps = [(("enter",), "1 General"), (("3",), "/ filter note"),
-                 (("e",), "Edit conversation")]
+        steps = [(("enter",), "1 General"), (("3",), "/ filter note"), (("e",), "Edit conversation")]
         term.wait_for("PWNED")
         for keys, marker in steps:
             mark = term.mark()

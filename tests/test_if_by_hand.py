@@ -21,8 +21,7 @@ async def test_tick_if_choose_and_save(app):
     acme = f.customer("Acme")
     first = f.conversation(acme, "2026-03-01", follow_up="2026-03-05", note="[b]first[/b]")
     second = f.conversation(acme, "2026-03-02", follow_up="2026-03-10", note="second")
-    f.conversation(acme, "2026-03-03", follow_up="2026-03-11", note="done", completed=True,
-                   completed_on="2026-03-04")
+    f.conversation(acme, "2026-03-03", follow_up="2026-03-11", note="done", completed=True, completed_on="2026-03-04")
     f.conversation(f.customer("Other"), "2026-03-01", follow_up="2026-03-05", note="not theirs")
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ConversationForm.new(acme.id))

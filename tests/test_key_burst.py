@@ -51,12 +51,21 @@ async def test_a_burst_across_fields_and_a_save_loses_nothing(app):
 async def test_a_burst_in_the_contact_form(app):
     acme = customer("Acme")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.focused, PagedTable)
-                         and app.focused.cursor_row_id == acme.id, "the customers list")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.focused, PagedTable) and app.focused.cursor_row_id == acme.id,
+            "the customers list",
+        )
         await pilot.press("enter", "2")
-        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm) and app.focused is not None
-                         and any(node.id == "contacts-pane" for node in app.focused.ancestors_with_self),
-                         "the Contacts tab's list, focused")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CustomerForm)
+                and app.focused is not None
+                and any(node.id == "contacts-pane" for node in app.focused.ancestors_with_self)
+            ),
+            "the Contacts tab's list, focused",
+        )
         await pilot.press("n")
         await wait_until(pilot, lambda: getattr(app.focused, "id", "") == "contact-name")
         burst(app, "Jana Nováková", "<tab>", "Buyer", "<tab>", "+420 777 888 999", "<ctrl+s>")

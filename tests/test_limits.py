@@ -43,9 +43,18 @@ def test_the_check_functions():
 
 @pytest.mark.parametrize("ctx", ["sqlite", "postgres"], indirect=True)
 def test_customer_and_contact_limits(ctx):
-    errors = errors_of(lambda: customers.save_customer(
-        {"number": "9" * 65, "name": LONG_NAME, "phone": "1" * 256, "email": "a@" + "b" * 254,
-         "notes": LONG_NOTE, "address": LONG_NOTE}))
+    errors = errors_of(
+        lambda: customers.save_customer(
+            {
+                "number": "9" * 65,
+                "name": LONG_NAME,
+                "phone": "1" * 256,
+                "email": "a@" + "b" * 254,
+                "notes": LONG_NOTE,
+                "address": LONG_NOTE,
+            }
+        )
+    )
     assert set(errors) == {"number", "name", "phone", "email", "notes", "address"}
     assert Customer.select().count() == 0
     # On the limit is fine: a 1,000,000-character note and 255-character name are saved whole.
@@ -60,9 +69,15 @@ def test_customer_and_contact_limits(ctx):
 def test_conversation_limits(ctx):
     acme = factories.customer("Acme")
     me = ctx.employee().id
-    form = ConversationInput(acme.id, date="1899-12-31", follow_up="3000-01-01",
-                             duration="99999999999", with_whom=LONG_NAME, note=LONG_NOTE,
-                             duration_typed=True)
+    form = ConversationInput(
+        acme.id,
+        date="1899-12-31",
+        follow_up="3000-01-01",
+        duration="99999999999",
+        with_whom=LONG_NAME,
+        note=LONG_NOTE,
+        duration_typed=True,
+    )
     errors = errors_of(lambda: conversations.save(form, NOW, me))
     assert set(errors) == {"date", "follow_up", "duration", "with_whom", "note"}
     assert "100,000" in errors["duration"]
@@ -75,9 +90,20 @@ def test_conversation_limits(ctx):
 def test_booking_lookup_and_employee_limits(ctx):
     acme = factories.customer("Acme")
     me = ctx.employee()
-    errors = errors_of(lambda: bookings.create(
-        {"date": "1800-01-01", "start": "09:00", "end": "10:00", "title": LONG_NAME,
-         "location": LONG_NAME, "note": LONG_NOTE}, customer_id=acme.id, employee_id=me.id))
+    errors = errors_of(
+        lambda: bookings.create(
+            {
+                "date": "1800-01-01",
+                "start": "09:00",
+                "end": "10:00",
+                "title": LONG_NAME,
+                "location": LONG_NAME,
+                "note": LONG_NOTE,
+            },
+            customer_id=acme.id,
+            employee_id=me.id,
+        )
+    )
     assert set(errors) == {"date", "title", "location", "note"}
     assert Booking.select().count() == 0
     topics = Topic.select().count()

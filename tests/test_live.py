@@ -28,8 +28,9 @@ LIVE_SECONDS = 2.0  # docs/storage.md
 
 def test_a_save_over_a_changed_conversation_is_refused_unless_kept(ctx):
     customer = factories.customer("Acme")
-    conv_id = conversations.save(conversations.ConversationInput(customer.id, note="first"),
-                                 ctx.now(), ctx.employee().id)
+    conv_id = conversations.save(
+        conversations.ConversationInput(customer.id, note="first"), ctx.now(), ctx.employee().id
+    )
     mine = conversations.input_for(conv_id)
     theirs = conversations.input_for(conv_id)
     theirs.note = "theirs"
@@ -84,8 +85,9 @@ async def test_a_save_in_one_app_shows_in_the_other_without_a_key(database_url, 
             while not saved.exists():
                 assert time.monotonic() - start < 20, "A did not save"
                 await pilot.pause(0.02)
-            took = await _until(pilot, lambda: "Alpha from A" in screen_text(b), LIVE_SECONDS,
-                                "A's new customer in B's list")
+            took = await _until(
+                pilot, lambda: "Alpha from A" in screen_text(b), LIVE_SECONDS, "A's new customer in B's list"
+            )
             assert table.cursor_row_id == delta and table.cursor == 2  # one row above it now
             assert "Traceback" not in a.text()
             a.press("escape", "ctrl+q")
@@ -105,8 +107,9 @@ async def test_the_second_save_of_one_conversation_gets_the_choice(database_url,
     open_database(database_url)
     acme = factories.customer("Acme")
     ctx = Context(url=database_url, today_override=TODAY, login="ben")
-    conv_id = conversations.save(conversations.ConversationInput(acme.id, note="as logged"),
-                                 ctx.now(), ctx.employee().id)
+    conv_id = conversations.save(
+        conversations.ConversationInput(acme.id, note="as logged"), ctx.now(), ctx.employee().id
+    )
     b = RapportApp(ctx)
     async with b.run_test(size=(80, 24)) as pilot:
         await _until(pilot, lambda: "Acme" in screen_text(b), 20, "B shows its list")
@@ -140,16 +143,18 @@ async def test_the_second_save_of_one_conversation_gets_the_choice(database_url,
         assert form.query_one("#note", TextArea).text == "B: as logged"  # never overwritten
         await pilot.press("ctrl+s")
         await _until(pilot, lambda: isinstance(b.screen, ChangedMeanwhileScreen), 10, "the choice")
-        await _until(pilot, lambda: "Someone else saved this conversation" in screen_text(b), 10,
-                     "the choice on screen")
+        await _until(
+            pilot, lambda: "Someone else saved this conversation" in screen_text(b), 10, "the choice on screen"
+        )
         assert Conversation.get_by_id(conv_id).note == "A: as logged"  # nothing written yet
         await pilot.press("k" if choice == "keep" else "r")
         if choice == "keep":
             await _until(pilot, lambda: not isinstance(b.screen, ConversationForm), 5, "B saved")
             assert Conversation.get_by_id(conv_id).note == "B: as logged"
         else:
-            await _until(pilot, lambda: form.query_one("#note", TextArea).text == "A: as logged",
-                         5, "A's version in B's form")
+            await _until(
+                pilot, lambda: form.query_one("#note", TextArea).text == "A: as logged", 5, "A's version in B's form"
+            )
             assert b.screen is form
             await type_text(pilot, "B again ")
             await pilot.press("ctrl+s")  # on top of A's version now: saved without a question

@@ -24,8 +24,7 @@ from tui.widgets.conversations_panel import ConversationsPanel
 
 
 async def test_conversations_tab_c_d_u_under_lock(app, other_rapport, monkeypatch):
-    log = [thread_log(monkeypatch, conversations, name)
-           for name in ("toggle_completed", "delete", "restore")]
+    log = [thread_log(monkeypatch, conversations, name) for name in ("toggle_completed", "delete", "restore")]
     acme = factories.customer("Acme")
     conv = factories.conversation(acme, "2026-03-10", follow_up="2026-03-17", note="Call back")
 
@@ -57,8 +56,12 @@ async def test_lists_fetch_their_pages_off_the_ui_thread(app, monkeypatch):
     acme = factories.customer("Acme")
     for i in range(120):
         factories.customer(f"Customer {i:03}")
-        factories.conversation(acme, TODAY - dt.timedelta(days=i + 1), note=f"Note {i:03}",
-                               follow_up=(TODAY + dt.timedelta(days=i % 5)).isoformat())
+        factories.conversation(
+            acme,
+            TODAY - dt.timedelta(days=i + 1),
+            note=f"Note {i:03}",
+            follow_up=(TODAY + dt.timedelta(days=i % 5)).isoformat(),
+        )
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_until(pilot, lambda: "Acme" in shown(app), what="the customer list")
         await pilot.press("end")
@@ -103,9 +106,14 @@ async def test_pipeline_under_lock(app, other_rapport, monkeypatch):
         assert isinstance(app.screen, PipelineScreen) and app.is_running
         other_rapport.execute("COMMIT")
         await pilot.press("p")
-        await wait_until(pilot, lambda: "not computed" not in app.screen.query_one("#pipeline-summary").render().plain
-                         and "computing" not in app.screen.query_one("#pipeline-summary").render().plain,
-                         what="the numbers after the lock was released")
+        await wait_until(
+            pilot,
+            lambda: (
+                "not computed" not in app.screen.query_one("#pipeline-summary").render().plain
+                and "computing" not in app.screen.query_one("#pipeline-summary").render().plain
+            ),
+            what="the numbers after the lock was released",
+        )
     assert logs[0] and "ui" not in sum(logs, [])
 
 

@@ -47,9 +47,15 @@ async def test_new_customer(app, other_rapport):
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "customer-name")
         await type_text(pilot, TYPED)
-        await save_under_lock(app, pilot, other_rapport, CustomerForm,
-                              lambda: Customer.select().where(Customer.name == TYPED).exists(),
-                              "#customer-name", TYPED)
+        await save_under_lock(
+            app,
+            pilot,
+            other_rapport,
+            CustomerForm,
+            lambda: Customer.select().where(Customer.name == TYPED).exists(),
+            "#customer-name",
+            TYPED,
+        )
 
 
 async def test_new_contact(app, other_rapport):
@@ -58,9 +64,15 @@ async def test_new_contact(app, other_rapport):
         app.push_screen(ContactForm(acme.id))
         await wait_until(pilot, lambda: isinstance(app.focused, Input) and app.focused.id == "contact-name")
         await type_text(pilot, TYPED)
-        await save_under_lock(app, pilot, other_rapport, ContactForm,
-                              lambda: Contact.select().where(Contact.name == TYPED).exists(),
-                              "#contact-name", TYPED)
+        await save_under_lock(
+            app,
+            pilot,
+            other_rapport,
+            ContactForm,
+            lambda: Contact.select().where(Contact.name == TYPED).exists(),
+            "#contact-name",
+            TYPED,
+        )
 
 
 async def test_new_conversation(app, other_rapport):
@@ -69,9 +81,15 @@ async def test_new_conversation(app, other_rapport):
         app.push_screen(ConversationForm.new(acme.id))
         await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
         await type_text(pilot, TYPED)
-        await save_under_lock(app, pilot, other_rapport, ConversationForm,
-                              lambda: Conversation.select().where(Conversation.note == TYPED).exists(),
-                              "#note", TYPED)
+        await save_under_lock(
+            app,
+            pilot,
+            other_rapport,
+            ConversationForm,
+            lambda: Conversation.select().where(Conversation.note == TYPED).exists(),
+            "#note",
+            TYPED,
+        )
 
 
 async def test_new_booking(app, other_rapport):
@@ -83,9 +101,15 @@ async def test_new_booking(app, other_rapport):
         await pilot.press("tab", "tab", "tab")  # to Title
         await wait_until(pilot, lambda: app.focused.id == "title")
         await pilot.press("end", "space", *"Ärger")
-        await save_under_lock(app, pilot, other_rapport, BookingForm,
-                              lambda: Booking.select().where(Booking.title.endswith("Ärger")).exists(),
-                              "#title", "Acme Ärger")
+        await save_under_lock(
+            app,
+            pilot,
+            other_rapport,
+            BookingForm,
+            lambda: Booking.select().where(Booking.title.endswith("Ärger")).exists(),
+            "#title",
+            "Acme Ärger",
+        )
 
 
 async def test_new_pick_list_value(app, other_rapport):
@@ -93,9 +117,15 @@ async def test_new_pick_list_value(app, other_rapport):
         app.push_screen(ValueForm("topic"))
         await wait_until(pilot, lambda: isinstance(app.focused, Input))
         await type_text(pilot, "Lock test topic")
-        await save_under_lock(app, pilot, other_rapport, ValueForm,
-                              lambda: Topic.select().where(Topic.name == "Lock test topic").exists(),
-                              "#field-name", "Lock test topic")
+        await save_under_lock(
+            app,
+            pilot,
+            other_rapport,
+            ValueForm,
+            lambda: Topic.select().where(Topic.name == "Lock test topic").exists(),
+            "#field-name",
+            "Lock test topic",
+        )
 
 
 async def test_followups_actions(app, other_rapport):

@@ -82,7 +82,7 @@ def test_move_stage_up_and_down(ctx):
     lookups.move_stage(proposal.id, -1)
     after = names(lookups.stages())
     i = before.index("Proposal")
-    assert after[i - 1:i + 1] == ["Proposal", "Lead validated"]
+    assert after[i - 1 : i + 1] == ["Proposal", "Lead validated"]
     lookups.move_stage(proposal.id, +1)
     assert names(lookups.stages()) == before
     first = factories.stage("Initial contact")

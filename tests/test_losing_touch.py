@@ -20,27 +20,26 @@ LONG_AGO = dt.datetime(2025, 1, 1, 12, 0)  # created_at (UTC)
 
 
 def customer(name: str, cadence: int | None, **fields) -> Customer:
-    return f.customer(name, cadence_days=cadence, created_at=fields.pop("created_at", LONG_AGO),
-                      **fields)
+    return f.customer(name, cadence_days=cadence, created_at=fields.pop("created_at", LONG_AGO), **fields)
 
 
 def make_cases() -> None:
     """D = 2026-03-18."""
-    late = customer("Late", 30)                      # last 2026-02-01: 45 days ago, 15 over
+    late = customer("Late", 30)  # last 2026-02-01: 45 days ago, 15 over
     f.conversation(late, "2026-02-01", employee_login="bob")  # any employee counts
     f.conversation(late, "2026-01-01")
-    exact = customer("Exactly", 30)                  # last 2026-02-16: 30 days, not over
+    exact = customer("Exactly", 30)  # last 2026-02-16: 30 days, not over
     f.conversation(exact, "2026-02-16")
-    recent = customer("Recent", 7)                   # spoken to yesterday
+    recent = customer("Recent", 7)  # spoken to yesterday
     f.conversation(recent, "2026-03-17")
     f.conversation(recent, "2026-01-01")
-    trashed = customer("Trashed", 10)                # its latest is in the trash: 2026-03-01 counts
+    trashed = customer("Trashed", 10)  # its latest is in the trash: 2026-03-01 counts
     f.conversation(trashed, "2026-03-01")
     delete(f.conversation(trashed, "2026-03-16").id)
-    future = customer("Future", 10)                  # a conversation dated after D does not count
+    future = customer("Future", 10)  # a conversation dated after D does not count
     f.conversation(future, "2026-03-02")
     f.conversation(future, "2026-03-25")
-    customer("Never", 60)                            # none, created 2025-01-01: 441 days, 381 over
+    customer("Never", 60)  # none, created 2025-01-01: 441 days, 381 over
     customer("New", 60, created_at=dt.datetime(2026, 3, 1, 9))  # none, but created 17 days ago
     archived = customer("Archived", 1, archived=True)
     f.conversation(archived, "2025-01-01")
@@ -60,9 +59,10 @@ EXPECTED = [
 def test_the_rules(ctx):
     make_cases()
     rows = losing_touch(TODAY)
-    assert [(r.customer, r.cadence_days,
-             r.last_conversation.isoformat() if r.last_conversation else None, r.days_overdue)
-            for r in rows] == EXPECTED
+    assert [
+        (r.customer, r.cadence_days, r.last_conversation.isoformat() if r.last_conversation else None, r.days_overdue)
+        for r in rows
+    ] == EXPECTED
 
 
 def test_ties_by_name(ctx):
@@ -84,11 +84,14 @@ def test_followups_json_has_losing_touch(tmp_path, capsys):
     document = json.loads(out)
     assert document["losing_touch"][1] == {
         "customer_number": late_number,
-        "customer": "Late", "cadence_days": 30, "last_conversation": "2026-02-01",
+        "customer": "Late",
+        "cadence_days": 30,
+        "last_conversation": "2026-02-01",
         "days_overdue": 15,
     }
-    assert [(r["customer"], r["cadence_days"], r["last_conversation"], r["days_overdue"])
-            for r in document["losing_touch"]] == EXPECTED
+    assert [
+        (r["customer"], r["cadence_days"], r["last_conversation"], r["days_overdue"]) for r in document["losing_touch"]
+    ] == EXPECTED
 
 
 async def test_screen_lists_them_and_l_logs_a_conversation(app):
@@ -98,14 +101,16 @@ async def test_screen_lists_them_and_l_logs_a_conversation(app):
         await pilot.pause()
         await pilot.pause()
         table = app.screen.query_one(FollowupTable)
-        lines = ["".join(s.text for s in table.render_line(y)).rstrip()
-                 for y in range(table.size.height)]
+        lines = ["".join(s.text for s in table.render_line(y)).rstrip() for y in range(table.size.height)]
         title = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Cadence"])
         assert lines[title].split()[:4] == ["Cadence", "4", "losing", "touch"]
-        shown = [line.split()[:7] for line in lines[title + 1:title + 5]]
-        assert shown == [[f"{days}d", "late", touch_by, name, "every", f"{cadence}d", last or "never"]
-                         for (name, cadence, last, days), touch_by in zip(EXPECTED, (
-                             "2025-03-02", "2026-03-03", "2026-03-11", "2026-03-12"), strict=True)]
+        shown = [line.split()[:7] for line in lines[title + 1 : title + 5]]
+        assert shown == [
+            [f"{days}d", "late", touch_by, name, "every", f"{cadence}d", last or "never"]
+            for (name, cadence, last, days), touch_by in zip(
+                EXPECTED, ("2025-03-02", "2026-03-03", "2026-03-11", "2026-03-12"), strict=True
+            )
+        ]
         assert "4 losing touch" in str(app.screen.query_one("#followups-summary").render())
         # Down to "Late" (the second), then l: a new conversation for that customer.
         await pilot.press("end", "up", "up")
@@ -116,8 +121,7 @@ async def test_screen_lists_them_and_l_logs_a_conversation(app):
         await pilot.pause()
         await pilot.pause()
         late = Customer.get(Customer.name == "Late")
-        newest = Conversation.select().where(Conversation.customer == late).order_by(
-            Conversation.id.desc()).get()
+        newest = Conversation.select().where(Conversation.customer == late).order_by(Conversation.id.desc()).get()
         assert (newest.note, newest.date) == ("called, all fine", TODAY)
         assert [r.customer for r in table.source.losing] == ["Never", "Trashed", "Future"]
 

@@ -98,9 +98,15 @@ async def test_deleting_an_unused_method_deletes_it_and_toggle_reactivates(app):
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         assert "Nothing uses it" in app.screen.question
         await pilot.press("y")
-        await wait_until(pilot, lambda: Method.get_or_none(Method.name == "Letter") is None
-                         and isinstance(app.screen, MaintenanceScreen)
-                         and "Letter" not in [row[0] for row in cells(app, "method")], "the delete")
+        await wait_until(
+            pilot,
+            lambda: (
+                Method.get_or_none(Method.name == "Letter") is None
+                and isinstance(app.screen, MaintenanceScreen)
+                and "Letter" not in [row[0] for row in cells(app, "method")]
+            ),
+            "the delete",
+        )
         await go_to(pilot, "method", "Email")
         await pilot.press("a")
         await wait_until(pilot, lambda: Method.get(Method.name == "Email").active is False, "deactivation")
@@ -113,16 +119,23 @@ async def test_move_a_stage_and_edit_its_order_and_kind(app):
         await open_tables(pilot, "3")
         await go_to(pilot, "stage", "Qualifying")
         await pilot.press("k")
-        await wait_until(pilot, lambda: [row[1] for row in cells(app, "stage")][:2]
-                         == ["Qualifying", "Initial contact"], "the move")
+        await wait_until(
+            pilot, lambda: [row[1] for row in cells(app, "stage")][:2] == ["Qualifying", "Initial contact"], "the move"
+        )
         assert [s.name for s in lookups.stages()][:2] == ["Qualifying", "Initial contact"]
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ValueForm), "the stage form")
         await pilot.press("tab", "backspace", "backspace", *"95", "tab", "enter")
         await pilot.pause()
         await pilot.press("down", "down", "down", "enter", "ctrl+s")  # open -> won -> lost -> closed
-        await wait_until(pilot, lambda: isinstance(app.screen, MaintenanceScreen)
-                         and cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "–", "active"], "the save")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MaintenanceScreen)
+                and cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "–", "active"]
+            ),
+            "the save",
+        )
         stage = PipelineStage.get(PipelineStage.name == "Qualifying")
         assert (stage.sort_order, stage.kind) == (95, "closed")
         assert cells(app, "stage")[-1] == ["95", "Qualifying", "closed", "–", "active"]
@@ -154,8 +167,7 @@ async def test_every_action_is_in_the_command_palette(app):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Tables: New value")
-        await wait_until(pilot, lambda: "Tables: New value in this list" in screen_text(app),
-                         "the palette's match")
+        await wait_until(pilot, lambda: "Tables: New value in this list" in screen_text(app), "the palette's match")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ValueForm)

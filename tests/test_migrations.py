@@ -97,8 +97,14 @@ def build_v1(database: peewee.Database) -> None:
             cust = Customer.create(number=f"K{i}", name=f"Kunde {i}", created_at=now)
             for j in range(4):
                 Conversation.create(
-                    uid=f"uid-{i}-{j}", customer=cust, employee=emp, date=dt.date(2025, 1, 1 + j),
-                    note=f"note {i}/{j} — ünïcode", topic=topic, created_at=now, updated_at=now,
+                    uid=f"uid-{i}-{j}",
+                    customer=cust,
+                    employee=emp,
+                    date=dt.date(2025, 1, 1 + j),
+                    note=f"note {i}/{j} — ünïcode",
+                    topic=topic,
+                    created_at=now,
+                    updated_at=now,
                     pipeline_stage=won if j == 3 else None,
                     follow_up=dt.date(2025, 2, 1 + j) if j < 2 else None,
                 )
@@ -114,7 +120,8 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
     database = open_database(database_url)  # runs the migration runner
     assert migrations.schema_version(database) == migrations.CURRENT_VERSION
     assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == list(
-        range(1, migrations.CURRENT_VERSION + 1))
+        range(1, migrations.CURRENT_VERSION + 1)
+    )
     # v3: the pipeline metrics' covering indexes exist after the upgrade.
     indexes = {index.name for index in database.get_indexes("conversation")}
     assert {"conversation_pipeline_live", "conversation_stage_date"} <= indexes
@@ -137,6 +144,7 @@ def test_v1_database_upgrades_in_place_and_keeps_every_row(database_url, tmp_pat
     Draft.create(form="conversation", payload="{}")
     # An upgrade does not re-seed the pick lists of a database that already had some.
     from storage.db.models import Topic
+
     assert [t.name for t in Topic.select()] == ["General"]
 
     if database_url.startswith("sqlite"):

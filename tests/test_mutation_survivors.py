@@ -28,7 +28,7 @@ class Records:
         return len(self.ids)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(i, (str(i), f"record {i}")) for i in self.ids[offset:offset + limit]]
+        return [Row(i, (str(i), f"record {i}")) for i in self.ids[offset : offset + limit]]
 
     def index_of(self, row_id: int) -> int | None:
         return self.ids.index(row_id) if row_id in self.ids else None
@@ -87,8 +87,7 @@ def test_period_last_is_clipped_to_d():
 async def test_the_follow_ups_note_goes_through_the_control_character_filter(app):
     """Mutant: the Follow-ups screen shows the highlighted item's note without
     ``visible_text``, so an escape sequence in it reaches the screen as it is."""
-    f.conversation(f.customer("Acme"), "2026-03-01", follow_up="2026-03-10",
-                   note="call \x1b[5mnow\x07 please")
+    f.conversation(f.customer("Acme"), "2026-03-01", follow_up="2026-03-10", note="call \x1b[5mnow\x07 please")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await pilot.pause()

@@ -13,9 +13,29 @@ from storage.records.queries import CustomerList
 from tests.conftest import BACKENDS, TODAY
 
 # In reading order: Latin with diacritics among their plain letters, then Greek, Cyrillic, CJK.
-READING_ORDER = ["alpha", "Ärger", "Ben", "celik", "Çelik", "Dora", "Łukasiewicz", "Müller",
-                 "Øster", "Ozan", "Straße", "Strasser", "Zeta", "Άλφα", "Βήτα", "Δέλτα", "Анна",
-                 "Борис", "Юлия", "東京商事", "长城贸易株式会社"]  # CJK: radical-stroke (code point) order
+READING_ORDER = [
+    "alpha",
+    "Ärger",
+    "Ben",
+    "celik",
+    "Çelik",
+    "Dora",
+    "Łukasiewicz",
+    "Müller",
+    "Øster",
+    "Ozan",
+    "Straße",
+    "Strasser",
+    "Zeta",
+    "Άλφα",
+    "Βήτα",
+    "Δέλτα",
+    "Анна",
+    "Борис",
+    "Юлия",
+    "東京商事",
+    "长城贸易株式会社",
+]  # CJK: radical-stroke (code point) order
 
 
 def test_sort_key_folds_case_accents_and_special_letters():
@@ -33,16 +53,18 @@ def test_customers_list_in_reading_order_on_both_backends(ctx, tmp_path):
     for name in shuffled[:half]:  # the form's way in ...
         customers.save_customer({"number": f"N{name}", "name": name})
     csv = tmp_path / "customers.csv"  # ... and the bulk import's
-    csv.write_text("number,name\n" + "".join(f"I{i},{name}\n" for i, name in enumerate(shuffled[half:])),
-                   encoding="utf-8")
+    csv.write_text(
+        "number,name\n" + "".join(f"I{i},{name}\n" for i, name in enumerate(shuffled[half:])), encoding="utf-8"
+    )
     import_customers(csv)
     listed = CustomerList(TODAY)
     assert [row.name for row in listed.fetch(0, 100)] == READING_ORDER
     assert [row.name for row in listed.fetch(3, 4)] == READING_ORDER[3:7]  # paged the same way
     celik = Customer.get(Customer.name == "Çelik")
     assert listed.index_of(celik.id) == READING_ORDER.index("Çelik")
-    assert [row.name for row in CustomerList(TODAY, "e").fetch(0, 100)] == \
-        [name for name in READING_ORDER if "e" in name.lower()]
+    assert [row.name for row in CustomerList(TODAY, "e").fetch(0, 100)] == [
+        name for name in READING_ORDER if "e" in name.lower()
+    ]
     assert [row.name for row in CustomerList(TODAY, "CELIK").fetch(0, 9)] == ["celik", "Çelik"]
     assert [row.name for row in CustomerList(TODAY, "lukas").fetch(0, 9)] == ["Łukasiewicz"]
     customers.save_customer({"number": "NZeta", "name": "Ångström"}, Customer.get(Customer.name == "Zeta").id)

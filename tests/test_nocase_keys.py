@@ -21,11 +21,16 @@ def test_old_case_duplicates_are_renamed_or_merged(database_url):
     raw = make_database(database_url)
     raw.connect()
     build_v1(raw)  # customers K0..K2, employee anna with 12 conversations
-    raw.execute_sql("INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived) "
-                    "VALUES ('k0', 'Second K0', '', '', '', '', '2025-01-01 00:00:00', false)")
+    raw.execute_sql(
+        "INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived) "
+        "VALUES ('k0', 'Second K0', '', '', '', '', '2025-01-01 00:00:00', false)"
+    )
     raw.execute_sql("INSERT INTO employee (login, name, active) VALUES ('Anna', 'Anna again', true)")
-    raw.execute_sql("UPDATE conversation SET employee_id = (SELECT id FROM employee WHERE login = 'Anna') "
-                    f"WHERE uid LIKE {raw.param}", ("uid-1-%",))
+    raw.execute_sql(
+        "UPDATE conversation SET employee_id = (SELECT id FROM employee WHERE login = 'Anna') "
+        f"WHERE uid LIKE {raw.param}",
+        ("uid-1-%",),
+    )
     raw.close()
 
     open_database(database_url)

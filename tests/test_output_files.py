@@ -31,8 +31,7 @@ WRITERS = [
 def db(tmp_path):
     """A small demo database and a function running ``rapport --database URL ...``."""
     url = sqlite_url(tmp_path)
-    assert main(["--database", url, "--today", "2026-03-18", "demo", "--customers", "5",
-                 "--conversations", "40"]) == 0
+    assert main(["--database", url, "--today", "2026-03-18", "demo", "--customers", "5", "--conversations", "40"]) == 0
 
     def run(*argv):
         return main(["--database", url, "--today", "2026-03-18", *argv])
@@ -146,8 +145,9 @@ def small_tmpfs(tmp_path):
     """A 1 MB tmpfs mounted in tmp_path (needs root; skipped otherwise)."""
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode:
         pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
     try:
@@ -173,8 +173,9 @@ def test_sigterm_during_an_export_leaves_no_temporary_file(tmp_path):
         "e.ROWS['conversations'] = slow\n"
         f"sys.exit(cli.main(['--database', {url!r}, 'export', 'conversations', '-o', {str(out / 'conv.csv')!r}]))\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
-                             cwd=Path(__file__).resolve().parent.parent)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent
+    )
     assert child.stderr.readline().strip() == "WRITING"
     assert leftovers(out)  # the temporary file exists while writing
     child.send_signal(signal.SIGTERM)

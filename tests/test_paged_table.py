@@ -126,9 +126,12 @@ class Shifting(FakeSource):
         return self.n + self.shift
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(-(i + 1), ("new", f"New {i}")) if i < self.shift
-                else Row(i - self.shift + 1, (f"N{i - self.shift}", f"Row {i - self.shift}"))
-                for i in range(offset, min(self.count(), offset + limit))]
+        return [
+            Row(-(i + 1), ("new", f"New {i}"))
+            if i < self.shift
+            else Row(i - self.shift + 1, (f"N{i - self.shift}", f"Row {i - self.shift}"))
+            for i in range(offset, min(self.count(), offset + limit))
+        ]
 
     def index_of(self, row_id: int) -> int | None:
         return row_id - 1 + self.shift if row_id > 0 else None

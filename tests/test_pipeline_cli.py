@@ -7,8 +7,20 @@ import json
 from cli.main import main
 from tests import factories as f
 
-KEYS = ["as_of", "from", "to", "customers_in_pipeline", "won", "lost", "closed", "win_rate",
-        "new_prospects", "avg_days_to_close", "by_stage", "stalled"]
+KEYS = [
+    "as_of",
+    "from",
+    "to",
+    "customers_in_pipeline",
+    "won",
+    "lost",
+    "closed",
+    "win_rate",
+    "new_prospects",
+    "avg_days_to_close",
+    "by_stage",
+    "stalled",
+]
 
 
 def make_data():
@@ -34,8 +46,20 @@ def test_json_document_has_the_section_7_shape(ctx, capsys):
 
 def test_json_with_period_and_employee(ctx, capsys):
     make_data()
-    args = ["--database", ctx.url, "pipeline", "--today", "2026-03-18", "--from", "2026-03-01",
-            "--to", "2026-03-31", "--employee", "ben", "--json"]
+    args = [
+        "--database",
+        ctx.url,
+        "pipeline",
+        "--today",
+        "2026-03-18",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--employee",
+        "ben",
+        "--json",
+    ]
     assert main(args) == 0
     doc = json.loads(capsys.readouterr().out)
     assert (doc["from"], doc["to"]) == ("2026-03-01", "2026-03-31")

@@ -44,9 +44,15 @@ def test_cycle_after_a_close_on_the_same_day(ctx):
     f.conversation(india, "2025-02-03", time_begin="15:00", stage_name="Won")
     rows = won_cycles(Period(D))
     assert [(name, close) for name, close, _ in rows] == [
-        ("Golf", f.d("2025-05-20")), ("Hotel", f.d("2025-04-13")), ("India", f.d("2025-02-03"))]
+        ("Golf", f.d("2025-05-20")),
+        ("Hotel", f.d("2025-04-13")),
+        ("India", f.d("2025-02-03")),
+    ]
     assert [detail.split(", ")[1] for _n, _c, detail in rows] == [
-        "19 days from 2025-05-01", "10 days from 2025-04-03", "0 days from 2025-02-03"]
+        "19 days from 2025-05-01",
+        "10 days from 2025-04-03",
+        "0 days from 2025-02-03",
+    ]
     assert pipeline_metrics(D)["avg_days_to_close"] == round((19 + 10 + 0) / 3, 1)
     for customer in (golf, hotel, india):
         assert customer_cycles(customer.id, D)[-1].outcome == "won"
@@ -69,9 +75,14 @@ def reference(period: Period, customers) -> dict:
                 lost += cycle.outcome == "lost"
                 closed += cycle.outcome == "closed"
                 won_days += cycle.days(period.as_of) if cycle.outcome == "won" else 0
-    return {"customers_in_pipeline": in_pipeline, "won": won, "lost": lost, "closed": closed,
-            "new_prospects": prospects,
-            "avg_days_to_close": round(won_days / won, 1) if won else None}
+    return {
+        "customers_in_pipeline": in_pipeline,
+        "won": won,
+        "lost": lost,
+        "closed": closed,
+        "new_prospects": prospects,
+        "avg_days_to_close": round(won_days / won, 1) if won else None,
+    }
 
 
 def test_random_histories_agree_with_the_plain_pass(ctx):
@@ -85,13 +96,13 @@ def test_random_histories_agree_with_the_plain_pass(ctx):
         for _ in range(rnd.randrange(1, 14)):
             day += dt.timedelta(days=rnd.choice([0, 0, 1, 3, 9, 20]))
             f.conversation(
-                customer, day,
+                customer,
+                day,
                 stage_name=rnd.choice(stage_names + [None, None]),
                 time_begin=rnd.choice([None, "09:00", "09:00", "14:30"]),
                 employee_login=rnd.choice(["anna", "ben"]),
                 deleted_at=utcnow() if rnd.random() < 0.1 else None,
             )
-    for period in (Period(D), Period(D, dt.date(2025, 12, 1), dt.date(2026, 1, 31)),
-                   Period(dt.date(2026, 1, 20))):
+    for period in (Period(D), Period(D, dt.date(2025, 12, 1), dt.date(2026, 1, 31)), Period(dt.date(2026, 1, 20))):
         doc = pipeline_metrics(period.as_of, period.date_from, period.date_to)
         assert {key: doc[key] for key in reference(period, customers)} == reference(period, customers)

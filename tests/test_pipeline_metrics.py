@@ -78,9 +78,16 @@ def stages(doc):
 def test_all_time_totals(shop):
     doc = pipeline_metrics(D)
     assert doc == {
-        "as_of": "2026-03-18", "from": None, "to": None,
-        "customers_in_pipeline": 3, "won": 4, "lost": 1, "closed": 1, "win_rate": 80.0,
-        "new_prospects": 3, "avg_days_to_close": 22.5,
+        "as_of": "2026-03-18",
+        "from": None,
+        "to": None,
+        "customers_in_pipeline": 3,
+        "won": 4,
+        "lost": 1,
+        "closed": 1,
+        "win_rate": 80.0,
+        "new_prospects": 3,
+        "avg_days_to_close": 22.5,
         "by_stage": [
             # days in stage: Alpha since 2026-01-05, Charly since 03-10, Echo since 03-01 (its
             # won of 03-20 is after D, its lost of 03-15 deleted)
@@ -99,8 +106,7 @@ def test_employee_attribution(shop):
     assert (anna["won"], anna["lost"], anna["closed"], anna["win_rate"]) == (2, 1, 0, 66.7)
     assert anna["avg_days_to_close"] == 0.0
     assert (anna["customers_in_pipeline"], anna["new_prospects"]) == (2, 2)
-    assert stages(anna) == {"Initial contact": 1, "Qualifying": 0, "Lead validated": 0,
-                            "Proposal": 0, "Negotiation": 1}
+    assert stages(anna) == {"Initial contact": 1, "Qualifying": 0, "Lead validated": 0, "Proposal": 0, "Negotiation": 1}
     ben = pipeline_metrics(D, employee="ben")
     assert (ben["won"], ben["lost"], ben["closed"], ben["win_rate"]) == (2, 0, 1, 100.0)
     assert ben["avg_days_to_close"] == 45.0
@@ -165,10 +171,10 @@ def test_missing_time_sorts_first_on_the_same_day(shop):
 
 
 def test_closed_and_won_on_first_conversation(shop):
-    assert [(c.outcome, c.days(D)) for c in customer_cycles(shop["Charly"].id, D)] == [
-        ("closed", 14), ("open", 8)]
+    assert [(c.outcome, c.days(D)) for c in customer_cycles(shop["Charly"].id, D)] == [("closed", 14), ("open", 8)]
     assert [(c.start, c.close, c.outcome) for c in customer_cycles(shop["Bravo"].id, D)] == [
-        (f.d("2026-03-02"), f.d("2026-03-02"), "won")]
+        (f.d("2026-03-02"), f.d("2026-03-02"), "won")
+    ]
 
 
 def test_drill_down_lists_the_customers_behind_each_number(shop):

@@ -11,6 +11,7 @@ from tests.tui_helpers import wait_until
 async def test_every_main_screen_is_prepared_and_reused(app):
     app.PREPARE_AFTER = 0.3  # as in the real app (tests/conftest.py turns it off)
     async with app.run_test(size=(120, 40)) as pilot:
+
         def prepared_all() -> bool:
             stacks = app._screen_stacks
             return set(stacks) >= set(app.MODES) and all(stacks[mode][0].is_mounted for mode in app.MODES)
@@ -74,14 +75,18 @@ async def test_a_spare_new_customer_form_takes_the_keys_typed_after_n(app):
         assert spare.query_one("#customer-number").value == "1"
         factories.customer("Taken", number="1")
         await pilot.press("n", *"Acme", "tab", *"555")
-        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "customer-phone"
-                         and app.focused.value == "555", what="the keys typed")
+        await wait_until(
+            pilot,
+            lambda: app.focused is not None and app.focused.id == "customer-phone" and app.focused.value == "555",
+            what="the keys typed",
+        )
         assert app.screen is spare
         assert spare.query_one("#customer-name").value == "Acme"
         assert spare.query_one("#customer-number").value == "2"
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: Customer.select().where(Customer.name == "Acme").exists(),
-                         what="the customer saved")
+        await wait_until(
+            pilot, lambda: Customer.select().where(Customer.name == "Acme").exists(), what="the customer saved"
+        )
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CustomerForm), what="the form closed")
         stack = app._screen_stacks["_spare new customer"]

@@ -21,8 +21,9 @@ def stats_of(login: str, stats) -> dict:
 
 
 def saved(customer, follow_up: str, date: str = "2026-03-02") -> int:
-    return conversations.save(ConversationInput(customer.id, date=date, follow_up=follow_up,
-                                                note="call"), NOW, f.employee().id)
+    return conversations.save(
+        ConversationInput(customer.id, date=date, follow_up=follow_up, note="call"), NOW, f.employee().id
+    )
 
 
 def test_first_saved_date_is_the_promise_and_never_moves(ctx):
@@ -40,8 +41,7 @@ def test_first_saved_date_is_the_promise_and_never_moves(ctx):
 
 def test_a_conversation_without_a_date_promises_the_first_it_gets(ctx):
     acme = f.customer("Acme")
-    cid = conversations.save(ConversationInput(acme.id, date="2026-03-02", note="x"), NOW,
-                             f.employee().id)
+    cid = conversations.save(ConversationInput(acme.id, date="2026-03-02", note="x"), NOW, f.employee().id)
     assert Conversation.get_by_id(cid).promised_follow_up is None
     conversations.set_follow_up(cid, dt.date(2026, 3, 10))
     conversations.set_follow_up(cid, dt.date(2026, 3, 12))
@@ -78,9 +78,14 @@ def test_moving_a_date_earlier_and_back_is_not_moved(ctx):
 def test_rows_without_a_stored_promise_promise_their_follow_up(ctx):
     """Imported or older rows (promised NULL): the promise is the follow-up date."""
     acme = f.customer("Acme")
-    f.conversation(acme, "2026-03-02", follow_up="2026-03-04", completed=True,
-                   completed_on="2026-03-04")
-    f.conversation(acme, "2026-03-02", follow_up="2026-03-04", completed=True,
-                   completed_on="2026-03-05", promised_follow_up=f.d("2026-03-01"))
+    f.conversation(acme, "2026-03-02", follow_up="2026-03-04", completed=True, completed_on="2026-03-04")
+    f.conversation(
+        acme,
+        "2026-03-02",
+        follow_up="2026-03-04",
+        completed=True,
+        completed_on="2026-03-05",
+        promised_follow_up=f.d("2026-03-01"),
+    )
     figures = stats_of("tester", reports.statistics(TODAY))
     assert (figures["due"], figures["on_time"], figures["moved"]) == (2, 1, 1)

@@ -39,8 +39,9 @@ def test_deleted_and_completed_are_not_due(ctx):
     gone = f.conversation(acme, "2026-03-01", follow_up="2026-03-10", note="deleted")
     delete(gone.id)
     f.conversation(acme, "2026-03-01", follow_up="2026-03-10", completed=True, note="done, no date")
-    f.conversation(acme, "2026-03-01", follow_up="2026-03-10", completed=True,
-                   completed_on="2026-03-12", note="done late")
+    f.conversation(
+        acme, "2026-03-01", follow_up="2026-03-10", completed=True, completed_on="2026-03-12", note="done late"
+    )
     f.conversation(acme, "2026-03-01", follow_up="2026-03-10", note="open")
     assert uids(reports.due(TODAY)) == ["open"]
     assert reports.section_counts(TODAY) == reports.SectionCounts(overdue=1, today=0, upcoming=0)
@@ -95,18 +96,34 @@ def test_employee_filter(ctx):
 
 def test_item_json_has_the_section_7_keys_in_order(ctx):
     acme = f.customer("Acme [bold]", number="A-1")
-    conv = f.conversation(acme, "2026-03-01", follow_up="2026-03-15", with_whom="Eve",
-                          topic=f.topic("Quote"), method=f.method("Email"), note="call [/] back")
+    conv = f.conversation(
+        acme,
+        "2026-03-01",
+        follow_up="2026-03-15",
+        with_whom="Eve",
+        topic=f.topic("Quote"),
+        method=f.method("Email"),
+        note="call [/] back",
+    )
     report = reports.followups_report(TODAY, "tester")
     assert list(report) == ["date", "due", "upcoming", "losing_touch"]
     assert report["date"] == "2026-03-18"
     assert report["upcoming"] == []
-    assert report["due"] == [{
-        "uid": conv.uid, "customer_number": "A-1", "customer": "Acme [bold]",
-        "employee": "tester", "date": "2026-03-01", "follow_up": "2026-03-15",
-        "days_overdue": 3, "with_whom": "Eve", "about": "Quote", "how": "Email",
-        "note": "call [/] back",
-    }]
+    assert report["due"] == [
+        {
+            "uid": conv.uid,
+            "customer_number": "A-1",
+            "customer": "Acme [bold]",
+            "employee": "tester",
+            "date": "2026-03-01",
+            "follow_up": "2026-03-15",
+            "days_overdue": 3,
+            "with_whom": "Eve",
+            "about": "Quote",
+            "how": "Email",
+            "note": "call [/] back",
+        }
+    ]
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -135,11 +152,17 @@ def test_statistics_each_figure(ctx):
     # Dated after D (future-dated): not logged; its follow-up is after D too.
     c(acme, "2026-03-20", follow_up="2026-03-22")
     stats = reports.statistics(TODAY)
-    assert (stats.date_from, stats.date_to, stats.counted_to) == (
-        dt.date(2026, 3, 1), dt.date(2026, 3, 31), TODAY)
+    assert (stats.date_from, stats.date_to, stats.counted_to) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31), TODAY)
     assert stats_of("tester", stats) == {
-        "employee": "tester", "logged": 7, "scheduled": 6, "due": 6, "done": 4, "on_time": 2,
-        "open_overdue": 1, "on_time_rate": 33.3, "moved": 0,
+        "employee": "tester",
+        "logged": 7,
+        "scheduled": 6,
+        "due": 6,
+        "done": 4,
+        "on_time": 2,
+        "open_overdue": 1,
+        "on_time_rate": 33.3,
+        "moved": 0,
     }
 
 
@@ -159,8 +182,9 @@ def test_a_period_ending_after_d_is_clipped_to_d(ctx):
 
 def test_statistics_per_employee_and_totals(ctx):
     acme = f.customer("Acme")
-    f.conversation(acme, "2026-03-02", follow_up="2026-03-04", employee_login="ann",
-                   completed=True, completed_on="2026-03-04")
+    f.conversation(
+        acme, "2026-03-02", follow_up="2026-03-04", employee_login="ann", completed=True, completed_on="2026-03-04"
+    )
     f.conversation(acme, "2026-03-02", follow_up="2026-03-04", employee_login="bob")
     f.conversation(acme, "2026-03-03", employee_login="bob")
     f.employee("idle")
@@ -170,8 +194,7 @@ def test_statistics_per_employee_and_totals(ctx):
     assert stats_of("ann", stats)["on_time_rate"] == 100.0
     assert stats_of("bob", stats)["on_time_rate"] == 0.0
     assert stats_of("idle", stats)["on_time_rate"] is None
-    assert stats.total == reports.EmployeeStats("", logged=3, scheduled=2, due=2, done=1,
-                                                on_time=1, open_overdue=1)
+    assert stats.total == reports.EmployeeStats("", logged=3, scheduled=2, due=2, done=1, on_time=1, open_overdue=1)
     assert stats.total.on_time_rate == 50.0
 
 
@@ -192,8 +215,16 @@ def test_statistics_json_shape(ctx):
     document = reports.statistics(TODAY).as_json()
     assert list(document) == ["from", "to", "employees"]
     assert list(document["employees"][0]) == [
-        "employee", "logged", "scheduled", "due", "done", "on_time", "open_overdue", "on_time_rate",
-        "moved"]
+        "employee",
+        "logged",
+        "scheduled",
+        "due",
+        "done",
+        "on_time",
+        "open_overdue",
+        "on_time_rate",
+        "moved",
+    ]
 
 
 def test_period_backwards_is_an_error(ctx):
@@ -219,10 +250,9 @@ def test_deep_pages_seek_by_date_and_match_the_whole_list(ctx, monkeypatch):
     names = ["Zed", "Abe", "Mia", "Bo"]
     for day in range(1, 6):
         for name in names:
-            f.conversation(f.customer(name), "2026-02-01", follow_up=f"2026-03-0{day}",
-                           note=f"{day}{name}")
+            f.conversation(f.customer(name), "2026-02-01", follow_up=f"2026-03-0{day}", note=f"{day}{name}")
     whole = uids(reports.due(TODAY))
     assert whole[:4] == ["1Abe", "1Bo", "1Mia", "1Zed"]
     for offset in range(0, 22):
         for limit in (1, 3, 7):
-            assert uids(reports.due(TODAY, limit=limit, offset=offset)) == whole[offset:offset + limit]
+            assert uids(reports.due(TODAY, limit=limit, offset=offset)) == whole[offset : offset + limit]

@@ -49,12 +49,13 @@ async def test_screens_agree_with_the_command_line_on_demo_data(app, sqlite_ctx,
         await pilot.press("f4")
         await pilot.pause()
         table = app.screen.query_one(DataTable)
-        screen_stats = {str(row[0]): [str(cell) for cell in row[1:]]
-                        for row in (table.get_row_at(i) for i in range(table.row_count))}
+        screen_stats = {
+            str(row[0]): [str(cell) for cell in row[1:]]
+            for row in (table.get_row_at(i) for i in range(table.row_count))
+        }
 
     def listed(document: dict) -> list[tuple[str, str, int]]:
-        return [(i["uid"], i["follow_up"], i["days_overdue"])
-                for i in document["due"] + document["upcoming"]]
+        return [(i["uid"], i["follow_up"], i["days_overdue"]) for i in document["due"] + document["upcoming"]]
 
     assert len(everyone) > len(mine) > 3
     assert mine == listed(cli_json(capsys, sqlite_ctx.url, "followups"))
@@ -65,8 +66,7 @@ async def test_screens_agree_with_the_command_line_on_demo_data(app, sqlite_ctx,
     for employee in stats["employees"]:
         rate = employee["on_time_rate"]
         assert screen_stats[employee["employee"]] == [
-            *(str(employee[key]) for key in ("logged", "scheduled", "due", "done", "on_time",
-                                             "open_overdue", "moved")),
+            *(str(employee[key]) for key in ("logged", "scheduled", "due", "done", "on_time", "open_overdue", "moved")),
             "–" if rate is None else f"{rate:.1f}",
         ]
     assert len(screen_stats) == len(stats["employees"]) + 1  # and the totals

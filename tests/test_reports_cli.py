@@ -9,8 +9,19 @@ from storage.db.database import close_database
 from tests import factories as f
 from tests.conftest import make_ctx, sqlite_url
 
-ITEM_KEYS = ["uid", "customer_number", "customer", "employee", "date", "follow_up",
-             "days_overdue", "with_whom", "about", "how", "note"]
+ITEM_KEYS = [
+    "uid",
+    "customer_number",
+    "customer",
+    "employee",
+    "date",
+    "follow_up",
+    "days_overdue",
+    "with_whom",
+    "about",
+    "how",
+    "note",
+]
 
 
 def fill(url: str) -> None:
@@ -20,8 +31,7 @@ def fill(url: str) -> None:
     f.conversation(acme, "2026-03-02", follow_up="2026-03-18", note="today")
     f.conversation(acme, "2026-03-03", follow_up="2026-03-20", note="soon")
     f.conversation(acme, "2026-03-03", follow_up="2026-03-18", employee_login="bob", note="bob's")
-    f.conversation(acme, "2026-03-04", follow_up="2026-03-05", completed=True,
-                   completed_on="2026-03-05", note="done")
+    f.conversation(acme, "2026-03-04", follow_up="2026-03-05", completed=True, completed_on="2026-03-05", note="done")
     close_database()
 
 
@@ -52,8 +62,7 @@ def test_followups_json_all_and_one_employee(tmp_path, capsys):
     fill(url)
     _, out, _ = run(capsys, "--database", url, "--today", "2026-03-18", "followups", "--all", "--json")
     assert [i["note"] for i in json.loads(out)["due"]] == ["late \x1b[31mred", "today", "bob's"]
-    _, out, _ = run(capsys, "followups", "--employee", "bob", "--json",
-                    "--database", url, "--today", "2026-03-18")
+    _, out, _ = run(capsys, "followups", "--employee", "bob", "--json", "--database", url, "--today", "2026-03-18")
     assert [i["note"] for i in json.loads(out)["due"]] == ["bob's"]
 
 
@@ -86,12 +95,31 @@ def test_stats_json_shape(tmp_path, capsys):
     assert code == 0
     document = json.loads(out)
     assert document == {
-        "from": "2026-03-01", "to": "2026-03-31",
+        "from": "2026-03-01",
+        "to": "2026-03-31",
         "employees": [
-            {"employee": "bob", "logged": 1, "scheduled": 1, "due": 1, "done": 0, "on_time": 0,
-             "open_overdue": 0, "on_time_rate": 0.0, "moved": 0},
-            {"employee": "tester", "logged": 4, "scheduled": 4, "due": 3, "done": 1, "on_time": 1,
-             "open_overdue": 1, "on_time_rate": 33.3, "moved": 0},
+            {
+                "employee": "bob",
+                "logged": 1,
+                "scheduled": 1,
+                "due": 1,
+                "done": 0,
+                "on_time": 0,
+                "open_overdue": 0,
+                "on_time_rate": 0.0,
+                "moved": 0,
+            },
+            {
+                "employee": "tester",
+                "logged": 4,
+                "scheduled": 4,
+                "due": 3,
+                "done": 1,
+                "on_time": 1,
+                "open_overdue": 1,
+                "on_time_rate": 33.3,
+                "moved": 0,
+            },
         ],
     }
     assert '"on_time_rate": 0.0' in out  # a number with a decimal, not 0
@@ -100,17 +128,26 @@ def test_stats_json_shape(tmp_path, capsys):
 def test_stats_period_options(tmp_path, capsys):
     url = sqlite_url(tmp_path)
     fill(url)
-    _, out, _ = run(capsys, "stats", "--from", "2026-03-05", "--to", "2026-03-10", "--json",
-                    "--database", url, "--today", "2026-03-18")
+    _, out, _ = run(
+        capsys,
+        "stats",
+        "--from",
+        "2026-03-05",
+        "--to",
+        "2026-03-10",
+        "--json",
+        "--database",
+        url,
+        "--today",
+        "2026-03-18",
+    )
     document = json.loads(out)
     assert (document["from"], document["to"]) == ("2026-03-05", "2026-03-10")
     tester = document["employees"][1]
     assert (tester["logged"], tester["due"], tester["on_time_rate"]) == (0, 2, 50.0)
-    _, out, _ = run(capsys, "stats", "--from", "2026-02-01", "--json", "--database", url,
-                    "--today", "2026-03-18")
+    _, out, _ = run(capsys, "stats", "--from", "2026-02-01", "--json", "--database", url, "--today", "2026-03-18")
     assert json.loads(out)["to"] == "2026-03-18"
-    code, _, err = run(capsys, "stats", "--from", "2026-03-10", "--to", "2026-03-01",
-                       "--database", url)
+    code, _, err = run(capsys, "stats", "--from", "2026-03-10", "--to", "2026-03-01", "--database", url)
     assert code == 1 and "after" in err
 
 
@@ -120,7 +157,19 @@ def test_stats_table(tmp_path, capsys):
     code, out, _ = run(capsys, "stats", "--database", url, "--today", "2026-03-18")
     lines = out.splitlines()
     assert lines[0] == "Follow-up statistics, 2026-03-01 to 2026-03-31 (counted up to 2026-03-18)"
-    assert lines[2].split() == ["Employee", "Logged", "Scheduled", "Due", "Done", "On", "time",
-                                "Open", "overdue", "On", "time", "%"]
+    assert lines[2].split() == [
+        "Employee",
+        "Logged",
+        "Scheduled",
+        "Due",
+        "Done",
+        "On",
+        "time",
+        "Open",
+        "overdue",
+        "On",
+        "time",
+        "%",
+    ]
     assert lines[-1].split() == ["Total", "5", "5", "4", "1", "1", "1", "25.0"]
     assert max(len(line) for line in lines) <= 80

@@ -119,8 +119,14 @@ def test_postgres_error_codes_are_classified():
         def __init__(self, pgcode):
             self.pgcode = pgcode
 
-    for code, kind in [("40001", "conflict"), ("40P01", "conflict"), ("55P03", "busy"),
-                       ("57P01", "lost"), ("08006", "lost"), ("23505", None)]:
+    for code, kind in [
+        ("40001", "conflict"),
+        ("40P01", "conflict"),
+        ("55P03", "busy"),
+        ("57P01", "lost"),
+        ("08006", "lost"),
+        ("23505", None),
+    ]:
         assert classify(peewee.OperationalError(Fake(code))) == kind, code
     assert classify(peewee.InterfaceError("connection already closed")) == "lost"
     assert classify(peewee.IntegrityError("UNIQUE constraint failed")) is None
@@ -128,6 +134,7 @@ def test_postgres_error_codes_are_classified():
 
 
 # -- SQLite: another connection holds the write lock -----------------------------------------
+
 
 def hold_sqlite_lock(url: str) -> sqlite3.Connection:
     other = sqlite3.connect(str(sqlite_path(url)), isolation_level=None)
@@ -244,6 +251,7 @@ def test_postgres_server_gone_is_connection_lost(pg_ctx):
 
 
 # -- creating the schema is one transaction ---------------------------------------------------
+
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 def test_schema_creation_that_fails_leaves_no_table(database_url, monkeypatch):

@@ -26,8 +26,10 @@ def test_every_word_in_any_order_and_word_starts(ctx):
     f.conversation(acme, "2026-03-02", note="renewal of the maintenance contract")
     f.conversation(acme, "2026-03-03", note="only about the weather")
     f.conversation(acme, "2026-03-04", note="subcontractor called")  # "contr" starts no word
-    assert set(found("renewal contract")) == {"Contract renewal discussed with the CFO",
-                                              "renewal of the maintenance contract"}
+    assert set(found("renewal contract")) == {
+        "Contract renewal discussed with the CFO",
+        "renewal of the maintenance contract",
+    }
     assert set(found("CONTR renew")) == set(found("renewal contract"))
     assert found("weather about") == ["only about the weather"]
     assert found("contractor") == []
@@ -38,8 +40,12 @@ def test_every_word_in_any_order_and_word_starts(ctx):
 def test_best_match_first_then_newest(ctx):
     acme = f.customer("Acme")
     f.conversation(acme, "2026-01-01", note="quote quote quote quote for the quote")
-    f.conversation(acme, "2026-03-01", note="a long note that mentions a quote only once among "
-                   "many many other words about delivery dates and prices and people")
+    f.conversation(
+        acme,
+        "2026-03-01",
+        note="a long note that mentions a quote only once among "
+        "many many other words about delivery dates and prices and people",
+    )
     f.conversation(acme, "2026-02-01", note="quote sent")
     f.conversation(acme, "2026-02-02", note="quote sent")  # the same text, newer: first of the two
     notes = found("quote")
@@ -58,22 +64,47 @@ def test_with_whom_is_searched_and_employee_filter(ctx):
     assert found("zimmer", employee_id=bob.id) == ["Zimmermann's assistant"]
 
 
-@pytest.mark.parametrize(("note", "query"), [
-    ("Встреча с директором в Москве", "москв дирек"),       # Cyrillic, any case
-    ("Συνάντηση στην Αθήνα για την προσφορά", "αθήνα ΠΡΟΣΦ"),  # Greek
-    ("株式会社 との 打ち合わせ", "株式"),                     # CJK: the start of a run
-    ("Müller GmbH — Lieferung in Köln", "müll köln"),
-])
+@pytest.mark.parametrize(
+    ("note", "query"),
+    [
+        ("Встреча с директором в Москве", "москв дирек"),  # Cyrillic, any case
+        ("Συνάντηση στην Αθήνα για την προσφορά", "αθήνα ΠΡΟΣΦ"),  # Greek
+        ("株式会社 との 打ち合わせ", "株式"),  # CJK: the start of a run
+        ("Müller GmbH — Lieferung in Köln", "müll köln"),
+    ],
+)
 def test_words_of_any_script(ctx, note, query):
     f.conversation(f.customer("Intl"), "2026-03-01", note=note)
     f.conversation(f.customer("Other"), "2026-03-01", note="nothing to see")
     assert found(query) == [note]
 
 
-@pytest.mark.parametrize("typed", [
-    '50% off', "50 %", "%", "_", "a_b", '"quoted', "'", 'AND', 'OR NOT', 'NEAR(x y)', "x*",
-    "col:umn", "^start", "-minus", "(", ")", "{x}", "a & b | !c", "x:*", "\\", "'; DROP TABLE x; --",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "50% off",
+        "50 %",
+        "%",
+        "_",
+        "a_b",
+        '"quoted',
+        "'",
+        "AND",
+        "OR NOT",
+        "NEAR(x y)",
+        "x*",
+        "col:umn",
+        "^start",
+        "-minus",
+        "(",
+        ")",
+        "{x}",
+        "a & b | !c",
+        "x:*",
+        "\\",
+        "'; DROP TABLE x; --",
+    ],
+)
 def test_anything_typed_is_taken_literally(ctx, typed):
     acme = f.customer("Acme")
     f.conversation(acme, "2026-03-01", note="Discount of 50% OFF for a_b AND x, column NEAR start")
@@ -131,8 +162,7 @@ def test_cli_json(tmp_path, capsys):
     url = sqlite_url(tmp_path)
     make_ctx(url)
     acme = f.customer("Acme", number="A-1")
-    f.conversation(acme, "2026-03-01", note="call back about the quote", with_whom="Ann",
-                   employee_login="anna")
+    f.conversation(acme, "2026-03-01", note="call back about the quote", with_whom="Ann", employee_login="anna")
     f.conversation(acme, "2026-03-02", note="quote accepted")
     close_database()
     assert main(["search", "quote", "--database", url, "--json", "--limit", "1"]) == 0
@@ -140,12 +170,18 @@ def test_cli_json(tmp_path, capsys):
     assert list(document) == ["query", "results"]
     assert document["query"] == "quote"
     assert len(document["results"]) == 1
-    assert list(document["results"][0]) == ["uid", "customer_number", "customer", "employee",
-                                            "date", "with_whom", "note"]
+    assert list(document["results"][0]) == [
+        "uid",
+        "customer_number",
+        "customer",
+        "employee",
+        "date",
+        "with_whom",
+        "note",
+    ]
     assert main(["search", "quote call", "--database", url, "--employee", "ANNA", "--json"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
-    assert [(r["customer_number"], r["employee"], r["with_whom"]) for r in results] == [
-        ("A-1", "anna", "Ann")]
+    assert [(r["customer_number"], r["employee"], r["with_whom"]) for r in results] == [("A-1", "anna", "Ann")]
     assert main(["search", "quote", "--database", url, "--employee", "nobody"]) == 1
     assert "nobody" in capsys.readouterr().err
     assert main(["search", "accepted", "--database", url]) == 0

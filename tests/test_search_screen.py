@@ -28,8 +28,7 @@ async def test_type_see_highlight_and_open(app):
     f.conversation(acme, "2026-03-02", note="weather talk")
     for day in range(1, 20):
         f.conversation(acme, f"2026-02-{day:02d}", note=f"filler {day}")
-    target = f.conversation(zeta, "2026-03-05", note="[red]contract[/] signed at last",
-                            with_whom="Herr Renner")
+    target = f.conversation(zeta, "2026-03-05", note="[red]contract[/] signed at last", with_whom="Herr Renner")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f9")
         await pilot.pause()
@@ -43,8 +42,7 @@ async def test_type_see_highlight_and_open(app):
         assert any("Zeta [bold]GmbH[/]" in line for line in rows)  # names literally
         assert "2 results" in str(screen.query_one("#search-summary").render())
         detail = screen.query_one("#search-detail").render()
-        marked = {detail.plain[span.start:span.end] for span in detail.spans
-                  if getattr(span.style, "reverse", False)}
+        marked = {detail.plain[span.start : span.end] for span in detail.spans if getattr(span.style, "reverse", False)}
         assert marked == {"Contract", "renewal"} or marked == {"contract", "Renner"}
         assert "[red]contract[/]" in detail.plain or "Contract renewal" in detail.plain
         # down into the list, to the Zeta conversation, enter: its customer, cursor on it

@@ -24,14 +24,28 @@ quick_add = "f10"
 
 
 def test_unknown_and_wrongly_typed_keys_are_named_and_left_out():
-    config, warnings = validate({"employe": "anna", "employee": 5, "timezone": "Mars/Base",
-                                 "date_format": "roman", "keys": {"quick_add": 7},
-                                 "theme": "nord", "sync": {"vdir": "/x"}}, "config.toml")
+    config, warnings = validate(
+        {
+            "employe": "anna",
+            "employee": 5,
+            "timezone": "Mars/Base",
+            "date_format": "roman",
+            "keys": {"quick_add": 7},
+            "theme": "nord",
+            "sync": {"vdir": "/x"},
+        },
+        "config.toml",
+    )
     assert config == {"theme": "nord", "sync": {"vdir": "/x"}}
     assert len(warnings) == 5
     assert all("\n" not in w and w.startswith("config.toml: ") for w in warnings)
-    for key in ("'employe'", "employee must be text, not 5", "timezone: 'Mars/Base'",
-                "date_format: 'roman'", "keys: quick_add"):
+    for key in (
+        "'employe'",
+        "employee must be text, not 5",
+        "timezone: 'Mars/Base'",
+        "date_format: 'roman'",
+        "keys: quick_add",
+    ):
         assert sum(key in w for w in warnings) == 1, key
 
 
@@ -40,8 +54,10 @@ def test_load_settings_reads_the_file_and_warns(tmp_path):
     path.write_text(CONFIG)
     config, warnings = load_settings(path)
     assert config == {"employee": "anna", "timezone": "Europe/Berlin", "keys": {"quick_add": "f10"}}
-    assert warnings == [f"config file {path}: unknown key 'employe' (ignored; known: employee, "
-                        "database, export_dir, timezone, theme, date_format, keys, sync)"]
+    assert warnings == [
+        f"config file {path}: unknown key 'employe' (ignored; known: employee, "
+        "database, export_dir, timezone, theme, date_format, keys, sync)"
+    ]
 
 
 def test_writing_the_theme_keeps_comments_and_stays_top_level(tmp_path):
@@ -88,8 +104,10 @@ def test_rapport_config_prints_path_and_settings_without_passwords(tmp_path, mon
     assert "timezone     Europe/Berlin  (config file)" in out
     assert "  quick_add = f10" in out and "unknown binding id" not in out
     assert "hunter2" not in out and "s3cret" not in out and "password = ***" in out
-    assert err == f"rapport: config file {path}: unknown key 'employe' (ignored; known: employee, " \
-                  "database, export_dir, timezone, theme, date_format, keys, sync)\n"
+    assert (
+        err == f"rapport: config file {path}: unknown key 'employe' (ignored; known: employee, "
+        "database, export_dir, timezone, theme, date_format, keys, sync)\n"
+    )
 
 
 def test_rapport_config_names_an_unknown_binding_id(tmp_path, monkeypatch, capsys):

@@ -36,8 +36,9 @@ def make_pipeline() -> None:
     def talk(name, *steps, who="anna"):
         cust = f.customer(name)
         for date, stage, *extra in steps:
-            f.conversation(cust, date, stage_name=stage, employee_login=who,
-                           **({"deleted_at": utcnow()} if extra else {}))
+            f.conversation(
+                cust, date, stage_name=stage, employee_login=who, **({"deleted_at": utcnow()} if extra else {})
+            )
 
     talk("Run", ("2026-02-01", "Proposal"), ("2026-02-20", "Proposal"), ("2026-03-01", "Proposal"))
     talk("Broken", ("2026-01-01", "Proposal"), ("2026-02-01", "Negotiation"), ("2026-03-05", "Proposal"))
@@ -49,8 +50,13 @@ def make_pipeline() -> None:
     talk("Early", ("2026-01-01", "Qualifying"))
 
 
-STALLED = [("Deleted", "Proposal", 76), ("Run", "Proposal", 45), ("Nego", "Negotiation", 36),
-           ("Later", "Proposal", 17), ("Broken", "Proposal", 13)]
+STALLED = [
+    ("Deleted", "Proposal", 76),
+    ("Run", "Proposal", 45),
+    ("Nego", "Negotiation", 36),
+    ("Later", "Proposal", 17),
+    ("Broken", "Proposal", 13),
+]
 
 
 def test_stalled_and_average_days_in_stage(ctx):
@@ -60,15 +66,23 @@ def test_stalled_and_average_days_in_stage(ctx):
     assert list(doc["stalled"][0]) == ["customer_number", "customer", "stage", "days_in_stage"]
     average = {row["stage"]: (row["customers"], row["avg_days_in_stage"]) for row in doc["by_stage"]}
     # Proposal: Run 45, Broken 13, Fresh 8, Later 17, Deleted 76 → 159 / 5
-    assert average == {"Initial contact": (0, None), "Qualifying": (1, 76.0),
-                       "Lead validated": (0, None), "Proposal": (5, 31.8),
-                       "Negotiation": (1, 36.0)}
+    assert average == {
+        "Initial contact": (0, None),
+        "Qualifying": (1, 76.0),
+        "Lead validated": (0, None),
+        "Proposal": (5, 31.8),
+        "Negotiation": (1, 36.0),
+    }
     ben = pipeline_metrics(TODAY, employee="ben")
     assert [s["customer"] for s in ben["stalled"]] == ["Nego"]
     # A day earlier everyone has one day less (Fresh's 7 days and Broken's 12 still count).
     earlier = pipeline_metrics(TODAY - dt.timedelta(days=3))
     assert [(s["customer"], s["days_in_stage"]) for s in earlier["stalled"]] == [
-        ("Deleted", 73), ("Run", 42), ("Nego", 33), ("Later", 14)]  # Broken: 10, not > 10
+        ("Deleted", 73),
+        ("Run", 42),
+        ("Nego", 33),
+        ("Later", 14),
+    ]  # Broken: 10, not > 10
 
 
 def test_clearing_a_limit_and_the_customer_view(ctx):

@@ -19,15 +19,28 @@ from tui.widgets.paged_table import PagedTable
 
 def make_data():
     acme, zed = f.customer("Acme"), f.customer("Zed")
-    f.conversation(acme, "2026-03-02", follow_up="2026-03-04", employee_login="anna",
-                   completed=True, completed_on="2026-03-04", note="on time")
+    f.conversation(
+        acme,
+        "2026-03-02",
+        follow_up="2026-03-04",
+        employee_login="anna",
+        completed=True,
+        completed_on="2026-03-04",
+        note="on time",
+    )
     f.conversation(acme, "2026-03-03", follow_up="2026-03-05", employee_login="anna", note="late one")
-    late2 = f.conversation(zed, "2026-03-03", follow_up="2026-03-06", employee_login="anna",
-                           note="late two")
+    late2 = f.conversation(zed, "2026-03-03", follow_up="2026-03-06", employee_login="anna", note="late two")
     conversations.set_follow_up(late2.id, dt.date(2026, 3, 9))  # moved, still overdue
     f.conversation(zed, "2026-03-04", employee_login="bob", note="no follow-up")
-    f.conversation(zed, "2026-02-10", follow_up="2026-03-02", employee_login="bob",
-                   completed=True, completed_on="2026-03-10", note="done late")
+    f.conversation(
+        zed,
+        "2026-02-10",
+        follow_up="2026-03-02",
+        employee_login="bob",
+        completed=True,
+        completed_on="2026-03-10",
+        note="done late",
+    )
     return late2
 
 
@@ -63,8 +76,13 @@ async def test_enter_on_annas_overdue_then_on_a_conversation(app):
         items = app.screen.query_one(PagedTable)
         assert items.source.count() == 2
         await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm)
-                         and app.screen.query("#conversations-table")
-                         and app.screen.query_one("#conversations-table", PagedTable).cursor_row_id == late2.id,
-                         "the customer's conversation under the cursor")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CustomerForm)
+                and app.screen.query("#conversations-table")
+                and app.screen.query_one("#conversations-table", PagedTable).cursor_row_id == late2.id
+            ),
+            "the customer's conversation under the cursor",
+        )
         assert app.screen.query_one("#conversations-table", PagedTable).cursor_row_id == late2.id

@@ -24,11 +24,13 @@ def heading(app) -> str:
 
 def make_data():
     acme = f.customer("Acme")
-    f.conversation(acme, "2026-03-02", follow_up="2026-03-04", employee_login="ann",
-                   completed=True, completed_on="2026-03-04")
+    f.conversation(
+        acme, "2026-03-02", follow_up="2026-03-04", employee_login="ann", completed=True, completed_on="2026-03-04"
+    )
     f.conversation(acme, "2026-03-03", follow_up="2026-03-05", employee_login="bob")
-    f.conversation(acme, "2026-02-10", follow_up="2026-02-12", employee_login="bob",
-                   completed=True, completed_on="2026-02-20")
+    f.conversation(
+        acme, "2026-02-10", follow_up="2026-02-12", employee_login="bob", completed=True, completed_on="2026-02-20"
+    )
     f.conversation(acme, "2026-01-05", employee_login="[red]x[/]")
 
 
@@ -38,8 +40,7 @@ async def test_periods_by_key(app):
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, StatisticsScreen)
-        assert heading(app) == ("This month: 2026-03-01 to 2026-03-31 "
-                                "(counted up to today, 2026-03-18)")
+        assert heading(app) == ("This month: 2026-03-01 to 2026-03-31 (counted up to today, 2026-03-18)")
         table = rows(app)
         assert table["ann"] == ["1", "1", "1", "1", "1", "0", "0", "100.0"]
         assert table["bob"] == ["1", "1", "1", "0", "0", "1", "0", "0.0"]

@@ -36,14 +36,30 @@ def calendar_url(server, request):
 
 
 def sync_command(ctx, server, url, *extra) -> list[str]:
-    return [sys.executable, "-m", "tui", "--database", ctx.url, "--today", "2026-03-18", "sync",
-            "--caldav", url, "--user", dav.USER, "--password-command", server.password_command, *extra]
+    return [
+        sys.executable,
+        "-m",
+        "tui",
+        "--database",
+        ctx.url,
+        "--today",
+        "2026-03-18",
+        "sync",
+        "--caldav",
+        url,
+        "--user",
+        dav.USER,
+        "--password-command",
+        server.password_command,
+        *extra,
+    ]
 
 
 def sync(ctx, server, url, *extra) -> str:
     env = {**os.environ, "TZ": "Europe/Berlin"}
-    out = subprocess.run(sync_command(ctx, server, url, *extra), cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, env=env)
+    out = subprocess.run(
+        sync_command(ctx, server, url, *extra), cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
     assert out.returncode == 0, out.stderr
     assert dav.PASSWORD not in out.stdout + out.stderr
     return out.stdout
@@ -51,15 +67,26 @@ def sync(ctx, server, url, *extra) -> str:
 
 def follow_ups(count: int, customer=None) -> list[Conversation]:
     cust = customer or f.customer("Acme GmbH", number="K-1")
-    return [f.conversation(cust, "2026-03-02", follow_up=f"2026-03-{18 + i % 10:02d}",
-                           note=f"Call back about offer {i}", with_whom="Ms Weber",
-                           topic=f.topic("Quote"), employee_login="tester") for i in range(count)]
+    return [
+        f.conversation(
+            cust,
+            "2026-03-02",
+            follow_up=f"2026-03-{18 + i % 10:02d}",
+            note=f"Call back about offer {i}",
+            with_whom="Ms Weber",
+            topic=f.topic("Quote"),
+            employee_login="tester",
+        )
+        for i in range(count)
+    ]
 
 
 def booking(conv, day: str, title: str) -> Booking:
-    return bookings.create({"date": day, "start": "14:00", "end": "15:00", "title": title,
-                            "location": "HQ", "note": "Bring samples"},
-                           conversation_id=conv.id, zone_name="Europe/Berlin")
+    return bookings.create(
+        {"date": day, "start": "14:00", "end": "15:00", "title": title, "location": "HQ", "note": "Bring samples"},
+        conversation_id=conv.id,
+        zone_name="Europe/Berlin",
+    )
 
 
 def fresh(model, record):
@@ -124,13 +151,20 @@ def test_changes_in_the_calendar_come_back(sqlite_ctx, server, calendar_url):
     assert fresh(Conversation, moved).follow_up == dt.date(2026, 3, 27)
     visit = fresh(Booking, visit)
     assert (visit.title, visit.start, visit.end) == (
-        "Visit at the new plant", dt.datetime(2026, 3, 21, 8), dt.datetime(2026, 3, 21, 9, 30))
+        "Visit at the new plant",
+        dt.datetime(2026, 3, 21, 8),
+        dt.datetime(2026, 3, 21, 9, 30),
+    )
     assert visit.note == "Bring samples"  # the description's details are not taken as a note
     assert fresh(Booking, dropped).cancelled_at is not None
     # The Follow-ups report shows the changes.
-    report = subprocess.run([sys.executable, "-m", "tui", "--database", sqlite_ctx.url, "--today",
-                             "2026-03-18", "followups", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    report = subprocess.run(
+        [sys.executable, "-m", "tui", "--database", sqlite_ctx.url, "--today", "2026-03-18", "followups", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     import json
 
     items = json.loads(report.stdout)
@@ -157,6 +191,7 @@ def test_the_later_change_wins_and_is_named(sqlite_ctx, server, calendar_url):
             event.add("DTEND", day + dt.timedelta(days=1))
             event.add("LAST-MODIFIED", when)
             event.add("DTSTAMP", when)
+
         return change
 
     server.edit(calendar_url, f"{theirs_later.uid}@rapport", move(dt.date(2026, 3, 30), now + dt.timedelta(hours=1)))
@@ -175,9 +210,11 @@ def test_the_later_change_wins_and_is_named(sqlite_ctx, server, calendar_url):
     assert event["DTSTART"].dt == dt.date(2026, 3, 24)
 
 
-FOREIGN = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//EN\r\nBEGIN:VEVENT\r\n"
-           "UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260320T180000Z\r\n"
-           "DTEND:20260320T200000Z\r\nSUMMARY:Team dinner\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+FOREIGN = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:{uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260320T180000Z\r\n"
+    "DTEND:20260320T200000Z\r\nSUMMARY:Team dinner\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 def test_foreign_items_survive_and_a_second_sync_changes_nothing(sqlite_ctx, server, calendar_url):
@@ -186,8 +223,7 @@ def test_foreign_items_survive_and_a_second_sync_changes_nothing(sqlite_ctx, ser
     cal = server.calendar(calendar_url)
     cal.save_event(FOREIGN.format(uid="dinner@example.com"))
     cal.save_event(FOREIGN.format(uid="not-a-conversation@rapport"))  # a @rapport UID we never made
-    before = {p.name: p.read_bytes() for p in server.files(calendar_url)
-              if "dinner" in p.name or "not-a" in p.name}
+    before = {p.name: p.read_bytes() for p in server.files(calendar_url) if "dinner" in p.name or "not-a" in p.name}
     assert len(before) == 2
     sync(sqlite_ctx, server, calendar_url)
     puts, deletes = server.requests("PUT"), server.requests("DELETE")
@@ -209,8 +245,13 @@ def test_foreign_items_survive_and_a_second_sync_changes_nothing(sqlite_ctx, ser
 def test_killed_midway_then_run_again(sqlite_ctx, server, calendar_url):
     convs = follow_ups(60)
     env = {**os.environ, "TZ": "UTC"}
-    process = subprocess.Popen(sync_command(sqlite_ctx, server, calendar_url), cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        sync_command(sqlite_ctx, server, calendar_url),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while len(server.files(calendar_url)) < 5 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)  # polling the server's folder for the first items
@@ -239,8 +280,24 @@ def test_password_is_never_kept_or_shown(sqlite_ctx, server, calendar_url, tmp_p
         if name.exists():
             assert dav.PASSWORD.encode() not in name.read_bytes()
     bad = subprocess.run(
-        [sys.executable, "-m", "tui", "--database", sqlite_ctx.url, "sync", "--caldav", calendar_url,
-         "--user", dav.USER, "--password-command", "false"], cwd=ROOT, capture_output=True, text=True,
-        timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "--database",
+            sqlite_ctx.url,
+            "sync",
+            "--caldav",
+            calendar_url,
+            "--user",
+            dav.USER,
+            "--password-command",
+            "false",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1
     assert bad.stderr == "rapport: --password-command failed (exit status 1)\n"

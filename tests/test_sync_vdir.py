@@ -18,8 +18,7 @@ from tests import factories as f
 
 def follow_ups(count: int) -> list[Conversation]:
     cust = f.customer("Acme GmbH")
-    return [f.conversation(cust, "2026-03-02", follow_up=f"2026-03-{18 + i:02d}", note=f"n{i}")
-            for i in range(count)]
+    return [f.conversation(cust, "2026-03-02", follow_up=f"2026-03-{18 + i:02d}", note=f"n{i}") for i in range(count)]
 
 
 def sync(ctx, folder: Path, mode: str = "todos"):
@@ -40,9 +39,11 @@ def test_todoman_ticks_come_back_and_own_files_survive(ctx, tmp_path):
     folder = tmp_path / "todos"
     folder.mkdir()
     mine = folder / "shopping@rapport.ics"  # a user's own file, even with a @rapport-like name
-    mine.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:me\r\nBEGIN:VTODO\r\n"
-                     b"UID:shopping@rapport\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Milk\r\n"
-                     b"END:VTODO\r\nEND:VCALENDAR\r\n")
+    mine.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:me\r\nBEGIN:VTODO\r\n"
+        b"UID:shopping@rapport\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Milk\r\n"
+        b"END:VTODO\r\nEND:VCALENDAR\r\n"
+    )
     convs = follow_ups(3)
     summary = sync(ctx, folder)
     assert len(summary.pushed_new) == 3

@@ -94,9 +94,11 @@ def test_upgrade_without_room_for_its_backup(small_tmpfs, tmp_path, capsys):  # 
     build_v1(raw)
     raw.close()
     con = sqlite3.connect(small_tmpfs / "rapport.db")
-    con.executemany("INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived) "
-                    "VALUES (?, 'Big', '', '', '', ?, '2025-01-01 00:00:00', 0)",
-                    [(f"B{i}", "n" * 4000) for i in range(40)])
+    con.executemany(
+        "INSERT INTO customer (number, name, email, phone, address, notes, created_at, archived) "
+        "VALUES (?, 'Big', '', '', '', ?, '2025-01-01 00:00:00', 0)",
+        [(f"B{i}", "n" * 4000) for i in range(40)],
+    )
     con.commit()
     con.close()
     size = (small_tmpfs / "rapport.db").stat().st_size

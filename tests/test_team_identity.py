@@ -27,8 +27,7 @@ def run_json(capsys, url: str, *args: str) -> dict:
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-def test_each_member_sees_their_own_follow_ups_and_the_whole_team_in_stats(
-        database_url, monkeypatch, tmp_path, capsys):
+def test_each_member_sees_their_own_follow_ups_and_the_whole_team_in_stats(database_url, monkeypatch, tmp_path, capsys):
     as_member(monkeypatch, tmp_path, "anna")
     run_json(capsys, database_url, "followups", "--json")  # first start: creates the schema and anna
     cust = factories.customer("Acme", number="K1")

@@ -63,8 +63,10 @@ def test_two_apps_on_one_file_see_each_others_saves(tmp_path):
     close_database()
     path = tmp_path / "rapport.db"
     args = ["--database", url, "--today", "2026-03-18"]
-    with Terminal(args, private_env(tmp_path / "home-a", "anna")) as a, \
-            Terminal(args, private_env(tmp_path / "home-b", "ben")) as b:
+    with (
+        Terminal(args, private_env(tmp_path / "home-a", "anna")) as a,
+        Terminal(args, private_env(tmp_path / "home-b", "ben")) as b,
+    ):
         a.wait_for("Existing")
         b.wait_for("Existing")
         add_customer(a, "Alpha from A")

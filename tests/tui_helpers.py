@@ -51,8 +51,9 @@ async def wait_until(pilot, condition, what: str = "the condition", timeout: flo
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}; the screen:\n"
-                                 + screen_text(pilot.app))
+            raise AssertionError(
+                f"timed out after {timeout} s waiting for {what}; the screen:\n" + screen_text(pilot.app)
+            )
         await pilot.pause(0.01)
 
 
@@ -72,5 +73,9 @@ async def wait_for_text(app, pilot, text: str, timeout: float = 10.0) -> str:
 def drafts_offered(app) -> bool:
     """The drafts offered at start (tui.drafts) are on screen, their list filled."""
     screen = app.screen
-    return (type(screen).__name__ == "DraftsScreen" and screen.is_mounted
-            and bool(screen.query("#drafts-list")) and screen.query_one("#drafts-list").option_count > 0)
+    return (
+        type(screen).__name__ == "DraftsScreen"
+        and screen.is_mounted
+        and bool(screen.query("#drafts-list"))
+        and screen.query_one("#drafts-list").option_count > 0
+    )

@@ -53,9 +53,7 @@ def insert_conversations(name, queue, start, url, customer_id, count) -> None:
         employee_id = ensure_employee(name).id
 
         def create(i):
-            Conversation.create(
-                customer=customer_id, employee=employee_id, date=DAY, note=f"{name} #{i}"
-            )
+            Conversation.create(customer=customer_id, employee=employee_id, date=DAY, note=f"{name} #{i}")
 
         for i in range(count):
             run_write(create, i)

@@ -40,7 +40,6 @@ class AgendaBookings:
     def _day_of(self, instant: dt.datetime) -> dt.date:
         return to_local(instant, self.app.ctx.timezone()).date()
 
-
     def _booking(self) -> Entry | None:
         entry = self.current()
         if entry is None or entry.kind != "booking":
@@ -51,6 +50,7 @@ class AgendaBookings:
     def _reload_on(self, key: str | None):
         def reload(result) -> None:
             if isinstance(result, int):  # a saved booking: show its day, the cursor on it
+
                 def show(booking) -> None:
                     self.day = self._day_of(booking.start)
                     self.load(f"booking:{result}")
@@ -58,6 +58,7 @@ class AgendaBookings:
                 read_db(self, self._db_booking, result, done=show)
             else:
                 self.load(key)
+
         return reload
 
     def action_new(self) -> None:
@@ -66,8 +67,7 @@ class AgendaBookings:
 
         entry = self.current()
         if entry is None:
-            self.notify("Choose a follow-up or a booking: the new booking is for its customer.",
-                        markup=False)
+            self.notify("Choose a follow-up or a booking: the new booking is for its customer.", markup=False)
             return
         if entry.kind == "follow-up":
             calendar_actions.create_booking(self, entry.conversation_id, self._reload_on(None))  # type: ignore[arg-type]  # self: the screen
@@ -95,18 +95,30 @@ class AgendaBookings:
         entry = self._booking()
         if entry is None:
             return
+
         def ask(booking) -> None:
             def chosen(when) -> None:
                 if when is not None:
                     undo = _Undo("move", entry.id, entry.day, booking.start, booking.end)
-                    run_db(self, bookings.move, entry.id, *when, busy="Moving…",
-                           done=lambda _: self._changed(undo, self._day_of(when[0]),
-                                                        f"Moved: {entry.title}"))
+                    run_db(
+                        self,
+                        bookings.move,
+                        entry.id,
+                        *when,
+                        busy="Moving…",
+                        done=lambda _: self._changed(undo, self._day_of(when[0]), f"Moved: {entry.title}"),
+                    )
 
             values = bookings.form_values(booking)
-            self.app.push_screen(BookingMove(f"Move {entry.title} ({entry.customer}) to",
-                                             {k: values[k] for k in ("date", "start", "end")},
-                                             booking.timezone, self.app.ctx.today()), chosen)
+            self.app.push_screen(
+                BookingMove(
+                    f"Move {entry.title} ({entry.customer}) to",
+                    {k: values[k] for k in ("date", "start", "end")},
+                    booking.timezone,
+                    self.app.ctx.today(),
+                ),
+                chosen,
+            )
 
         read_db(self, self._db_booking, entry.id, done=ask)
 
@@ -120,26 +132,29 @@ class AgendaBookings:
         entry = self._booking()
         if entry is None:
             return
-        run_db(self, bookings.cancel, entry.id, busy="Cancelling…",
-               done=lambda _: self._changed(_Undo("cancel", entry.id, entry.day), entry.day,
-                                            f"Cancelled: {entry.title}"))
+        run_db(
+            self,
+            bookings.cancel,
+            entry.id,
+            busy="Cancelling…",
+            done=lambda _: self._changed(_Undo("cancel", entry.id, entry.day), entry.day, f"Cancelled: {entry.title}"),
+        )
 
     def action_undo(self) -> None:
         undo, self._undo = self._undo, None
         if undo is None:
             self.notify("Nothing to undo.", markup=False)
             return
+
         def undone(_) -> None:
             self.day = undo.day
             self.load(f"booking:{undo.booking_id}")
             self.notify(f"Undone: {undo.label}.", markup=False)
 
         if undo.label in ("cancel", "sync"):
-            run_db(self, bookings.restore, undo.booking_id, *undo.more, done=undone,
-                   busy="Undoing…")
+            run_db(self, bookings.restore, undo.booking_id, *undo.more, done=undone, busy="Undoing…")
         else:
-            run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone,
-                   busy="Undoing…")
+            run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone, busy="Undoing…")
 
     def offer_undo_of_sync(self, cancelled_ids: list[int]) -> None:
         """After a sync from this screen: ``u`` brings back the bookings it cancelled
@@ -147,5 +162,8 @@ class AgendaBookings:
         if cancelled_ids:
             self._undo = _Undo("sync", cancelled_ids[0], self.day, more=tuple(cancelled_ids[1:]))
             count = len(cancelled_ids)
-            self.notify(f"The sync cancelled {count} booking{'s' if count > 1 else ''} deleted in "
-                        f"the calendar. u undoes.", markup=False, timeout=10)
+            self.notify(
+                f"The sync cancelled {count} booking{'s' if count > 1 else ''} deleted in the calendar. u undoes.",
+                markup=False,
+                timeout=10,
+            )

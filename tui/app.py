@@ -118,18 +118,12 @@ class RapportApp(App):
     BINDINGS = [
         Binding("f1", "help", "Keys", id="help", priority=True),
         Binding("ctrl+n", "quick_add", "Quick add", id="quick_add", priority=True),
-        Binding("f2", "switch_mode('customers')", "Customers", id="customers", priority=True,
-                group=SCREENS_GROUP),
-        Binding("f3", "switch_mode('followups')", "Follow-ups", id="followups", priority=True,
-                group=SCREENS_GROUP),
-        Binding("f4", "switch_mode('statistics')", "Statistics", id="statistics", priority=True,
-                group=SCREENS_GROUP),
-        Binding("f5", "switch_mode('pipeline')", "Pipeline", id="pipeline", priority=True,
-                group=SCREENS_GROUP),
-        Binding("f6", "switch_mode('maintenance')", "Table maintenance", id="maintenance",
-                priority=True, show=False),
-        Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True,
-                show=False),
+        Binding("f2", "switch_mode('customers')", "Customers", id="customers", priority=True, group=SCREENS_GROUP),
+        Binding("f3", "switch_mode('followups')", "Follow-ups", id="followups", priority=True, group=SCREENS_GROUP),
+        Binding("f4", "switch_mode('statistics')", "Statistics", id="statistics", priority=True, group=SCREENS_GROUP),
+        Binding("f5", "switch_mode('pipeline')", "Pipeline", id="pipeline", priority=True, group=SCREENS_GROUP),
+        Binding("f6", "switch_mode('maintenance')", "Table maintenance", id="maintenance", priority=True, show=False),
+        Binding("f7", "switch_mode('employees')", "Employees", id="employees", priority=True, show=False),
         Binding("f8", "switch_mode('agenda')", "Agenda", id="agenda", priority=True, show=False),
         Binding("f9", "switch_mode('search')", "Search", id="search", priority=True, show=False),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
@@ -258,7 +252,7 @@ class RapportApp(App):
         for index, key in enumerate(held):
             await self._handle_key(key)
             if self._held is not None:  # that key opened another screen: hold the rest again
-                self._held[:0] = held[index + 1:]
+                self._held[:0] = held[index + 1 :]
                 return
 
     def post_message(self, message) -> bool:
@@ -317,8 +311,11 @@ class RapportApp(App):
             heap.prepared()
             self.prepared = True
             return
-        busy = (time.monotonic() - self._last_input < self.PREPARE_AFTER or self._held is not None
-                or dbwork.busy(rows_only=True))  # rows on their way to the screen go first
+        busy = (
+            time.monotonic() - self._last_input < self.PREPARE_AFTER
+            or self._held is not None
+            or dbwork.busy(rows_only=True)
+        )  # rows on their way to the screen go first
         if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return

@@ -33,8 +33,7 @@ def _ctx(host: Widget):
     return cast("RapportApp", host.app).ctx
 
 
-def create_booking(host: Widget, conversation_id: int | None,
-                   saved: Callable[[int], None] | None = None) -> None:
+def create_booking(host: Widget, conversation_id: int | None, saved: Callable[[int], None] | None = None) -> None:
     """Open the booking form for a conversation; ``saved(booking_id)`` after a save. A
     conversation that already has a booking (not cancelled) gets that one to edit."""
     if conversation_id is None:
@@ -73,17 +72,24 @@ def create_task(host: Widget, conversation_id: int | None) -> None:
     def due(day) -> None:
         if day is None:
             return
-        read_db(host, calendar.write_task, conversation_id, export_folder(_ctx(host).config),
-                due=day, busy="Writing…", failed=tell(host, "Task not written"),
-                done=lambda path: host.notify(f"Task due {day:%a %Y-%m-%d} written to {path}",
-                                              title="Create task", markup=False, timeout=10))
+        read_db(
+            host,
+            calendar.write_task,
+            conversation_id,
+            export_folder(_ctx(host).config),
+            due=day,
+            busy="Writing…",
+            failed=tell(host, "Task not written"),
+            done=lambda path: host.notify(
+                f"Task due {day:%a %Y-%m-%d} written to {path}", title="Create task", markup=False, timeout=10
+            ),
+        )
 
     def ask(conversation) -> None:
         initial = (conversation.follow_up if conversation else None) or today
         host.app.push_screen(DatePrompt("Create task: due on", initial=initial, today=today), due)
 
     read_to_open(host, row, conversation_id, done=ask, failed=tell(host, "Not opened"))
-
 
 
 UPCOMING_DAYS = 7  # the Follow-ups screen's "upcoming" (docs/reports.md)
@@ -100,9 +106,15 @@ def export_follow_ups(host: Widget, name: str, employee_id: int | None, **option
         calendar.write_file(built, path)
         return built
 
-    read_db(host, export, busy="Exporting…", failed=tell(host, "Not exported"),
-            done=lambda built: host.notify(f"Exported {built.describe()} to {path}",
-                                           title="Export to calendar", markup=False, timeout=10))
+    read_db(
+        host,
+        export,
+        busy="Exporting…",
+        failed=tell(host, "Not exported"),
+        done=lambda built: host.notify(
+            f"Exported {built.describe()} to {path}", title="Export to calendar", markup=False, timeout=10
+        ),
+    )
 
 
 def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
@@ -116,11 +128,15 @@ def choose_export(host: Widget, employee_id: int | None, who: str) -> None:
         mode = mode or "events"
         suffix = "-todos" if mode == "todos" else ""
         if choice == "day":
-            export_follow_ups(host, f"followups-{who}-{today.isoformat()}{suffix}", employee_id,
-                              date_to=today + dt.timedelta(days=UPCOMING_DAYS), bookings_from=today,
-                              mode=mode)
+            export_follow_ups(
+                host,
+                f"followups-{who}-{today.isoformat()}{suffix}",
+                employee_id,
+                date_to=today + dt.timedelta(days=UPCOMING_DAYS),
+                bookings_from=today,
+                mode=mode,
+            )
         elif choice == "all":
             export_follow_ups(host, f"followups-{who}-open{suffix}", employee_id, mode=mode)
 
     host.app.push_screen(ExportChoice(str(export_folder(_ctx(host).config))), chosen)
-

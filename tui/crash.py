@@ -66,10 +66,12 @@ def describe(error: BaseException) -> str:
     exc: BaseException | None = error
     while exc is not None and id(exc) not in seen and len(parts) < 10:
         seen.add(id(exc))
-        stack = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__),
-                                               capture_locals=False)
-        parts.append("Traceback (most recent call last):\n" + "".join(stack.format())
-                     + f"{type(exc).__qualname__}: {_short(str(exc))}\n")
+        stack = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__), capture_locals=False)
+        parts.append(
+            "Traceback (most recent call last):\n"
+            + "".join(stack.format())
+            + f"{type(exc).__qualname__}: {_short(str(exc))}\n"
+        )
         exc = exc.__cause__ or exc.__context__
     return "\n(caused while handling, or directly by, the error above)\n".join(reversed(parts))
 
@@ -80,8 +82,10 @@ def write_report(error: BaseException, secrets: tuple[str, ...] = (), where: str
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     path = folder / f"crash-{stamp}-{os.getpid()}.txt"
-    text = (f"Rapport crash report, {dt.datetime.now().isoformat(timespec='seconds')}\n"
-            f"while: {where or 'working'}\n\n{describe(error)}")
+    text = (
+        f"Rapport crash report, {dt.datetime.now().isoformat(timespec='seconds')}\n"
+        f"while: {where or 'working'}\n\n{describe(error)}"
+    )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(mask(text, secrets))
@@ -104,8 +108,12 @@ def report(app, error: BaseException, where: str = "") -> Path | None:
         known = None
     if known is not None:
         try:
-            app.notify(f"Database: {getattr(known, 'reason', known)}. Nothing typed is lost; "
-                       "try again.", severity="error", markup=False, timeout=10)
+            app.notify(
+                f"Database: {getattr(known, 'reason', known)}. Nothing typed is lost; try again.",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
         except Exception:
             pass
         return None

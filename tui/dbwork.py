@@ -80,8 +80,9 @@ class Job:
         from tui import crash
 
         try:
-            path = crash.write_report(exc, crash.url_secrets(self.app.ctx.url),
-                                      f"database work {getattr(self.fn, '__qualname__', self.fn)}")
+            path = crash.write_report(
+                exc, crash.url_secrets(self.app.ctx.url), f"database work {getattr(self.fn, '__qualname__', self.fn)}"
+            )
         except Exception:
             return RapportError("Something went wrong (no report could be written). Your text is kept.")
         self.app.crash_reports.append(path)
@@ -228,16 +229,28 @@ def _submit(lane: _Lane, node, fn, args, kwargs, done, failed, busy) -> Job:
     return job
 
 
-def run_db(node, fn: Callable, *args, done: Callable | None = None,
-           failed: Callable[[RapportError], Any] | None = None, busy: str = "Saving…",
-           **kwargs) -> Job:
+def run_db(
+    node,
+    fn: Callable,
+    *args,
+    done: Callable | None = None,
+    failed: Callable[[RapportError], Any] | None = None,
+    busy: str = "Saving…",
+    **kwargs,
+) -> Job:
     """Run the write ``fn(*args, **kwargs)`` on the writer thread (see the module docstring)."""
     return _submit(_writer, node, fn, args, kwargs, done, failed, busy)
 
 
-def read_db(node, fn: Callable, *args, done: Callable | None = None,
-            failed: Callable[[RapportError], Any] | None = None, busy: str = "Loading…",
-            **kwargs) -> Job:
+def read_db(
+    node,
+    fn: Callable,
+    *args,
+    done: Callable | None = None,
+    failed: Callable[[RapportError], Any] | None = None,
+    busy: str = "Loading…",
+    **kwargs,
+) -> Job:
     """Run the read ``fn(*args, **kwargs)`` on the reader thread (see the module docstring)."""
     return _submit(_reader, node, fn, args, kwargs, done, failed, busy)
 
@@ -259,9 +272,9 @@ def tell(node, action: str, again: str = AGAIN) -> Callable[[RapportError], None
     """The ``failed`` of a key's database work: one line where the user acted, "Not changed:
     another Rapport is writing to the database. Press the key again." (any other error: "Not
     changed: <the error>")."""
+
     def failed(error: RapportError) -> None:
-        message = (describe(error, action, again) if isinstance(error, DatabaseUnavailable)
-                   else f"{action}: {error}")
+        message = describe(error, action, again) if isinstance(error, DatabaseUnavailable) else f"{action}: {error}"
         node.notify(message, severity="error", markup=False, timeout=10)
 
     return failed
@@ -273,18 +286,31 @@ def run_action(node, fn: Callable, *args, done: Callable, busy: str = "Changing�
     return run_db(node, fn, *args, done=done, failed=tell(node, "Not changed"), busy=busy, **kwargs)
 
 
-def read_rows(node, fn: Callable, *args, done: Callable | None = None,
-              failed: Callable[[RapportError], Any] | None = None, busy: str = "",
-              **kwargs) -> Job:
+def read_rows(
+    node,
+    fn: Callable,
+    *args,
+    done: Callable | None = None,
+    failed: Callable[[RapportError], Any] | None = None,
+    busy: str = "",
+    **kwargs,
+) -> Job:
     """``read_db`` for a list's count and pages (tui.widgets.paged_table): on a reader of
     their own, so that keys in a list never wait behind a long report; by default no
     "Loading…" (the list shows its rows as "…" meanwhile)."""
     return _submit(_lists, node, fn, args, kwargs, done, failed, busy)
 
 
-def save_form(form, fn: Callable, *args, done: Callable, invalid: Callable[[dict], Any],
-              busy: str = "Saving…", changed: Callable[[RapportError], Any] | None = None,
-              **kwargs) -> Job | None:
+def save_form(
+    form,
+    fn: Callable,
+    *args,
+    done: Callable,
+    invalid: Callable[[dict], Any],
+    busy: str = "Saving…",
+    changed: Callable[[RapportError], Any] | None = None,
+    **kwargs,
+) -> Job | None:
     """ctrl+s on a form: ``run_db`` the save, one at a time (a second ctrl+s while one is
     running does nothing). ``done(result)`` after it; ``invalid(errors)`` with a
     ValidationError's field map; ``changed(error)`` with a ``ChangedMeanwhile`` (someone else

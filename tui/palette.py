@@ -19,9 +19,23 @@ from textual.app import SystemCommand
 # Textual's own entries that Rapport replaces with its own.
 REPLACED = {"Keys", "Quit"}
 # Cursor movement and scrolling are not worth a palette entry.
-_MOVES = {"cursor_up", "cursor_down", "page_up", "page_down", "first", "last", "scroll_up",
-          "scroll_down", "scroll_home", "scroll_end", "focus_table", "cursor_left",
-          "cursor_right", "focus_next", "focus_previous"}
+_MOVES = {
+    "cursor_up",
+    "cursor_down",
+    "page_up",
+    "page_down",
+    "first",
+    "last",
+    "scroll_up",
+    "scroll_down",
+    "scroll_home",
+    "scroll_end",
+    "focus_table",
+    "cursor_left",
+    "cursor_right",
+    "focus_next",
+    "focus_previous",
+}
 
 GLOBAL = [
     ("Customers", "Go to the customers list (F2)", "switch_mode('customers')"),
@@ -30,8 +44,7 @@ GLOBAL = [
     ("Pipeline", "Go to the pipeline dashboard (F5)", "switch_mode('pipeline')"),
     ("Table maintenance", "Topics, methods and pipeline stages (F6)", "switch_mode('maintenance')"),
     ("Employees", "Employees and their default topics (F7)", "switch_mode('employees')"),
-    ("Search", "Find any conversation by the words of its note or with whom (F9)",
-     "switch_mode('search')"),
+    ("Search", "Find any conversation by the words of its note or with whom (F9)", "switch_mode('search')"),
     ("Quick add conversation", "Log a conversation from anywhere (ctrl+n)", "quick_add"),
     ("New customer", "Open an empty customer form", "new_customer"),
     ("Help: all keys", "Every key of this screen and the global ones (F1)", "help"),
@@ -58,9 +71,11 @@ def screen_commands(app, screen) -> Iterable[SystemCommand]:
         seen.add(binding.action)
         key = app.get_key_display(binding)
         label = binding.tooltip or binding.description
-        yield SystemCommand(f"{prefix}: {label} ({key})" if prefix else f"{label} ({key})",
-                            f"On this screen: {binding.description}",
-                            partial(node.run_action, binding.action))
+        yield SystemCommand(
+            f"{prefix}: {label} ({key})" if prefix else f"{label} ({key})",
+            f"On this screen: {binding.description}",
+            partial(node.run_action, binding.action),
+        )
     extra = getattr(screen, "palette_commands", None)
     if extra is not None:
         yield from extra()

@@ -26,7 +26,8 @@ def apply(app: App) -> None:
         else:
             app.ctx.config_warnings.append(
                 f"config file {app.ctx.config_path}: theme {theme!r} is not a theme Rapport knows "
-                "(ignored; ctrl+p, then 'theme', lists them)")
+                "(ignored; ctrl+p, then 'theme', lists them)"
+            )
     keys = config.get("keys")
     if keys:
         app.set_keymap(dict(keys))

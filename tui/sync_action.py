@@ -16,8 +16,10 @@ from storage.errors import RapportError
 if TYPE_CHECKING:
     from tui.app import RapportApp
 
-NOT_CONFIGURED = ("No calendar to sync with: add a [sync] table to config.toml "
-                  "(caldav = URL, user, password_command; or vdir = DIR). See README \"Calendar sync\".")
+NOT_CONFIGURED = (
+    "No calendar to sync with: add a [sync] table to config.toml "
+    '(caldav = URL, user, password_command; or vdir = DIR). See README "Calendar sync".'
+)
 
 
 def sync_now(host: Widget, done: Callable[[object], None] | None = None) -> None:
@@ -32,8 +34,7 @@ def sync_now(host: Widget, done: Callable[[object], None] | None = None) -> None
         host.notify(message, severity="warning", markup=False, timeout=10)
         return
     host.notify("Syncing with the calendar…", markup=False, timeout=3)
-    host.run_worker(lambda: _run(host, settings, done), thread=True, exclusive=True,
-                    group="calendar-sync")
+    host.run_worker(lambda: _run(host, settings, done), thread=True, exclusive=True, group="calendar-sync")
 
 
 def _run(host: Widget, settings, done) -> None:
@@ -43,11 +44,9 @@ def _run(host: Widget, settings, done) -> None:
         with db.connection_context():
             summary = run(settings, cast("RapportApp", host.app).ctx)
     except RapportError as exc:
-        host.app.call_from_thread(host.notify, f"Not synced: {exc}", severity="error",
-                                  markup=False, timeout=10)
+        host.app.call_from_thread(host.notify, f"Not synced: {exc}", severity="error", markup=False, timeout=10)
         return
     lines = summary.lines()
-    host.app.call_from_thread(host.notify, "\n".join(lines), title="Calendar sync", markup=False,
-                              timeout=15)
+    host.app.call_from_thread(host.notify, "\n".join(lines), title="Calendar sync", markup=False, timeout=15)
     if done is not None:
         host.app.call_from_thread(done, summary)

@@ -61,7 +61,8 @@ def _defaults(model: type[peewee.Model], fields: Sequence[peewee.Field]) -> list
     """The fields left out of ``fields`` that have a default (peewee would fill them in)."""
     given = {field.name for field in fields}  # by name: Field.__eq__ builds SQL, not a bool
     return [
-        field for field in model._meta.sorted_fields
+        field
+        for field in model._meta.sorted_fields
         if field.name not in given and field.default is not None and not isinstance(field, peewee.AutoField)
     ]
 
@@ -74,8 +75,9 @@ def _with_defaults(rows: Iterable[Sequence], extra: list[peewee.Field]) -> Itera
         yield (*row, *(field.default() if callable(field.default) else field.default for field in extra))
 
 
-def _with_sort_key(model: type[peewee.Model], fields: Sequence[peewee.Field],
-                   rows: Iterable[Sequence]) -> tuple[Sequence[peewee.Field], Iterable[Sequence]]:
+def _with_sort_key(
+    model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Sequence]
+) -> tuple[Sequence[peewee.Field], Iterable[Sequence]]:
     """Add the ``sort_name`` of a model sorted by name (``storage.db.models.SortedByName``)."""
     names = [field.name for field in fields]
     if not hasattr(model, "sort_source") or "sort_name" in names:
@@ -94,8 +96,9 @@ def _sql(model: type[peewee.Model], fields: Sequence[peewee.Field]) -> tuple[str
     return f'INSERT INTO "{table}" ({columns}) VALUES ', ", ".join([db.obj.param] * len(fields))
 
 
-def insert_rows(model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Sequence],
-                streaming: bool = False) -> int:
+def insert_rows(
+    model: type[peewee.Model], fields: Sequence[peewee.Field], rows: Iterable[Sequence], streaming: bool = False
+) -> int:
     """Insert ``rows`` (tuples of Python values in the order of ``fields``); fields left out
     get their model default. Returns the count.
 
@@ -149,6 +152,8 @@ class _CsvStream:
         return buffer.getvalue()
 
     readline = read
+
+
 TEXT_FIELDS = (peewee.CharField, peewee.TextField)
 
 
@@ -187,5 +192,5 @@ def sync_id_sequence(model: type[peewee.Model]) -> None:
     table = model._meta.table_name
     db.execute_sql(
         f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-        f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"
+        f'COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'
     )

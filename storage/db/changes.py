@@ -24,8 +24,7 @@ from collections.abc import Callable
 CHANNEL = "rapport_changes"
 # What the lists and counts show; not the drafts (saved as people type) nor the derived
 # pipeline tables (rewritten by reports).
-NOTIFY_TABLES = ("customer", "contact", "conversation", "booking", "employee", "topic", "method",
-                 "pipeline_stage")
+NOTIFY_TABLES = ("customer", "contact", "conversation", "booking", "employee", "topic", "method", "pipeline_stage")
 
 POSTGRES_NOTIFY = [
     f"""CREATE OR REPLACE FUNCTION rapport_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -65,8 +64,7 @@ class ChangeWatcher:
     def start(self) -> None:
         scheme = self.url.split(":", 1)[0].lower()
         target = self._sqlite if scheme == "sqlite" else self._postgres
-        self._thread = threading.Thread(target=self._guarded, args=(target,), name="rapport-changes",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._guarded, args=(target,), name="rapport-changes", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

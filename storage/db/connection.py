@@ -42,8 +42,9 @@ def default_database_url() -> str:
     return "sqlite:///" + str(default_database_path())  # sqlite:////absolute/path
 
 
-def resolve_database_url(cli_value: str | None = None, environ: Mapping[str, str] | None = None,
-                         configured: str | None = None) -> str:
+def resolve_database_url(
+    cli_value: str | None = None, environ: Mapping[str, str] | None = None, configured: str | None = None
+) -> str:
     """``--database`` wins over ``RAPPORT_DATABASE`` (this shell), which wins over config.toml's
     ``database`` (for good), which wins over the per-user default."""
     environ = os.environ if environ is None else environ
@@ -75,10 +76,12 @@ def sqlite_path(url: str) -> Path:
     relative to the current folder, ``sqlite:////abs.db`` absolute; a plain path (``~``
     expanded) works too."""
     if url.lower().startswith("sqlite:"):
-        rest = url[len("sqlite:"):]
+        rest = url[len("sqlite:") :]
         if not rest.startswith("///") or len(rest) == 3:
-            raise RapportError(f"database URL {url!r}: use sqlite:///RELATIVE/PATH or sqlite:////ABSOLUTE/PATH "
-                               "(three slashes, then the path)")
+            raise RapportError(
+                f"database URL {url!r}: use sqlite:///RELATIVE/PATH or sqlite:////ABSOLUTE/PATH "
+                "(three slashes, then the path)"
+            )
         path = unquote(rest[3:].split("?", 1)[0])
     else:
         path = os.path.expanduser(url)
@@ -169,16 +172,12 @@ def make_database(url: str) -> peewee.Database:
     scheme = url.split(":", 1)[0].lower() if "://" in url else ""
     if scheme == "sqlite" or is_file_url(url):
         path = _prepare_sqlite_file(sqlite_path(url))
-        return peewee.SqliteDatabase(
-            str(path), pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE"
-        )
+        return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     if scheme in ("postgresql", "postgres"):
         try:
             import psycopg2  # noqa: F401
         except ImportError:
-            raise RapportError(
-                "team mode needs the PostgreSQL driver: pip install 'rapport-crm[postgres]'"
-            ) from None
+            raise RapportError("team mode needs the PostgreSQL driver: pip install 'rapport-crm[postgres]'") from None
         parsed = urlparse(url)
         name = parsed.path.lstrip("/")
         if not name:
@@ -194,8 +193,9 @@ def make_database(url: str) -> peewee.Database:
             port = parsed.port
         except ValueError:
             port_text = parsed.netloc.rpartition("@")[2].rpartition(":")[2]
-            raise RapportError(f"database URL {redact(url)!r}: port {port_text!r} is not a number "
-                               "from 1 to 65535") from None
+            raise RapportError(
+                f"database URL {redact(url)!r}: port {port_text!r} is not a number from 1 to 65535"
+            ) from None
         if port is not None and not 0 < port < 65536:
             raise RapportError(f"database URL {redact(url)!r}: port {port} is not a number from 1 to 65535")
         if port:

@@ -99,8 +99,7 @@ def as_date(value) -> dt.date:
 
 def _kinds() -> dict[int, str]:
 
-    return {sid: normal_kind(kind) for sid, kind in
-            db.execute_sql("SELECT id, kind FROM pipeline_stage").fetchall()}
+    return {sid: normal_kind(kind) for sid, kind in db.execute_sql("SELECT id, kind FROM pipeline_stage").fetchall()}
 
 
 def pipeline_rows(customer_ids: list[int] | None, as_of: dt.date | None = None) -> Iterator[tuple]:
@@ -115,7 +114,9 @@ def pipeline_rows(customer_ids: list[int] | None, as_of: dt.date | None = None) 
         args.append(as_of.isoformat())
     cursor = db.execute_sql(
         f"SELECT customer_id, date, pipeline_stage_id, employee_id FROM conversation WHERE {where} "
-        "ORDER BY customer_id, date, time_begin NULLS FIRST, id", args)
+        "ORDER BY customer_id, date, time_begin NULLS FIRST, id",
+        args,
+    )
     yield from cursor
 
 
@@ -141,8 +142,7 @@ def compute(rows: Iterable[tuple], kinds: dict[int, str]) -> tuple[list[tuple], 
             if step.stage != last.stage:
                 break
             since = step.date
-        customers.append((current, first.date, first.employee, last.date, last.stage, last.employee,
-                          since))
+        customers.append((current, first.date, first.employee, last.date, last.stage, last.employee, since))
 
     for customer_id, date, stage_id, employee_id in rows:
         if customer_id != current:
@@ -211,13 +211,31 @@ def _recompute(customer_ids: list[int] | None) -> None:
         _recompute_sql(customer_ids)
         return
     cycles, customers = compute(pipeline_rows(customer_ids), _kinds())
-    bulk.insert_rows(SaleCycle, [SaleCycle.customer_id, SaleCycle.start, SaleCycle.close,
-                                 SaleCycle.close_stage_id, SaleCycle.employee_id, SaleCycle.days],
-                     cycles)
-    bulk.insert_rows(PipelineCustomer, [
-        PipelineCustomer.customer_id, PipelineCustomer.first_date, PipelineCustomer.first_employee_id,
-        PipelineCustomer.latest_date, PipelineCustomer.latest_stage_id,
-        PipelineCustomer.latest_employee_id, PipelineCustomer.stage_since], customers)
+    bulk.insert_rows(
+        SaleCycle,
+        [
+            SaleCycle.customer_id,
+            SaleCycle.start,
+            SaleCycle.close,
+            SaleCycle.close_stage_id,
+            SaleCycle.employee_id,
+            SaleCycle.days,
+        ],
+        cycles,
+    )
+    bulk.insert_rows(
+        PipelineCustomer,
+        [
+            PipelineCustomer.customer_id,
+            PipelineCustomer.first_date,
+            PipelineCustomer.first_employee_id,
+            PipelineCustomer.latest_date,
+            PipelineCustomer.latest_stage_id,
+            PipelineCustomer.latest_employee_id,
+            PipelineCustomer.stage_since,
+        ],
+        customers,
+    )
 
 
 def refresh_customers(customer_ids: Iterable[int] | None) -> None:
@@ -230,7 +248,7 @@ def refresh_customers(customer_ids: Iterable[int] | None) -> None:
             return
         ids = sorted(set(customer_ids))
         for i in range(0, len(ids), CHUNK):
-            chunk = ids[i:i + CHUNK]
+            chunk = ids[i : i + CHUNK]
             SaleCycle.delete().where(SaleCycle.customer_id.in_(chunk)).execute()
             PipelineCustomer.delete().where(PipelineCustomer.customer_id.in_(chunk)).execute()
             _recompute(chunk)
@@ -260,7 +278,8 @@ def stored_rows(customer_ids: list[int]) -> tuple[list[tuple], list[tuple]]:
     ids = ",".join(str(int(c)) for c in customer_ids) or "NULL"
     cycles = db.execute_sql(
         "SELECT customer_id, start, close, close_stage_id, employee_id, days FROM sale_cycle "
-        f"WHERE customer_id IN ({ids})").fetchall()
+        f"WHERE customer_id IN ({ids})"
+    ).fetchall()
     customers = db.execute_sql(
         "SELECT customer_id, first_date, first_employee_id, latest_date, latest_stage_id, "
         f"latest_employee_id, stage_since FROM pipeline_customer WHERE customer_id IN ({ids})"

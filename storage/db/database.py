@@ -68,8 +68,7 @@ def _use_wal(database: peewee.Database, url: str) -> None:
 
     tables = database.get_tables()
     if tables and SchemaVersion._meta.table_name not in tables:
-        raise RapportError(f"{sqlite_path(url)} holds tables but is not a Rapport database; "
-                           "it was left unchanged")
+        raise RapportError(f"{sqlite_path(url)} holds tables but is not a Rapport database; it was left unchanged")
     database.execute_sql("PRAGMA journal_mode=wal")
 
 

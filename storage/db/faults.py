@@ -54,8 +54,9 @@ def _chain(exc: BaseException | None):
 
 
 def _is_database_error(exc: BaseException) -> bool:
-    return isinstance(exc, (peewee.PeeweeException, sqlite3.Error, OverflowError)) or \
-        type(exc).__module__.startswith("psycopg")
+    return isinstance(exc, (peewee.PeeweeException, sqlite3.Error, OverflowError)) or type(exc).__module__.startswith(
+        "psycopg"
+    )
 
 
 def fault(exc: BaseException) -> RapportError | None:
@@ -64,7 +65,8 @@ def fault(exc: BaseException) -> RapportError | None:
         return exc
     chain = list(_chain(exc))
     if not any(_is_database_error(e) for e in chain) and not (
-            isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS)):
+        isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS)
+    ):
         return None
     for error in chain:
         if classify(error) is not None:
@@ -85,6 +87,6 @@ def fault(exc: BaseException) -> RapportError | None:
         return DatabaseFault("a number is too large for the database")
     refused = (peewee.OperationalError, peewee.DataError, peewee.InternalError, sqlite3.OperationalError)
     if any(isinstance(e, refused) for e in chain):  # not a bug of ours: SQL that is wrong is
-        first = str(chain[0]).strip().splitlines()   # a ProgrammingError, reported as a crash
+        first = str(chain[0]).strip().splitlines()  # a ProgrammingError, reported as a crash
         return DatabaseFault(f"the database refused it ({first[0] if first else type(exc).__name__})")
     return None

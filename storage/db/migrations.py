@@ -87,18 +87,15 @@ DEFAULT_TOPICS = ["General", "Quote", "Order", "Support", "Complaint", "Payment"
 # Indexes beyond the unique ones the models declare. Plain SQL that both SQLite and
 # PostgreSQL accept; partial indexes keep the follow-up and pipeline scans small.
 INDEXES = [
-    "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation "
-    "(customer_id, date, time_begin, id)",
+    "CREATE INDEX IF NOT EXISTS conversation_customer_order ON conversation (customer_id, date, time_begin, id)",
     # One customer's conversations in docs/data.md order, trash left out: the Conversations tab
     # counts and pages them from this index alone, however deep the page.
     "CREATE INDEX IF NOT EXISTS conversation_customer_live ON conversation "
     "(customer_id, date, time_begin, id) WHERE deleted_at IS NULL",
     # The next three also cover the per-employee statistics (storage/reporting/reports.py), so that a
     # month or a year of them is read from the index alone, whichever one the planner picks.
-    "CREATE INDEX IF NOT EXISTS conversation_employee_date ON conversation "
-    "(employee_id, date, follow_up, deleted_at)",
-    "CREATE INDEX IF NOT EXISTS conversation_date ON conversation "
-    "(date, employee_id, follow_up, deleted_at)",
+    "CREATE INDEX IF NOT EXISTS conversation_employee_date ON conversation (employee_id, date, follow_up, deleted_at)",
+    "CREATE INDEX IF NOT EXISTS conversation_date ON conversation (date, employee_id, follow_up, deleted_at)",
     # Open follow-ups (the daily report), for everyone and per employee. completed and
     # deleted_at are listed so SQLite sees the indexes as covering for the section counts.
     "CREATE INDEX IF NOT EXISTS conversation_open_follow_up ON conversation "
@@ -208,7 +205,8 @@ def _promised_cadence_stalled(database: peewee.Database) -> None:
         migrator.add_column("pipeline_stage", "stalled_after_days", peewee.IntegerField(null=True)),
     )
     Conversation.update(promised_follow_up=Conversation.follow_up).where(
-        Conversation.follow_up.is_null(False)).execute()
+        Conversation.follow_up.is_null(False)
+    ).execute()
     database.execute_sql("DROP INDEX IF EXISTS conversation_follow_up")
     create_indexes(database, LATER_INDEXES)
     if not _has_column(database, "pipeline_customer", "stage_since"):
@@ -240,13 +238,14 @@ def _booking_zones(database: peewee.Database) -> None:
         migrator.add_column("booking", "timezone", peewee.CharField(default="UTC")),
         migrator.add_column("booking", "cancelled_at", peewee.DateTimeField(null=True)),
     )
-    rows = database.execute_sql("SELECT id, start, \"end\" FROM booking").fetchall()
+    rows = database.execute_sql('SELECT id, start, "end" FROM booking').fetchall()
     field = peewee.DateTimeField()
     for booking_id, start, end in rows:
         start, end = (to_utc(field.python_value(value), zone_name) for value in (start, end))
         database.execute_sql(
-            "UPDATE booking SET start = %s, \"end\" = %s, timezone = %s WHERE id = %s"
-            .replace("%s", database.param), (start, end, zone_name, booking_id))
+            'UPDATE booking SET start = %s, "end" = %s, timezone = %s WHERE id = %s'.replace("%s", database.param),
+            (start, end, zone_name, booking_id),
+        )
 
 
 def _sync_state(database: peewee.Database) -> None:
@@ -272,8 +271,12 @@ def _to_nocase_keys(database: peewee.Database) -> None:
     people: dict[str, list[tuple[int, str]]] = {}
     for id_, login in Employee.select(Employee.id, Employee.login).order_by(Employee.id).tuples().iterator():
         people.setdefault(login.lower(), []).append((id_, login))
-    links = [f for model in ALL_MODELS for f in model._meta.sorted_fields
-             if isinstance(f, peewee.ForeignKeyField) and f.rel_model is Employee]
+    links = [
+        f
+        for model in ALL_MODELS
+        for f in model._meta.sorted_fields
+        if isinstance(f, peewee.ForeignKeyField) and f.rel_model is Employee
+    ]
     for rows in people.values():
         (keep, keep_login), *others = rows
         for id_, login in others:
@@ -299,15 +302,15 @@ def _sort_names(database: peewee.Database) -> None:
         table = model._meta.table_name
         # Plain SQL: the migrator's NOT NULL step rebuilds an SQLite table (foreign keys!).
         if not _has_column(database, table, "sort_name"):
-            database.execute_sql(
-                f'ALTER TABLE "{table}" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT \'\'')
+            database.execute_sql(f"ALTER TABLE \"{table}\" ADD COLUMN sort_name VARCHAR(255) NOT NULL DEFAULT ''")
         source = "CASE WHEN name <> '' THEN name ELSE login END" if model is Employee else "name"
         rows = database.execute_sql(f'SELECT id, {source} FROM "{table}"').fetchall()
         param = database.param
         for start in range(0, len(rows), 1000):
             database.cursor().executemany(
                 f'UPDATE "{table}" SET sort_name = {param} WHERE id = {param}',
-                [(sort_key(name), row_id) for row_id, name in rows[start:start + 1000]])
+                [(sort_key(name), row_id) for row_id, name in rows[start : start + 1000]],
+            )
     create_indexes(database, SORT_INDEXES)
 
 
@@ -359,9 +362,19 @@ def _stored_search_vector(database: peewee.Database) -> None:
 
 # STEPS[n] upgrades a database at version n to version n + 1.
 STEPS: dict[int, Callable[[peewee.Database], None]] = {
-    1: _to_v2, 2: _to_v3, 3: create_indexes, 4: create_indexes, 5: _to_v6,
-    6: _promised_cadence_stalled, 7: _booking_zones, 8: _sync_state, 9: _to_nocase_keys,
-    10: _sort_names, 11: _live_notify, 12: _search_index, 13: _stored_search_vector,
+    1: _to_v2,
+    2: _to_v3,
+    3: create_indexes,
+    4: create_indexes,
+    5: _to_v6,
+    6: _promised_cadence_stalled,
+    7: _booking_zones,
+    8: _sync_state,
+    9: _to_nocase_keys,
+    10: _sort_names,
+    11: _live_notify,
+    12: _search_index,
+    13: _stored_search_vector,
 }
 
 
@@ -394,8 +407,10 @@ def _backup_sqlite(url: str, version: int) -> Path | None:
     try:
         backup_sqlite_file(path, backup)
     except RapportError as exc:
-        raise RapportError(f"{path} needs a schema upgrade, but its backup copy could not be "
-                           f"made ({exc}); nothing was changed: free some space and start again") from None
+        raise RapportError(
+            f"{path} needs a schema upgrade, but its backup copy could not be "
+            f"made ({exc}); nothing was changed: free some space and start again"
+        ) from None
     return backup
 
 
@@ -422,9 +437,7 @@ def binary_text_order(database: peewee.Database) -> None:
     if not isinstance(database, peewee.PostgresqlDatabase):
         return
     for table, column, type_name in database.execute_sql(_PG_TEXT_COLUMNS).fetchall():
-        database.execute_sql(
-            f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {type_name} COLLATE "C"'
-        )
+        database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {type_name} COLLATE "C"')
 
 
 def lock_schema(database: peewee.Database) -> None:

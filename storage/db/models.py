@@ -72,8 +72,7 @@ class SortedByName(BaseModel):
     def _normalize_data(cls, data, kwargs):
         normalized = super()._normalize_data(data, kwargs)
         if isinstance(normalized, dict):  # (a sort_name given is a default, or for a source None)
-            by_name = {field.name: value for field, value in normalized.items()
-                       if isinstance(field, peewee.Field)}
+            by_name = {field.name: value for field, value in normalized.items() if isinstance(field, peewee.Field)}
             source = cls.sort_source(by_name)
             if isinstance(source, str):
                 normalized[cls.sort_name] = sort_key(source)
@@ -185,7 +184,9 @@ class Booking(BaseModel):
     employee_id: int
     start = DateTimeField()  # naive UTC instant
     end = DateTimeField()  # naive UTC instant
-    timezone = CharField(default="UTC")  # IANA zone the booking was made in (README.md#calendar-export-rapport-export-ics)
+    timezone = CharField(
+        default="UTC"
+    )  # IANA zone the booking was made in (README.md#calendar-export-rapport-export-ics)
     title = CharField(default="")
     location = CharField(default="")
     note = TextField(default="")
@@ -256,6 +257,7 @@ class PipelineDirty(BaseModel):
     """Customers whose stored cycles are stale (filled by triggers); -1 means all of them."""
 
     customer_id = IntegerField(primary_key=True)
+
 
 ALL_MODELS += [SaleCycle, PipelineCustomer, PipelineDirty]
 

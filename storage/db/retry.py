@@ -197,8 +197,7 @@ def _run(fn: Callable[..., T], args: tuple, kwargs: dict, on_wait: OnWait | None
     return _retry(once, on_wait)
 
 
-def _retry(once: Callable[[], T], on_wait: OnWait | None = None,
-           kinds=("busy", "conflict", "lost")) -> T:
+def _retry(once: Callable[[], T], on_wait: OnWait | None = None, kinds=("busy", "conflict", "lost")) -> T:
     attempt = 0
     while True:
         attempt += 1

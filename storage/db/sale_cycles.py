@@ -47,9 +47,7 @@ def pipeline_steps(customer_id: int, as_of: dt.date) -> list[PipelineStep]:
         .switch(Conversation)
         .join(Employee, on=(Conversation.employee == Employee.id))
         .where(
-            (Conversation.customer == customer_id)
-            & Conversation.deleted_at.is_null()
-            & (Conversation.date <= as_of)
+            (Conversation.customer == customer_id) & Conversation.deleted_at.is_null() & (Conversation.date <= as_of)
         )
         .order_by(Conversation.date, Conversation.time_begin.asc(nulls="first"), Conversation.id)
         .tuples()

@@ -22,11 +22,34 @@ import unicodedata
 
 MAX_LENGTH = 255  # a key longer than this sorts by its first 255 characters
 
-_LETTERS = str.maketrans({
-    "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d",
-    "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "ẞ": "SS", "Þ": "TH", "þ": "th",
-    "ı": "i", "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t", "Ŋ": "N", "ŋ": "n", "ĸ": "k",
-})
+_LETTERS = str.maketrans(
+    {
+        "Ø": "O",
+        "ø": "o",
+        "Ł": "L",
+        "ł": "l",
+        "Đ": "D",
+        "đ": "d",
+        "Ð": "D",
+        "ð": "d",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "ß": "ss",
+        "ẞ": "SS",
+        "Þ": "TH",
+        "þ": "th",
+        "ı": "i",
+        "Ħ": "H",
+        "ħ": "h",
+        "Ŧ": "T",
+        "ŧ": "t",
+        "Ŋ": "N",
+        "ŋ": "n",
+        "ĸ": "k",
+    }
+)
 
 
 def sort_key(name: str | None) -> str:

@@ -39,6 +39,7 @@ def sqlite_copy(source: Path | str, target: Path | str, progress=None) -> None:
     try:
         dst = sqlite3.connect(str(target))
         try:
+
             def step(status, remaining, total):
                 if progress:
                     progress(total - remaining, total)
@@ -78,8 +79,7 @@ def pg_dump(url: str, target: Path | str) -> None:
         schema = options.split("search_path=", 1)[1].split()[0].split(",")[0]
     if schema:
         query.pop("options")  # pg_dump sets its own search_path; --schema says which
-    safe = parsed._replace(netloc=(user + "@" if user else "") + netloc[2],
-                           query=urlencode(query, quote_via=quote))
+    safe = parsed._replace(netloc=(user + "@" if user else "") + netloc[2], query=urlencode(query, quote_via=quote))
     command = ["pg_dump", "--format=custom", "--no-owner", "--dbname", safe.geturl()]
     if schema:
         command += ["--schema", schema]

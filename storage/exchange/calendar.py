@@ -36,14 +36,27 @@ PRODID = "-//Rapport//Rapport CRM//EN"
 VDIR_SUFFIX = "@rapport.ics"
 
 _CONVERSATION_FIELDS = (
-    Conversation.id, Conversation.uid, Conversation.date, Conversation.time_begin,
-    Conversation.time_end, Conversation.follow_up, Conversation.note, Conversation.with_whom,
-    Conversation.completed, Conversation.completed_on, Conversation.sequence,
-    Conversation.created_at, Conversation.updated_at,
-    Customer.name.alias("customer"), Customer.number.alias("customer_number"),
-    Customer.phone.alias("phone"), Customer.email.alias("email"),
-    Employee.login.alias("employee"), Employee.name.alias("employee_name"),
-    Topic.name.alias("about"), Method.name.alias("how"),
+    Conversation.id,
+    Conversation.uid,
+    Conversation.date,
+    Conversation.time_begin,
+    Conversation.time_end,
+    Conversation.follow_up,
+    Conversation.note,
+    Conversation.with_whom,
+    Conversation.completed,
+    Conversation.completed_on,
+    Conversation.sequence,
+    Conversation.created_at,
+    Conversation.updated_at,
+    Customer.name.alias("customer"),
+    Customer.number.alias("customer_number"),
+    Customer.phone.alias("phone"),
+    Customer.email.alias("email"),
+    Employee.login.alias("employee"),
+    Employee.name.alias("employee_name"),
+    Topic.name.alias("about"),
+    Method.name.alias("how"),
 )
 
 
@@ -88,9 +101,12 @@ def _conversations():
     return (
         Conversation.select(*_CONVERSATION_FIELDS)
         .join(Customer, on=Conversation.customer == Customer.id)
-        .switch(Conversation).join(Employee, on=Conversation.employee == Employee.id)
-        .switch(Conversation).join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
-        .switch(Conversation).join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
+        .switch(Conversation)
+        .join(Employee, on=Conversation.employee == Employee.id)
+        .switch(Conversation)
+        .join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
+        .switch(Conversation)
+        .join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
     )
 
 
@@ -99,14 +115,16 @@ def conversation_query():
     return _conversations()
 
 
-def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
-                   date_to: dt.date | None = None, include_done: bool = False) -> list[dict]:
+def follow_up_rows(
+    employee_id: int | None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    include_done: bool = False,
+) -> list[dict]:
     """Follow-ups (not deleted, with a follow-up date) of one employee, or everyone's for
     ``None``, with the follow-up date in [date_from, date_to]; open ones unless
     ``include_done``. Ordered by follow-up date, customer name, id."""
-    query = _conversations().where(
-        Conversation.deleted_at.is_null(), Conversation.follow_up.is_null(False)
-    )
+    query = _conversations().where(Conversation.deleted_at.is_null(), Conversation.follow_up.is_null(False))
     if not include_done:
         query = query.where(~Conversation.completed)  # as the partial index says it
     if employee_id is not None:
@@ -118,8 +136,12 @@ def follow_up_rows(employee_id: int | None, date_from: dt.date | None = None,
     return list(query.order_by(Conversation.follow_up, Customer.sort_name, Customer.name, Conversation.id).dicts())
 
 
-def booking_rows(employee_id: int | None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None, zone_name: str | None = None) -> list[dict]:
+def booking_rows(
+    employee_id: int | None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    zone_name: str | None = None,
+) -> list[dict]:
     """Bookings (not cancelled) of one employee (or everyone's) starting in [date_from,
     date_to] (days of ``zone_name``, default the system's), with their customer and, when
     made from one, their conversation's details."""
@@ -138,20 +160,40 @@ def booking_query():
     """Bookings joined with what their calendar items show."""
     return (
         Booking.select(
-            Booking.id, Booking.uid, Booking.start, Booking.end, Booking.title, Booking.location,
-            Booking.note, Booking.sequence, Booking.created_at, Booking.updated_at,
-            Booking.timezone, Booking.cancelled_at, Booking.conversation.alias("conversation_id"),
-            Customer.name.alias("customer"), Customer.number.alias("customer_number"),
-            Customer.phone.alias("phone"), Customer.email.alias("email"),
-            Employee.login.alias("employee"), Employee.name.alias("employee_name"),
-            Conversation.date, Conversation.time_begin, Conversation.time_end,
-            Conversation.with_whom, Topic.name.alias("about"), Method.name.alias("how"),
+            Booking.id,
+            Booking.uid,
+            Booking.start,
+            Booking.end,
+            Booking.title,
+            Booking.location,
+            Booking.note,
+            Booking.sequence,
+            Booking.created_at,
+            Booking.updated_at,
+            Booking.timezone,
+            Booking.cancelled_at,
+            Booking.conversation.alias("conversation_id"),
+            Customer.name.alias("customer"),
+            Customer.number.alias("customer_number"),
+            Customer.phone.alias("phone"),
+            Customer.email.alias("email"),
+            Employee.login.alias("employee"),
+            Employee.name.alias("employee_name"),
+            Conversation.date,
+            Conversation.time_begin,
+            Conversation.time_end,
+            Conversation.with_whom,
+            Topic.name.alias("about"),
+            Method.name.alias("how"),
         )
         .join(Customer, on=Booking.customer == Customer.id)
-        .switch(Booking).join(Employee, on=Booking.employee == Employee.id)
-        .switch(Booking).join(Conversation, JOIN.LEFT_OUTER, on=Booking.conversation == Conversation.id)
+        .switch(Booking)
+        .join(Employee, on=Booking.employee == Employee.id)
+        .switch(Booking)
+        .join(Conversation, JOIN.LEFT_OUTER, on=Booking.conversation == Conversation.id)
         .join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
-        .switch(Conversation).join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
+        .switch(Conversation)
+        .join(Method, JOIN.LEFT_OUTER, on=Conversation.method == Method.id)
     )
 
 
@@ -159,10 +201,16 @@ def _stamp(stamp: dt.datetime | None) -> dt.datetime:
     return stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def build_export(employee_id: int | None, date_from: dt.date | None = None,
-                 date_to: dt.date | None = None, mode: str = "events", include_done: bool = False,
-                 tz: ZoneInfo | None = None, stamp: dt.datetime | None = None,
-                 bookings_from: dt.date | None = None) -> Export:
+def build_export(
+    employee_id: int | None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    mode: str = "events",
+    include_done: bool = False,
+    tz: ZoneInfo | None = None,
+    stamp: dt.datetime | None = None,
+    bookings_from: dt.date | None = None,
+) -> Export:
     """Follow-ups and bookings of one employee (``None``: everyone) as calendar items,
     dated in [date_from, date_to]. ``bookings_from`` starts the
     bookings later than the follow-ups (a day's list: overdue follow-ups, coming bookings)."""
@@ -178,15 +226,15 @@ def build_export(employee_id: int | None, date_from: dt.date | None = None,
         rows = follow_up_rows(employee_id, date_from, date_to, include_done)
         export.items = [follow_up_todo(row, tz) for row in rows]
     export.follow_ups = len(rows)
-    booked = booking_rows(employee_id, bookings_from or date_from, date_to,
-                          tz.key if tz is not None else None)
+    booked = booking_rows(employee_id, bookings_from or date_from, date_to, tz.key if tz is not None else None)
     export.items += [booking_event(row) for row in booked]
     export.bookings = len(booked)
     return export
 
 
-def conversation_task(conversation_id: int, tz: ZoneInfo | None = None,
-                      stamp: dt.datetime | None = None, due: dt.date | None = None) -> Export:
+def conversation_task(
+    conversation_id: int, tz: ZoneInfo | None = None, stamp: dt.datetime | None = None, due: dt.date | None = None
+) -> Export:
     """One conversation as a one-item to-do calendar ("Create task"), due on ``due``
     (default: its follow-up date)."""
     rows = list(_conversations().where(Conversation.id == conversation_id).dicts())
@@ -238,8 +286,7 @@ def vdir_name(uid: str) -> str:
     return safe_name(uid) + ".ics"
 
 
-def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None,
-               due: dt.date | None = None) -> Path:
-    """"Create task": the conversation as a one-item to-do file in ``folder``; the path."""
+def write_task(conversation_id: int, folder: Path, tz: ZoneInfo | None = None, due: dt.date | None = None) -> Path:
+    """ "Create task": the conversation as a one-item to-do file in ``folder``; the path."""
     export = conversation_task(conversation_id, tz, due=due)
     return write_file(export, folder / ("task-" + vdir_name(export.items[0].uid)))

@@ -39,11 +39,11 @@ def _open_target(url: str) -> peewee.Database:
         if is_sqlite(target):
             _use_wal(target, url)
         migrations.ensure_schema(target, url)
-        busy = [m._meta.table_name for m in _models()
-                if m._meta.table_name not in SEEDED and m.select().exists()]
+        busy = [m._meta.table_name for m in _models() if m._meta.table_name not in SEEDED and m.select().exists()]
         if busy:
-            raise RapportError(f"{redact(url)} already holds data ({', '.join(busy[:4])}); "
-                               "copy needs an empty database")
+            raise RapportError(
+                f"{redact(url)} already holds data ({', '.join(busy[:4])}); copy needs an empty database"
+            )
     except BaseException:
         target.close()
         raise
@@ -65,6 +65,7 @@ def _same_place(url: str) -> bool:
 
 def _convert(fields: list[peewee.Field], to_sqlite: bool):
     """Raw values read from the source → values the target's driver takes."""
+
     def convert(row):
         out = []
         for field, value in zip(fields, row, strict=True):
@@ -98,7 +99,10 @@ def copy_to(url: str, progress=None) -> dict[str, int]:
                 target.execute_sql(f'DELETE FROM "{model._meta.table_name}"')
             for model in models:
                 counts[model._meta.table_name] = _copy_table(
-                    source, target, model, to_sqlite,
+                    source,
+                    target,
+                    model,
+                    to_sqlite,
                     lambda n: progress and progress(done + n, grand),  # noqa: B023 (called here)
                 )
                 done += totals[model]
@@ -150,5 +154,5 @@ def _sync_sequence(target, model) -> None:
     table = model._meta.table_name
     target.execute_sql(
         f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{key.column_name}'), "
-        f"COALESCE((SELECT MAX(\"{key.column_name}\") FROM \"{table}\"), 0) + 1, false)"
+        f'COALESCE((SELECT MAX("{key.column_name}") FROM "{table}"), 0) + 1, false)'
     )

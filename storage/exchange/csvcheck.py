@@ -30,8 +30,9 @@ class RowChecker:
     def error(self, column: str, message: str) -> None:
         self.errors.append(LineError(self.line, column, message))
 
-    def text(self, column: str, *, strip: bool = True, required: bool = False,
-             max_length: int | None = NAME_MAX) -> str:
+    def text(
+        self, column: str, *, strip: bool = True, required: bool = False, max_length: int | None = NAME_MAX
+    ) -> str:
         """A text value; names and the like at most 255 characters, notes (``max_length``
         TEXT_MAX) at most a million: longer is an error, never cut."""
         value = self.row[column].strip() if strip else self.row[column]
@@ -83,7 +84,9 @@ class RowChecker:
         match = _DATETIME.fullmatch(value)
         if match:
             try:
-                moment = dt.datetime.fromisoformat(f"{match[1]} {int(match[2].split(':')[0]):02d}:{match[2].split(':')[1]}")
+                moment = dt.datetime.fromisoformat(
+                    f"{match[1]} {int(match[2].split(':')[0]):02d}:{match[2].split(':')[1]}"
+                )
             except ValueError:
                 moment = None
             if moment and check_date(column, moment) is None:

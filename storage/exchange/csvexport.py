@@ -28,9 +28,19 @@ FORMATS = ("csv", "json")
 
 
 def customer_rows() -> Iterator[dict]:
-    query = (Customer.select(Customer.number, Customer.name, Customer.email, Customer.phone,
-                             Customer.address, Customer.notes, Customer.cadence_days)
-             .order_by(Customer.number).tuples())
+    query = (
+        Customer.select(
+            Customer.number,
+            Customer.name,
+            Customer.email,
+            Customer.phone,
+            Customer.address,
+            Customer.notes,
+            Customer.cadence_days,
+        )
+        .order_by(Customer.number)
+        .tuples()
+    )
     for values in query.iterator():
         yield dict(zip(COLUMNS["customers"], values, strict=True))
 
@@ -39,10 +49,25 @@ def conversation_rows() -> Iterator[dict]:
     """Conversations not in the trash, with Python values (date, time, bool, int or None)."""
     C = Conversation
     query = (
-        C.select(C.uid, Customer.number, Employee.login, C.date, C.time_begin, C.time_end, C.duration_minutes,
-                 C.follow_up, C.note, C.with_whom, Topic.name, Method.name, C.completed,
-                 C.completed_on, C.is_follow_up, PipelineStage.name,
-                 fn.COALESCE(C.promised_follow_up, C.follow_up))
+        C.select(
+            C.uid,
+            Customer.number,
+            Employee.login,
+            C.date,
+            C.time_begin,
+            C.time_end,
+            C.duration_minutes,
+            C.follow_up,
+            C.note,
+            C.with_whom,
+            Topic.name,
+            Method.name,
+            C.completed,
+            C.completed_on,
+            C.is_follow_up,
+            PipelineStage.name,
+            fn.COALESCE(C.promised_follow_up, C.follow_up),
+        )
         .join_from(C, Customer)
         .join_from(C, Employee)
         .join_from(C, Topic, join_type=JOIN.LEFT_OUTER)
@@ -57,8 +82,12 @@ def conversation_rows() -> Iterator[dict]:
 
 
 def contact_rows() -> Iterator[dict]:
-    query = (Contact.select(Customer.number, Contact.name, Contact.role, Contact.email, Contact.phone)
-             .join(Customer).order_by(Customer.number, Contact.name, Contact.id).tuples())
+    query = (
+        Contact.select(Customer.number, Contact.name, Contact.role, Contact.email, Contact.phone)
+        .join(Customer)
+        .order_by(Customer.number, Contact.name, Contact.id)
+        .tuples()
+    )
     for values in query.iterator():
         yield dict(zip(COLUMNS["contacts"], values, strict=True))
 
@@ -74,8 +103,18 @@ def booking_rows() -> Iterator[dict]:
 
     Talk = Conversation.alias()
     query = (
-        Booking.select(Booking.uid, Customer.number, Employee.login, Booking.start, Booking.end,
-                       Booking.timezone, Booking.title, Booking.location, Booking.note, Talk.uid)
+        Booking.select(
+            Booking.uid,
+            Customer.number,
+            Employee.login,
+            Booking.start,
+            Booking.end,
+            Booking.timezone,
+            Booking.title,
+            Booking.location,
+            Booking.note,
+            Talk.uid,
+        )
         .join_from(Booking, Customer)
         .join_from(Booking, Employee)
         .join_from(Booking, Talk, on=(Booking.conversation == Talk.id), join_type=JOIN.LEFT_OUTER)
@@ -89,8 +128,10 @@ def booking_rows() -> Iterator[dict]:
 
 
 ROWS: dict[str, Callable[..., Iterator[dict]]] = {
-    "customers": customer_rows, "contacts": contact_rows,
-    "conversations": conversation_rows, "bookings": booking_rows,
+    "customers": customer_rows,
+    "contacts": contact_rows,
+    "conversations": conversation_rows,
+    "bookings": booking_rows,
 }
 
 

@@ -38,24 +38,54 @@ MODES = ("error", "skip", "update")
 CHUNK = 500
 
 CUSTOMER_FIELDS = (
-    Customer.number, Customer.name, Customer.email, Customer.phone, Customer.address,
-    Customer.notes, Customer.created_at, Customer.archived, Customer.cadence_days,
+    Customer.number,
+    Customer.name,
+    Customer.email,
+    Customer.phone,
+    Customer.address,
+    Customer.notes,
+    Customer.created_at,
+    Customer.archived,
+    Customer.cadence_days,
 )
 CONVERSATION_FIELDS = (
-    Conversation.uid, Conversation.customer, Conversation.employee, Conversation.date,
-    Conversation.time_begin, Conversation.time_end, Conversation.duration_minutes,
-    Conversation.follow_up, Conversation.note, Conversation.with_whom, Conversation.topic,
-    Conversation.method, Conversation.completed, Conversation.completed_on,
-    Conversation.is_follow_up, Conversation.pipeline_stage, Conversation.created_at,
-    Conversation.updated_at, Conversation.promised_follow_up,
+    Conversation.uid,
+    Conversation.customer,
+    Conversation.employee,
+    Conversation.date,
+    Conversation.time_begin,
+    Conversation.time_end,
+    Conversation.duration_minutes,
+    Conversation.follow_up,
+    Conversation.note,
+    Conversation.with_whom,
+    Conversation.topic,
+    Conversation.method,
+    Conversation.completed,
+    Conversation.completed_on,
+    Conversation.is_follow_up,
+    Conversation.pipeline_stage,
+    Conversation.created_at,
+    Conversation.updated_at,
+    Conversation.promised_follow_up,
 )
 # conversations.csv column → the model field its value goes to (for --update)
 CONVERSATION_COLUMN_FIELDS = {
-    "customer_number": "customer", "employee": "employee", "date": "date",
-    "time_begin": "time_begin", "time_end": "time_end", "duration_minutes": "duration_minutes",
-    "follow_up": "follow_up", "note": "note", "with_whom": "with_whom", "about": "topic",
-    "how": "method", "completed": "completed", "completed_on": "completed_on",
-    "is_follow_up": "is_follow_up", "pipeline_stage": "pipeline_stage",
+    "customer_number": "customer",
+    "employee": "employee",
+    "date": "date",
+    "time_begin": "time_begin",
+    "time_end": "time_end",
+    "duration_minutes": "duration_minutes",
+    "follow_up": "follow_up",
+    "note": "note",
+    "with_whom": "with_whom",
+    "about": "topic",
+    "how": "method",
+    "completed": "completed",
+    "completed_on": "completed_on",
+    "is_follow_up": "is_follow_up",
+    "pipeline_stage": "pipeline_stage",
     "promised_follow_up": "promised_follow_up",
 }
 
@@ -100,8 +130,11 @@ class Existing:
 
     def take(self, check: ErrorSink, column: str, key: str, row_id: int, values: dict) -> None:
         if self.mode == "error":
-            check.error(column, f"{self.what} {show(key)} already exists in the database "
-                                "(--skip-existing leaves such rows, --update overwrites them)")
+            check.error(
+                column,
+                f"{self.what} {show(key)} already exists in the database "
+                "(--skip-existing leaves such rows, --update overwrites them)",
+            )
         elif self.mode == "skip":
             self.skipped += 1
         else:
@@ -123,7 +156,9 @@ def chunks(rows, size: int = CHUNK):
 def import_customers(path: Path | str, mode: str = "error", progress=None) -> ImportSummary:
     """Import a customers file; numbers are unique ignoring case."""
     with CsvFile(path, "customers", progress) as table, write_transaction():
-        existing = {number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples().iterator()}
+        existing = {
+            number.lower(): id_ for number, id_ in Customer.select(Customer.number, Customer.id).tuples().iterator()
+        }
         present = set(table.header)
         first_line: dict[str, int] = {}
         known = Existing(mode, "customer number")
@@ -148,8 +183,9 @@ def import_customers(path: Path | str, mode: str = "error", progress=None) -> Im
                 if number:
                     first_line[key] = line
                 if number and key in existing:
-                    known.take(check, "number", number, existing[key],
-                               {k: v for k, v in values.items() if k in present})
+                    known.take(
+                        check, "number", number, existing[key], {k: v for k, v in values.items() if k in present}
+                    )
                     continue
                 if not table.errors:  # after the first error nothing is kept: stop writing
                     *fields, cadence = values.values()
@@ -205,7 +241,10 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
         employees = employee_lookup()
         topics = Lookup("topic", Topic.name)
         methods = Lookup("method", Method.name)
-        stages = {name.lower(): id_ for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples().iterator()}
+        stages = {
+            name.lower(): id_
+            for name, id_ in PipelineStage.select(PipelineStage.name, PipelineStage.id).tuples().iterator()
+        }
         present = {CONVERSATION_COLUMN_FIELDS[c] for c in table.header if c in CONVERSATION_COLUMN_FIELDS}
         first_line: dict[str, int] = {}
         known = Existing(mode, "conversation uid")
@@ -226,10 +265,23 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
                         first_line[uid] = line
                     if table.errors:
                         continue  # nothing will be kept: check the rest without writing
-                    values = (rec["customer"], employees.id(rec["employee"]), rec["date"],
-                              rec["time_begin"], rec["time_end"], rec["duration_minutes"], rec["follow_up"],
-                              rec["note"], rec["with_whom"], topics.id(rec["about"]), methods.id(rec["how"]),
-                              rec["completed"], rec["completed_on"], rec["is_follow_up"], rec["pipeline_stage"])
+                    values = (
+                        rec["customer"],
+                        employees.id(rec["employee"]),
+                        rec["date"],
+                        rec["time_begin"],
+                        rec["time_end"],
+                        rec["duration_minutes"],
+                        rec["follow_up"],
+                        rec["note"],
+                        rec["with_whom"],
+                        topics.id(rec["about"]),
+                        methods.id(rec["how"]),
+                        rec["completed"],
+                        rec["completed_on"],
+                        rec["is_follow_up"],
+                        rec["pipeline_stage"],
+                    )
                     if uid in there:
                         named = dict(zip([f.name for f in CONVERSATION_FIELDS[1:16]], values, strict=True))
                         named["promised_follow_up"] = rec["promised_follow_up"] or rec["follow_up"]
@@ -237,8 +289,7 @@ def import_conversations(path: Path | str, default_login: str, mode: str = "erro
                         changes.update(updated_at=now, sequence=Conversation.sequence + 1)
                         known.take(check, "uid", uid, there[uid], changes)
                         continue
-                    yield (uid or new_uid(), *values, now, now,
-                           rec["promised_follow_up"] or rec["follow_up"])
+                    yield (uid or new_uid(), *values, now, now, rec["promised_follow_up"] or rec["follow_up"])
 
         count = bulk.insert_rows(Conversation, CONVERSATION_FIELDS, records())
         table.finish()

@@ -35,8 +35,10 @@ CONTACT_FIELDS = (Contact.customer, Contact.name, Contact.role, Contact.email, C
 def import_contacts(path: Path | str, mode: str = "error", progress=None) -> ImportSummary:
     with CsvFile(path, "contacts", progress) as table, write_transaction():
         customers = customer_ids()
-        existing = {(customer, name.lower()): id_ for customer, name, id_ in
-                    Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()}
+        existing = {
+            (customer, name.lower()): id_
+            for customer, name, id_ in Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()
+        }
         present = set(table.header)
         first_line: dict[tuple, int] = {}
         known = Existing(mode, "contact")
@@ -48,17 +50,29 @@ def import_contacts(path: Path | str, mode: str = "error", progress=None) -> Imp
                 customer = customers.get(number.lower())
                 if number and customer is None:
                     check.error("customer_number", f"no customer with number {show(number)}")
-                values = {"name": check.text("name", required=True), "role": check.text("role"),
-                          "email": check.text("email"), "phone": check.text("phone")}
+                values = {
+                    "name": check.text("name", required=True),
+                    "role": check.text("role"),
+                    "email": check.text("email"),
+                    "phone": check.text("phone"),
+                }
                 key = (customer, values["name"].lower())
                 if customer and key in first_line:
-                    check.error("name", f"contact {show(values['name'])} of customer {show(number)} "
-                                        f"already appears on line {first_line[key]}")
+                    check.error(
+                        "name",
+                        f"contact {show(values['name'])} of customer {show(number)} "
+                        f"already appears on line {first_line[key]}",
+                    )
                     continue
                 first_line[key] = line
                 if key in existing:
-                    known.take(check, "name", f"{values['name']}' of customer '{number}",
-                               existing[key], {k: v for k, v in values.items() if k in present})
+                    known.take(
+                        check,
+                        "name",
+                        f"{values['name']}' of customer '{number}",
+                        existing[key],
+                        {k: v for k, v in values.items() if k in present},
+                    )
                     continue
                 if not table.errors:
                     yield (customer, *values.values())
@@ -69,8 +83,9 @@ def import_contacts(path: Path | str, mode: str = "error", progress=None) -> Imp
     return ImportSummary("contacts", count, updated=updated, skipped=known.skipped)
 
 
-def import_bookings(path: Path | str, default_login: str, config: dict | None = None,
-                    mode: str = "error", progress=None) -> ImportSummary:
+def import_bookings(
+    path: Path | str, default_login: str, config: dict | None = None, mode: str = "error", progress=None
+) -> ImportSummary:
     local = configured_zone_name(config or {})
     with CsvFile(path, "bookings", progress) as table, write_transaction():
         customers = customer_ids()
@@ -79,14 +94,15 @@ def import_bookings(path: Path | str, default_login: str, config: dict | None = 
         first_line: dict[str, int] = {}
         known = Existing(mode, "booking uid")
         now = utcnow()
-        fields = ["customer", "employee", "start", "end", "title", "location", "note", "conversation",
-                  "timezone"]
+        fields = ["customer", "employee", "start", "end", "title", "location", "note", "conversation", "timezone"]
 
         def records():
             for chunk in chunks(table.rows()):
                 there = existing_uids(Booking, [row["uid"].strip() for _, row in chunk if row["uid"].strip()])
-                talks = existing_uids(Conversation, [row["conversation_uid"].strip() for _, row in chunk
-                                                     if row["conversation_uid"].strip()])
+                talks = existing_uids(
+                    Conversation,
+                    [row["conversation_uid"].strip() for _, row in chunk if row["conversation_uid"].strip()],
+                )
                 for line, row in chunk:
                     check = RowChecker(line, row, table.errors)
                     uid = check.text("uid")
@@ -99,15 +115,27 @@ def import_bookings(path: Path | str, default_login: str, config: dict | None = 
                         continue
                     values["employee"] = employees.id(values["employee"])
                     if uid in there:
-                        changes = {k: v for k, v in values.items()
-                                   if k in present or (k == "conversation" and "conversation_uid" in present)}
-                        known.take(check, "uid", uid, there[uid],
-                                   {**changes, "updated_at": now, "sequence": Booking.sequence + 1})
+                        changes = {
+                            k: v
+                            for k, v in values.items()
+                            if k in present or (k == "conversation" and "conversation_uid" in present)
+                        }
+                        known.take(
+                            check,
+                            "uid",
+                            uid,
+                            there[uid],
+                            {**changes, "updated_at": now, "sequence": Booking.sequence + 1},
+                        )
                         continue
                     yield (uid or new_uid(), *(values[name] for name in fields), now, now)
 
-        model_fields = [Booking.uid, *(Booking._meta.fields[name] for name in fields),
-                        Booking.created_at, Booking.updated_at]
+        model_fields = [
+            Booking.uid,
+            *(Booking._meta.fields[name] for name in fields),
+            Booking.created_at,
+            Booking.updated_at,
+        ]
         count = bulk.insert_rows(Booking, model_fields, records())
         table.finish()
         updated = known.apply(Booking)
@@ -132,10 +160,14 @@ def _check_booking(check: RowChecker, customers: dict, talks: dict, default_logi
     if conversation_uid and conversation_uid not in talks:
         check.error("conversation_uid", f"no conversation with uid {show(conversation_uid)}")
     values = {
-        "customer": customer, "employee": check.key("employee", required=False) or default_login,
-        "start": start, "end": end, "title": check.text("title"), "location": check.text("location"),
+        "customer": customer,
+        "employee": check.key("employee", required=False) or default_login,
+        "start": start,
+        "end": end,
+        "title": check.text("title"),
+        "location": check.text("location"),
         "note": check.text("note", strip=False, max_length=TEXT_MAX),
-        "conversation": talks.get(conversation_uid), "timezone": zone,
+        "conversation": talks.get(conversation_uid),
+        "timezone": zone,
     }
     return values
-

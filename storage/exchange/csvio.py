@@ -19,20 +19,50 @@ from storage.errors import RapportError
 
 CUSTOMER_COLUMNS = ("number", "name", "email", "phone", "address", "notes", "cadence_days")
 CONVERSATION_COLUMNS = (
-    "uid", "customer_number", "employee", "date", "time_begin", "time_end", "duration_minutes",
-    "follow_up", "note", "with_whom", "about", "how", "completed", "completed_on",
-    "is_follow_up", "pipeline_stage", "promised_follow_up",
+    "uid",
+    "customer_number",
+    "employee",
+    "date",
+    "time_begin",
+    "time_end",
+    "duration_minutes",
+    "follow_up",
+    "note",
+    "with_whom",
+    "about",
+    "how",
+    "completed",
+    "completed_on",
+    "is_follow_up",
+    "pipeline_stage",
+    "promised_follow_up",
 )
 CONTACT_COLUMNS = ("customer_number", "name", "role", "email", "phone")
 BOOKING_COLUMNS = (
-    "uid", "customer_number", "employee", "start", "end", "timezone", "title", "location", "note",
+    "uid",
+    "customer_number",
+    "employee",
+    "start",
+    "end",
+    "timezone",
+    "title",
+    "location",
+    "note",
     "conversation_uid",
 )
-COLUMNS = {"customers": CUSTOMER_COLUMNS, "conversations": CONVERSATION_COLUMNS,
-           "contacts": CONTACT_COLUMNS, "bookings": BOOKING_COLUMNS}
+COLUMNS = {
+    "customers": CUSTOMER_COLUMNS,
+    "conversations": CONVERSATION_COLUMNS,
+    "contacts": CONTACT_COLUMNS,
+    "bookings": BOOKING_COLUMNS,
+}
 _COLUMN_ORDER: dict[str | None, int] = {name: i for columns in COLUMNS.values() for i, name in enumerate(columns)}
-REQUIRED = {"customers": ("number", "name"), "conversations": ("customer_number", "date"),
-            "contacts": ("customer_number", "name"), "bookings": ("customer_number", "start", "end")}
+REQUIRED = {
+    "customers": ("number", "name"),
+    "conversations": ("customer_number", "date"),
+    "contacts": ("customer_number", "name"),
+    "bookings": ("customer_number", "start", "end"),
+}
 SEPARATORS = (",", ";", "\t")  # a file separated by ; or tabs is recognised (README.md#csv-files)
 STDIN = "-"
 
@@ -52,7 +82,6 @@ def unescape_cell(value: str) -> str:
 
 # A field may be far larger than the csv module's default 128 KiB (a 1 MB note, README.md#csv-files).
 FIELD_SIZE_LIMIT = 256 * 1024 * 1024
-
 
 
 @dataclass(frozen=True)
@@ -108,8 +137,7 @@ def open_text(path, filename: str, what: str = "CSV file"):
 
         if sys.stdin is None:
             raise RapportError("standard input is closed; name a file instead of -")
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape",
-                                newline="")
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline="")
     try:
         handle = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115 (the caller closes it)
     except FileNotFoundError:
@@ -206,8 +234,9 @@ class CsvFile:
             except StopIteration:
                 return
             except csv.Error as exc:
-                self.errors.append(LineError(self.last_line + 1, None,
-                                             f"bad CSV quoting ({exc}); nothing after it was read"))
+                self.errors.append(
+                    LineError(self.last_line + 1, None, f"bad CSV quoting ({exc}); nothing after it was read")
+                )
                 return
             except OSError as exc:
                 raise RapportError(f"cannot read {self.filename}: {exc.strerror}") from None
@@ -225,8 +254,11 @@ class CsvFile:
             if self.errors:
                 raise CsvImportError(self.filename, self.errors)
             return header
-        raise CsvImportError(self.filename, self.errors or [LineError(
-            1, None, "the file is empty; the first line must be the header: " + ",".join(self.columns))])
+        raise CsvImportError(
+            self.filename,
+            self.errors
+            or [LineError(1, None, "the file is empty; the first line must be the header: " + ",".join(self.columns))],
+        )
 
     def rows(self):
         header, width = self.header, len(self.header)
@@ -259,8 +291,10 @@ class CsvFile:
         if self.errors:
             raise CsvImportError(self.filename, self.errors)
         if not self.count:
-            raise CsvImportError(self.filename, [LineError(
-                self.last_line + 1, None, "the file has a header but no rows: there is nothing to import")])
+            raise CsvImportError(
+                self.filename,
+                [LineError(self.last_line + 1, None, "the file has a header but no rows: there is nothing to import")],
+            )
 
 
 def _undecodable_errors(line: int, fields: list[str], header: list[str], errors: list[LineError]) -> bool:

@@ -197,8 +197,10 @@ def open_output(target: str | Path, *, binary: bool = False, encoding: str = "ut
             except OSError as exc:
                 raise RapportError(_message(shown, exc)) from None
             return
-        with (_replacing(real, shown) as (fd, _name),
-              (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as out):
+        with (
+            _replacing(real, shown) as (fd, _name),
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="") as out,
+        ):
             yield out
             out.flush()
             os.fsync(out.fileno())

@@ -26,9 +26,12 @@ from storage.exchange.csvio import CsvImportError, LineError, open_text, show
 def write_vcards(out: IO[str]) -> int:
     import vobject
 
-    query = (Contact.select(Contact.name, Contact.role, Contact.email, Contact.phone,
-                            Customer.name, Customer.number)
-             .join(Customer).order_by(Customer.number, Contact.name, Contact.id).tuples())
+    query = (
+        Contact.select(Contact.name, Contact.role, Contact.email, Contact.phone, Customer.name, Customer.number)
+        .join(Customer)
+        .order_by(Customer.number, Contact.name, Contact.id)
+        .tuples()
+    )
     count = 0
     for name, role, email, phone, customer, number in query.iterator():
         card = vobject.vCard()
@@ -73,8 +76,16 @@ def import_vcards(path: Path | str, customer_number: str | None = None, mode: st
     try:
         cards = list(vobject.readComponents(text, ignoreUnreadable=True))
     except Exception as exc:  # vobject raises its own ParseError and plain errors alike
-        raise CsvImportError(filename, [LineError(getattr(exc, "lineNumber", None) or 1, None,
-                                                  f"not a vCard file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")]) from None
+        raise CsvImportError(
+            filename,
+            [
+                LineError(
+                    getattr(exc, "lineNumber", None) or 1,
+                    None,
+                    f"not a vCard file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})",
+                )
+            ],
+        ) from None
     with write_transaction():
         numbers = customer_ids()
         by_name: dict[str, list[int]] = {}
@@ -85,7 +96,10 @@ def import_vcards(path: Path | str, customer_number: str | None = None, mode: st
             fixed = numbers.get(customer_number.strip().lower())
             if fixed is None:
                 raise RapportError(f"--customer {customer_number!r}: no such customer")
-        existing = {(c, n.lower()): i for c, n, i in Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()}
+        existing = {
+            (c, n.lower()): i
+            for c, n, i in Contact.select(Contact.customer, Contact.name, Contact.id).tuples().iterator()
+        }
         known = Existing(mode, "contact")
         rows: list[dict] = []
         seen: dict[tuple, int] = {}
@@ -94,9 +108,12 @@ def import_vcards(path: Path | str, customer_number: str | None = None, mode: st
             if card.name.upper() != "VCARD":
                 continue
             name = check.value("name", _first(card, "fn") or _first(card, "n"), required=True)
-            values = {"name": name, "role": check.value("role", _first(card, "title") or _first(card, "role")),
-                      "email": check.value("email", _first(card, "email")),
-                      "phone": check.value("phone", _first(card, "tel"))}
+            values = {
+                "name": name,
+                "role": check.value("role", _first(card, "title") or _first(card, "role")),
+                "email": check.value("email", _first(card, "email")),
+                "phone": check.value("phone", _first(card, "tel")),
+            }
             customer = fixed or _customer_of(card, numbers, by_name, check)
             key = (customer, name.lower())
             if customer and key in seen:

@@ -50,8 +50,9 @@ def _time(text: str, field: str, errors: dict) -> dt.time | None:
         return None
 
 
-def _when(values: dict[str, str], zone_name: str, today: dt.date | None,
-          errors: dict[str, str]) -> tuple[dt.datetime, dt.datetime] | None:
+def _when(
+    values: dict[str, str], zone_name: str, today: dt.date | None, errors: dict[str, str]
+) -> tuple[dt.datetime, dt.datetime] | None:
     day = _date(values.get("date", ""), errors, today)
     start = _time(values.get("start", ""), "start", errors)
     end = _time(values.get("end", ""), "end", errors)
@@ -59,12 +60,10 @@ def _when(values: dict[str, str], zone_name: str, today: dt.date | None,
         errors["end"] = "must be after the start"
     if day is None or start is None or end is None or "end" in errors:
         return None
-    return (to_utc(dt.datetime.combine(day, start), zone_name),
-            to_utc(dt.datetime.combine(day, end), zone_name))
+    return (to_utc(dt.datetime.combine(day, start), zone_name), to_utc(dt.datetime.combine(day, end), zone_name))
 
 
-def parse_when(values: dict[str, str], zone_name: str,
-               today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
+def parse_when(values: dict[str, str], zone_name: str, today: dt.date | None = None) -> tuple[dt.datetime, dt.datetime]:
     """Date, start and end texts (wall-clock in ``zone_name``) as UTC instants; raises
     ValidationError naming each bad field (the Agenda's "move")."""
     errors: dict[str, str] = {}
@@ -74,8 +73,7 @@ def parse_when(values: dict[str, str], zone_name: str,
     return when
 
 
-def parse_form(values: dict[str, str], zone_name: str | None = None,
-               today: dt.date | None = None) -> dict:
+def parse_form(values: dict[str, str], zone_name: str | None = None, today: dt.date | None = None) -> dict:
     """The booking form's texts (date, start, end, title, location, note) as field values:
     ``start``/``end`` as UTC instants of the wall-clock times in ``zone_name`` (default: the
     system's), ``timezone`` that zone. Raises ValidationError naming every bad field."""
@@ -85,9 +83,12 @@ def parse_form(values: dict[str, str], zone_name: str | None = None,
     title = values.get("title", "").strip()
     if not title:
         errors["title"] = "required"
-    errors.update(limits.check_texts(
-        {"title": title, "location": values.get("location", "").strip(), "note": values.get("note", "")},
-        {"title": limits.NAME_MAX, "location": limits.NAME_MAX, "note": limits.NOTE_MAX}))
+    errors.update(
+        limits.check_texts(
+            {"title": title, "location": values.get("location", "").strip(), "note": values.get("note", "")},
+            {"title": limits.NAME_MAX, "location": limits.NAME_MAX, "note": limits.NOTE_MAX},
+        )
+    )
     if errors or when is None:
         raise ValidationError(errors)
     return {
@@ -106,11 +107,19 @@ def prefill(conversation_id: int, today: dt.date | None = None) -> dict[str, str
     appointment for an overdue follow-up is made for today or later), 09:00–10:00, and
     the conversation's note."""
     row = (
-        Conversation.select(Conversation.date, Conversation.follow_up, Conversation.note,
-                            Customer.name.alias("customer"), Topic.name.alias("about"))
-        .join(Customer).switch(Conversation)
+        Conversation.select(
+            Conversation.date,
+            Conversation.follow_up,
+            Conversation.note,
+            Customer.name.alias("customer"),
+            Topic.name.alias("about"),
+        )
+        .join(Customer)
+        .switch(Conversation)
         .join(Topic, JOIN.LEFT_OUTER, on=Conversation.topic == Topic.id)
-        .where(Conversation.id == conversation_id).dicts().first()
+        .where(Conversation.id == conversation_id)
+        .dicts()
+        .first()
     )
     if row is None:
         raise RapportError(f"conversation {conversation_id} does not exist")
@@ -126,9 +135,14 @@ def prefill(conversation_id: int, today: dt.date | None = None) -> dict[str, str
 
 
 @retrying
-def create(values: dict[str, str], conversation_id: int | None = None,
-           customer_id: int | None = None, employee_id: int | None = None,
-           zone_name: str | None = None, today: dt.date | None = None) -> Booking:
+def create(
+    values: dict[str, str],
+    conversation_id: int | None = None,
+    customer_id: int | None = None,
+    employee_id: int | None = None,
+    zone_name: str | None = None,
+    today: dt.date | None = None,
+) -> Booking:
     """A booking from the form's texts, for a conversation (its customer and employee
     unless given) or for a customer; times in ``zone_name`` (default: the system's)."""
     fields = parse_form(values, zone_name, today)
@@ -141,8 +155,7 @@ def create(values: dict[str, str], conversation_id: int | None = None,
             employee_id = employee_id or conversation.employee_id
         if customer_id is None or employee_id is None:
             raise RapportError("a booking needs a customer and an employee")
-        return Booking.create(conversation=conversation_id, customer=customer_id,
-                              employee=employee_id, **fields)
+        return Booking.create(conversation=conversation_id, customer=customer_id, employee=employee_id, **fields)
 
 
 @retrying
@@ -192,9 +205,12 @@ def delete(booking_id: int) -> None:
 
 def of_conversation(conversation_id: int) -> Booking | None:
     """The latest booking (not cancelled) made from a conversation, if any."""
-    return (Booking.select().where(Booking.conversation == conversation_id,
-                                   Booking.cancelled_at.is_null())
-            .order_by(Booking.start.desc()).first())
+    return (
+        Booking.select()
+        .where(Booking.conversation == conversation_id, Booking.cancelled_at.is_null())
+        .order_by(Booking.start.desc())
+        .first()
+    )
 
 
 def local_times(booking: Booking) -> tuple[dt.datetime, dt.datetime]:
@@ -219,7 +235,8 @@ def between(start: dt.datetime, end: dt.datetime, employee_id: int | None = None
     """Bookings (not cancelled) starting in [start, end) (UTC instants), with their
     customer, in start order; one employee's or (``None``) everyone's."""
     query = (
-        Booking.select(Booking, Customer).join(Customer)
+        Booking.select(Booking, Customer)
+        .join(Customer)
         .where(Booking.start >= start, Booking.start < end, Booking.cancelled_at.is_null())
         .order_by(Booking.start, Booking.id)
     )
@@ -228,14 +245,14 @@ def between(start: dt.datetime, end: dt.datetime, employee_id: int | None = None
     return list(query)
 
 
-def for_day(day: dt.date, employee_id: int | None = None,
-            zone_name: str | None = None) -> list[Booking]:
+def for_day(day: dt.date, employee_id: int | None = None, zone_name: str | None = None) -> list[Booking]:
     """The bookings of one day of ``zone_name`` (default: the system's zone)."""
     return for_employee(employee_id, day, day, zone_name)
 
 
-def for_employee(employee_id: int | None, date_from: dt.date, date_to: dt.date,
-                 zone_name: str | None = None) -> list[Booking]:
+def for_employee(
+    employee_id: int | None, date_from: dt.date, date_to: dt.date, zone_name: str | None = None
+) -> list[Booking]:
     """The bookings of one employee (or everyone) from ``date_from`` to ``date_to``,
     inclusive, days of ``zone_name`` (default: the system's zone)."""
     return between(*day_bounds(date_from, date_to, zone_name or system_zone_name()), employee_id)

@@ -15,8 +15,18 @@ from storage.db.models import Contact, Conversation, Customer, Employee, Method,
 from storage.parsing import format_date, format_time
 
 COLUMNS = (
-    "Employee & Date", "Follow Up", "Note", "With Whom", "About", "How", "Completed", "I.F.",
-    "Pipeline Position", "Time Begin", "Time End", "Duration",
+    "Employee & Date",
+    "Follow Up",
+    "Note",
+    "With Whom",
+    "About",
+    "How",
+    "Completed",
+    "I.F.",
+    "Pipeline Position",
+    "Time Begin",
+    "Time End",
+    "Duration",
 )
 
 
@@ -88,13 +98,22 @@ def count(customer_id: int, flt: ConversationFilter = ConversationFilter()) -> i
     return Conversation.select().where(_where(customer_id, flt)).count()
 
 
-def page(customer_id: int, flt: ConversationFilter = ConversationFilter(),
-         offset: int = 0, limit: int = 100) -> list[ConversationRow]:
+def page(
+    customer_id: int, flt: ConversationFilter = ConversationFilter(), offset: int = 0, limit: int = 100
+) -> list[ConversationRow]:
     """Rows ``offset`` .. ``offset + limit`` of the customer's conversations."""
     # Two steps: the ids of the page straight from the conversation_customer_live index
     # (a deep OFFSET then skips index entries, not joined rows), then those rows in full.
-    ids = [r[0] for r in Conversation.select(Conversation.id).where(_where(customer_id, flt))
-           .order_by(*_order()).limit(limit).offset(offset).tuples().iterator()]
+    ids = [
+        r[0]
+        for r in Conversation.select(Conversation.id)
+        .where(_where(customer_id, flt))
+        .order_by(*_order())
+        .limit(limit)
+        .offset(offset)
+        .tuples()
+        .iterator()
+    ]
     rows = {r[0]: r for r in _rows().where(Conversation.id.in_(ids))} if ids else {}
     return [_row(rows[i]) for i in ids if i in rows]
 
@@ -107,8 +126,7 @@ def row(conversation_id: int) -> ConversationRow | None:
 
 def row_customer(conversation_id: int) -> int | None:
     """The customer a conversation belongs to."""
-    found = (Conversation.select(Conversation.customer).where(Conversation.id == conversation_id)
-             .tuples().first())
+    found = Conversation.select(Conversation.customer).where(Conversation.id == conversation_id).tuples().first()
     return found[0] if found else None
 
 
@@ -120,10 +138,20 @@ def customer_name(customer_id: int | None) -> str:
 def _rows():
     return (
         Conversation.select(
-            Conversation.id, Employee.login, Conversation.date, Conversation.follow_up,
-            Conversation.note, Conversation.with_whom, Topic.name, Method.name,
-            Conversation.completed, Conversation.is_follow_up, PipelineStage.name,
-            Conversation.time_begin, Conversation.time_end, Conversation.duration_minutes,
+            Conversation.id,
+            Employee.login,
+            Conversation.date,
+            Conversation.follow_up,
+            Conversation.note,
+            Conversation.with_whom,
+            Topic.name,
+            Method.name,
+            Conversation.completed,
+            Conversation.is_follow_up,
+            PipelineStage.name,
+            Conversation.time_begin,
+            Conversation.time_end,
+            Conversation.duration_minutes,
         )
         .join_from(Conversation, Employee)
         .join_from(Conversation, Topic, JOIN.LEFT_OUTER)
@@ -135,34 +163,51 @@ def _rows():
 
 def _row(r: tuple) -> ConversationRow:
     return ConversationRow(
-        id=r[0], employee=r[1], date=_date(r[2]),  # type: ignore[arg-type]  # date: NOT NULL
-        follow_up=_date(r[3]), note=r[4] or "",
-        with_whom=r[5] or "", about=r[6] or "", how=r[7] or "", completed=bool(r[8]),
-        is_follow_up=bool(r[9]), stage=r[10] or "", time_begin=_time(r[11]),
-        time_end=_time(r[12]), duration=r[13],
+        id=r[0],
+        employee=r[1],
+        date=_date(r[2]),  # type: ignore[arg-type]  # date: NOT NULL
+        follow_up=_date(r[3]),
+        note=r[4] or "",
+        with_whom=r[5] or "",
+        about=r[6] or "",
+        how=r[7] or "",
+        completed=bool(r[8]),
+        is_follow_up=bool(r[9]),
+        stage=r[10] or "",
+        time_begin=_time(r[11]),
+        time_end=_time(r[12]),
+        duration=r[13],
     )
 
 
-def position(customer_id: int, conversation_id: int,
-             flt: ConversationFilter = ConversationFilter()) -> int | None:
+def position(customer_id: int, conversation_id: int, flt: ConversationFilter = ConversationFilter()) -> int | None:
     """The row index of a conversation in the filtered list, None when it is not in it."""
     conv = Conversation.get_or_none(Conversation.id == conversation_id)
-    if conv is None or not Conversation.select().where(
-            _where(customer_id, flt) & (Conversation.id == conversation_id)).exists():
+    if (
+        conv is None
+        or not Conversation.select().where(_where(customer_id, flt) & (Conversation.id == conversation_id)).exists()
+    ):
         return None
     if conv.time_begin is None:
         before_time = Conversation.time_begin.is_null() & (Conversation.id < conv.id)
     else:
-        before_time = Conversation.time_begin.is_null() | (Conversation.time_begin < conv.time_begin) | (
-            (Conversation.time_begin == conv.time_begin) & (Conversation.id < conv.id))
+        before_time = (
+            Conversation.time_begin.is_null()
+            | (Conversation.time_begin < conv.time_begin)
+            | ((Conversation.time_begin == conv.time_begin) & (Conversation.id < conv.id))
+        )
     before = (Conversation.date < conv.date) | ((Conversation.date == conv.date) & before_time)
     return Conversation.select().where(_where(customer_id, flt) & before).count()
 
 
 def with_whom_suggestions(customer_id: int, limit: int = 200) -> list[str]:
     """The customer's contacts, then earlier With Whom values (most recent first), no repeats."""
-    names = [c.name for c in Contact.select(Contact.name).where(Contact.customer == customer_id)
-             .order_by(Contact.sort_name, Contact.name, Contact.id)]
+    names = [
+        c.name
+        for c in Contact.select(Contact.name)
+        .where(Contact.customer == customer_id)
+        .order_by(Contact.sort_name, Contact.name, Contact.id)
+    ]
     earlier = (
         Conversation.select(Conversation.with_whom, fn.MAX(Conversation.date).alias("last"))
         .where((Conversation.customer == customer_id) & (Conversation.with_whom != ""))
@@ -209,11 +254,14 @@ def open_follow_ups(customer_id: int, except_id: int | None = None, limit: int =
     earliest follow-up first: (id, date, follow_up, the first 200 characters of the note).
     Ticking I.F. by hand offers them to link and complete (docs/data.md#the-conversation-form)."""
     C = Conversation
-    query = (C.select(C.id, C.date, C.follow_up, fn.SUBSTR(C.note, 1, 200))
-             .where(C.customer == customer_id, C.deleted_at.is_null(), ~C.completed,
-                    C.follow_up.is_null(False))
-             .order_by(C.follow_up, C.date, C.id).limit(limit))
+    query = (
+        C.select(C.id, C.date, C.follow_up, fn.SUBSTR(C.note, 1, 200))
+        .where(C.customer == customer_id, C.deleted_at.is_null(), ~C.completed, C.follow_up.is_null(False))
+        .order_by(C.follow_up, C.date, C.id)
+        .limit(limit)
+    )
     if except_id is not None:
         query = query.where(C.id != except_id)
-    return [(cid, _date(date), _date(follow_up), note or "")
-            for cid, date, follow_up, note in query.tuples().iterator()]
+    return [
+        (cid, _date(date), _date(follow_up), note or "") for cid, date, follow_up, note in query.tuples().iterator()
+    ]

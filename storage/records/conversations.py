@@ -117,10 +117,7 @@ class ConversationInput:
     @classmethod
     def from_conversation(cls, conv: Conversation) -> ConversationInput:
         """The form's fields for an existing conversation."""
-        computed = (
-            minutes_between(conv.time_begin, conv.time_end)
-            if conv.time_begin and conv.time_end else None
-        )
+        computed = minutes_between(conv.time_begin, conv.time_end) if conv.time_begin and conv.time_end else None
         return cls(
             customer_id=conv.customer_id,
             employee_id=conv.employee_id,
@@ -161,8 +158,7 @@ def follow_up_input(earlier_id: int) -> ConversationInput:
     )
 
 
-def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int,
-             new: bool = False) -> dict:
+def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int, new: bool = False) -> dict:
     """The model fields for ``form``, or ValidationError naming every bad field.
 
     ``now`` is local time to the minute (``ctx.now()``); its date is today. A ``new``
@@ -186,16 +182,19 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
     if "date" not in errors and date is None:
         date = today
     now_time = now.time().replace(second=0, microsecond=0)
-    if ("time_end" not in errors and end is None and date == today
-            and (begin is None or begin <= now_time)):
+    if "time_end" not in errors and end is None and date == today and (begin is None or begin <= now_time):
         end = now_time
     if begin and end and "time_end" not in errors and end < begin:
         errors["time_end"] = f"Time End is before Time Begin ({format_time(begin)})"
     typed = form.duration_typed and duration is not None
     if not typed and begin and end and end >= begin:
         duration = minutes_between(begin, end)
-    errors.update(limits.check_texts({"note": form.note, "with_whom": form.with_whom.strip()},
-                                     {"note": limits.NOTE_MAX, "with_whom": limits.NAME_MAX}))
+    errors.update(
+        limits.check_texts(
+            {"note": form.note, "with_whom": form.with_whom.strip()},
+            {"note": limits.NOTE_MAX, "with_whom": limits.NAME_MAX},
+        )
+    )
     if "duration" not in errors and (message := limits.check_duration("duration", duration)):
         errors["duration"] = message  # computed from the times: still within the limit
     if new and not form.note.strip() and follow_up is None and "follow_up" not in errors:
@@ -227,8 +226,13 @@ def validate(form: ConversationInput, now: dt.datetime, default_employee_id: int
 
 
 @retrying
-def save(form: ConversationInput, now: dt.datetime, default_employee_id: int,
-         conversation_id: int | None = None, overwrite: bool = False) -> int:
+def save(
+    form: ConversationInput,
+    now: dt.datetime,
+    default_employee_id: int,
+    conversation_id: int | None = None,
+    overwrite: bool = False,
+) -> int:
     """Create (``conversation_id`` None) or update a conversation; returns its id.
 
     Raises ValidationError before writing anything when a field is bad, and ChangedMeanwhile

@@ -21,10 +21,14 @@ CUSTOMER_FIELDS = ("number", "name", "email", "phone", "address", "notes", "cade
 MAX_CADENCE_DAYS = 3650  # "stay in touch every N days" (docs/reports.md): 1 to 10 years' worth
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
-CUSTOMER_LIMITS = {"name": limits.NAME_MAX, "email": limits.NAME_MAX, "phone": limits.NAME_MAX,
-                   "address": limits.NOTE_MAX, "notes": limits.NOTE_MAX}
-CONTACT_LIMITS = {"name": limits.NAME_MAX, "role": limits.NAME_MAX, "email": limits.NAME_MAX,
-                  "phone": limits.NAME_MAX}
+CUSTOMER_LIMITS = {
+    "name": limits.NAME_MAX,
+    "email": limits.NAME_MAX,
+    "phone": limits.NAME_MAX,
+    "address": limits.NOTE_MAX,
+    "notes": limits.NOTE_MAX,
+}
+CONTACT_LIMITS = {"name": limits.NAME_MAX, "role": limits.NAME_MAX, "email": limits.NAME_MAX, "phone": limits.NAME_MAX}
 
 
 def _clean(fields: dict, names: tuple[str, ...]) -> dict:
@@ -131,8 +135,7 @@ def save_contact(customer_id: int, fields: dict, contact_id: int | None = None) 
     with db.atomic():
         if contact_id is None:
             return Contact.create(customer=customer_id, **values).id
-        Contact.update(**values).where(
-            (Contact.id == contact_id) & (Contact.customer == customer_id)).execute()
+        Contact.update(**values).where((Contact.id == contact_id) & (Contact.customer == customer_id)).execute()
         return contact_id
 
 

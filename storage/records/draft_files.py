@@ -47,8 +47,14 @@ def keep(url: str, form: str, key: str, employee: str, values: dict) -> Path:
     """Write the draft of (form, key, employee) on this database to its file; returns the path."""
     target = _path(url, form, key, employee)
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    record = {"database": _database(url), "form": form, "key": key, "employee": _owner(employee),
-              "values": values, "updated_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()}
+    record = {
+        "database": _database(url),
+        "form": form,
+        "key": key,
+        "employee": _owner(employee),
+        "values": values,
+        "updated_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(),
+    }
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".draft-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:  # mkstemp: mode 0600
@@ -81,8 +87,15 @@ def kept(url: str, employee: str) -> list[dict]:
             if record["database"] != _database(url) or record["employee"] != _owner(employee):
                 continue
             values = record["values"] if isinstance(record["values"], dict) else {"_raw": record["values"]}
-            found.append({"form": str(record["form"]), "key": str(record["key"]), "values": values,
-                          "updated_at": dt.datetime.fromisoformat(record["updated_at"]), "path": path})
+            found.append(
+                {
+                    "form": str(record["form"]),
+                    "key": str(record["key"]),
+                    "values": values,
+                    "updated_at": dt.datetime.fromisoformat(record["updated_at"]),
+                    "path": path,
+                }
+            )
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return found

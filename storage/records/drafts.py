@@ -73,9 +73,7 @@ def save(form: str, key: str, employee: str, values: dict) -> int:
 def discard(form: str, key: str, employee: str, url: str | None = None) -> None:
     """Forget the draft of (form, key, employee): its row, and its file on the database ``url``."""
     with db.atomic():
-        Draft.delete().where(
-            (Draft.form == form) & (Draft.key == key) & _owned_by(employee)
-        ).execute()
+        Draft.delete().where((Draft.form == form) & (Draft.key == key) & _owned_by(employee)).execute()
     if url is not None:
         draft_files.forget(url, form, key, employee)
 
@@ -102,9 +100,15 @@ def pending(employee: str, url: str | None = None) -> list[DraftInfo]:
     found = {(info.form, info.key): info for info in map(_info, query)}
     for number, kept in enumerate(draft_files.kept(url, employee) if url else [], start=1):
         row = found.get((kept["form"], kept["key"]))
-        found[(kept["form"], kept["key"])] = DraftInfo(row.id if row else -number, kept["form"], kept["key"],
-                                                       _owner(employee), kept["values"], kept["updated_at"],
-                                                       kept["path"])
+        found[(kept["form"], kept["key"])] = DraftInfo(
+            row.id if row else -number,
+            kept["form"],
+            kept["key"],
+            _owner(employee),
+            kept["values"],
+            kept["updated_at"],
+            kept["path"],
+        )
     return sorted(found.values(), key=lambda d: (d.updated_at, d.id), reverse=True)
 
 

@@ -24,7 +24,11 @@ from storage.errors import RapportError, ValidationError
 NAME_MAX = limits.NAME_MAX  # docs/data.md: pick-list values and names
 
 # The pick lists by the name screens and messages use for them.
-LISTS: dict[str, type[Topic] | type[Method] | type[PipelineStage]] = {"topic": Topic, "method": Method, "stage": PipelineStage}
+LISTS: dict[str, type[Topic] | type[Method] | type[PipelineStage]] = {
+    "topic": Topic,
+    "method": Method,
+    "stage": PipelineStage,
+}
 LABELS = {"topic": "topic", "method": "method", "stage": "pipeline stage"}
 
 
@@ -171,8 +175,7 @@ def check_fields(checks: dict) -> dict:
     return fields
 
 
-def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stage_kind,
-                    stalled_after=None) -> dict:
+def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stage_kind, stalled_after=None) -> dict:
     """The clean fields of a value; a stage's order, kind and "stalled after" only when given
     (None keeps them)."""
     checks: dict[str, Callable[[], object]] = {"name": lambda: _unique_name(kind, name, value_id)}
@@ -188,8 +191,14 @@ def _checked_fields(kind: str, name: str, value_id: int | None, sort_order, stag
 # ---------------------------------------------------------------------------- writes
 
 
-def add_value(kind: str, name: str, *, sort_order: int | str | None = None, stage_kind: str = "open",
-              stalled_after: int | str | None = None):
+def add_value(
+    kind: str,
+    name: str,
+    *,
+    sort_order: int | str | None = None,
+    stage_kind: str = "open",
+    stalled_after: int | str | None = None,
+):
     """Add a topic, method or stage and return it. A stage without an order goes last."""
     model = LISTS[_model_key(kind)]
     if kind == "stage" and str(sort_order if sort_order is not None else "").strip() == "":
@@ -205,8 +214,15 @@ def add_value(kind: str, name: str, *, sort_order: int | str | None = None, stag
         raise _integrity(kind) from None
 
 
-def update_value(kind: str, value_id: int, name: str, *, sort_order: int | str | None = None,
-                 stage_kind: str | None = None, stalled_after: int | str | None = None) -> None:
+def update_value(
+    kind: str,
+    value_id: int,
+    name: str,
+    *,
+    sort_order: int | str | None = None,
+    stage_kind: str | None = None,
+    stalled_after: int | str | None = None,
+) -> None:
     """Rename a value; for a stage also set its order, kind and "stalled after N days" (when
     given; "" clears the last)."""
     model = LISTS[_model_key(kind)]
@@ -237,8 +253,9 @@ def set_active(kind: str, value_id: int, active: bool) -> None:
 
 def uses(kind: str, value_id: int) -> str:
     """What refers to the value, in words ("3 conversations and 1 employee"), or ""."""
-    column = {"topic": Conversation.topic, "method": Conversation.method,
-              "stage": Conversation.pipeline_stage}[_model_key(kind)]
+    column = {"topic": Conversation.topic, "method": Conversation.method, "stage": Conversation.pipeline_stage}[
+        _model_key(kind)
+    ]
     parts = []
     # Trashed conversations count too: restoring one must bring its value back.
     conversations = Conversation.select().where(column == value_id).count()
@@ -275,5 +292,4 @@ def move_stage(stage_id: int, step: int) -> None:
         current = dict(PipelineStage.select(PipelineStage.id, PipelineStage.sort_order).tuples().iterator())
         for position, row_id in enumerate(ordered):
             if current[row_id] != (position + 1) * 10:
-                PipelineStage.update(sort_order=(position + 1) * 10).where(
-                    PipelineStage.id == row_id).execute()
+                PipelineStage.update(sort_order=(position + 1) * 10).where(PipelineStage.id == row_id).execute()

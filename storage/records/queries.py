@@ -75,8 +75,12 @@ def search_condition(search: str):
         return None
     pattern = like_pattern(text)
     contact_match = _like(Contact.name, pattern) | _like(Contact.phone, pattern) | _like(Contact.email, pattern)
-    customer_match = (_like(Customer.number, pattern) | _like(Customer.name, pattern)
-                      | _like(Customer.phone, pattern) | _like(Customer.email, pattern))
+    customer_match = (
+        _like(Customer.number, pattern)
+        | _like(Customer.name, pattern)
+        | _like(Customer.phone, pattern)
+        | _like(Customer.email, pattern)
+    )
     folded = like_pattern(sort_key(text))  # names also without accents: "celik" finds Çelik
     customer_match |= _like(Customer.sort_name, folded)
     contact_match |= _like(Contact.sort_name, folded)
@@ -143,15 +147,22 @@ class CustomerList:
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             return None
-        before = (Tuple(*NAME_ORDER) < Tuple(customer.sort_name, customer.name, customer.id))
+        before = Tuple(*NAME_ORDER) < Tuple(customer.sort_name, customer.name, customer.id)
         return Customer.select().where(before).count()
 
     def fetch(self, offset: int, limit: int) -> list[CustomerRow]:
         if self._where is not None:
-            ids = self._matching_ids()[offset:offset + limit]
+            ids = self._matching_ids()[offset : offset + limit]
         else:
-            ids = [row[0] for row in Customer.select(Customer.id).order_by(*NAME_ORDER)
-                   .limit(limit).offset(offset).tuples().iterator()]
+            ids = [
+                row[0]
+                for row in Customer.select(Customer.id)
+                .order_by(*NAME_ORDER)
+                .limit(limit)
+                .offset(offset)
+                .tuples()
+                .iterator()
+            ]
         if not ids:
             return []
         rows = {row["id"]: row for row in self._details(ids).dicts()}
@@ -160,32 +171,50 @@ class CustomerList:
     def _details(self, ids: list[int]):
         today = self.today
         live = (Conversation.customer == Customer.id) & Conversation.deleted_at.is_null()
-        latest_first = (Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"),
-                        Conversation.id.desc())
-        main_contact = (Contact.select(Contact.name).where(Contact.customer == Customer.id)
-                        .order_by(Contact.id).limit(1))
-        stage = (Conversation.select(PipelineStage.name)
-                 .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
-                 .where(live & Conversation.pipeline_stage.is_null(False) & (Conversation.date <= today))
-                 .order_by(*latest_first).limit(1))
-        last = (Conversation.select(Conversation.date)
-                .where(live & (Conversation.date <= today)).order_by(*latest_first).limit(1))
-        follow_up = (Conversation.select(fn.MIN(Conversation.follow_up))
-                     # "NOT completed" as the partial index says it, so SQLite uses the index.
-                     .where(live & ~Conversation.completed & Conversation.follow_up.is_null(False)))
+        latest_first = (Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"), Conversation.id.desc())
+        main_contact = Contact.select(Contact.name).where(Contact.customer == Customer.id).order_by(Contact.id).limit(1)
+        stage = (
+            Conversation.select(PipelineStage.name)
+            .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
+            .where(live & Conversation.pipeline_stage.is_null(False) & (Conversation.date <= today))
+            .order_by(*latest_first)
+            .limit(1)
+        )
+        last = (
+            Conversation.select(Conversation.date)
+            .where(live & (Conversation.date <= today))
+            .order_by(*latest_first)
+            .limit(1)
+        )
+        follow_up = (
+            Conversation.select(fn.MIN(Conversation.follow_up))
+            # "NOT completed" as the partial index says it, so SQLite uses the index.
+            .where(live & ~Conversation.completed & Conversation.follow_up.is_null(False))
+        )
         return Customer.select(
-            Customer.id, Customer.number, Customer.name, Customer.phone, Customer.archived,
-            main_contact.alias("main_contact"), stage.alias("stage"),
-            last.alias("last_conversation"), follow_up.alias("next_follow_up"),
+            Customer.id,
+            Customer.number,
+            Customer.name,
+            Customer.phone,
+            Customer.archived,
+            main_contact.alias("main_contact"),
+            stage.alias("stage"),
+            last.alias("last_conversation"),
+            follow_up.alias("next_follow_up"),
         ).where(Customer.id.in_(ids))
 
     @staticmethod
     def _row(row: dict) -> CustomerRow:
         return CustomerRow(
-            id=row["id"], number=row["number"], name=row["name"],
-            main_contact=row["main_contact"] or "", phone=row["phone"] or "",
-            stage=row["stage"] or "", last_conversation=_as_date(row["last_conversation"]),
-            next_follow_up=_as_date(row["next_follow_up"]), archived=bool(row["archived"]),
+            id=row["id"],
+            number=row["number"],
+            name=row["name"],
+            main_contact=row["main_contact"] or "",
+            phone=row["phone"] or "",
+            stage=row["stage"] or "",
+            last_conversation=_as_date(row["last_conversation"]),
+            next_follow_up=_as_date(row["next_follow_up"]),
+            archived=bool(row["archived"]),
         )
 
 
@@ -206,8 +235,11 @@ def excerpt(note: str, length: int = 60) -> str:
 
 
 def _stage_history_where(customer_id: int):
-    return ((Conversation.customer == customer_id) & Conversation.pipeline_stage.is_null(False)
-            & Conversation.deleted_at.is_null())
+    return (
+        (Conversation.customer == customer_id)
+        & Conversation.pipeline_stage.is_null(False)
+        & Conversation.deleted_at.is_null()
+    )
 
 
 def stage_history_count(customer_id: int) -> int:
@@ -218,18 +250,33 @@ def stage_history_count(customer_id: int) -> int:
 def stage_history(customer_id: int, offset: int = 0, limit: int | None = None) -> list[StageEvent]:
     """The customer's pipeline conversations (not deleted), newest first; a page of them when
     ``limit`` is given (a customer may have thousands)."""
-    query = (Conversation
-             .select(Conversation.id, Conversation.date, Conversation.time_begin, Conversation.note,
-                     PipelineStage.name.alias("stage"), PipelineStage.kind.alias("kind"),
-                     Case(None, [(Employee.name != "", Employee.name)], Employee.login).alias("employee"))
-             .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
-             .switch(Conversation).join(Employee, on=(Conversation.employee == Employee.id))
-             .where(_stage_history_where(customer_id))
-             .order_by(Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"),
-                       Conversation.id.desc()))
+    query = (
+        Conversation.select(
+            Conversation.id,
+            Conversation.date,
+            Conversation.time_begin,
+            Conversation.note,
+            PipelineStage.name.alias("stage"),
+            PipelineStage.kind.alias("kind"),
+            Case(None, [(Employee.name != "", Employee.name)], Employee.login).alias("employee"),
+        )
+        .join(PipelineStage, on=(Conversation.pipeline_stage == PipelineStage.id))
+        .switch(Conversation)
+        .join(Employee, on=(Conversation.employee == Employee.id))
+        .where(_stage_history_where(customer_id))
+        .order_by(Conversation.date.desc(), Conversation.time_begin.desc(nulls="LAST"), Conversation.id.desc())
+    )
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    return [StageEvent(conversation_id=r["id"], date=_as_date(r["date"]),  # type: ignore[arg-type]  # date: NOT NULL
-                       time=r["time_begin"], stage=r["stage"], kind=r["kind"], employee=r["employee"],
-                       note=excerpt(r["note"]))
-            for r in query.dicts().iterator()]
+    return [
+        StageEvent(
+            conversation_id=r["id"],
+            date=_as_date(r["date"]),  # type: ignore[arg-type]  # date: NOT NULL
+            time=r["time_begin"],
+            stage=r["stage"],
+            kind=r["kind"],
+            employee=r["employee"],
+            note=excerpt(r["note"]),
+        )
+        for r in query.dicts().iterator()
+    ]

@@ -47,11 +47,13 @@ def add_employee(login: str, name: str = "", default_topic_id: int | None = None
     An empty name shows as the login."""
     try:
         with db.atomic():
-            fields = check_fields({
-                "login": lambda: _login(login),
-                "name": lambda: _display_name(name),
-                "default_topic": lambda: _default_topic(default_topic_id),
-            })
+            fields = check_fields(
+                {
+                    "login": lambda: _login(login),
+                    "name": lambda: _display_name(name),
+                    "default_topic": lambda: _default_topic(default_topic_id),
+                }
+            )
             return Employee.create(**fields)
     except peewee.IntegrityError:
         raise ValidationError({"login": "an employee with this login already exists"}) from None
@@ -63,10 +65,12 @@ def update_employee(employee_id: int, name: str, default_topic_id: int | None) -
     who the person is in config files and imports)."""
     with db.atomic():
         employee = _existing(employee_id)
-        fields = check_fields({
-            "name": lambda: _display_name(name),
-            "default_topic": lambda: _default_topic(default_topic_id),
-        })
+        fields = check_fields(
+            {
+                "name": lambda: _display_name(name),
+                "default_topic": lambda: _default_topic(default_topic_id),
+            }
+        )
         fields["sort_name"] = sort_key(fields["name"] or employee.login)
         Employee.update(**fields).where(Employee.id == employee_id).execute()
 

@@ -21,10 +21,12 @@ from storage.reporting import reports
 from storage.reporting.losing_touch import losing_touch
 from storage.reporting.pipeline_sql import planner_hints
 
-ITEM = ('    {{\n      "uid": {},\n      "customer_number": {},\n      "customer": {},\n'
-        '      "employee": {},\n      "date": "{}",\n      "follow_up": "{}",\n'
-        '      "days_overdue": {},\n      "with_whom": {},\n      "about": {},\n      "how": {},\n'
-        '      "note": {}\n    }}')
+ITEM = (
+    '    {{\n      "uid": {},\n      "customer_number": {},\n      "customer": {},\n'
+    '      "employee": {},\n      "date": "{}",\n      "follow_up": "{}",\n'
+    '      "days_overdue": {},\n      "with_whom": {},\n      "about": {},\n      "how": {},\n'
+    '      "note": {}\n    }}'
+)
 
 
 # On PostgreSQL the server writes the items (format, to_json: C code, no values to Python), both
@@ -72,12 +74,24 @@ def _items(today: dt.date, query) -> list[bytes]:
     parse, esc = reports._parse_date, encode_basestring  # parse: cached per distinct date
     texts = []
     # Dates arrive as text from both backends (no date objects made and printed again).
-    for (_, uid, _, number, name, login, date, follow_up, with_whom, about, how,
-         note) in db.execute(reports.item_query(query, dates_as_text=True)):
-        texts.append(ITEM.format(
-            esc(uid), esc(number), esc(name), esc(login), date[:10], follow_up[:10],
-            (today - parse(follow_up)).days, esc(with_whom or ""),
-            esc(about or ""), esc(how or ""), esc(note or "")))
+    for _, uid, _, number, name, login, date, follow_up, with_whom, about, how, note in db.execute(
+        reports.item_query(query, dates_as_text=True)
+    ):
+        texts.append(
+            ITEM.format(
+                esc(uid),
+                esc(number),
+                esc(name),
+                esc(login),
+                date[:10],
+                follow_up[:10],
+                (today - parse(follow_up)).days,
+                esc(with_whom or ""),
+                esc(about or ""),
+                esc(how or ""),
+                esc(note or ""),
+            )
+        )
     return _listed(",\n".join(texts).encode())
 
 
@@ -96,9 +110,13 @@ def parts(today: dt.date, login: str | None = None) -> list[bytes]:
     # A short list (customers, not conversations): json itself, indented one level deeper
     # (a JSON text has no raw line breaks inside its strings).
     losing = json.dumps([row.as_json() for row in losing_touch(today)], ensure_ascii=False, indent=2)
-    return [f'{{\n  "date": "{today.isoformat()}",\n  "due": '.encode(), *due,
-            b',\n  "upcoming": ', *upcoming,
-            f',\n  "losing_touch": {losing.replace(chr(10), chr(10) + "  ")}\n}}\n'.encode()]
+    return [
+        f'{{\n  "date": "{today.isoformat()}",\n  "due": '.encode(),
+        *due,
+        b',\n  "upcoming": ',
+        *upcoming,
+        f',\n  "losing_touch": {losing.replace(chr(10), chr(10) + "  ")}\n}}\n'.encode(),
+    ]
 
 
 def document(today: dt.date, login: str | None = None) -> str:

@@ -54,12 +54,10 @@ def _date(value) -> dt.date | None:
 
 def losing_touch(today: dt.date) -> list[LosingTouch]:
     C = Conversation
-    latest = (C.select(fn.MAX(C.date))
-              .where(C.customer == Customer.id, C.deleted_at.is_null(), C.date <= today))
-    query = (Customer
-             .select(Customer.id, Customer.number, Customer.name, Customer.cadence_days,
-                     Customer.created_at, latest.alias("latest"))
-             .where(Customer.cadence_days.is_null(False), ~Customer.archived))
+    latest = C.select(fn.MAX(C.date)).where(C.customer == Customer.id, C.deleted_at.is_null(), C.date <= today)
+    query = Customer.select(
+        Customer.id, Customer.number, Customer.name, Customer.cadence_days, Customer.created_at, latest.alias("latest")
+    ).where(Customer.cadence_days.is_null(False), ~Customer.archived)
     found = []
     for cid, number, name, cadence, created_at, last in db.execute(query):
         last = _date(last)

@@ -80,8 +80,7 @@ def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, C
     def of(employee_id: int) -> Counts:
         return counts.setdefault(employee_id, Counts())
 
-    for stage_id, employee_id, n, days in q.run(
-            q.stored_in_pipeline([s.id for s in stages.open_stages]), **params):
+    for stage_id, employee_id, n, days in q.run(q.stored_in_pipeline([s.id for s in stages.open_stages]), **params):
         of(employee_id).customers_in_pipeline += n
         of(employee_id).by_stage[stage_id] = n
         of(employee_id).stage_days[stage_id] = int(days or 0)
@@ -94,7 +93,7 @@ def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, C
         of(employee_id).new_prospects += n
     later = [row[0] for row in q.run(q.STORED_LATER_CUSTOMERS, **params)]
     for i in range(0, len(later), cycle_store.CHUNK):
-        chunk = later[i:i + cycle_store.CHUNK]
+        chunk = later[i : i + cycle_store.CHUNK]
         stored = cycle_store.stored_rows(chunk)
         _add_rows(of, period, stages, kinds, *stored, sign=-1)
         exact = cycle_store.compute(cycle_store.pipeline_rows(chunk, period.as_of), kinds)
@@ -102,8 +101,9 @@ def pipeline_counts(period: Period, stages: Stages | None = None) -> dict[int, C
     return {emp: c for emp, c in counts.items() if _has_numbers(c)}
 
 
-def _add_rows(of, period: Period, stages: Stages, kinds: dict[int, str],
-              cycles: list[tuple], customers: list[tuple], sign: int) -> None:
+def _add_rows(
+    of, period: Period, stages: Stages, kinds: dict[int, str], cycles: list[tuple], customers: list[tuple], sign: int
+) -> None:
     """Add (sign 1) or take away (sign -1) the numbers of cycle and customer rows as
     storage.db.cycle_store makes them."""
     from storage.db.cycle_store import as_date
@@ -120,8 +120,7 @@ def _add_rows(of, period: Period, stages: Stages, kinds: dict[int, str],
         setattr(counts, kind, getattr(counts, kind) + sign)
         if kind == "won":
             counts.won_days += sign * days
-    for (_customer, first_date, first_employee, _latest_date, stage_id, employee_id,
-         since) in customers:
+    for _customer, first_date, first_employee, _latest_date, stage_id, employee_id, since in customers:
         if stage_id in open_ids:
             counts = of(employee_id)
             counts.customers_in_pipeline += sign
@@ -136,8 +135,17 @@ def _has_numbers(counts: Counts) -> bool:
     for stage_id in [s for s, n in counts.by_stage.items() if not n]:
         del counts.by_stage[stage_id]
         counts.stage_days.pop(stage_id, None)
-    return any((counts.customers_in_pipeline, counts.won, counts.lost, counts.closed,
-                counts.new_prospects, counts.won_days, counts.by_stage))
+    return any(
+        (
+            counts.customers_in_pipeline,
+            counts.won,
+            counts.lost,
+            counts.closed,
+            counts.new_prospects,
+            counts.won_days,
+            counts.by_stage,
+        )
+    )
 
 
 @dataclass
@@ -163,8 +171,9 @@ class PipelineReport:
 
     def stage_rows(self, counts: Counts) -> list[tuple[PipelineStage, int]]:
         """Every active open stage in sort order (an inactive one only while it holds customers)."""
-        return [(s, counts.by_stage.get(s.id, 0)) for s in self.stages.open_stages
-                if s.active or counts.by_stage.get(s.id)]
+        return [
+            (s, counts.by_stage.get(s.id, 0)) for s in self.stages.open_stages if s.active or counts.by_stage.get(s.id)
+        ]
 
     def document(self, employee_id: int | None = None) -> dict:
         """The JSON document of ``rapport pipeline --json`` (README.md#command-line), keys in README.md#command-line order."""
@@ -180,9 +189,10 @@ class PipelineReport:
             "win_rate": counts.win_rate,
             "new_prospects": counts.new_prospects,
             "avg_days_to_close": counts.avg_days_to_close,
-            "by_stage": [{"stage": s.name, "customers": n,
-                          "avg_days_in_stage": counts.avg_days_in_stage(s.id)}
-                         for s, n in self.stage_rows(counts)],
+            "by_stage": [
+                {"stage": s.name, "customers": n, "avg_days_in_stage": counts.avg_days_in_stage(s.id)}
+                for s, n in self.stage_rows(counts)
+            ],
             "stalled": [s.as_json() for s in self.stalled_of(employee_id)],
         }
 
@@ -197,13 +207,18 @@ def pipeline_report(period: Period) -> PipelineReport:
 
     stages = Stages.load()
     by_employee = pipeline_counts(period, stages)
-    logins = dict(Employee.select(Employee.id, Employee.login)
-                  .where(Employee.id.in_(list(by_employee) or [0])).tuples().iterator())
+    logins = dict(
+        Employee.select(Employee.id, Employee.login)
+        .where(Employee.id.in_(list(by_employee) or [0]))
+        .tuples()
+        .iterator()
+    )
     return PipelineReport(period, stages, by_employee, logins, stalled_customers(period, stages))
 
 
-def pipeline_metrics(as_of: dt.date, date_from: dt.date | None = None,
-                     date_to: dt.date | None = None, employee: str | None = None) -> dict:
+def pipeline_metrics(
+    as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None, employee: str | None = None
+) -> dict:
     """The README.md#command-line JSON document as of ``as_of``, optionally for one employee's login."""
     employee_id = find_employee(employee).id if employee else None
     return pipeline_report(Period(as_of, date_from, date_to)).document(employee_id)
@@ -225,8 +240,9 @@ def chart_months(period: Period, most: int = 24) -> list[str]:
     return months[-most:]
 
 
-def won_lost_by_month(period: Period, employee_id: int | None = None,
-                      stages: Stages | None = None) -> list[tuple[str, int, int]]:
+def won_lost_by_month(
+    period: Period, employee_id: int | None = None, stages: Stages | None = None
+) -> list[tuple[str, int, int]]:
     """(month, won, lost) for each month of ``chart_months``, closes attributed as in docs/reports.md#pipeline."""
     stages = stages or Stages.load()
     months = chart_months(period)
@@ -242,7 +258,8 @@ def won_lost_by_month(period: Period, employee_id: int | None = None,
             WHERE w.pipeline_stage_id IN {q.id_list(won_ids + lost_ids)} AND w.deleted_at IS NULL
               AND w.date >= :first AND w.date <= :last {extra}
             GROUP BY {month}""",
-        first=max(period.first, dt.date.fromisoformat(months[0] + "-01")), last=period.last,
+        first=max(period.first, dt.date.fromisoformat(months[0] + "-01")),
+        last=period.last,
         employee_id=employee_id,
     )
     found = {m: (int(w or 0), int(lost or 0)) for m, w, lost in rows}

@@ -46,8 +46,7 @@ class Period:
         return f"{start} to {self.date_to or self.as_of}"
 
     def params(self) -> dict:
-        return {"as_of": self.as_of, "date_from": self.first, "date_to": self.last,
-                "month_start": self.month_start}
+        return {"as_of": self.as_of, "date_from": self.first, "date_to": self.last, "month_start": self.month_start}
 
 
 @dataclass

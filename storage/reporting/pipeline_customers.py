@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from storage.reporting import pipeline_sql as q
 from storage.reporting.pipeline_basis import Period, Stages
 
-METRICS = ("customers_in_pipeline", "won", "lost", "closed", "win_rate", "new_prospects",
-           "avg_days_to_close", "stalled")
+METRICS = (
+    "customers_in_pipeline",
+    "won",
+    "lost",
+    "closed",
+    "win_rate",
+    "new_prospects",
+    "avg_days_to_close",
+    "stalled",
+)
 
 
 @dataclass(frozen=True)
@@ -39,12 +47,14 @@ def _rows(inner: str, order: str, period: Period, employee_id: int | None) -> li
             JOIN customer cu ON cu.id = t.customer_id
             JOIN employee e ON e.id = t.employee_id
             {where} ORDER BY {order}""",
-        employee_id=employee_id, **period.params(),
+        employee_id=employee_id,
+        **period.params(),
     )
 
 
-def metric_customers(metric: str, period: Period, employee_id: int | None = None,
-                     stage_id: int | None = None) -> list[MetricCustomer]:
+def metric_customers(
+    metric: str, period: Period, employee_id: int | None = None, stage_id: int | None = None
+) -> list[MetricCustomer]:
     """The rows behind ``metric`` (one of METRICS, or ``by_stage`` with ``stage_id``)."""
     stages = Stages.load()
     names = {s.id: s.name for s in stages.rows}
@@ -52,17 +62,27 @@ def metric_customers(metric: str, period: Period, employee_id: int | None = None
         return _stalled(period, stages, employee_id)
     if metric in ("customers_in_pipeline", "by_stage"):
         open_ids = [stage_id] if metric == "by_stage" else [s.id for s in stages.open_stages]
-        inner = (f"SELECT l.*, {q.latest('date', 'l.customer_id')} AS latest_date "
-                 f"FROM ({q.latest_rows(open_ids)}) l")
-        return [MetricCustomer(cid, number, name, _as_date(when), login, names.get(sid, ""))
-                for cid, sid, _e, when, number, name, login
-                in _rows(inner, "cu.sort_name, cu.name, cu.id", period, employee_id)]
+        inner = f"SELECT l.*, {q.latest('date', 'l.customer_id')} AS latest_date FROM ({q.latest_rows(open_ids)}) l"
+        return [
+            MetricCustomer(cid, number, name, _as_date(when), login, names.get(sid, ""))
+            for cid, sid, _e, when, number, name, login in _rows(
+                inner, "cu.sort_name, cu.name, cu.id", period, employee_id
+            )
+        ]
     if metric == "new_prospects":
-        return [MetricCustomer(cid, number, name, _as_date(first), login, "first pipeline conversation")
-                for cid, first, _e, number, name, login
-                in _rows(q.new_prospect_rows(stages.all_ids), "cu.sort_name, cu.name, cu.id", period, employee_id)]
-    kinds = {"won": ("won",), "lost": ("lost",), "closed": ("closed",),
-             "win_rate": ("won", "lost"), "avg_days_to_close": ("won",)}[metric]
+        return [
+            MetricCustomer(cid, number, name, _as_date(first), login, "first pipeline conversation")
+            for cid, first, _e, number, name, login in _rows(
+                q.new_prospect_rows(stages.all_ids), "cu.sort_name, cu.name, cu.id", period, employee_id
+            )
+        ]
+    kinds = {
+        "won": ("won",),
+        "lost": ("lost",),
+        "closed": ("closed",),
+        "win_rate": ("won", "lost"),
+        "avg_days_to_close": ("won",),
+    }[metric]
     cycles = q.closing_cycles(stages.ids(*kinds), stages.closing_ids)
     inner = f"{cycles} SELECT customer_id, employee_id, date, stage_id, start FROM cycles"
     rows = []
@@ -80,10 +100,16 @@ def _stalled(period: Period, stages: Stages, employee_id: int | None) -> list[Me
     from storage.db.models import Employee
     from storage.reporting.pipeline_stalled import stalled_customers
 
-    rows = [s for s in stalled_customers(period, stages)
-            if employee_id is None or s.employee_id == employee_id]
+    rows = [s for s in stalled_customers(period, stages) if employee_id is None or s.employee_id == employee_id]
     logins = dict(Employee.select(Employee.id, Employee.login).tuples().iterator())
-    return [MetricCustomer(s.customer_id, s.customer_number, s.customer,
-                           period.as_of - dt.timedelta(days=s.days_in_stage),
-                           logins.get(s.employee_id, "?"), f"{s.stage}, {s.days_in_stage} days in stage")
-            for s in rows]
+    return [
+        MetricCustomer(
+            s.customer_id,
+            s.customer_number,
+            s.customer,
+            period.as_of - dt.timedelta(days=s.days_in_stage),
+            logins.get(s.employee_id, "?"),
+            f"{s.stage}, {s.days_in_stage} days in stage",
+        )
+        for s in rows
+    ]

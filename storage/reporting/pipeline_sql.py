@@ -107,14 +107,18 @@ ORDER_ASC = "x.date, x.time_begin NULLS FIRST, x.id"
 
 def latest(column: str, customer: str = "c.id") -> str:
     """``column`` of a customer's latest live pipeline conversation."""
-    return (f"(SELECT x.{column} FROM conversation x WHERE x.customer_id = {customer} AND {live('x')} "
-            f"ORDER BY {ORDER_DESC} LIMIT 1)")
+    return (
+        f"(SELECT x.{column} FROM conversation x WHERE x.customer_id = {customer} AND {live('x')} "
+        f"ORDER BY {ORDER_DESC} LIMIT 1)"
+    )
 
 
 def first(column: str, customer: str) -> str:
     """``column`` of a customer's first live pipeline conversation."""
-    return (f"(SELECT x.{column} FROM conversation x WHERE x.customer_id = {customer} AND {live('x')} "
-            f"ORDER BY {ORDER_ASC} LIMIT 1)")
+    return (
+        f"(SELECT x.{column} FROM conversation x WHERE x.customer_id = {customer} AND {live('x')} "
+        f"ORDER BY {ORDER_ASC} LIMIT 1)"
+    )
 
 
 def latest_rows(open_ids) -> str:
@@ -122,8 +126,8 @@ def latest_rows(open_ids) -> str:
     (customer_id, stage_id, employee_id)."""
     return f"""
         WITH latest AS MATERIALIZED (
-            SELECT c.id AS customer_id, {latest('pipeline_stage_id')} AS stage_id,
-                   {latest('employee_id')} AS employee_id
+            SELECT c.id AS customer_id, {latest("pipeline_stage_id")} AS stage_id,
+                   {latest("employee_id")} AS employee_id
             FROM customer c)
         SELECT customer_id, stage_id, employee_id FROM latest
         WHERE stage_id IN {id_list(open_ids)}"""
@@ -148,7 +152,7 @@ def closing_cycles(end_ids, closing_ids) -> str:
             SELECT w.customer_id, w.date, w.employee_id, w.pipeline_stage_id AS stage_id,
               (SELECT x.date FROM conversation x
                WHERE x.customer_id = w.customer_id AND x.date <= w.date
-                 AND {live('x', dated=False)} AND +x.pipeline_stage_id IN {closing}
+                 AND {live("x", dated=False)} AND +x.pipeline_stage_id IN {closing}
                  AND (x.date < w.date OR {_BEFORE_SAME_DAY})
                ORDER BY {ORDER_DESC} LIMIT 1) AS previous_close
             FROM conversation w
@@ -158,15 +162,15 @@ def closing_cycles(end_ids, closing_ids) -> str:
             SELECT customer_id, date, employee_id, stage_id, CASE
               WHEN previous_close IS NULL THEN
                 (SELECT MIN(x.date) FROM conversation x
-                 WHERE x.customer_id = ends.customer_id AND {live('x', dated=False)})
+                 WHERE x.customer_id = ends.customer_id AND {live("x", dated=False)})
               WHEN previous_close = ends.date THEN previous_close
               WHEN (SELECT x.pipeline_stage_id FROM conversation x
                     WHERE x.customer_id = ends.customer_id AND x.date = ends.previous_close
-                      AND {live('x', dated=False)}
+                      AND {live("x", dated=False)}
                     ORDER BY x.time_begin DESC NULLS LAST, x.id DESC LIMIT 1) IN {closing} THEN
                 (SELECT MIN(x.date) FROM conversation x
                  WHERE x.customer_id = ends.customer_id AND x.date > ends.previous_close
-                   AND {live('x', dated=False)})
+                   AND {live("x", dated=False)})
               ELSE previous_close END AS start
             FROM ends)"""
 
@@ -179,11 +183,11 @@ def new_prospect_rows(all_ids) -> str:
             SELECT DISTINCT w.customer_id FROM conversation w
             WHERE w.pipeline_stage_id IN {id_list(all_ids)} AND w.deleted_at IS NULL
               AND w.date >= :month_start AND w.date <= :as_of)
-        SELECT m.customer_id, {first('date', 'm.customer_id')} AS first_date,
-               {first('employee_id', 'm.customer_id')} AS employee_id
+        SELECT m.customer_id, {first("date", "m.customer_id")} AS first_date,
+               {first("employee_id", "m.customer_id")} AS employee_id
         FROM month m
         WHERE NOT EXISTS (SELECT 1 FROM conversation x
-                          WHERE x.customer_id = m.customer_id AND {live('x')}
+                          WHERE x.customer_id = m.customer_id AND {live("x")}
                             AND x.date < :month_start)"""
 
 
@@ -211,7 +215,7 @@ def stored_in_pipeline(open_ids) -> str:
     conversation is at an open stage."""
     return f"""
         SELECT latest_stage_id, latest_employee_id, COUNT(*),
-               SUM({days_between(as_of_date(), 'stage_since')}) FROM pipeline_customer
+               SUM({days_between(as_of_date(), "stage_since")}) FROM pipeline_customer
         WHERE latest_stage_id IN {id_list(open_ids)}
         GROUP BY latest_stage_id, latest_employee_id"""
 

@@ -30,26 +30,36 @@ class Stalled:
     days_in_stage: int
 
     def as_json(self) -> dict:
-        return {"customer_number": self.customer_number, "customer": self.customer,
-                "stage": self.stage, "days_in_stage": self.days_in_stage}
+        return {
+            "customer_number": self.customer_number,
+            "customer": self.customer,
+            "stage": self.stage,
+            "days_in_stage": self.days_in_stage,
+        }
 
 
 def stalled_customers(period: Period, stages: Stages | None = None) -> list[Stalled]:
     stages = stages or Stages.load()
     cycle_store.ensure_fresh()
     names = {s.id: s.name for s in stages.rows}
-    limits = {s.id: s.stalled_after_days for s in stages.open_stages
-              if s.stalled_after_days is not None}
+    limits = {s.id: s.stalled_after_days for s in stages.open_stages if s.stalled_after_days is not None}
     params = period.params()
-    found = [Stalled(cid, number, name, names.get(sid, ""), eid, int(days))
-             for cid, number, name, sid, eid, days in q.run(q.stored_stalled(list(limits)), **params)]
+    found = [
+        Stalled(cid, number, name, names.get(sid, ""), eid, int(days))
+        for cid, number, name, sid, eid, days in q.run(q.stored_stalled(list(limits)), **params)
+    ]
     later = [row[0] for row in q.run(q.STORED_LATER_CUSTOMERS, **params)] if limits else []
     kinds = {s.id: normal_kind(s.kind) for s in stages.rows}
     for i in range(0, len(later), cycle_store.CHUNK):
-        chunk = later[i:i + cycle_store.CHUNK]
+        chunk = later[i : i + cycle_store.CHUNK]
         _, customers = cycle_store.compute(cycle_store.pipeline_rows(chunk, period.as_of), kinds)
-        known = {cid: (number, name) for cid, number, name in Customer.select(
-            Customer.id, Customer.number, Customer.name).where(Customer.id.in_(chunk)).tuples().iterator()}
+        known = {
+            cid: (number, name)
+            for cid, number, name in Customer.select(Customer.id, Customer.number, Customer.name)
+            .where(Customer.id.in_(chunk))
+            .tuples()
+            .iterator()
+        }
         for cid, _first, _fe, _latest, sid, eid, since in customers:
             days = (period.as_of - cycle_store.as_date(since)).days
             if sid in limits and days > limits[sid]:

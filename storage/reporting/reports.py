@@ -64,17 +64,48 @@ class FollowUpItem:
 
     def as_json(self) -> dict:
         """The ITEM of README.md#command-line, keys in its order, dates as YYYY-MM-DD."""
-        return item_json(self.uid, self.customer_number, self.customer, self.employee,
-                         self.date.isoformat(), self.follow_up.isoformat(), self.days_overdue,
-                         self.with_whom, self.about, self.how, self.note)
+        return item_json(
+            self.uid,
+            self.customer_number,
+            self.customer,
+            self.employee,
+            self.date.isoformat(),
+            self.follow_up.isoformat(),
+            self.days_overdue,
+            self.with_whom,
+            self.about,
+            self.how,
+            self.note,
+        )
 
 
-def item_json(uid: str, number: str, customer: str, login: str, date: str, follow_up: str,
-              days_overdue: int, with_whom: str, about: str, how: str, note: str) -> dict:
+def item_json(
+    uid: str,
+    number: str,
+    customer: str,
+    login: str,
+    date: str,
+    follow_up: str,
+    days_overdue: int,
+    with_whom: str,
+    about: str,
+    how: str,
+    note: str,
+) -> dict:
     """The ITEM of README.md#command-line, keys in its order."""
-    return {"uid": uid, "customer_number": number, "customer": customer, "employee": login,
-            "date": date, "follow_up": follow_up, "days_overdue": days_overdue,
-            "with_whom": with_whom, "about": about, "how": how, "note": note}
+    return {
+        "uid": uid,
+        "customer_number": number,
+        "customer": customer,
+        "employee": login,
+        "date": date,
+        "follow_up": follow_up,
+        "days_overdue": days_overdue,
+        "with_whom": with_whom,
+        "about": about,
+        "how": how,
+        "note": note,
+    }
 
 
 def _employee_id(login: str | None) -> int | None:
@@ -133,13 +164,26 @@ def item_query(query, dates_as_text: bool = False):
     date, follow_up = (C.date.cast("text"), C.follow_up.cast("text")) if dates_as_text else (C.date, C.follow_up)
     return (
         query.select(
-            C.id, C.uid, Customer.id, Customer.number, Customer.name, Employee.login,
-            date, follow_up, C.with_whom, Topic.name, Method.name, C.note,
+            C.id,
+            C.uid,
+            Customer.id,
+            Customer.number,
+            Customer.name,
+            Employee.login,
+            date,
+            follow_up,
+            C.with_whom,
+            Topic.name,
+            Method.name,
+            C.note,
         )
         .join(Customer, on=(C.customer == Customer.id))
-        .switch(C).join(Employee, on=(C.employee == Employee.id))
-        .switch(C).join(Topic, JOIN.LEFT_OUTER, on=(C.topic == Topic.id))
-        .switch(C).join(Method, JOIN.LEFT_OUTER, on=(C.method == Method.id))
+        .switch(C)
+        .join(Employee, on=(C.employee == Employee.id))
+        .switch(C)
+        .join(Topic, JOIN.LEFT_OUTER, on=(C.topic == Topic.id))
+        .switch(C)
+        .join(Method, JOIN.LEFT_OUTER, on=(C.method == Method.id))
         .order_by(C.follow_up, Customer.sort_name, Customer.name, C.id)
     )
 
@@ -158,15 +202,25 @@ def _items(today: dt.date, query, limit: int | None, offset: int) -> list[Follow
         rows = db.execute(query).fetchall()
     # Raw rows from the cursor: peewee's per-field conversion (dates tried against several
     # formats) cost more than the query itself on a list of thousands.
-    for (cid, uid, cust_id, number, name, login, date, follow_up, with_whom, about, how,
-         note) in rows:
+    for cid, uid, cust_id, number, name, login, date, follow_up, with_whom, about, how, note in rows:
         follow_up = _as_date(follow_up)
-        items.append(FollowUpItem(
-            id=cid, uid=uid, customer_id=cust_id, customer_number=number, customer=name,
-            employee=login, date=_as_date(date), follow_up=follow_up,
-            days_overdue=(today - follow_up).days, with_whom=with_whom or "",
-            about=about or "", how=how or "", note=note or "",
-        ))
+        items.append(
+            FollowUpItem(
+                id=cid,
+                uid=uid,
+                customer_id=cust_id,
+                customer_number=number,
+                customer=name,
+                employee=login,
+                date=_as_date(date),
+                follow_up=follow_up,
+                days_overdue=(today - follow_up).days,
+                with_whom=with_whom or "",
+                about=about or "",
+                how=how or "",
+                note=note or "",
+            )
+        )
     return items
 
 
@@ -180,8 +234,9 @@ def _parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
 
 
-def due(today: dt.date, login: str | None = None, *, overdue_only: bool = False,
-        limit: int | None = None, offset: int = 0) -> list[FollowUpItem]:
+def due(
+    today: dt.date, login: str | None = None, *, overdue_only: bool = False, limit: int | None = None, offset: int = 0
+) -> list[FollowUpItem]:
     """Due on D (follow-up ≤ D), overdue ones first since they are older; with
     ``overdue_only`` just those before D. ``login`` None means everyone."""
     C = Conversation
@@ -190,15 +245,17 @@ def due(today: dt.date, login: str | None = None, *, overdue_only: bool = False,
     return _items(today, query, limit, offset)
 
 
-def due_today(today: dt.date, login: str | None = None, *, limit: int | None = None,
-              offset: int = 0) -> list[FollowUpItem]:
+def due_today(
+    today: dt.date, login: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[FollowUpItem]:
     """Due exactly on D."""
     query = _open_follow_ups(_employee_id(login)).where(Conversation.follow_up == today)
     return _items(today, query, limit, offset)
 
 
-def upcoming(today: dt.date, login: str | None = None, *, limit: int | None = None,
-             offset: int = 0) -> list[FollowUpItem]:
+def upcoming(
+    today: dt.date, login: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[FollowUpItem]:
     """Open follow-ups in (D, D + 7]."""
     C = Conversation
     end = today + dt.timedelta(days=UPCOMING_DAYS)
@@ -232,10 +289,14 @@ def section_counts(today: dt.date, login: str | None = None) -> SectionCounts:
     """How many open follow-ups are overdue, due today and upcoming (one index scan)."""
     C = Conversation
     end = today + dt.timedelta(days=UPCOMING_DAYS)
-    query = _open_follow_ups(_employee_id(login)).where(C.follow_up <= end).select(
-        fn.SUM(Case(None, [(C.follow_up < today, 1)], 0)),
-        fn.SUM(Case(None, [(C.follow_up == today, 1)], 0)),
-        fn.SUM(Case(None, [(C.follow_up > today, 1)], 0)),
+    query = (
+        _open_follow_ups(_employee_id(login))
+        .where(C.follow_up <= end)
+        .select(
+            fn.SUM(Case(None, [(C.follow_up < today, 1)], 0)),
+            fn.SUM(Case(None, [(C.follow_up == today, 1)], 0)),
+            fn.SUM(Case(None, [(C.follow_up > today, 1)], 0)),
+        )
     )
     row = query.tuples().get()
     return SectionCounts(*(int(value or 0) for value in row))
@@ -252,10 +313,22 @@ def followups_report(today: dt.date, login: str | None = None) -> dict:
     with planner_hints():  # one query for both sections: in follow-up order, the due ones first
         rows = db.execute(query).fetchall()
     # Straight from the rows (no FollowUpItem, no date objects): the report holds thousands.
-    items = [item_json(uid, number, name, login, date[:10], follow_up[:10],
-                       (today - _parse_date(follow_up)).days, with_whom or "", about or "",
-                       how or "", note or "")
-             for _, uid, _, number, name, login, date, follow_up, with_whom, about, how, note in rows]
+    items = [
+        item_json(
+            uid,
+            number,
+            name,
+            login,
+            date[:10],
+            follow_up[:10],
+            (today - _parse_date(follow_up)).days,
+            with_whom or "",
+            about or "",
+            how or "",
+            note or "",
+        )
+        for _, uid, _, number, name, login, date, follow_up, with_whom, about, how, note in rows
+    ]
     return {
         "date": today.isoformat(),
         "due": [item for item in items if item["days_overdue"] >= 0],
@@ -333,8 +406,7 @@ def year_period(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
 
 
-def statistics(today: dt.date, date_from: dt.date | None = None,
-               date_to: dt.date | None = None) -> Statistics:
+def statistics(today: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None) -> Statistics:
     """Follow-up figures per employee over [from, to] (default: the month of D), clipped
     to D. Every active employee is listed, and any other with figures; ordered by login."""
     default_from, default_to = month_period(today)
@@ -348,9 +420,7 @@ def statistics(today: dt.date, date_from: dt.date | None = None,
         counts = _count_per_employee(today, date_from, last)
     employees = Employee.select(Employee.id, Employee.login, Employee.active).order_by(Employee.login)
     rows = [
-        EmployeeStats(e.login, *counts.get(e.id, (0,) * len(COUNTS)))
-        for e in employees
-        if e.active or e.id in counts
+        EmployeeStats(e.login, *counts.get(e.id, (0,) * len(COUNTS))) for e in employees if e.active or e.id in counts
     ]
     return Statistics(date_from, date_to, today, rows)
 
@@ -373,7 +443,9 @@ def _count_per_employee(today: dt.date, first: dt.date, last: dt.date) -> dict[i
     )
     by_follow_up = (
         C.select(
-            C.employee, fn.COUNT(SQL("*")), count(C.completed),
+            C.employee,
+            fn.COUNT(SQL("*")),
+            count(C.completed),
             count(C.completed & C.completed_on.is_null(False) & (C.completed_on <= promised)),
             count(~C.completed & (C.follow_up < today)),
             count(promised != C.follow_up),

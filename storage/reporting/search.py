@@ -35,6 +35,7 @@ CANDIDATES = 500  # matches ranked at most (the newest ones): bm25 costs ~15 µs
 SNIPPET = 4000  # characters of a note fetched for showing and highlighting
 _WORD = re.compile(r"[^\W_]+")
 
+
 def words(text: str) -> list[str]:
     """The words of what the user typed, lowercased, each once, in order."""
     seen: list[str] = []
@@ -59,13 +60,20 @@ class SearchResult:
 
     def as_json(self) -> dict:
         """The result of README.md#command-line ``rapport search --json``."""
-        return {"uid": self.uid, "customer_number": self.customer_number,
-                "customer": self.customer, "employee": self.employee,
-                "date": self.date.isoformat(), "with_whom": self.with_whom, "note": self.note}
+        return {
+            "uid": self.uid,
+            "customer_number": self.customer_number,
+            "customer": self.customer,
+            "employee": self.employee,
+            "date": self.date.isoformat(),
+            "with_whom": self.with_whom,
+            "note": self.note,
+        }
 
 
-def search(text: str, *, employee_id: int | None = None, limit: int = 50, offset: int = 0,
-           note_chars: int | None = SNIPPET) -> list[SearchResult]:
+def search(
+    text: str, *, employee_id: int | None = None, limit: int = 50, offset: int = 0, note_chars: int | None = SNIPPET
+) -> list[SearchResult]:
     """Conversations not in the trash matching every word of ``text``, best first; each with
     the first ``note_chars`` characters of its note (None: all of it)."""
     terms = words(text)
@@ -107,9 +115,10 @@ def search(text: str, *, employee_id: int | None = None, limit: int = 50, offset
         JOIN employee e ON e.id = c.employee_id
         ORDER BY {order.format(p="page.", c="c.")}"""
     rows = db.execute_sql(sql, params).fetchall()
-    return [SearchResult(cid, uid, cust, number, name, login, _date(date), with_whom or "",
-                         note or "", float(rank or 0))
-            for cid, uid, cust, number, name, login, date, with_whom, note, rank in rows]
+    return [
+        SearchResult(cid, uid, cust, number, name, login, _date(date), with_whom or "", note or "", float(rank or 0))
+        for cid, uid, cust, number, name, login, date, with_whom, note, rank in rows
+    ]
 
 
 def _date(value) -> dt.date:
@@ -118,9 +127,10 @@ def _date(value) -> dt.date:
 
 def search_document(text: str, *, employee_id: int | None = None, limit: int = 50) -> dict:
     """The JSON document of ``rapport search --json`` (README.md#command-line)."""
-    return {"query": text,
-            "results": [r.as_json() for r in search(text, employee_id=employee_id, limit=limit,
-                                                     note_chars=None)]}
+    return {
+        "query": text,
+        "results": [r.as_json() for r in search(text, employee_id=employee_id, limit=limit, note_chars=None)],
+    }
 
 
 def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -128,6 +138,5 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     matches them): for showing matched words highlighted, as literal text."""
     if not terms:
         return []
-    pattern = re.compile("(?<![^\\W_])(?:" + "|".join(re.escape(t) for t in terms) + ")[^\\W_]*",
-                         re.IGNORECASE)
+    pattern = re.compile("(?<![^\\W_])(?:" + "|".join(re.escape(t) for t in terms) + ")[^\\W_]*", re.IGNORECASE)
     return [m.span() for m in pattern.finditer(text)]

@@ -52,8 +52,9 @@ def _condition(figure: str, today: dt.date, first: dt.date, last: dt.date):
     }[figure]
 
 
-def statistics_items(figure: str, today: dt.date, date_from: dt.date, date_to: dt.date,
-                     login: str | None = None, limit: int = 5000) -> list[StatItem]:
+def statistics_items(
+    figure: str, today: dt.date, date_from: dt.date, date_to: dt.date, login: str | None = None, limit: int = 5000
+) -> list[StatItem]:
     """The conversations counted in ``figure`` for ``login`` (None: everyone) over the period
     (clipped to D as the statistics are), by follow-up date (or date), then customer."""
     if figure not in FIGURES:
@@ -62,17 +63,38 @@ def statistics_items(figure: str, today: dt.date, date_from: dt.date, date_to: d
     if date_from > last:
         return []
     C = Conversation
-    query = (C.select(C.id, Customer.id, Customer.name, Employee.login, C.date, C.follow_up,
-                      fn.COALESCE(C.promised_follow_up, C.follow_up), C.completed_on,
-                      fn.SUBSTR(C.note, 1, 200))
-             .join(Customer, on=(C.customer == Customer.id))
-             .switch(C).join(Employee, on=(C.employee == Employee.id))
-             .where(C.deleted_at.is_null(), _condition(figure, today, date_from, last)))
+    query = (
+        C.select(
+            C.id,
+            Customer.id,
+            Customer.name,
+            Employee.login,
+            C.date,
+            C.follow_up,
+            fn.COALESCE(C.promised_follow_up, C.follow_up),
+            C.completed_on,
+            fn.SUBSTR(C.note, 1, 200),
+        )
+        .join(Customer, on=(C.customer == Customer.id))
+        .switch(C)
+        .join(Employee, on=(C.employee == Employee.id))
+        .where(C.deleted_at.is_null(), _condition(figure, today, date_from, last))
+    )
     if login is not None:
         query = query.where(fn.LOWER(Employee.login) == login.lower())
     by_date = figure in ("logged", "scheduled")
     query = query.order_by(C.date if by_date else C.follow_up, Customer.name, C.id).limit(limit)
-    return [StatItem(cid, cust, name, who, _date(date),  # type: ignore[arg-type]  # date: NOT NULL
-                     _date(follow_up), _date(promised), _date(completed_on), note or "")
-            for cid, cust, name, who, date, follow_up, promised, completed_on, note
-            in db.execute(query)]
+    return [
+        StatItem(
+            cid,
+            cust,
+            name,
+            who,
+            _date(date),  # type: ignore[arg-type]  # date: NOT NULL
+            _date(follow_up),
+            _date(promised),
+            _date(completed_on),
+            note or "",
+        )
+        for cid, cust, name, who, date, follow_up, promised, completed_on, note in db.execute(query)
+    ]

@@ -37,8 +37,17 @@ from storage.sample.demo_text import EMPLOYEES, ROLES, SCRIPTS
 DEFAULT_CUSTOMERS = 40
 DEFAULT_CONVERSATIONS = 400
 DROP_INDEXES_FROM = 50_000  # conversations; below this, keeping the indexes is cheaper
-CUSTOMER_FIELDS = (Customer.id, Customer.number, Customer.name, Customer.email, Customer.phone,
-                   Customer.address, Customer.notes, Customer.created_at, Customer.archived)
+CUSTOMER_FIELDS = (
+    Customer.id,
+    Customer.number,
+    Customer.name,
+    Customer.email,
+    Customer.phone,
+    Customer.address,
+    Customer.notes,
+    Customer.created_at,
+    Customer.archived,
+)
 CONTACT_FIELDS = (Contact.customer, Contact.name, Contact.role, Contact.email, Contact.phone)
 
 
@@ -51,9 +60,11 @@ class DemoSummary:
     seconds: float
 
     def __str__(self) -> str:
-        return (f"demo data: {self.customers} customers, {self.contacts} contacts, "
-                f"{self.conversations} conversations, {self.employees} employees "
-                f"({self.seconds:.1f} s)")
+        return (
+            f"demo data: {self.customers} customers, {self.contacts} contacts, "
+            f"{self.conversations} conversations, {self.employees} employees "
+            f"({self.seconds:.1f} s)"
+        )
 
 
 def is_empty() -> bool:
@@ -119,8 +130,9 @@ def _customer_counts(rng: random.Random, customers: int, conversations: int, big
     return counts
 
 
-def generate(ctx, customers: int, conversations: int, seed: int = 1,
-             big_customer_conversations: int = 0, progress=None) -> DemoSummary:
+def generate(
+    ctx, customers: int, conversations: int, seed: int = 1, big_customer_conversations: int = 0, progress=None
+) -> DemoSummary:
     """Add demo data to the database (the caller checks that it is empty, or was forced).
     ``progress(done, total)`` is told of the conversations written, every thousand."""
     if customers < 1 or conversations < 0:
@@ -134,9 +146,12 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
     today = ctx.today()
     with write_transaction():
         people = _ensure_employees(ctx)
-        stages = list(PipelineStage.select(PipelineStage.id, PipelineStage.kind)
-                      .where(PipelineStage.active == True)  # noqa: E712
-                      .order_by(PipelineStage.sort_order, PipelineStage.id).tuples())
+        stages = list(
+            PipelineStage.select(PipelineStage.id, PipelineStage.kind)
+            .where(PipelineStage.active == True)  # noqa: E712
+            .order_by(PipelineStage.sort_order, PipelineStage.id)
+            .tuples()
+        )
         topics = [t.id for t in Topic.select(Topic.id).where(Topic.active == True).order_by(Topic.id)]  # noqa: E712
         methods = [m.id for m in Method.select(Method.id).where(Method.active == True).order_by(Method.id)]  # noqa: E712
         first_id = bulk.next_id(Customer)
@@ -146,8 +161,17 @@ def generate(ctx, customers: int, conversations: int, seed: int = 1,
         contacts = bulk.insert_rows(Contact, CONTACT_FIELDS, (c for plan in plans for c in plan["contact_rows"]))
         bulk.sync_id_sequence(Customer)
         counts = _customer_counts(rng, customers, conversations, big_customer_conversations)
-        history = History(rng, today, people, stages, topics, methods, NoteMaker(rng),
-                          first_id=bulk.next_id(Conversation), new_uid=uid_maker())
+        history = History(
+            rng,
+            today,
+            people,
+            stages,
+            topics,
+            methods,
+            NoteMaker(rng),
+            first_id=bulk.next_id(Conversation),
+            new_uid=uid_maker(),
+        )
         dropped = _drop_indexes() if conversations >= DROP_INDEXES_FROM else []
         rows = (row for plan, count in zip(plans, counts, strict=True) for row in history.customer(plan, count))
         if progress:
@@ -191,27 +215,36 @@ def _customer_plans(rng: random.Random, count: int, first_id: int, people, today
             person = f"{rng.choice(script.first_names)} {rng.choice(script.last_names)}"
             email = f"contact{len(contacts) + 1}@c{number}.example.com"
             contacts.append((customer_id, person, rng.choice(ROLES), email, f"{phone}-{len(contacts) + 1}"))
-        plans.append({
-            "id": customer_id,
-            "number": number,
-            # The current employee owns the first three customers, so "my follow-ups" has rows.
-            "owner": people[0] if index < 3 else rng.choice(owners),
-            "contact_names": [c[1] for c in contacts],
-            "contact_rows": contacts,
-            "script": script,
-            "index": index,
-            "row": (customer_id, number, name, f"info@c{number}.example.com", phone,
+        plans.append(
+            {
+                "id": customer_id,
+                "number": number,
+                # The current employee owns the first three customers, so "my follow-ups" has rows.
+                "owner": people[0] if index < 3 else rng.choice(owners),
+                "contact_names": [c[1] for c in contacts],
+                "contact_rows": contacts,
+                "script": script,
+                "index": index,
+                "row": (
+                    customer_id,
+                    number,
+                    name,
+                    f"info@c{number}.example.com",
+                    phone,
                     f"{rng.randint(1, 200)} {rng.choice(script.last_names)}\n{city}",
                     "" if rng.random() < 0.7 else "Key account." if rng.random() < 0.5 else "Pays late; check credit.",
-                    created, rng.random() < 0.03),
-        })
+                    created,
+                    rng.random() < 0.03,
+                ),
+            }
+        )
     return plans
 
 
 def _check_numbers(numbers: list[str]) -> None:
     taken = []
     for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
+        chunk = numbers[start : start + 500]
         taken += [n for (n,) in Customer.select(Customer.number).where(Customer.number.in_(chunk)).tuples().iterator()]
     if taken:
         raise RapportError(f"customer number {taken[0]} already exists; demo data needs numbers 10000 and up")
@@ -234,7 +267,8 @@ def _row_triggers_off(big: bool):
     # which checks every row in one pass (a join) instead of a million lookups.
     keys = database.execute_sql(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = 'conversation'::regclass AND contype = 'f'").fetchall()
+        " WHERE conrelid = 'conversation'::regclass AND contype = 'f'"
+    ).fetchall()
     for name, _ in keys:
         database.execute_sql(f'ALTER TABLE conversation DROP CONSTRAINT "{name}"')
     database.execute_sql("ALTER TABLE conversation DISABLE TRIGGER conversation_pipeline")
@@ -250,4 +284,3 @@ def _drop_indexes() -> list[str]:
     for statement in statements:
         Conversation._meta.database.execute_sql(f"DROP INDEX IF EXISTS {_index_name(statement)}")
     return statements
-

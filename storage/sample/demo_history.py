@@ -18,9 +18,30 @@ NOON = dt.time(12)
 TIMES = [dt.time(minute // 60, minute % 60) for minute in range(24 * 60)]  # shared, immutable
 
 # Positions in a row (the order of History.FIELDS).
-(ID, UID, CUSTOMER, EMPLOYEE, DATE, TIME_BEGIN, TIME_END, DURATION, FOLLOW_UP, NOTE, WITH_WHOM,
- TOPIC, METHOD, COMPLETED, COMPLETED_ON, IS_FOLLOW_UP, FOLLOWS, STAGE, SEQUENCE, CREATED, UPDATED,
- DELETED) = range(22)
+(
+    ID,
+    UID,
+    CUSTOMER,
+    EMPLOYEE,
+    DATE,
+    TIME_BEGIN,
+    TIME_END,
+    DURATION,
+    FOLLOW_UP,
+    NOTE,
+    WITH_WHOM,
+    TOPIC,
+    METHOD,
+    COMPLETED,
+    COMPLETED_ON,
+    IS_FOLLOW_UP,
+    FOLLOWS,
+    STAGE,
+    SEQUENCE,
+    CREATED,
+    UPDATED,
+    DELETED,
+) = range(22)
 
 
 def picker(rng: random.Random):
@@ -47,8 +68,10 @@ class NoteMaker:
 
     def paragraph(self, script: Script, who: str) -> str:
         parts = [self.line(script, who)]
-        parts += [self.pick(PARAGRAPH_SENTENCES).format(n=2 + int(self.rand() * 998), who=who)
-                  for _ in range(1 + int(self.rand() * 3))]
+        parts += [
+            self.pick(PARAGRAPH_SENTENCES).format(n=2 + int(self.rand() * 998), who=who)
+            for _ in range(1 + int(self.rand() * 3))
+        ]
         return " ".join(parts)
 
     def long(self, script: Script, who: str) -> str:
@@ -75,13 +98,43 @@ class NoteMaker:
 class History:
     """Builds the conversation rows of one customer at a time, with explicit ids."""
 
-    FIELDS = (C.id, C.uid, C.customer, C.employee, C.date, C.time_begin, C.time_end, C.duration_minutes,
-              C.follow_up, C.note, C.with_whom, C.topic, C.method, C.completed, C.completed_on,
-              C.is_follow_up, C.follows, C.pipeline_stage, C.sequence, C.created_at, C.updated_at,
-              C.deleted_at)
+    FIELDS = (
+        C.id,
+        C.uid,
+        C.customer,
+        C.employee,
+        C.date,
+        C.time_begin,
+        C.time_end,
+        C.duration_minutes,
+        C.follow_up,
+        C.note,
+        C.with_whom,
+        C.topic,
+        C.method,
+        C.completed,
+        C.completed_on,
+        C.is_follow_up,
+        C.follows,
+        C.pipeline_stage,
+        C.sequence,
+        C.created_at,
+        C.updated_at,
+        C.deleted_at,
+    )
 
-    def __init__(self, rng: random.Random, today: dt.date, people, stages, topics, methods,
-                 notes: NoteMaker, first_id: int, new_uid):
+    def __init__(
+        self,
+        rng: random.Random,
+        today: dt.date,
+        people,
+        stages,
+        topics,
+        methods,
+        notes: NoteMaker,
+        first_id: int,
+        new_uid,
+    ):
         self.rng = rng
         self.today = today
         self.people = people
@@ -102,8 +155,7 @@ class History:
         reached = rng.randint(1, len(self.open_stages))
         steps = [s for i, s in enumerate(self.open_stages[:reached]) if i == 0 or rng.random() < 0.8]
         r = rng.random()
-        kind = ("closed" if reached <= 2 and r < 0.4 else
-                "won" if r < 0.55 else "lost" if r < 0.8 else "closed")
+        kind = "closed" if reached <= 2 and r < 0.4 else "won" if r < 0.55 else "lost" if r < 0.8 else "closed"
         if self.ends[kind]:
             steps.append(rng.choice(self.ends[kind]))
         return steps
@@ -200,10 +252,26 @@ class History:
         self.next_id += 1
         note = self.notes.make(script, who.split(" ")[0] if who else pick(script.first_names))
         return [
-            row_id, self.new_uid(), customer_id, employee, date, begin, end, duration, None, note, who,
+            row_id,
+            self.new_uid(),
+            customer_id,
+            employee,
+            date,
+            begin,
+            end,
+            duration,
+            None,
+            note,
+            who,
             pick(self.topics) if rand() < 0.9 else None,
             pick(self.methods) if rand() < 0.9 else None,
-            False, None, False, None, None, 0, stamp, stamp,
+            False,
+            None,
+            False,
+            None,
+            None,
+            0,
+            stamp,
+            stamp,
             stamp if rand() < 0.003 else None,
         ]
-

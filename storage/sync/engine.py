@@ -56,25 +56,37 @@ class Summary:
 
     def lines(self) -> list[str]:
         out = [f"synced with {self.target}"]
-        out.append(f"to the calendar: {len(self.pushed_new)} new, {len(self.pushed_changed)} changed, "
-                   f"{len(self.removed)} removed")
+        out.append(
+            f"to the calendar: {len(self.pushed_new)} new, {len(self.pushed_changed)} changed, "
+            f"{len(self.removed)} removed"
+        )
         noun = "change" if len(self.pulled) == 1 else "changes"
-        out.append(f"from the calendar: {len(self.pulled)} {noun}"
-                   + (": " + "; ".join(self.pulled) if self.pulled else ""))
+        out.append(
+            f"from the calendar: {len(self.pulled)} {noun}" + (": " + "; ".join(self.pulled) if self.pulled else "")
+        )
         out += [f"conflict: {text}" for text in self.conflicts]
         out += [f"changed during the sync, next time: {name}" for name in self.skipped]
         return out
 
     def short(self) -> str:
         """One line for a screen's status line (80 columns)."""
-        return (f"Synced: to calendar {len(self.pushed_new)} new, {len(self.pushed_changed)} changed, "
-                f"{len(self.removed)} removed · from calendar {len(self.pulled)} · "
-                f"{len(self.conflicts)} conflicts")
+        return (
+            f"Synced: to calendar {len(self.pushed_new)} new, {len(self.pushed_changed)} changed, "
+            f"{len(self.removed)} removed · from calendar {len(self.pulled)} · "
+            f"{len(self.conflicts)} conflicts"
+        )
 
 
 class Sync:
-    def __init__(self, transport, employee_id: int | None, mode: str, zone_name: str,
-                 today: dt.date, progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        transport,
+        employee_id: int | None,
+        mode: str,
+        zone_name: str,
+        today: dt.date,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         if mode not in ("events", "todos"):
             raise RapportError(f"sync mode {mode!r}: use events or todos")
         self.transport = transport
@@ -90,17 +102,27 @@ class Sync:
         rows = SyncItem.select().where(SyncItem.target == self.transport.target)
         return {row.uid: row for row in rows}
 
-    def _save(self, uid: str, local: Local, href: str | None, etag: str | None,
-              content_digest: str | None = None) -> None:
+    def _save(
+        self, uid: str, local: Local, href: str | None, etag: str | None, content_digest: str | None = None
+    ) -> None:
         run_write(self._write_state, uid, local, href, etag, content_digest)
 
-    def _write_state(self, uid: str, local: Local, href: str | None, etag: str | None,
-                     content_digest: str | None) -> None:
-        values = dict(kind=local.kind, href=href, etag=etag, sequence=local.sequence,
-                      digest=local.digest if content_digest is None else content_digest,
-                      synced_at=utcnow())
-        (SyncItem.insert(target=self.transport.target, uid=uid, **values)
-         .on_conflict(conflict_target=[SyncItem.target, SyncItem.uid], update=values).execute())
+    def _write_state(
+        self, uid: str, local: Local, href: str | None, etag: str | None, content_digest: str | None
+    ) -> None:
+        values = dict(
+            kind=local.kind,
+            href=href,
+            etag=etag,
+            sequence=local.sequence,
+            digest=local.digest if content_digest is None else content_digest,
+            synced_at=utcnow(),
+        )
+        (
+            SyncItem.insert(target=self.transport.target, uid=uid, **values)
+            .on_conflict(conflict_target=[SyncItem.target, SyncItem.uid], update=values)
+            .execute()
+        )
 
     def _forget(self, uid: str) -> None:
         run_write(self._delete_state, uid)
@@ -174,12 +196,12 @@ class Sync:
             return
         theirs = pull.modified(part)
         if local.item is not None and theirs is not None and theirs > local.modified:
-            self.summary.conflicts.append(f"{local.name}: changed on both sides, the calendar's "
-                                          f"change is later and wins")
+            self.summary.conflicts.append(
+                f"{local.name}: changed on both sides, the calendar's change is later and wins"
+            )
             self._pull(uid, local, href, remote_etag, part, counted=False)
         else:
-            self.summary.conflicts.append(f"{local.name}: changed on both sides, Rapport's "
-                                          f"change is later and wins")
+            self.summary.conflicts.append(f"{local.name}: changed on both sides, Rapport's change is later and wins")
             self._push_or_remove(uid, local, href, remote_etag)
 
     def _data(self, local: Local) -> bytes:
@@ -221,8 +243,9 @@ class Sync:
             self.summary.cancelled_ids.append(local.record_id)
             return
         if local_changed and local.item is not None:
-            self.summary.conflicts.append(f"{local.name}: deleted in the calendar and changed "
-                                          f"in Rapport; Rapport's change wins")
+            self.summary.conflicts.append(
+                f"{local.name}: deleted in the calendar and changed in Rapport; Rapport's change wins"
+            )
             self._push(uid, local, self.transport.href_for(uid), None, new=True)
             return
         if local.item is None:
@@ -248,8 +271,7 @@ class Sync:
         else:
             conversation = Conversation.get_by_id(local.record_id)
             changes = pull.follow_up_changes(part, conversation, self.zone, self.today)
-            what = ("completed" if changes.get("completed") else
-                    "reopened" if "completed" in changes else "rescheduled")
+            what = "completed" if changes.get("completed") else "reopened" if "completed" in changes else "rescheduled"
         fresh = local
         if changes:
             pull.edit(Booking if local.kind == "booking" else Conversation, local.record_id, changes)

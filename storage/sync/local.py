@@ -46,7 +46,7 @@ def digest(item: Item) -> str:
 def _name(item: Item) -> str:
     for line in item.lines:
         if line.startswith("SUMMARY:"):
-            return line[len("SUMMARY:"):].replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
+            return line[len("SUMMARY:") :].replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
     return item.uid
 
 
@@ -57,8 +57,7 @@ def _follow_up(row: dict, mode: str, tz: ZoneInfo, in_scope: bool = True) -> Loc
         item = follow_up_event(row) if mode == "events" else follow_up_todo(row, tz)
     elif live and mode == "todos":
         item = follow_up_todo(row, tz)  # marked COMPLETED in the calendar
-    local = Local("follow-up", row["id"], item, row["updated_at"], int(row["sequence"] or 0), "",
-                  in_scope)
+    local = Local("follow-up", row["id"], item, row["updated_at"], int(row["sequence"] or 0), "", in_scope)
     local.name = _name(item) if item else summary(row)
     return local
 
@@ -66,8 +65,7 @@ def _follow_up(row: dict, mode: str, tz: ZoneInfo, in_scope: bool = True) -> Loc
 def _booking(row: dict, in_scope: bool = True) -> Local:
     item = booking_event(row) if row["cancelled_at"] is None else None
     name = row["title"] or row["customer"]
-    return Local("booking", row["id"], item, row["updated_at"], int(row["sequence"] or 0), name,
-                 in_scope)
+    return Local("booking", row["id"], item, row["updated_at"], int(row["sequence"] or 0), name, in_scope)
 
 
 def wanted(employee_id: int | None, mode: str, tz: ZoneInfo) -> dict[str, Local]:
@@ -87,15 +85,18 @@ def records(uids: set[str], employee_id: int | None, mode: str, tz: ZoneInfo) ->
     plain = [uid[: -len(SUFFIX)] for uid in uids if uid.endswith(SUFFIX)]
     found: dict[str, Local] = {}
     for start in range(0, len(plain), 500):
-        chunk = plain[start:start + 500]
-        query = calendar.conversation_query().select_extend(
-            Conversation.deleted_at, Conversation.employee.alias("employee_id")
-        ).where(Conversation.uid.in_(chunk))
+        chunk = plain[start : start + 500]
+        query = (
+            calendar.conversation_query()
+            .select_extend(Conversation.deleted_at, Conversation.employee.alias("employee_id"))
+            .where(Conversation.uid.in_(chunk))
+        )
         for row in query.dicts():
             mine = employee_id is None or row["employee_id"] == employee_id
             found[row["uid"] + SUFFIX] = _follow_up(row, mode, tz, mine)
-        query = calendar.booking_query().select_extend(Booking.employee.alias("employee_id")).where(
-            Booking.uid.in_(chunk))
+        query = (
+            calendar.booking_query().select_extend(Booking.employee.alias("employee_id")).where(Booking.uid.in_(chunk))
+        )
         for row in query.dicts():
             mine = employee_id is None or row["employee_id"] == employee_id
             found[row["uid"] + SUFFIX] = _booking(row, mine)

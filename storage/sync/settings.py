@@ -20,8 +20,16 @@ from pathlib import Path
 
 from storage.errors import RapportError
 
-KEYS = {"caldav": str, "user": str, "password_command": str, "calendar": str, "vdir": str,
-        "as": str, "employee": str, "all": bool}
+KEYS = {
+    "caldav": str,
+    "user": str,
+    "password_command": str,
+    "calendar": str,
+    "vdir": str,
+    "as": str,
+    "employee": str,
+    "all": bool,
+}
 
 
 @dataclass
@@ -51,16 +59,21 @@ def from_config(config: dict) -> SyncSettings:
         raise RapportError("config [sync]: must be a table")
     for key, value in table.items():
         if key == "password":
-            raise RapportError("config [sync]: no password here; use password_command (e.g. \"pass show dav\")")
+            raise RapportError('config [sync]: no password here; use password_command (e.g. "pass show dav")')
         if key not in KEYS:
             raise RapportError(f"config [sync]: unknown key {key!r}")
         if not isinstance(value, KEYS[key]):
             raise RapportError(f"config [sync]: {key} must be a {KEYS[key].__name__}")
-    return SyncSettings(caldav=table.get("caldav"), user=table.get("user"),
-                        password_command=table.get("password_command"),
-                        calendar=table.get("calendar"), vdir=table.get("vdir"),
-                        mode=table.get("as", "events"), employee=table.get("employee"),
-                        everyone=bool(table.get("all", False)))
+    return SyncSettings(
+        caldav=table.get("caldav"),
+        user=table.get("user"),
+        password_command=table.get("password_command"),
+        calendar=table.get("calendar"),
+        vdir=table.get("vdir"),
+        mode=table.get("as", "events"),
+        employee=table.get("employee"),
+        everyone=bool(table.get("all", False)),
+    )
 
 
 def open_transport(settings: SyncSettings):

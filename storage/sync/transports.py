@@ -82,8 +82,7 @@ class CalDAVTransport:
     """A calendar collection on a CalDAV server, through the ``caldav`` library's client
     (authentication, redirects, discovery); the requests themselves are plain WebDAV."""
 
-    def __init__(self, url: str, user: str | None, password: str | None,
-                 calendar_name: str | None = None) -> None:
+    def __init__(self, url: str, user: str | None, password: str | None, calendar_name: str | None = None) -> None:
         try:
             from caldav.davclient import DAVClient
         except ImportError:
@@ -159,12 +158,14 @@ class CalDAVTransport:
             raise RapportError(f"CalDAV {url}: {_reason(exc)}") from None
 
 
-_PROPFIND_ETAG = ('<?xml version="1.0" encoding="utf-8"?>'
-                  '<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>')
+_PROPFIND_ETAG = (
+    '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+)
 
 
-_PROPFIND_TYPE = ('<?xml version="1.0" encoding="utf-8"?>'
-                  '<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>')
+_PROPFIND_TYPE = (
+    '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>'
+)
 
 
 def _reason(exc: Exception) -> str:
@@ -180,8 +181,7 @@ def _reason(exc: Exception) -> str:
 def password_from_command(command: str) -> str:
     """The first line a command prints (``pass show dav``), never shown or stored."""
     try:
-        done = subprocess.run(shlex.split(command), capture_output=True, timeout=60,
-                              env=os.environ.copy())
+        done = subprocess.run(shlex.split(command), capture_output=True, timeout=60, env=os.environ.copy())
     except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         raise RapportError(f"--password-command could not run: {type(exc).__name__}") from None
     if done.returncode != 0:

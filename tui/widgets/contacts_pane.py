@@ -49,8 +49,7 @@ class ContactsPane(Vertical):
         if self.customer_id is None:
             show([])
             return
-        read_db(self, customers.contacts, self.customer_id, done=show,
-                failed=tell(self, "Contacts not listed"))
+        read_db(self, customers.contacts, self.customer_id, done=show, failed=tell(self, "Contacts not listed"))
 
     @on(PagedTable.RowSelected, "#contacts-table")
     def _selected(self, event: PagedTable.RowSelected) -> None:
@@ -62,8 +61,9 @@ class ContactsPane(Vertical):
 
         if self.customer_id is None:
             return
-        self.app.push_screen(ContactForm(self.customer_id, contact_id),
-                             lambda saved: self.reload(select=saved) if saved else None)
+        self.app.push_screen(
+            ContactForm(self.customer_id, contact_id), lambda saved: self.reload(select=saved) if saved else None
+        )
 
     def action_new_contact(self) -> None:
         self._open(None)

@@ -14,11 +14,18 @@ from tui.widgets.paged_table import Column, Row, visible_text
 # titles when they fit, else the short ones, and at 80 columns drops trailing columns: the
 # detail lines under the table show every field of the highlighted conversation.
 COLUMNS = [
-    ("Employee & Date", "Employee & Date", 17, 17), ("Follow Up", "Follow Up", 10, 10),
-    ("Note", "Note", 20, 12), ("With Whom", "With Whom", 12, 9), ("About", "About", 10, 6),
-    ("How", "How", 10, 6), ("Completed", "Done", 9, 4), ("I.F.", "I.F.", 4, 4),
-    ("Pipeline Position", "Stage", 17, 8), ("Time Begin", "Begin", 10, 5),
-    ("Time End", "End", 8, 5), ("Duration", "Min", 8, 3),
+    ("Employee & Date", "Employee & Date", 17, 17),
+    ("Follow Up", "Follow Up", 10, 10),
+    ("Note", "Note", 20, 12),
+    ("With Whom", "With Whom", 12, 9),
+    ("About", "About", 10, 6),
+    ("How", "How", 10, 6),
+    ("Completed", "Done", 9, 4),
+    ("I.F.", "I.F.", 4, 4),
+    ("Pipeline Position", "Stage", 17, 8),
+    ("Time Begin", "Begin", 10, 5),
+    ("Time End", "End", 8, 5),
+    ("Duration", "Min", 8, 3),
 ]
 NOTE_COLUMN = 2
 # Room left over after the narrowest columns first widens these (About, With Whom, Pipeline
@@ -29,6 +36,7 @@ WIDEN_FIRST = ((4, 10), (3, 12), (8, 15), (5, 10))
 
 def columns_for(width: int) -> list[Column]:
     """The columns that fit in ``width`` cells, Note taking what is left over."""
+
     def total(widths: list[int]) -> int:
         return sum(widths) + len(widths)  # a gap before each column (the first is padding)
 
@@ -44,8 +52,10 @@ def columns_for(width: int) -> list[Column]:
             grow = min(spare, wanted - widths[index])
             widths[index] += grow
             spare -= grow
-    return [Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN)  # type: ignore[arg-type]  # title: a title's position
-            for i, w in enumerate(widths)]
+    return [
+        Column(COLUMNS[i][title], w, flex=i == NOTE_COLUMN)  # type: ignore[arg-type]  # title: a title's position
+        for i, w in enumerate(widths)
+    ]
 
 
 def describe(row: clist.ConversationRow) -> Text:
@@ -79,8 +89,10 @@ class ConversationSource:
         return clist.count(self.customer_id, self.filter)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return [Row(r.id, r.cells(), "dim" if r.completed else "", r)
-                for r in clist.page(self.customer_id, self.filter, offset, limit)]
+        return [
+            Row(r.id, r.cells(), "dim" if r.completed else "", r)
+            for r in clist.page(self.customer_id, self.filter, offset, limit)
+        ]
 
     def index_of(self, row_id: int) -> int | None:
         return clist.position(self.customer_id, row_id, self.filter)

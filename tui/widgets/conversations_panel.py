@@ -48,6 +48,7 @@ class FilterInput(Input):
 
 class ConversationsPanel(Vertical):
     """One customer's conversations with new, edit, delete/undo, complete and follow-up."""
+
     app: RapportApp
 
     BINDINGS = [
@@ -89,11 +90,14 @@ class ConversationsPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="conversations-filters"):
-            yield FilterInput(placeholder="/ filter note or with whom", compact=True,
-                              id="conversations-filter")
+            yield FilterInput(placeholder="/ filter note or with whom", compact=True, id="conversations-filter")
             yield Static("", markup=False, id="conversations-filter-state")
-        yield ConversationTable(columns_for(78), ConversationSource(self.customer_id, self.filter),
-                         empty_text="No conversations yet: n adds one.", id="conversations-table")
+        yield ConversationTable(
+            columns_for(78),
+            ConversationSource(self.customer_id, self.filter),
+            empty_text="No conversations yet: n adds one.",
+            id="conversations-table",
+        )
         yield Static("", markup=False, id="conversations-detail")
 
     def on_mount(self) -> None:
@@ -145,8 +149,9 @@ class ConversationsPanel(Vertical):
 
     def _show_filter_state(self) -> None:
         def show(employees: list) -> None:
-            employee = "everyone" if self.filter.employee_id is None else self._login(
-                employees, self.filter.employee_id)
+            employee = (
+                "everyone" if self.filter.employee_id is None else self._login(employees, self.filter.employee_id)
+            )
             state = f"{'open only' if self.filter.open_only else 'all'} · {employee} · {self.table.row_count}"
             self.query_one("#conversations-filter-state", Static).update(state)
 
@@ -311,5 +316,8 @@ class ConversationsPanel(Vertical):
 
         ctx = self.app.ctx
         employee_id = self.filter.employee_id or ctx.employee().id
-        self._with_employees(lambda employees: calendar_actions.export_follow_ups(
-            self, f"follow-ups-{self._login(employees, employee_id, ctx.login)}", employee_id))
+        self._with_employees(
+            lambda employees: calendar_actions.export_follow_ups(
+                self, f"follow-ups-{self._login(employees, employee_id, ctx.login)}", employee_id
+            )
+        )

@@ -18,8 +18,14 @@ from textual.widgets import Static
 
 from tui.widgets.paged_table import visible_text
 
-FIELDS = [("number", "Number"), ("name", "Name"), ("phone", "Phone"), ("email", "Email"),
-          ("address", "Address"), ("notes", "Notes")]
+FIELDS = [
+    ("number", "Number"),
+    ("name", "Name"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("address", "Address"),
+    ("notes", "Notes"),
+]
 HINT = "e edit · 2 contacts · 3 conversations · 4 pipeline · escape back"
 # A card shows the start of a long address or note; all of it is in the editor (e). Drawing a
 # whole 1 MB note here took seconds (Rich wraps every line of it), so the card stays quick.
@@ -46,8 +52,7 @@ def card(values: dict) -> Table:
     for name, label in FIELDS:
         grid.add_row(Text(label, style="bold"), Text(preview(str(values.get(name) or ""))))
     cadence = values.get("cadence_days")
-    grid.add_row(Text("Cadence", style="bold"),
-                 Text(f"stay in touch every {cadence} days" if cadence else "none"))
+    grid.add_row(Text("Cadence", style="bold"), Text(f"stay in touch every {cadence} days" if cadence else "none"))
     grid.add_row(Text("Archived", style="bold"), Text("yes" if values.get("archived") else "no"))
     grid.add_row("", "")
     grid.add_row("", Text(HINT, style="dim"))

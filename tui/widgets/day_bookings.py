@@ -89,8 +89,7 @@ class DayBookings(Static, can_focus=True):
         if not self.rows or self.day is None:
             self.update("")
             return
-        self.update(describe(self.day, self.rows, self.selected if self.has_focus else None,
-                             self.zone_name))
+        self.update(describe(self.day, self.rows, self.selected if self.has_focus else None, self.zone_name))
 
     def on_focus(self) -> None:
         self._render_line()
@@ -134,5 +133,4 @@ class DayBookings(Static, can_focus=True):
 
         title = booking.title or booking.customer.name
         start = to_local(booking.start, self.zone_name)
-        self.app.push_screen(ConfirmScreen(f"Cancel the booking {start:%H:%M} {title}?"),
-                             answered)
+        self.app.push_screen(ConfirmScreen(f"Cancel the booking {start:%H:%M} {title}?"), answered)

@@ -200,8 +200,14 @@ class DraftKeeper:
         if background:
             from tui.dbwork import run_db
 
-            run_db(self, write, *args, done=lambda _: self._draft_written(saved),
-                   failed=lambda error: self._draft_failed(error, saved), busy="")
+            run_db(
+                self,
+                write,
+                *args,
+                done=lambda _: self._draft_written(saved),
+                failed=lambda error: self._draft_failed(error, saved),
+                busy="",
+            )
             return
         if saved is not None:  # the session is ending: first a file, which never waits on the database
             self._keep_in_file(saved)
@@ -268,8 +274,15 @@ class DraftKeeper:
         if self.DRAFT_FORM:  # on the database thread, after any draft write still pending
             from tui.dbwork import run_db
 
-            run_db(self, drafts.discard, self.DRAFT_FORM, self.stored_draft_key(), self._login(),
-                   failed=self._draft_failed, busy="")
+            run_db(
+                self,
+                drafts.discard,
+                self.DRAFT_FORM,
+                self.stored_draft_key(),
+                self._login(),
+                failed=self._draft_failed,
+                busy="",
+            )
             self._forget_file()
         self._draft_saved = None
 

@@ -52,10 +52,22 @@ def when(days_overdue: int) -> str:
 
 def columns(show_employee: bool) -> list[Column]:
     if show_employee:
-        return [Column("When", 10), Column("Follow-up", 10), Column("Customer", 20),
-                Column("Employee", 8), Column("About", 10), Column("Note", 14, flex=True)]
-    return [Column("When", 10), Column("Follow-up", 10), Column("Customer", 22),
-            Column("About", 10), Column("With whom", 12), Column("Note", 8, flex=True)]
+        return [
+            Column("When", 10),
+            Column("Follow-up", 10),
+            Column("Customer", 20),
+            Column("Employee", 8),
+            Column("About", 10),
+            Column("Note", 14, flex=True),
+        ]
+    return [
+        Column("When", 10),
+        Column("Follow-up", 10),
+        Column("Customer", 22),
+        Column("About", 10),
+        Column("With whom", 12),
+        Column("Note", 8, flex=True),
+    ]
 
 
 @dataclass(frozen=True)
@@ -121,7 +133,7 @@ class FollowupSource:
 
     def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem] | list[LosingTouch]:
         if key == "losing":
-            return self.losing[offset:offset + limit]
+            return self.losing[offset : offset + limit]
         if key == "overdue":
             return reports.due(self.today, self.login, overdue_only=True, limit=limit, offset=offset)
         if key == "today":
@@ -135,18 +147,15 @@ class FollowupSource:
     def _item_row(self, item: FollowUpItem) -> Row:
         who = (item.employee,) if self.show_employee else ()
         tail = (item.note,) if self.show_employee else (item.with_whom, item.note)
-        cells = (when(item.days_overdue), dates.show(item.follow_up), item.customer, *who,
-                 item.about, *tail)
+        cells = (when(item.days_overdue), dates.show(item.follow_up), item.customer, *who, item.about, *tail)
         return Row(item.id, cells, "warning" if item.days_overdue > 0 else "")
-
 
     def _losing_row(self, row: LosingTouch) -> Row:
         touch_by = self.today - dt.timedelta(days=row.days_overdue)  # when it was time to call
         last = row.last_conversation.isoformat() if row.last_conversation else "never"
         who = ("",) if self.show_employee else ()
         tail = (f"last: {last}",) if self.show_employee else (last, "last conversation")
-        cells = (when(row.days_overdue), touch_by.isoformat(), row.customer, *who,
-                 f"every {row.cadence_days}d", *tail)
+        cells = (when(row.days_overdue), touch_by.isoformat(), row.customer, *who, f"every {row.cadence_days}d", *tail)
         return Row(losing_row_id(row.customer_id), cells, "warning")
 
 

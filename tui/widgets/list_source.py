@@ -18,7 +18,7 @@ class ListSource:
         return len(self.rows)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
-        return self.rows[offset:offset + limit]
+        return self.rows[offset : offset + limit]
 
     def index_of(self, row_id: int) -> int | None:
         return next((i for i, row in enumerate(self.rows) if row.id == row_id), None)

@@ -115,9 +115,20 @@ _VISIBLE.update({i: "\ufffd" for i in range(0x80, 0xA0)})
 # Direction controls (bidi embeddings, overrides, isolates and marks) would let one name look
 # like another ("\u202eexe.txt"): shown by name, e.g. ‹RLO›. (The zero-width joiner of emoji
 # sequences is not one of them.)
-BIDI_NAMES = {0x061C: "ALM", 0x200E: "LRM", 0x200F: "RLM", 0x202A: "LRE", 0x202B: "RLE",
-              0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO", 0x2066: "LRI", 0x2067: "RLI",
-              0x2068: "FSI", 0x2069: "PDI"}
+BIDI_NAMES = {
+    0x061C: "ALM",
+    0x200E: "LRM",
+    0x200F: "RLM",
+    0x202A: "LRE",
+    0x202B: "RLE",
+    0x202C: "PDF",
+    0x202D: "LRO",
+    0x202E: "RLO",
+    0x2066: "LRI",
+    0x2067: "RLI",
+    0x2068: "FSI",
+    0x2069: "PDI",
+}
 _VISIBLE.update({code: f"\u2039{name}\u203a" for code, name in BIDI_NAMES.items()})
 
 
@@ -142,6 +153,7 @@ def fit(value: str, width: int) -> str:
 def once_counted(action: Callable) -> Callable:
     """For a table's key (a cursor move, enter): pressed before the rows were first counted
     (they are on their way from the database), it is done once they are, in order."""
+
     @functools.wraps(action)
     def run(self, *args) -> None:
         if self._known:
@@ -216,9 +228,16 @@ class PagedTable(ScrollView, can_focus=True):
         def control(self) -> PagedTable:
             return self.table
 
-    def __init__(self, columns: Sequence[Column], source: RowSource | None = None, *,
-                 empty_text: str = "Nothing to show.", name: str | None = None,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        source: RowSource | None = None,
+        *,
+        empty_text: str = "Nothing to show.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._columns = list(columns)
         self.empty_text = empty_text
@@ -286,8 +305,14 @@ class PagedTable(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, force=True)
         self._load(0, then=then)
 
-    def reload(self, source: RowSource | None = None, *, select: int | None = None,
-               index: int | None = None, then: Callable[[], Any] | None = None) -> None:
+    def reload(
+        self,
+        source: RowSource | None = None,
+        *,
+        select: int | None = None,
+        index: int | None = None,
+        then: Callable[[], Any] | None = None,
+    ) -> None:
         """Refetch everything (from ``source`` when given); the cursor stays on the same
         record (on record ``select`` when given) where possible, else at ``index`` (default:
         where it is; negative counts from the end). ``then()`` once the rows are shown."""
@@ -306,8 +331,7 @@ class PagedTable(ScrollView, can_focus=True):
         self.cursor = found
         return True
 
-    def _load(self, index: int, keep: int | None = None,
-              then: Callable[[], Any] | None = None) -> None:
+    def _load(self, index: int, keep: int | None = None, then: Callable[[], Any] | None = None) -> None:
         """Count the rows and fetch the window at ``index`` (or record ``keep``'s) off the UI
         thread. A load asked for meanwhile replaces this one (it keeps the record this one
         was heading for, and runs its ``then`` too); rows of the list shown until now that are
@@ -342,8 +366,7 @@ class PagedTable(ScrollView, can_focus=True):
             if generation == self._generation:
                 self._loading = False
 
-        self._read(RowCache.load, self.source, self._page_height(), index, keep, done=loaded,
-                   failed=failed)
+        self._read(RowCache.load, self.source, self._page_height(), index, keep, done=loaded, failed=failed)
 
     def _read(self, fn: Callable, *args, done: Callable, failed: Callable[[], Any] | None = None) -> None:
         """``done(fn(*args))``: at once for a source held in memory (``in_memory``), else on
@@ -383,8 +406,7 @@ class PagedTable(ScrollView, can_focus=True):
         page = self._page_height()
         window = self._rows.missing(first, page)
         last = min(first + page, self.row_count)
-        if window is None or any(start <= first and last <= start + limit
-                                 for start, limit in self._fetching):
+        if window is None or any(start <= first and last <= start + limit for start, limit in self._fetching):
             return
         self._fetching.add(window)
         rows = self._rows
@@ -395,8 +417,7 @@ class PagedTable(ScrollView, can_focus=True):
             self.refresh()
             self._announce()
 
-        self._read(self.source.fetch, *window, done=arrived,
-                   failed=lambda: self._fetching.discard(window))
+        self._read(self.source.fetch, *window, done=arrived, failed=lambda: self._fetching.discard(window))
 
     _unavailable = False
 
@@ -547,7 +568,6 @@ class PagedTable(ScrollView, can_focus=True):
         self._ensure_window(top)
         row = self._rows.held(index)
         if row is None:  # on its way from the database
-            return Strip([Segment(fit(" " + PENDING, width), self._style("empty", index == self.cursor))],
-                         width)
+            return Strip([Segment(fit(" " + PENDING, width), self._style("empty", index == self.cursor))], width)
         style = self._style(row.style, index == self.cursor)
         return Strip([Segment(self._row_text(row, width), style)], width)

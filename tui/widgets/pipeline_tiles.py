@@ -49,8 +49,9 @@ def show_value(value) -> str:
 
 class MetricTile(Widget, can_focus=True):
     BINDINGS = [
-        Binding("enter", "select", "Customers", id="pipeline_tile.select",
-                tooltip="List the customers behind this number"),
+        Binding(
+            "enter", "select", "Customers", id="pipeline_tile.select", tooltip="List the customers behind this number"
+        ),
         Binding("left", "move(-1)", "Tile to the left", id="pipeline_tile.left", show=False),
         Binding("right", "move(1)", "Tile to the right", id="pipeline_tile.right", show=False),
         Binding("up", "move(-4)", "Tile above", id="pipeline_tile.up", show=False),

@@ -37,8 +37,7 @@ class RowCache:
         return self.count
 
     @classmethod
-    def load(cls, source: RowSource, page: int, index: int,
-             keep: int | None = None) -> tuple[RowCache, int]:
+    def load(cls, source: RowSource, page: int, index: int, keep: int | None = None) -> tuple[RowCache, int]:
         """A fresh count of ``source`` and the window around row ``index`` (negative: from the
         end); around record ``keep`` instead when it is found (in that window, else through
         the source's ``index_of``). Returns the cache and the index the cursor belongs on."""

@@ -25,8 +25,13 @@ from tui.widgets.paged_table import Column, PagedTable, Row
 if TYPE_CHECKING:
     from tui.app import RapportApp
 
-COLUMNS = [Column("Start", 10), Column("Close", 10), Column("Outcome", 7), Column("Days", 5),
-           Column("Stages passed through", 20, flex=True)]
+COLUMNS = [
+    Column("Start", 10),
+    Column("Close", 10),
+    Column("Outcome", 7),
+    Column("Days", 5),
+    Column("Stages passed through", 20, flex=True),
+]
 
 
 class CycleSource:
@@ -43,12 +48,22 @@ class CycleSource:
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         rows = []
-        for i, cycle in enumerate(self.cycles[offset:offset + limit]):
+        for i, cycle in enumerate(self.cycles[offset : offset + limit]):
             number = len(self.cycles) - offset - i
             close = dates.show(cycle.close) if cycle.close else "open"
-            rows.append(Row(number, (dates.show(cycle.start), close, cycle.outcome,
-                                     str(cycle.days(self.today)), " → ".join(cycle.stages)),
-                            style="bold" if cycle.outcome == "open" else ""))
+            rows.append(
+                Row(
+                    number,
+                    (
+                        dates.show(cycle.start),
+                        close,
+                        cycle.outcome,
+                        str(cycle.days(self.today)),
+                        " → ".join(cycle.stages),
+                    ),
+                    style="bold" if cycle.outcome == "open" else "",
+                )
+            )
         return rows
 
     def index_of(self, row_id: int) -> int | None:
@@ -60,8 +75,7 @@ def cycles_summary(cycles: list[Cycle]) -> str:
     if not cycles:
         return "No sale cycles yet: no conversation of this customer has a pipeline stage."
     outcomes = [c.outcome for c in cycles]
-    parts = [f"{outcomes.count(kind)} {kind}" for kind in ("won", "lost", "closed", "open")
-             if outcomes.count(kind)]
+    parts = [f"{outcomes.count(kind)} {kind}" for kind in ("won", "lost", "closed", "open") if outcomes.count(kind)]
     plural = "s" if len(cycles) != 1 else ""
     return f"{len(cycles)} sale cycle{plural}: " + ", ".join(parts)
 

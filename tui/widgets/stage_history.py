@@ -13,8 +13,13 @@ from storage.records.queries import StageEvent, stage_history, stage_history_cou
 from tui import dates
 from tui.widgets.paged_table import Column, EmptySource, PagedTable, Row
 
-COLUMNS = [Column("Date", 10), Column("Time", 5), Column("Stage", 15), Column("Employee", 12),
-           Column("Note", 20, flex=True)]
+COLUMNS = [
+    Column("Date", 10),
+    Column("Time", 5),
+    Column("Stage", 15),
+    Column("Employee", 12),
+    Column("Note", 20, flex=True),
+]
 
 
 class StageHistorySource:
@@ -31,10 +36,11 @@ class StageHistorySource:
 
     @staticmethod
     def _row(e: StageEvent) -> Row:
-        return Row(e.conversation_id,
-                   (dates.show(e.date), e.time.strftime("%H:%M") if e.time else "", e.stage,
-                    e.employee, e.note),
-                   "" if e.kind == "open" else "bold")
+        return Row(
+            e.conversation_id,
+            (dates.show(e.date), e.time.strftime("%H:%M") if e.time else "", e.stage, e.employee, e.note),
+            "" if e.kind == "open" else "bold",
+        )
 
 
 class StageHistory(Vertical):

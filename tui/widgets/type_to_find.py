@@ -18,8 +18,13 @@ from textual.widgets.input import Selection
 def start_finding(event: events.Key, table: Widget, search: Input) -> bool:
     """If ``event`` is a printable key the list does not use, move it to ``search``."""
     character = event.character
-    if (table.screen.focused is not table or not event.is_printable or not character
-            or character.isspace() or event.key in table.screen.active_bindings):
+    if (
+        table.screen.focused is not table
+        or not event.is_printable
+        or not character
+        or character.isspace()
+        or event.key in table.screen.active_bindings
+    ):
         return False
     event.stop()
     event.prevent_default()
