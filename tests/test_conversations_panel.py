@@ -154,12 +154,11 @@ async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app
     import sqlite3
 
     from storage.db.connection import sqlite_path
-    from storage.db.models import db
+    from tests.locking import short_waits
 
     cust = factories.customer("Acme")
     conv = factories.conversation(cust, "2026-03-01", note="still here")
-    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
-    db.execute_sql("PRAGMA busy_timeout = 20")
+    short_waits(monkeypatch)  # the app's database threads wait 30 ms for a lock, not 10 s
     other = sqlite3.connect(str(sqlite_path(app.ctx.url)), isolation_level=None)
     try:
         async with app.run_test(size=(80, 24), notifications=True) as pilot:

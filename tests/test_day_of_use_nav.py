@@ -11,7 +11,8 @@ from screens.pipeline import PipelineScreen
 from screens.pipeline_customers import PipelineCustomers
 from tests import factories as f
 from tests.test_pipeline_screen import make_shop, open_dashboard
-from tests.tui_helpers import screen_text, type_text
+from tests.tui_helpers import keys_without_waiting_for_database_work, screen_text, type_text, wait_until
+from tui import dbwork
 
 
 async def settle(app, pilot) -> None:
@@ -146,9 +147,11 @@ async def test_a_drill_down_that_arrives_after_the_user_left_is_not_pushed(app, 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dashboard(app, pilot)
         monkeypatch.setattr(storage.reporting.pipeline_customers, "metric_customers", slow)
+        keys_without_waiting_for_database_work(monkeypatch)  # (the drill-down is held up)
         await pilot.press("enter", "f3")
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.current_mode == "followups", "F3 while the drill-down is on its way")
         release.set()
+        await dbwork.wait_idle()
         await settle(app, pilot)
         assert app.current_mode == "followups" and len(app.screen_stack) == 1
         await pilot.press("f5")

@@ -8,6 +8,7 @@ the schema and returns the peewee database. Every failure the user can fix is ra
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import peewee
@@ -97,3 +98,21 @@ def write_transaction():
     Prefer ``storage.db.retry.run_write``/``@retrying``: they also retry a lock, a conflict or a
     dropped connection, and run PostgreSQL writes SERIALIZABLE so no write is lost."""
     return db.atomic()
+
+
+@contextmanager
+def impatient(milliseconds: int = 250):
+    """Within this block, an SQLite write on this thread's connection waits at most
+    ``milliseconds`` for another writer's lock instead of the usual busy timeout: for a last
+    write whose content is safe elsewhere already (a draft when the session ends, which a file
+    holds: storage/records/draft_files.py). PostgreSQL: unchanged."""
+    database = db.obj
+    if database is None or not is_sqlite(database):
+        yield
+        return
+    (usual,) = database.execute_sql("PRAGMA busy_timeout").fetchone()
+    database.execute_sql(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA busy_timeout = {int(usual)}")

@@ -211,8 +211,11 @@ class DraftKeeper:
             return
         if saved is not None:  # the session is ending: first a file, which never waits on the database
             self._keep_in_file(saved)
+        from storage.db.database import impatient
+
         try:
-            write(*args)
+            with impatient():  # (the file holds the text: no long wait for another's lock)
+                write(*args)
             self._draft_written(saved)
         except Exception as exc:  # a locked or unreachable database must not cost the text
             self._draft_failed(exc, saved)
