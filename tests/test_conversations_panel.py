@@ -172,3 +172,16 @@ async def test_a_locked_database_is_reported_and_delete_can_be_pressed_again(app
             assert Conversation.get_by_id(conv.id).deleted_at is not None
     finally:
         other.close()
+
+
+async def test_the_filter_line_counts_the_conversations_once_they_are_read(app):
+    """The rows arrive off the UI thread: the filter line's count is the list's, not the 0 of
+    a list still on its way."""
+    cust = factories.customer("Acme")
+    for day in (1, 2, 3):
+        factories.conversation(cust, f"2026-03-0{day}", note=f"call {day}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await open_panel(app, pilot, cust.id)
+        await wait_until(pilot, lambda: panel.table.row_count == 3 and not panel.table.waiting, "the rows")
+        await pilot.pause()
+        assert "all · everyone · 3" in screen_text(app)

@@ -101,7 +101,7 @@ class ConversationsPanel(Vertical):
         yield Static("", markup=False, id="conversations-detail")
 
     def on_mount(self) -> None:
-        self._show_filter_state()
+        self.table.when_shown(self._show_filter_state)  # the count, once the rows are counted
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:

@@ -287,6 +287,14 @@ class PagedTable(ScrollView, can_focus=True):
         """Whether rows are on their way from the database (a load, or a window shown as "…")."""
         return self._loading or bool(self._fetching)
 
+    def when_shown(self, then: Callable[[], Any]) -> None:
+        """``then()`` once the rows on their way (the first load too) are shown; at once when
+        none are."""
+        if self._loading or not self._counted:
+            self._then.append(then)
+        else:
+            then()
+
     @property
     def cursor_row(self) -> Row | None:
         """The highlighted row as fetched (None when the list is empty, or while its rows
@@ -558,7 +566,7 @@ class PagedTable(ScrollView, can_focus=True):
             titles = [c.title for c in self.columns]
             return Strip([Segment(self._line_text(titles, width), self._style("header"))], width)
         if self.row_count == 0:
-            if y == 1:
+            if y == 1 and not self.waiting:  # (not "No customers…" while they are on their way)
                 return Strip([Segment(fit(" " + self.empty_text, width), self._style("empty"))], width)
             return Strip.blank(width, self._style())
         top = round(self.scroll_y)
