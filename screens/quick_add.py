@@ -12,6 +12,7 @@ Dismisses with the saved conversation's id, or None.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,15 @@ class PickerRows(CustomerRows):
 def customer_of(screen: Screen) -> tuple[int | None, int | None]:
     """(the customer a screen is about, the customer highlighted on it), either may be None."""
     return getattr(screen, "customer_id", None), getattr(screen, "highlighted_customer_id", None)
+
+
+class _Awaited:
+    """What ``RapportApp.hold_keys_for`` waits on (like a ``tui.dbwork.Job``): set once the
+    picker's rows are shown and the choice made."""
+
+    def __init__(self, node) -> None:
+        self.node = node
+        self.finished = threading.Event()
 
 
 class PickerInput(Input):
@@ -109,6 +119,20 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
         getattr(self.query_one(PagedTable), f"action_{action}")()
 
     def action_choose(self) -> None:
+        table = self.query_one(PagedTable)
+        if table.waiting:  # enter typed before the rows for the filter arrived: choose then,
+            rows_shown = _Awaited(self)  # and keep the keys typed meanwhile for the form
+
+            def choose() -> None:
+                self._choose_now()
+                rows_shown.finished.set()
+
+            table.when_shown(choose)
+            self.app.hold_keys_for(rows_shown)
+            return
+        self._choose_now()
+
+    def _choose_now(self) -> None:
         customer_id = self.query_one(PagedTable).cursor_row_id
         if customer_id is None:
             self.notify("No customer matches: change the filter.", severity="warning")

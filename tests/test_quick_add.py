@@ -114,3 +114,35 @@ async def test_arrows_move_the_picker_while_typing_and_ctrl_n_twice_opens_one(ap
         assert sum(isinstance(s, QuickAddScreen) for s in app.screen_stack) == 1
         await pressed(pilot, "down", "enter")
         assert isinstance(app.screen, ConversationForm) and app.screen.customer_id == beta.id
+
+
+async def test_enter_typed_before_the_filtered_rows_arrive_chooses_once_they_do(app, monkeypatch):
+    """ctrl+n, a few letters, enter and the note typed in one burst while the database is slow
+    to answer the filter: enter chooses the customer the rows show, and the note goes to the
+    conversation form, not into the filter."""
+    import threading
+
+    from screens.quick_add import PickerRows
+    from tests.tui_helpers import keys_without_waiting_for_database_work, wait_until
+
+    factories.customer("Acme")
+    beta = factories.customer("Beta Logistics")
+    answer = threading.Event()
+    count = PickerRows.count
+
+    def slow_count(self):  # the filter's rows take a while to come
+        answer.wait(10)
+        return count(self)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuickAddScreen), "the picker")
+        monkeypatch.setattr(PickerRows, "count", slow_count)
+        keys_without_waiting_for_database_work(monkeypatch)
+        await pilot.press(*"Beta", "enter", *"quote sent")
+        answer.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, ConversationForm), "the conversation form")
+        await wait_until(pilot, lambda: [a.text for a in app.screen.query("#note")] == ["quote sent"], "the note typed ahead")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Conversation.select().count() == 1, "the conversation saved")
+    assert_logged(beta, "quote sent")
