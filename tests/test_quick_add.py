@@ -142,7 +142,9 @@ async def test_enter_typed_before_the_filtered_rows_arrive_chooses_once_they_do(
         await pilot.press(*"Beta", "enter", *"quote sent")
         answer.set()
         await wait_until(pilot, lambda: isinstance(app.screen, ConversationForm), "the conversation form")
-        await wait_until(pilot, lambda: [a.text for a in app.screen.query("#note")] == ["quote sent"], "the note typed ahead")
+        await wait_until(
+            pilot, lambda: [a.text for a in app.screen.query("#note")] == ["quote sent"], "the note typed ahead"
+        )
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: Conversation.select().count() == 1, "the conversation saved")
     assert_logged(beta, "quote sent")
