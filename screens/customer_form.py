@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Static, TextArea
 
 from storage.records import customers
-from tui.dbwork import save_form
+from tui.dbwork import hold_keys_until_done, save_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
@@ -275,9 +275,15 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
         if self.customer_id is None and index > 0:
             self.notify("Save the customer first (ctrl+s).", severity="warning")
             return
+        focused = hold_keys_until_done(self)  # "3" then "n" typed at once: n reaches the list
         self.show_tab(TABS[index])
         await self._fill_tab(TABS[index])
-        self.call_after_refresh(self._focus_tab_content)
+
+        def focus() -> None:
+            self._focus_tab_content()
+            focused.done()
+
+        self.call_after_refresh(focus)
 
     async def action_next_tab(self) -> None:
         current = TABS.index(self.active_tab or TABS[0])

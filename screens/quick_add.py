@@ -12,7 +12,6 @@ Dismisses with the saved conversation's id, or None.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ from textual.widgets import Input, Static
 from screens.customers import CustomerRows
 from storage.records import conversation_list
 from storage.records.queries import CustomerList, CustomerRow
-from tui.dbwork import read_db
+from tui.dbwork import hold_keys_until_done, read_db
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 from tui.widgets.paged_table import Column, PagedTable, Row
@@ -47,15 +46,6 @@ class PickerRows(CustomerRows):
 def customer_of(screen: Screen) -> tuple[int | None, int | None]:
     """(the customer a screen is about, the customer highlighted on it), either may be None."""
     return getattr(screen, "customer_id", None), getattr(screen, "highlighted_customer_id", None)
-
-
-class _Awaited:
-    """What ``RapportApp.hold_keys_for`` waits on (like a ``tui.dbwork.Job``): set once the
-    picker's rows are shown and the choice made."""
-
-    def __init__(self, node) -> None:
-        self.node = node
-        self.finished = threading.Event()
 
 
 class PickerInput(Input):
@@ -121,14 +111,13 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
     def action_choose(self) -> None:
         table = self.query_one(PagedTable)
         if table.waiting:  # enter typed before the rows for the filter arrived: choose then,
-            rows_shown = _Awaited(self)  # and keep the keys typed meanwhile for the form
+            rows_shown = hold_keys_until_done(self)  # and keep the keys typed meanwhile for the form
 
             def choose() -> None:
                 self._choose_now()
-                rows_shown.finished.set()
+                rows_shown.done()
 
             table.when_shown(choose)
-            self.app.hold_keys_for(rows_shown)
             return
         self._choose_now()
 

@@ -176,3 +176,24 @@ async def test_a_customer_saved_from_a_draft_offered_at_start_shows_in_the_list(
         await pilot.pause()
         assert isinstance(app.screen, CustomersScreen)
         assert "Drafted Ltd" in screen_text(app) and "Existing" in screen_text(app)
+
+
+async def test_keys_typed_right_after_a_tab_digit_reach_that_tab(app):
+    """On an open customer, "3", "n", a note and ctrl+s arriving in one burst (a paste, a fast
+    typist over SSH): n reaches the Conversations list once it has the focus, and the note is
+    saved, nothing typed lost."""
+    from textual import events
+
+    from storage.db.models import Conversation
+
+    acme = f.customer("Acme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CustomerForm(acme.id))
+        await wait_until(pilot, lambda: isinstance(app.focused, TabStrip), "the customer's card")
+        for key, char in [("3", "3"), ("n", "n"), *[(c, c) for c in "burst"], ("ctrl+s", None)]:
+            app.post_message(events.Key(key, char))  # all at once, before any is handled
+        await wait_until(
+            pilot,
+            lambda: Conversation.select().where(Conversation.note == "burst").exists(),
+            "the conversation typed after 3 n saved",
+        )

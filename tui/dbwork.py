@@ -265,6 +265,29 @@ def read_to_open(node, fn: Callable, *args, done: Callable, **kwargs) -> Job:
     return job
 
 
+class Awaited:
+    """What a key's screen waits for before it takes keys (like a ``Job``, for
+    ``RapportApp.hold_keys_for``); ``done()`` once it is ready."""
+
+    def __init__(self, node) -> None:
+        self.node = node
+        self.finished = threading.Event()
+
+    def done(self) -> None:
+        self.finished.set()
+
+
+def hold_keys_until_done(node) -> Awaited:
+    """A key whose result takes a moment (a tab whose list gets the focus after a refresh, a
+    picker whose rows are on their way): the keys typed meanwhile are held until ``done()``,
+    then handed on in order (tui.app: type-ahead)."""
+    awaited = Awaited(node)
+    hold = getattr(node.app, "hold_keys_for", None)
+    if hold is not None:
+        hold(awaited)
+    return awaited
+
+
 AGAIN = "Press the key again."
 
 
