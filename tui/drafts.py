@@ -89,7 +89,7 @@ def offer_drafts(app) -> None:
     from storage.records import drafts
     from tui.dbwork import read_db
 
-    read_db(app, drafts.pending, app.ctx.login, app.ctx.url, done=lambda found: _offer_when_idle(app, found))
+    read_db(app, drafts.pending, app.ctx.login, app.ctx.url, busy="", done=lambda found: _offer_when_idle(app, found))
 
 
 def _offer_when_idle(app, found: list) -> None:
