@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.backends import backend
+from benchmarks.harness import big_customer_id
 from benchmarks.run import TODAY, build_reference
 
 
@@ -50,22 +51,14 @@ def server_cpu_reader():
 
 
 def steps(today):
-    from peewee import fn
 
-    from storage.db.models import Conversation
     from storage.records import conversation_list
     from storage.records.conversation_list import ConversationFilter
     from storage.records.queries import CustomerList
     from storage.reporting import pipeline, reports
     from tui.widgets.followup_table import FollowupSource
 
-    big = (
-        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
-        .group_by(Conversation.customer)
-        .order_by(fn.COUNT(Conversation.id).desc())
-        .limit(1)
-        .scalar()
-    )
+    big = big_customer_id()
     everyone = CustomerList(today)
 
     def screen_page():

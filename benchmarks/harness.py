@@ -64,6 +64,21 @@ def run_process(args: list[str], env: dict | None = None) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def big_customer_id() -> int:
+    """The reference data's "big customer": the one with the most conversations."""
+    from peewee import fn
+
+    from storage.db.models import Conversation
+
+    return (
+        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
+        .group_by(Conversation.customer)
+        .order_by(fn.COUNT(Conversation.id).desc())
+        .limit(1)
+        .scalar()
+    )
+
+
 class FrameClock:
     """Records when each frame has been rendered to terminal output."""
 

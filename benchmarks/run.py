@@ -80,21 +80,6 @@ def generate_reference(url: str, size: str, log) -> None:
     log(str(summary))
 
 
-def big_customer_id() -> int:
-    from peewee import fn
-
-    from storage.db.models import Conversation
-
-    row = (
-        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id).alias("n"))
-        .group_by(Conversation.customer)
-        .order_by(fn.COUNT(Conversation.id).desc())
-        .limit(1)
-        .get()
-    )
-    return row.customer_id
-
-
 # ---------------------------------------------------------------------------------------
 # Start-up
 # ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import FrameClock
+from benchmarks.harness import FrameClock, big_customer_id
 
 LIST_KEYS = ("down", "pagedown", "end", "home", "up", "pageup")
 
@@ -118,20 +118,13 @@ async def search_frame(clock, pilot, screen, text: str) -> float:
 
 
 async def run(url: str, today: dt.date, repeat: int) -> dict:
-    from peewee import fn
 
     from cli.main import build_parser, make_context
-    from storage.db.models import Conversation, Customer
+    from storage.db.models import Customer
     from tui.app import RapportApp
 
     ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
-    big = (
-        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
-        .group_by(Conversation.customer)
-        .order_by(fn.COUNT(Conversation.id).desc())
-        .limit(1)
-        .scalar()
-    )
+    big = big_customer_id()
     big_name = Customer.get_by_id(big).name
     app = RapportApp(ctx)
     out: dict[str, list[float]] = {}

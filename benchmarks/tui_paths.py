@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import FrameClock
+from benchmarks.harness import FrameClock, big_customer_id
 
 
 class Paths:
@@ -101,13 +101,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
     from tui.app import RapportApp
 
     ctx = make_context(build_parser().parse_args(["--database", url, "--today", today.isoformat()]))
-    big = (
-        Conversation.select(Conversation.customer, fn.COUNT(Conversation.id))
-        .group_by(Conversation.customer)
-        .order_by(fn.COUNT(Conversation.id).desc())
-        .limit(1)
-        .scalar()
-    )
+    big = big_customer_id()
     app = RapportApp(ctx)
     out: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
