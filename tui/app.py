@@ -282,6 +282,12 @@ class RapportApp(App):
 
     _last_input = 0.0
 
+    def idle_on_a_main_screen(self, seconds: float) -> bool:
+        """No key for ``seconds``, none held for a screen that is opening, and no form, picker
+        or prompt open: a moment for work the user did not ask for (tui.drafts' offer, screens
+        prepared in the background)."""
+        return time.monotonic() - self._last_input >= seconds and self._held is None and len(self.screen_stack) == 1
+
     def on_ready(self) -> None:
         from tui.live import LiveRefresh
 
@@ -311,12 +317,8 @@ class RapportApp(App):
             heap.prepared()
             self.prepared = True
             return
-        busy = (
-            time.monotonic() - self._last_input < self.PREPARE_AFTER
-            or self._held is not None
-            or dbwork.busy(rows_only=True)
-        )  # rows on their way to the screen go first
-        if busy or len(self.screen_stack) > 1:  # only while idle on a main screen (no form)
+        # only while idle on a main screen (no form); rows on their way to the screen go first
+        if not self.idle_on_a_main_screen(self.PREPARE_AFTER) or dbwork.busy(rows_only=True):
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
         if pending:

@@ -10,7 +10,6 @@ import asyncio
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
@@ -95,8 +94,7 @@ def offer_drafts(app) -> None:
 def _offer_when_idle(app, found: list) -> None:
     if not found or not app.is_running:
         return  # (the usual start: no form module is imported)
-    idle = time.monotonic() - app._last_input >= OFFER_WHEN_IDLE
-    if not idle or len(app.screen_stack) > 1 or app._held is not None:
+    if not app.idle_on_a_main_screen(OFFER_WHEN_IDLE):
         app.set_timer(OFFER_WHEN_IDLE, lambda: _offer_when_idle(app, found), name="offer drafts")
         return
     from screens.drafts import DraftsScreen
