@@ -34,12 +34,14 @@ def _database(url: str) -> str:
     return redact(url)
 
 
-def _owner(employee: str) -> str:
+def owner(employee: str) -> str:
+    """Whose draft, as stored: the login without surrounding spaces, in lower case (``Anna``
+    and ``anna`` are one employee, docs/data.md)."""
     return employee.strip().lower()
 
 
 def _path(url: str, form: str, key: str, employee: str) -> Path:
-    identity = "\0".join((_database(url), form, key, _owner(employee)))
+    identity = "\0".join((_database(url), form, key, owner(employee)))
     return folder() / f"{form}-{hashlib.sha256(identity.encode()).hexdigest()[:20]}.json"
 
 
@@ -51,7 +53,7 @@ def keep(url: str, form: str, key: str, employee: str, values: dict) -> Path:
         "database": _database(url),
         "form": form,
         "key": key,
-        "employee": _owner(employee),
+        "employee": owner(employee),
         "values": values,
         "updated_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(),
     }
@@ -84,7 +86,7 @@ def kept(url: str, employee: str) -> list[dict]:
     for path in paths:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-            if record["database"] != _database(url) or record["employee"] != _owner(employee):
+            if record["database"] != _database(url) or record["employee"] != owner(employee):
                 continue
             values = record["values"] if isinstance(record["values"], dict) else {"_raw": record["values"]}
             found.append(

@@ -50,13 +50,9 @@ def _info(row: Draft) -> DraftInfo:
     return DraftInfo(row.id, row.form, row.key, row.employee, values, row.updated_at)
 
 
-def _owner(employee: str) -> str:
-    return employee.strip().lower()
-
-
 def _owned_by(employee: str):
     """The condition "typed by this employee" (any case of the login, old rows included)."""
-    return fn.LOWER(Draft.employee) == _owner(employee)
+    return fn.LOWER(Draft.employee) == draft_files.owner(employee)
 
 
 def save(form: str, key: str, employee: str, values: dict) -> int:
@@ -65,7 +61,7 @@ def save(form: str, key: str, employee: str, values: dict) -> int:
     with db.atomic():
         row = Draft.get_or_none((Draft.form == form) & (Draft.key == key) & _owned_by(employee))
         if row is None:
-            return Draft.create(form=form, key=key, employee=_owner(employee), payload=payload).id
+            return Draft.create(form=form, key=key, employee=draft_files.owner(employee), payload=payload).id
         Draft.update(payload=payload, updated_at=utcnow()).where(Draft.id == row.id).execute()
         return row.id
 
@@ -104,7 +100,7 @@ def pending(employee: str, url: str | None = None) -> list[DraftInfo]:
             row.id if row else -number,
             kept["form"],
             kept["key"],
-            _owner(employee),
+            draft_files.owner(employee),
             kept["values"],
             kept["updated_at"],
             kept["path"],
