@@ -259,9 +259,7 @@ def read_to_open(node, fn: Callable, *args, done: Callable, **kwargs) -> Job:
     """A key that opens a screen from what ``fn`` reads: ``read_db``, and ``done(result)``
     opens it; keys typed meanwhile are held for that screen (tui.app: type-ahead)."""
     job = read_db(node, fn, *args, done=done, **kwargs)
-    hold = getattr(node.app, "hold_keys_for", None)
-    if hold is not None:
-        hold(job)
+    _hold_keys(node, job)
     return job
 
 
@@ -282,10 +280,16 @@ def hold_keys_until_done(node) -> Awaited:
     picker whose rows are on their way): the keys typed meanwhile are held until ``done()``,
     then handed on in order (tui.app: type-ahead)."""
     awaited = Awaited(node)
+    _hold_keys(node, awaited)
+    return awaited
+
+
+def _hold_keys(node, until: Job | Awaited) -> None:
+    """Keys typed from now on wait until ``until`` has finished (the app's type-ahead, tui.app;
+    a host app without it, e.g. a test's, hands them on as they come)."""
     hold = getattr(node.app, "hold_keys_for", None)
     if hold is not None:
-        hold(awaited)
-    return awaited
+        hold(until)
 
 
 AGAIN = "Press the key again."
