@@ -280,9 +280,9 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
             return
         key = entry.key
         if entry.conversation_id is not None:
-            from screens.conversation_form import ConversationForm
+            from screens.conversation_form import open_conversation_form
 
-            self.app.push_screen(ConversationForm.edit(entry.conversation_id), lambda _saved: self.load(key))
+            open_conversation_form(self, "edit", entry.conversation_id, lambda _saved: self.load(key))
         else:
             from screens.customer_form import CustomerForm
 

@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from storage.db.models import Booking, Conversation, Customer
 from storage.records import bookings
 from tui.dbwork import save_form
+from tui.forms import SpareForm, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
@@ -37,7 +38,7 @@ INPUTS = ("date", "start", "end", "title", "location")
 LABELS = {"date": "Date", "start": "Start", "end": "End", "title": "Title", "location": "Location", "note": "Note"}
 
 
-class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
+class BookingForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None]):
     AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     """New booking for a conversation, or an existing booking to edit."""
     app: RapportApp
@@ -57,6 +58,7 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         booking_id: int | None = None,
         customer_id: int | None = None,
         employee_id: int | None = None,
+        customer_name: str | None = None,
     ) -> None:
         super().__init__()
         self.values = values
@@ -64,6 +66,34 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         self.booking_id = booking_id
         self.customer_id = customer_id  # a booking for a customer, without a conversation
         self.employee_id = employee_id
+        self.customer_name = customer_name  # None: read when composed
+
+    # -- opened from a key (``open_booking_form``) ------------------------------------------
+    SPARE = "booking"  # tui.app keeps one built (``spare``), which ``adopt`` fills
+
+    @classmethod
+    def spare(cls) -> BookingForm:
+        return cls(dict.fromkeys((*INPUTS, "note"), ""), customer_name="")
+
+    @classmethod
+    def from_loaded(cls, loaded: bookings.FormContents) -> BookingForm:
+        return cls(loaded.values, loaded.conversation_id, loaded.booking_id, customer_name=loaded.customer_name)
+
+    def adopt(self, loaded: bookings.FormContents) -> None:
+        """Show ``loaded`` in this form built ahead or used before."""
+        self.values, self.customer_name = loaded.values, loaded.customer_name
+        self.conversation_id, self.booking_id = loaded.conversation_id, loaded.booking_id
+        self.customer_id = self.employee_id = None
+        self.query_one("#booking-title", Static).update(self._title())
+        for name in INPUTS:
+            self.query_one(f"#{name}", Input).value = self.values[name]
+        self.query_one("#note", TextArea).text = self.values["note"]
+        for error in self.query(".error").results(Static):
+            error.update("")
+            error.remove_class("shown")
+        self.query_one("#booking-body").scroll_home(animate=False)
+        self.query_one("#date", Input).focus()
+        self.begin_again()
 
     @classmethod
     def for_conversation(cls, conversation_id: int, today=None) -> BookingForm:
@@ -84,11 +114,14 @@ class BookingForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             customer = conv.customer if conv else None
         return customer.name if isinstance(customer, Customer) else "?"
 
+    def _title(self) -> Text:
+        if self.customer_name is None:
+            self.customer_name = self._customer_name()
+        return Text("Edit booking — " if self.booking_id else "New booking — ").append(self.customer_name)
+
     def compose(self) -> ComposeResult:
-        title = Text("Edit booking — " if self.booking_id else "New booking — ")
-        title.append(self._customer_name())
         with Vertical(id="booking-box"):
-            yield Static(title, id="booking-title")
+            yield Static(self._title(), id="booking-title")
             with VerticalScroll(id="booking-body"):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
@@ -189,6 +222,18 @@ def _save(
         zone_name=zone_name,
         today=today,
     ).id
+
+
+def open_booking_form(node, conversation_id: int, today, then=None) -> None:
+    """A key that opens the booking form for a conversation (tui.forms): its booking to edit
+    if it has one (and says so), else a new one filled in from it; read on the database
+    thread, keys typed meanwhile reach the form."""
+
+    def opened(loaded: bookings.FormContents) -> None:
+        if loaded.existing:
+            node.notify("This conversation has a booking: editing it.", markup=False)
+
+    open_form(node, BookingForm, bookings.contents_for_conversation, conversation_id, today, then=then, opened=opened)
 
 
 @draft_opener("booking")

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from storage.records import customers
 from tui.dbwork import save_form
+from tui.forms import SpareForm, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.footer import Footer
@@ -24,7 +25,7 @@ from tui.widgets.form_field import FormField
 FIELDS = [("name", "Name"), ("role", "Role"), ("phone", "Phone"), ("email", "Email")]
 
 
-class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
+class ContactForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     DRAFT_FORM = "contact"
@@ -33,11 +34,40 @@ class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel", id="contact.cancel"),
     ]
 
-    def __init__(self, customer_id: int, contact_id: int | None = None, values: dict | None = None) -> None:
+    def __init__(
+        self, customer_id: int, contact_id: int | None = None, values: dict | None = None, loaded: dict | None = None
+    ) -> None:
         super().__init__()
         self.customer_id = customer_id
         self.contact_id = contact_id
-        self.initial = dict(values or {})
+        self.initial = dict(values or {})  # a draft's text
+        self._loaded = loaded  # the contact's fields as read off the UI thread (``open_contact_form``)
+
+    # -- opened from a key (``open_contact_form``) ----------------------------------------
+    SPARE = "contact"  # tui.app keeps one built (``spare``), which ``adopt`` fills
+
+    @classmethod
+    def spare(cls) -> ContactForm:
+        return cls(0, loaded={})
+
+    @classmethod
+    def from_loaded(cls, loaded: tuple[int, int | None, dict]) -> ContactForm:
+        customer_id, contact_id, values = loaded
+        return cls(customer_id, contact_id, loaded=values)
+
+    def adopt(self, loaded: tuple[int, int | None, dict]) -> None:
+        """Show ``loaded`` in this form built ahead or used before."""
+        self.customer_id, self.contact_id, values = loaded
+        self.initial = {}
+        self.query_one("#contact-title", Static).update(self._title())
+        for name, _ in FIELDS:
+            self.query_one(f"#contact-{name}", Input).value = values.get(name, "")
+            self.query_one(f"#contact-field-{name}", FormField).error = ""
+        self.query_one("#contact-name", Input).focus()
+        self.begin_again()
+
+    def _title(self) -> str:
+        return "Edit contact" if self.contact_id else "New contact"
 
     def draft_key(self) -> str:
         return f"{self.customer_id}:{self.contact_id or ''}"
@@ -46,12 +76,13 @@ class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         return {name: self.query_one(f"#contact-{name}", Input).value for name, _ in FIELDS}
 
     def compose(self) -> ComposeResult:
-        contact = customers.get_contact(self.contact_id) if self.contact_id else None
-        title = "Edit contact" if contact else "New contact"
+        loaded = self._loaded
+        if loaded is None:  # opened without ``open_contact_form`` (a draft reopened)
+            _, self.contact_id, loaded = customers.contact_form_values(self.customer_id, self.contact_id)
         with Vertical(id="contact-box"):
-            yield Static(title, id="contact-title", markup=False)
+            yield Static(self._title(), id="contact-title", markup=False)
             for name, label in FIELDS:
-                value = self.initial.get(name, getattr(contact, name, "") if contact else "")
+                value = self.initial.get(name, loaded.get(name, ""))
                 yield FormField(
                     label,
                     Input(value, id=f"contact-{name}", compact=True, select_on_focus=False),
@@ -89,6 +120,12 @@ class ContactForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
 
     def action_cancel(self) -> None:
         self.close_form(None, question="Discard the contact details you typed?")
+
+
+def open_contact_form(node, customer_id: int, contact_id: int | None, then=None) -> None:
+    """A key that opens the contact form (tui.forms): a new contact of ``customer_id``, or
+    ``contact_id`` to edit, read on the database thread; keys typed meanwhile reach it."""
+    open_form(node, ContactForm, customers.contact_form_values, customer_id, contact_id, then=then)
 
 
 @draft_opener("contact")

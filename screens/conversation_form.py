@@ -32,9 +32,11 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from screens.changed_meanwhile import ChangedMeanwhileScreen
 from storage.errors import ValidationError
 from storage.parsing import format_date, format_time
-from storage.records import conversation_list, conversations, lookups
+from storage.records import conversation_choices, conversation_list, conversations
+from storage.records.conversation_choices import Choices, Loaded
 from storage.records.conversations import ConversationInput
 from tui.dbwork import read_db, save_form
+from tui.forms import SpareForm, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
@@ -77,9 +79,9 @@ class YesNo(Checkbox):
         return "X" if self.value else " "
 
 
-def _options(rows, label=lambda row: row.name) -> list[tuple[Text, int]]:
+def _options(offered: tuple[tuple[str, int], ...]) -> list[tuple[Text, int]]:
     """Select options; names are user data, so they are Text, never markup."""
-    return [(Text(label(row)), row.id) for row in rows]
+    return [(Text(label), value) for label, value in offered]
 
 
 class SuggestingInput(Input):
@@ -108,7 +110,7 @@ def wraps(note: str) -> bool:
     return len(note) <= WRAP_UP_TO
 
 
-class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
+class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None]):
     AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     """New, edit or follow-up conversation for one customer."""
     app: RapportApp
@@ -120,13 +122,18 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
     ]
 
-    def __init__(self, form: ConversationInput, conversation_id: int | None = None) -> None:
+    SPARE = "conversation"  # tui.app keeps one built (``spare``), which ``adopt`` fills
+    _default_topic: int | None = None  # About as the employee's default set it (not the user)
+
+    def __init__(
+        self, form: ConversationInput, conversation_id: int | None = None, choices: Choices | None = None
+    ) -> None:
         super().__init__()
         self.form = form
         self.conversation_id = conversation_id
+        self.choices = choices  # None: read when composed (a form opened without ``open_conversation_form``)
         self._autofilled = conversation_id is not None
         self._logged_follow_up = form.follows_id is not None  # opened as "log follow-up"
-        self._choices: dict[str, set[int]] = {}  # the ids each pick list offers
 
     @property
     def customer_id(self) -> int:
@@ -134,6 +141,8 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         return self.form.customer_id
 
     # -- ways to open it ------------------------------------------------------------------
+    # The keys that open it use ``open_conversation_form`` (below): it reads on the database
+    # thread and fills the spare. These read where they are called (tests, a draft reopened).
     @classmethod
     def new(cls, customer_id: int) -> ConversationForm:
         return cls(ConversationInput(customer_id))
@@ -146,23 +155,59 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
     def follow_up(cls, earlier_id: int) -> ConversationForm:
         return cls(conversations.follow_up_input(earlier_id))
 
+    @classmethod
+    def spare(cls) -> ConversationForm:
+        """A form for no conversation yet, built ahead (tui.app SPARES): it offers nothing
+        until it ``adopt``s what a key opens it for."""
+        return cls(ConversationInput(0), choices=Choices())
+
+    @classmethod
+    def from_loaded(cls, loaded: Loaded) -> ConversationForm:
+        return cls(loaded.form, loaded.conversation_id, loaded.choices)
+
+    def adopt(self, loaded: Loaded) -> None:
+        """Show ``loaded`` in this form built ahead or used before: every field, line and
+        choice it shows is set anew."""
+        form, choices = loaded.form, loaded.choices
+        self.form, self.conversation_id = form, loaded.conversation_id
+        self._autofilled = loaded.conversation_id is not None
+        self._logged_follow_up = form.follows_id is not None
+        if choices.options != (self.choices.options if self.choices else None):
+            for name, offered in choices.options.items():
+                self.query_one(f"#{name}", Select).set_options(_options(offered))
+        self.choices = choices
+        self.query_one("#form-title", Static).update(self._title())
+        self._fill(form)
+        _show_errors(self.query(".error").results(Static), {})
+        self._show_link()
+        self._default_topic = None
+        self._apply_default_topic(choices.default_topic)
+        self.query_one("#with_whom", Input).suggester = None
+        self._suggest_with_whom()
+        self.query_one("#form-body").scroll_home(animate=False)
+        self.query_one("#note", TextArea).focus()
+        self.begin_again()
+
     # -- layout ---------------------------------------------------------------------------
+    def _title(self) -> Text:
+        kind = "Edit" if self.conversation_id else ("Follow-up" if self.form.follows_id else "New")
+        title = Text(f"{kind} conversation — ")
+        name = self.choices.customer_name if self.choices else ""
+        return title.append(visible_text(name or "?"))
+
     def compose(self) -> ComposeResult:
         form = self.form
-        kind = "Edit" if self.conversation_id else ("Follow-up" if form.follows_id else "New")
-        title = Text(f"{kind} conversation — ")
-        title.append(visible_text(conversation_list.customer_name(form.customer_id) or "?"))
-        me = self.app.ctx.employee()  # created on first use, so it is always choosable
-        employees = [
-            e for e in lookups.employees(include_inactive=True) if e.active or e.id in (form.employee_id, me.id)
-        ]
+        if self.choices is None:
+            me = self.app.ctx.employee().id  # created on first use, so it is always choosable
+            self.choices = conversation_choices.choices_for(form, me, self.conversation_id is None)
+        options = self.choices.options
         with Vertical(id="conversation-box"):
-            yield Static(title, id="form-title")
+            yield Static(self._title(), id="form-title")
             with VerticalScroll(id="form-body"):
                 with Horizontal(classes="row"):
                     yield Label("Employee & Date", classes="label")
                     yield Select(
-                        _options(employees, lambda e: e.display_name),
+                        _options(options.get("employee", ())),
                         value=form.employee_id or Select.NULL,
                         prompt="employee",
                         compact=True,
@@ -180,17 +225,15 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
                 )
                 yield self._error("note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name", SuggestingInput)
-                yield from self._select_row("About", "topic", lookups.topics(), form.topic_id)
-                yield from self._select_row("How", "method", lookups.methods(), form.method_id)
+                yield from self._select_row("About", "topic", form.topic_id)
+                yield from self._select_row("How", "method", form.method_id)
                 with Horizontal(classes="row"):
                     yield Label("Completed", classes="label")
                     yield YesNo("", form.completed, compact=True, id="completed")
                     yield Label("I.F.", classes="label short")
                     yield YesNo("", form.is_follow_up, compact=True, id="is_follow_up")
                 yield self._error("is_follow_up")  # also says which follow-up it follows
-                yield from self._select_row(
-                    "Pipeline Position", "pipeline_stage", lookups.stages(), form.pipeline_stage_id
-                )
+                yield from self._select_row("Pipeline Position", "pipeline_stage", form.pipeline_stage_id)
                 with Horizontal(classes="row"):
                     yield Label("Time Begin", classes="label")
                     yield Input(form.time_begin, placeholder="HH:MM", compact=True, id="time_begin")
@@ -216,11 +259,8 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             yield kind(value, placeholder=placeholder, compact=True, id=name)
         yield self._error(name)
 
-    def _select_row(self, label: str, name: str, rows, current: int | None):
-        options = _options(rows)
-        self._choices[name] = {value for _, value in options}
-        if current is not None and current not in {value for _, value in options}:
-            options.append((Text(_inactive_name(name, current)), current))
+    def _select_row(self, label: str, name: str, current: int | None):
+        options = _options(self.choices.options.get(name, ()) if self.choices else ())
         with Horizontal(classes="row"):
             yield Label(label, classes="label")
             yield Select(
@@ -229,16 +269,13 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         yield self._error(name)
 
     def on_mount(self) -> None:
-        self._default_topic: int | None = None
-        if self.conversation_id is None and self.form.topic_id is None:
-            self._set_default_topic(self.form.employee_id or self.app.ctx.employee().id)
+        self._default_topic = None
+        self._apply_default_topic(self.choices.default_topic if self.choices else None)
         note = self.query_one("#note", TextArea)
         if not wraps(self.form.note):  # before DraftKeeper takes the form's values as saved
             note.load_text(self.form.note)
         note.focus()
-        # With Whom's suggestions read the customer's whole history (18 ms for one with 45,000
-        # conversations): after the form is on screen, long before anyone reaches that field.
-        self.call_after_refresh(self._suggest_with_whom)
+        self._suggest_with_whom()
         self._fit_drop_downs()
 
     def _fit_drop_downs(self) -> None:
@@ -258,18 +295,25 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         return fit
 
     def _suggest_with_whom(self) -> None:
-        names = conversation_list.with_whom_suggestions(self.form.customer_id)
-        if names:
-            self.query_one("#with_whom", Input).suggester = SuggestFromList(names, case_sensitive=False)
+        """With Whom's suggestions read the customer's whole history (18 ms for one with 45,000
+        conversations): on the database thread, long before anyone reaches that field."""
+        if not self.form.customer_id:
+            return
+        customer_id = self.form.customer_id
 
-    def _set_default_topic(self, employee_id: int) -> None:
+        def suggest(names: list[str]) -> None:
+            if names and self.form.customer_id == customer_id:
+                self.query_one("#with_whom", Input).suggester = SuggestFromList(names, case_sensitive=False)
+
+        read_db(self, conversation_list.with_whom_suggestions, customer_id, done=suggest, failed=lambda _error: None)
+
+    def _apply_default_topic(self, default: int | None) -> None:
         """About follows the employee's default topic until the user picks one (docs/data.md#the-conversation-form)."""
         topic = self.query_one("#topic", Select)
         current = None if topic.value is Select.NULL else topic.value
         if current != self._default_topic:
             return  # chosen by the user: keep it
-        default = conversation_list.default_topic_id(employee_id)
-        if default is not None and default in self._choices["topic"]:
+        if default is not None and self.choices and default in self.choices.active.get("topic", ()):
             topic.value = default
             self._default_topic = default
 
@@ -284,7 +328,9 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
             self.form.follows_id = None
             self._show_link()
             return
-        rows = conversation_list.open_follow_ups(self.form.customer_id)
+        read_db(self, conversation_list.open_follow_ups, self.form.customer_id, done=self._offer_follow_ups)
+
+    def _offer_follow_ups(self, rows: list[tuple]) -> None:
         if not rows:
             self.notify("This customer has no open follow-up to link.", markup=False)
             return
@@ -304,7 +350,13 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
     @on(Select.Changed, "#employee")
     def _employee_changed(self, event: Select.Changed) -> None:
         if self.conversation_id is None and isinstance(event.value, int):  # an employee, not Select.NULL
-            self._set_default_topic(event.value)
+            read_db(
+                self,
+                conversation_list.default_topic_id,
+                event.value,
+                done=self._apply_default_topic,
+                failed=lambda _error: None,  # About stays as it is
+            )
 
     # -- auto-fill (docs/data.md#the-conversation-form) --------------------------------------------------------------
     @on(TextArea.Changed, "#note")
@@ -373,18 +425,23 @@ class ConversationForm(StyledScreen, DraftKeeper, ModalScreen[int | None]):
         if choice == "keep":
             self.action_save(overwrite=True)
         elif choice == "reload":
-            self.form = conversations.input_for(self.conversation_id)  # type: ignore[arg-type]  # only an edit meets this
-            self._fill(self.form)
-            self.reset_draft_baseline()
-            self.notify("Reloaded the saved version.")
+            read_db(self, conversations.input_for, self.conversation_id, done=self._reloaded)
+
+    def _reloaded(self, form: ConversationInput) -> None:
+        self.form = form
+        self._fill(form)
+        self.reset_draft_baseline()
+        self.notify("Reloaded the saved version.")
 
     def _fill(self, form: ConversationInput) -> None:
         """Put a stored conversation's values into the fields (reload after ChangedMeanwhile)."""
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = getattr(form, name)
+        offered = self.choices.options if self.choices else {}
         for name, attr in SELECT_FIELDS.items():
             select, value = self.query_one(f"#{name}", Select), getattr(form, attr)
-            select.value = value if value is not None and value in self._choices.get(name, {value}) else Select.NULL
+            ids = {row_id for _, row_id in offered.get(name, ())}
+            select.value = value if value is not None and value in ids else Select.NULL
         for name in CHECK_FIELDS:
             self.query_one(f"#{name}", Checkbox).value = getattr(form, name)
         note = self.query_one("#note", TextArea)
@@ -452,16 +509,21 @@ def _show_errors(lines, errors: dict[str, str]) -> None:
         error.set_class(bool(message), "shown")
 
 
-def _inactive_name(field: str, row_id: int) -> str:
-    rows: dict[str, Callable[..., list]] = {
-        "topic": lookups.topics,
-        "method": lookups.methods,
-        "pipeline_stage": lookups.stages,
-    }
-    for row in rows[field](include_inactive=True):
-        if row.id == row_id:
-            return f"{row.name} (inactive)"
-    return "?"
+def open_conversation_form(node, how: str, record_id: int, then: Callable | None = None) -> None:
+    """A key that opens the conversation form (tui.forms): ``how`` is "new" (``record_id`` is
+    the customer), "edit" (the conversation) or "follow_up" (the conversation it follows up).
+    What it shows is read on the database thread; keys typed meanwhile reach the form."""
+    me = node.app.ctx.employee
+
+    def read() -> Loaded:
+        form: dict[str, Callable[[int], ConversationInput]] = {
+            "new": ConversationInput,
+            "edit": conversations.input_for,
+            "follow_up": conversations.follow_up_input,
+        }
+        return conversation_choices.load(form[how](record_id), record_id if how == "edit" else None, me().id)
+
+    open_form(node, ConversationForm, read, then=then)
 
 
 @draft_opener("conversation")

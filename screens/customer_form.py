@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Static, Te
 
 from storage.records import customers
 from tui.dbwork import hold_keys_until_done, save_form
+from tui.forms import SpareForm, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
@@ -47,6 +48,7 @@ TAB_TITLES = [
     ("tab-pipeline", "4 Pipeline"),
 ]
 TABS = [tab for tab, _ in TAB_TITLES]
+FIELDS = [name for name, _ in INPUTS + AREAS]
 
 
 def archived_label(archived: bool) -> str:
@@ -54,7 +56,7 @@ def archived_label(archived: bool) -> str:
     return "Archived: yes (space to change)" if archived else "Archived: no (space to change)"
 
 
-class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
+class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
     CSS_PATH = Path(__file__).with_suffix(".tcss")  # parsed when the screen is first used
     AUTO_FOCUS = ""  # on_mount sets the focus; Textual's would first focus a container, restyling it all
     DRAFT_FORM = "customer"
@@ -79,8 +81,10 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
         tab: str = "",
         values: dict | None = None,
         conversation: int | None = None,
+        loaded: dict | None = None,
     ) -> None:
         super().__init__()
+        self._loaded = loaded  # the fields as read off the UI thread (``open_customer_form``)
         self.customer_id = customer_id
         self.conversation = conversation  # the Conversations tab opens with its cursor on it
         self.saved_id: int | None = None
@@ -116,15 +120,10 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
 
     # -- layout ---------------------------------------------------------------------------
     def _load(self) -> dict:
-        customer = customers.get_customer(self.customer_id) if self.customer_id else None
-        values: dict[str, object] = {name: str(getattr(customer, name, "") or "") for name, _ in INPUTS + AREAS}
-        values["archived"] = bool(customer and customer.archived)
-        if customer is None:
-            values["number"] = customers.suggest_number()
-        return values
+        return customers.form_values(self.customer_id)
 
     def compose(self) -> ComposeResult:
-        self._shown = self._load()
+        self._shown, self._loaded = self._loaded or self._load(), None
         values = {**self._shown, **self.restored}
         initial = self.initial_tab or "tab-general"
         yield Header()
@@ -227,13 +226,43 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
         else:  # opened to look: the tab bar has the focus, so 1-4 and the arrows switch tabs
             self.tabs.focus()
 
-    def renew_number(self) -> None:
-        """A new customer's form built a while ago (tui/app.py keeps one spare): the number
-        it suggests again, as another customer may have taken it meanwhile."""
-        field = self.query_one("#customer-number", Input)
-        if self.customer_id is None and not self.has_unsaved_changes():
-            field.value = self._shown["number"] = customers.suggest_number()
-            self.reset_draft_baseline()
+    # -- opened from a key (``open_customer_form``) -----------------------------------------
+    SPARE = "customer"  # tui.app keeps one built (``spare``), which ``adopt`` fills
+
+    @classmethod
+    def spare(cls) -> CustomerForm:
+        """An empty form to edit, built ahead (tui.app SPARES) without reading anything."""
+        return cls(None, edit=True, loaded={**dict.fromkeys(FIELDS, ""), "archived": False})
+
+    @classmethod
+    def from_loaded(cls, loaded: tuple[int | None, dict]) -> CustomerForm:
+        customer_id, values = loaded
+        return cls(customer_id, edit=True, loaded=values)
+
+    def adopt(self, loaded: tuple[int | None, dict]) -> None:
+        """Show ``loaded`` (a customer's id, or None for a new one, and its fields) in this
+        form built ahead or used before (only its General tab, ``reusable``)."""
+        self.customer_id, self._shown = loaded
+        self.saved_id, self.restored, self.conversation, self.initial_tab = None, {}, None, ""
+        for name, _ in INPUTS:
+            self.query_one(f"#customer-{name}", Input).value = str(self._shown[name])
+        for name, _ in AREAS:
+            self.query_one(f"#customer-{name}", TextArea).text = str(self._shown[name])
+        for field in self.query(FormField):
+            field.error = ""
+        self.query_one("#customer-archived", Checkbox).value = bool(self._shown["archived"])
+        self._show_title(self._shown)
+        for tab in TABS[1:]:
+            (self.tabs.enable if self.customer_id is not None else self.tabs.disable)(tab)
+        self.show_tab("tab-general")
+        self.query_one("#customer-fields").scroll_home(animate=False)
+        self.query_one("#customer-name", Input).focus()
+        self.begin_again()
+
+    def reusable(self) -> bool:
+        """Kept for the next customer opened to edit: only a form whose other tabs were never
+        filled (they would show this customer)."""
+        return self.editing and not self._filled
 
     def _show_title(self, values: dict | None = None) -> None:
         """The customer's number and name as stored (``values``: as just loaded, else read)."""
@@ -363,6 +392,16 @@ class CustomerForm(StyledScreen, DraftKeeper, Screen[int | None]):
 
     def action_close(self) -> None:
         self.close_form(self.saved_id or self.customer_id, question="Discard the changes you typed on General?")
+
+
+def open_customer_form(node, customer_id: int | None, then=None) -> None:
+    """A key that opens the form to edit a customer (None: a new one; tui.forms): its fields
+    are read on the database thread; keys typed meanwhile reach the form."""
+
+    def read() -> tuple[int | None, dict]:
+        return customer_id, customers.form_values(customer_id)
+
+    open_form(node, CustomerForm, read, then=then)
 
 
 @draft_opener("customer")

@@ -178,13 +178,12 @@ class CustomersScreen(StyledScreen, Screen):
         self.open_customer(customer_id, edit=True)
 
     def open_customer(self, customer_id: int | None, edit: bool = False) -> None:
-        from screens.customer_form import CustomerForm
+        from screens.customer_form import CustomerForm, open_customer_form
 
-        spare = self.app.take_spare("new customer") if customer_id is None and edit else None
-        form = spare if isinstance(spare, CustomerForm) else CustomerForm(customer_id, edit=edit)
-        if form is spare:
-            form.renew_number()
-        self.app.push_screen(form, self._form_closed)
+        if edit:
+            open_customer_form(self, customer_id, self._form_closed)
+        else:
+            self.app.push_screen(CustomerForm(customer_id), self._form_closed)
 
     def _form_closed(self, customer_id: int | None) -> None:
         if customer_id is not None:

@@ -301,7 +301,7 @@ class FollowupsScreen(StyledScreen, Screen):
         item = self._need_item()
         if item is None:
             return
-        from screens.conversation_form import ConversationForm
+        from screens.conversation_form import open_conversation_form
 
         def saved(conversation_id: int | None) -> None:
             if conversation_id is not None:
@@ -309,7 +309,7 @@ class FollowupsScreen(StyledScreen, Screen):
                 self.load()
                 self.notify(f"Follow-up logged for {item.customer}.", markup=False)
 
-        self.app.push_screen(ConversationForm.follow_up(item.id), saved)
+        open_conversation_form(self, "follow_up", item.id, saved)
 
     def _customer_id(self) -> int | None:
         """The customer of the highlighted row, a follow-up or a customer losing touch."""
@@ -333,14 +333,14 @@ class FollowupsScreen(StyledScreen, Screen):
         customer_id = self._customer_id()
         if customer_id is None:
             return
-        from screens.conversation_form import ConversationForm
+        from screens.conversation_form import open_conversation_form
 
         def saved(conversation_id: int | None) -> None:
             if conversation_id is not None:
                 self.load()
                 self.notify("Conversation logged.", markup=False)
 
-        self.app.push_screen(ConversationForm.new(customer_id), saved)
+        open_conversation_form(self, "new", customer_id, saved)
 
     @on(PagedTable.RowSelected)
     def _selected_row(self, event: PagedTable.RowSelected) -> None:

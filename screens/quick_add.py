@@ -129,10 +129,10 @@ class QuickAddScreen(StyledScreen, ModalScreen[int | None]):
         self.open_form(customer_id)
 
     def open_form(self, customer_id: int) -> None:
-        from screens.conversation_form import ConversationForm
+        from screens.conversation_form import open_conversation_form
 
         self.query_one("#quick-add-box").display = False
-        self.app.push_screen(ConversationForm.new(customer_id), self._finished)
+        open_conversation_form(self, "new", customer_id, self._finished)
 
     def _finished(self, conversation_id: int | None) -> None:
         app = self.app

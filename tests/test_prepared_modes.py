@@ -28,10 +28,13 @@ async def test_every_main_screen_is_prepared_and_reused(app):
             assert app.screen is prepared[mode]
 
 
+SPARES = {"_spare conversation", "_spare customer", "_spare contact", "_spare booking"}
+
+
 async def test_the_forms_opened_most_are_built_in_the_background(app):
-    """After the main screens, a conversation form is built out of sight and dropped (tui/app.py
-    specimens) and a new customer's form kept (spares): their stylesheets are loaded, nothing
-    else of them is left, no draft is written, and n opens the customer form."""
+    """After the main screens, one of each form opened most is kept built out of sight (tui/app.py
+    spares): their stylesheets are loaded, no draft is written, and n shows the customer form
+    kept, with a number suggested as it opens."""
     from screens.conversation_form import ConversationForm
     from screens.customer_form import CustomerForm
     from storage.db.models import Draft
@@ -40,14 +43,17 @@ async def test_the_forms_opened_most_are_built_in_the_background(app):
     app.PREPARE_AFTER = 0.3
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.prepared, timeout=60, what="the forms built once")
-        assert set(app._screen_stacks) - set(app.MODES) == {"_spare new customer"}  # (below)
+        assert set(app._screen_stacks) - set(app.MODES) == SPARES
         for form in (CustomerForm, ConversationForm):
             assert app.stylesheet.has_source(str(form.CSS_PATH), "")
-        spare = app._screen_stacks["_spare new customer"][0]
-        assert set(LIVE_FORMS) == {spare} and Draft.select().count() == 0
+        spares = {app._screen_stacks[mode][0] for mode in SPARES}
+        assert set(LIVE_FORMS) == spares and Draft.select().count() == 0
+        spare = app._screen_stacks["_spare customer"][0]
+        assert spare.query_one("#customer-number").value == ""  # (read when it opens)
         await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, CustomerForm), what="the customer form")
-        assert app.screen.customer_id is None and app.focused.id == "customer-name"
+        await wait_until(pilot, lambda: app.screen is spare, what="the customer form kept")
+        assert spare.customer_id is None and app.focused.id == "customer-name"
+        assert spare.query_one("#customer-number").value == "1"
         search = app._screen_stacks["search"][0]  # laid out and drawn while hidden: shown
         drawn = []  # (it reloads nothing when shown), its widgets render nothing anew (but
         for widget in search.walk_children():  # the keys of the footer)
@@ -60,20 +66,19 @@ async def test_the_forms_opened_most_are_built_in_the_background(app):
         assert drawn == []
 
 
-async def test_a_spare_new_customer_form_takes_the_keys_typed_after_n(app):
-    """n shows the new customer's form kept built (tui/app.py spares): the keys typed right
-    after it land in its fields in order, its number is suggested afresh (another customer
-    took the one it was built with), it saves, and the next n gets a new form."""
+async def test_the_customer_form_kept_takes_a_new_customer_then_an_existing_one(app):
+    """n shows the customer form kept built: the keys typed right after it land in its fields
+    in order and it saves; closed, it is kept again, and e on another customer shows that
+    customer in it (nothing left of the first, its tabs enabled) and saves the change to it."""
     from screens.customer_form import CustomerForm
     from storage.db.models import Customer
     from tests import factories
 
     app.PREPARE_AFTER = 0.3
+    factories.customer("Taken", number="1", phone="111", notes="first line\nsecond")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.prepared, timeout=60, what="everything prepared")
-        spare = app._screen_stacks["_spare new customer"][0]
-        assert spare.query_one("#customer-number").value == "1"
-        factories.customer("Taken", number="1")
+        spare = app._screen_stacks["_spare customer"][0]
         await pilot.press("n", *"Acme", "tab", *"555")
         await wait_until(
             pilot,
@@ -89,6 +94,64 @@ async def test_a_spare_new_customer_form_takes_the_keys_typed_after_n(app):
         )
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, CustomerForm), what="the form closed")
-        stack = app._screen_stacks["_spare new customer"]
-        await wait_until(pilot, lambda: stack and stack[0].is_mounted, what="a new spare")
-        assert stack[0] is not spare and stack[0].query_one("#customer-number").value == "3"
+        second = app._screen_stacks["_spare customer"][0]
+        assert second is spare  # (tui/forms.py SpareForm)
+        app.screen.table.select_row_id(Customer.get(Customer.name == "Taken").id)
+        await pilot.press("e", "end", *" Ltd")
+        await wait_until(pilot, lambda: app.screen is second, what="the second form kept")
+        await wait_until(pilot, lambda: second.query_one("#customer-name").value == "Taken Ltd", what="the keys")
+        assert second.query_one("#customer-phone").value == "111"
+        assert second.query_one("#customer-notes").text == "first line\nsecond"
+        assert second.title.endswith("Taken") and not second.tabs.disabled_tabs
+        assert second.has_unsaved_changes()  # " Ltd" typed
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot, lambda: Customer.get(Customer.number == "1").name == "Taken Ltd", what="the change saved"
+        )
+        assert Customer.select().count() == 2
+
+
+async def test_the_conversation_form_kept_takes_an_edit_and_a_new_one(app):
+    """e on a conversation shows the conversation form kept built, filled with it (its
+    inactive topic offered and kept); the keys typed after e land in the note; closed, the
+    form is kept again, and n shows a new conversation in it, with the employee's default
+    topic and nothing left of the edit."""
+    from screens.conversation_form import ConversationForm
+    from storage.db.models import Conversation, Employee, Topic
+    from tests import factories
+
+    app.PREPARE_AFTER = 0.3
+    acme = factories.customer("Acme")
+    old_topic = factories.topic("Complaint")
+    conv = factories.conversation(acme, "2026-03-01", note="Called", topic=old_topic)
+    Topic.update(active=False).where(Topic.id == old_topic.id).execute()
+    default = Topic.select().where(Topic.active == True).order_by(Topic.id.desc()).first()  # noqa: E712
+    Employee.update(default_topic=default).execute()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.prepared, timeout=60, what="everything prepared")
+        spare = app._screen_stacks["_spare conversation"][0]
+        await pilot.press("enter", "3")
+        await wait_until(pilot, lambda: app.screen.query("ConversationsPanel PagedTable"), what="the conversations")
+        table = app.screen.query_one("ConversationsPanel PagedTable")
+        await wait_until(pilot, lambda: table.cursor_row_id == conv.id, what="the conversation highlighted")
+        await pilot.press("e", "end", *" back")
+        await wait_until(pilot, lambda: app.screen is spare, what="the conversation form kept")
+        await wait_until(pilot, lambda: spare.query_one("#note").text == "Called back", what="the keys typed")
+        assert "Edit conversation — Acme" in str(spare.query_one("#form-title").render())
+        assert spare.query_one("#topic").value == old_topic.id
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Conversation.get_by_id(conv.id).note == "Called back", what="the save")
+        assert Conversation.get_by_id(conv.id).topic_id == old_topic.id
+        second = app._screen_stacks["_spare conversation"][0]
+        assert second is spare  # (tui/forms.py SpareForm)
+        await pilot.press("n", *"New one")
+        await wait_until(pilot, lambda: app.screen is second, what="the second form kept")
+        await wait_until(pilot, lambda: second.query_one("#note").text == "New one", what="the keys typed")
+        assert "New conversation — Acme" in str(second.query_one("#form-title").render())
+        assert second.query_one("#topic").value == default.id
+        assert [second.query_one(f"#{name}").value for name in ("date", "time_begin")] != ["2026-03-01", ""]
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Conversation.select().count() == 2, what="the new conversation")
+        new = Conversation.select().order_by(Conversation.id.desc()).first()
+        assert (new.note, new.customer_id, new.topic_id) == ("New one", acme.id, default.id)
+        assert not isinstance(app.screen, ConversationForm)

@@ -45,7 +45,7 @@ def refresh_until(term: Terminal, needle: str, tries: int = 5) -> None:
     for attempt in range(tries):
         mark = term.mark()
         term.press("f3")
-        term.wait_for("Follow-ups", after=mark)
+        term.wait_for("Overdue", after=mark)  # (its title may be under a toast a moment yet)
         mark = term.mark()
         term.press("f2")
         try:

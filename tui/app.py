@@ -78,16 +78,28 @@ def _search():
     return SearchScreen()
 
 
-def _new_customer_form():
+def _customer_form():
     from screens.customer_form import CustomerForm
 
-    return CustomerForm(None, edit=True)
+    return CustomerForm.spare()
 
 
-def _conversation_form_specimen():
+def _conversation_form():
     from screens.conversation_form import ConversationForm
 
-    return ConversationForm.new(0)  # a customer id that matches none: nothing to read
+    return ConversationForm.spare()
+
+
+def _contact_form():
+    from screens.contact_form import ContactForm
+
+    return ContactForm.spare()
+
+
+def _booking_form():
+    from screens.booking_form import BookingForm
+
+    return BookingForm.spare()
 
 
 def _spare_mode(kind: str) -> str:
@@ -143,7 +155,7 @@ class RapportApp(App):
         self.ctx = ctx
         self.crash_reports: list = []  # the reports written by this session (tui.crash)
         self._held: list[events.Key] | None = None  # keys held while a new screen opens
-        self._specimens = [_conversation_form_specimen]
+        self._awaiting: list = []  # the database work they wait for (``hold_keys_for``)
         self._unrendered = list(self.MODES)  # main screens to lay out while hidden, last
         for kind, factory in self.SPARES.items():
             self.add_mode(_spare_mode(kind), factory)
@@ -199,18 +211,23 @@ class RapportApp(App):
 
     def hold_keys_for(self, job) -> None:
         """A key whose screen opens once database work is done (``tui.dbwork.read_to_open``):
-        hold the keys typed meanwhile for that screen (for the screen on top, if none opens)."""
+        hold the keys typed meanwhile for that screen (for the screen on top, if none opens).
+        Keys held already (a key that waited for rows, whose result opens a form) wait for
+        this job as well."""
+        self._awaiting.append(job)
         if self._held is None:
             self._held = []
-            self._release_task = asyncio.create_task(self._release_after(job))
+            self._release_task = asyncio.create_task(self._release_when_ready())
 
-    async def _release_after(self, job) -> None:
-        deadline = time.monotonic() + self.OPEN_TIMEOUT
-        while not job.finished.is_set() and time.monotonic() < deadline:
-            await asyncio.sleep(0.002)
-        await asyncio.sleep(0)  # the result is handed to the UI thread (tui.dbwork) ...
-        await self._round_trip(job.node, deadline)  # ... and the screen it opens is pushed
-        await self._release_when_ready()
+    async def _wait_for_jobs(self, deadline: float) -> None:
+        while self._awaiting and time.monotonic() < deadline:
+            job = self._awaiting[0]
+            while not job.finished.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.002)
+            await asyncio.sleep(0)  # the result is handed to the UI thread (tui.dbwork) ...
+            await self._round_trip(job.node, deadline)  # ... and the screen it opens is pushed
+            if self._awaiting and self._awaiting[0] is job:
+                self._awaiting.pop(0)
 
     def _current_screen(self) -> Screen | None:
         try:
@@ -226,6 +243,7 @@ class RapportApp(App):
         deadline = time.monotonic() + self.OPEN_TIMEOUT
         try:
             while time.monotonic() < deadline:
+                await self._wait_for_jobs(deadline)
                 screen = self._current_screen()
                 if screen is None:
                     break
@@ -233,9 +251,10 @@ class RapportApp(App):
                     await asyncio.sleep(0.002)
                 await self._round_trip(screen, deadline)  # its mount handlers have run
                 await self._round_trip(self, deadline)  # the focus they asked for is set
-                if self._current_screen() is screen:
+                if self._current_screen() is screen and not self._awaiting:
                     break
         finally:
+            self._awaiting.clear()
             self.call_later(self._replay_held)
 
     @staticmethod
@@ -286,7 +305,11 @@ class RapportApp(App):
         """No key for ``seconds``, none held for a screen that is opening, and no form, picker
         or prompt open: a moment for work the user did not ask for (tui.drafts' offer, screens
         prepared in the background)."""
-        return time.monotonic() - self._last_input >= seconds and self._held is None and len(self.screen_stack) == 1
+        return self.idle_for(seconds) and len(self.screen_stack) == 1
+
+    def idle_for(self, seconds: float) -> bool:
+        """No key for ``seconds`` and none held for a screen that is opening."""
+        return time.monotonic() - self._last_input >= seconds and self._held is None
 
     def on_ready(self) -> None:
         from tui.live import LiveRefresh
@@ -305,60 +328,65 @@ class RapportApp(App):
     PREPARE_AFTER = 0.3  # seconds without a key
 
     #
-    # Then a conversation form (ctrl+n → enter; n and e on a customer's conversations) is built
-    # once the same way, out of sight, and dropped: its modules, stylesheet and the default
-    # styles of its widgets are then loaded, so the first one opened costs what later ones do.
+    # The forms opened most (a conversation, a customer, a contact, a booking) are kept built
+    # the same way, one of each, out of sight in a mode of their own ("spares"), laid out and
+    # drawn: a key that opens one hands out the spare, which takes the record it is for
+    # (``adopt``) and is only shown; the next one is built when the keyboard rests again, on
+    # any screen. Building one takes 40-90 ms; showing one, a few.
+    SPARES = {
+        "conversation": _conversation_form,
+        "customer": _customer_form,
+        "contact": _contact_form,
+        "booking": _booking_form,
+    }
+
     async def _prepare_next_mode(self) -> None:
         modes = [*self.MODES, *map(_spare_mode, self.SPARES)]
         pending = [mode for mode in modes if not self._screen_stacks.get(mode)]
         if not self.is_running:
             return
-        if not pending and self._specimens is None and not self._unrendered:
-            heap.prepared()
+        if not pending and not self._unrendered:
             self.prepared = True
             return
-        # only while idle on a main screen (no form); rows on their way to the screen go first
-        if not self.idle_on_a_main_screen(self.PREPARE_AFTER) or dbwork.busy(rows_only=True):
+        # Only while the keyboard rests (main screens: on a main screen, with no form open);
+        # rows on their way to the screen go first.
+        main = bool(pending) and pending[0] in self.MODES
+        if not (
+            self.idle_on_a_main_screen(self.PREPARE_AFTER) if main else self.idle_for(self.PREPARE_AFTER)
+        ) or dbwork.busy(rows_only=True):
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
         if pending:
+            if not main:
+                heap.prepared()  # the main screens (a spare is garbage once used)
             await self._init_mode(pending[0])
             self._mark_styled(self._screen_stacks[pending[0]][0])
-        elif self._specimens is not None:
-            await self._build_specimen()
+            if not main:  # a spare: laid out and drawn next, as the main screens are
+                self._unrendered.append(pending[0])
         else:
             self._lay_out_hidden(self._unrendered.pop())
         self.set_timer(0.05, self._prepare_next_mode)
 
-    _specimens: list | None = None  # the forms still to build once (None: all built)
-    #
-    # A new customer's form (n) is the same every time: one is kept built, out of sight, in a
-    # mode of its own; ``take_spare`` hands it out (then only shown, like a main screen) and
-    # the next one is built when idle again.
-    SPARES = {"new customer": _new_customer_form}
-
     def take_spare(self, kind: str) -> Screen | None:
-        """The spare screen of that kind if one is built, else None (build one at once)."""
-        stack = self._screen_stacks.get(_spare_mode(kind))
+        """The spare form of that kind if one is built, else None (build one at once)."""
+        mode = _spare_mode(kind)
+        stack = self._screen_stacks.get(mode)
         if not stack or not stack[-1].is_mounted:
             return None
+        if mode in self._unrendered:  # not laid out yet: showing it will
+            self._unrendered.remove(mode)
         self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)  # the next one, when idle
         return stack.pop()
 
-    prepared = False  # main screens and specimens all built (benchmarks/tui_paths.py waits)
-    SPECIMEN_MODE = "_specimen"
+    def keep_spare(self, screen: Screen) -> None:
+        """A form being closed (tui.forms ``SpareForm``): kept as the spare of its kind if there
+        is none (taken, and no new one built yet), so that the next one opened is only shown."""
+        stack = self._screen_stacks.get(_spare_mode(getattr(screen, "SPARE", "")))
+        # (only into a stack there is: Textual goes over the stacks while the app closes)
+        if stack is not None and not stack and self.is_running and not self._exit:
+            stack.append(screen)  # (in a stack: closing it does not remove it)
 
-    async def _build_specimen(self) -> None:
-        """Build the next specimen, or drop the one built last time (one step later: what its
-        widgets left for the app's queue has then run)."""
-        if self.SPECIMEN_MODE in self._screen_stacks:
-            await self.remove_mode(self.SPECIMEN_MODE)
-        elif self._specimens:
-            heap.prepared()  # the main screens (a specimen is garbage once dropped)
-            self.add_mode(self.SPECIMEN_MODE, self._specimens.pop(0))
-            await self._init_mode(self.SPECIMEN_MODE)
-        else:
-            self._specimens = None
+    prepared = False  # main screens and spares all built (benchmarks/tui_paths.py waits)
 
     def _lay_out_hidden(self, mode: str) -> None:
         """Lay a prepared main screen out and render it while hidden, its data loaded by now:
@@ -368,6 +396,9 @@ class RapportApp(App):
             screen = stack[0]
             screen._refresh_layout(self.size)
             screen._compositor.render_update(full=True)
+            # Textual's screen update timer waits one whole tick (1/60 s) before its first
+            # update: that tick is spent now, so the first frame after showing it waits for none.
+            screen._update_timer.resume()
 
     def _mark_styled(self, screen: Screen) -> None:
         """A screen mounted in the background got its styles as it mounted, from today's
@@ -454,10 +485,10 @@ class RapportApp(App):
 
     def action_new_customer(self) -> None:
         """Go to Customers and open an empty customer form."""
-        from screens.customer_form import CustomerForm
+        from screens.customer_form import open_customer_form
 
         self.switch_mode("customers")
-        self.push_screen(CustomerForm(None, edit=True))
+        open_customer_form(self, None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every global action by name, then the keys of the screen the palette was opened on

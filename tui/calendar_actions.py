@@ -39,8 +39,7 @@ def create_booking(host: Widget, conversation_id: int | None, saved: Callable[[i
     if conversation_id is None:
         host.notify("No conversation here.", severity="warning")
         return
-    from screens.booking_form import BookingForm
-    from storage.records.bookings import of_conversation
+    from screens.booking_form import open_booking_form
 
     def done(booking_id: int | None) -> None:
         if booking_id is not None:
@@ -48,14 +47,7 @@ def create_booking(host: Widget, conversation_id: int | None, saved: Callable[[i
             if saved is not None:
                 saved(booking_id)
 
-    def found(existing) -> None:
-        if existing is not None:
-            host.notify("This conversation has a booking: editing it.", markup=False)
-            host.app.push_screen(BookingForm.edit(existing.id), done)
-            return
-        host.app.push_screen(BookingForm.for_conversation(conversation_id, _ctx(host).today()), done)
-
-    read_to_open(host, of_conversation, conversation_id, done=found, failed=tell(host, "Not opened"))
+    open_booking_form(host, conversation_id, _ctx(host).today(), done)
 
 
 def create_task(host: Widget, conversation_id: int | None) -> None:

@@ -11,6 +11,7 @@ Cancelling keeps the row (``cancelled_at``), so it can be undone.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from peewee import JOIN
 
@@ -216,6 +217,34 @@ def of_conversation(conversation_id: int) -> Booking | None:
 def local_times(booking: Booking) -> tuple[dt.datetime, dt.datetime]:
     """Start and end as wall-clock times in the booking's zone."""
     return to_local(booking.start, booking.timezone), to_local(booking.end, booking.timezone)
+
+
+@dataclass(frozen=True)
+class FormContents:
+    """What the booking form shows: its texts, whose booking it is, and which booking it edits
+    (None: a new one, made from ``conversation_id``)."""
+
+    values: dict[str, str]
+    customer_name: str
+    conversation_id: int | None = None
+    booking_id: int | None = None
+    existing: bool = False  # a conversation's booking, opened to edit instead of a new one
+
+
+def contents_for_booking(booking_id: int, existing: bool = False) -> FormContents:
+    booking = Booking.select(Booking, Customer).join(Customer).where(Booking.id == booking_id).get()
+    return FormContents(form_values(booking), booking.customer.name, booking.conversation_id, booking_id, existing)
+
+
+def contents_for_conversation(conversation_id: int, today: dt.date | None = None) -> FormContents:
+    """The booking form for a conversation: its booking (not cancelled) to edit if it has
+    one, else a new booking filled in from it (``prefill``)."""
+    existing = of_conversation(conversation_id)
+    if existing is not None:
+        return contents_for_booking(existing.id, existing=True)
+    values = prefill(conversation_id, today)
+    customer = Customer.select(Customer.name).join(Conversation).where(Conversation.id == conversation_id).get()
+    return FormContents(values, customer.name, conversation_id)
 
 
 def form_values(booking: Booking) -> dict[str, str]:

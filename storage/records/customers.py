@@ -45,6 +45,17 @@ def get_customer(customer_id: int) -> Customer | None:
     return Customer.get_or_none(Customer.id == customer_id)
 
 
+def form_values(customer_id: int | None) -> dict:
+    """The customer form's fields as text, and ``archived``; a new customer's (None, or one
+    deleted meanwhile) are empty but for a suggested number."""
+    customer = get_customer(customer_id) if customer_id else None
+    values: dict[str, object] = {name: str(getattr(customer, name, "") or "") for name in CUSTOMER_FIELDS}
+    values["archived"] = bool(customer and customer.archived)
+    if customer is None:
+        values["number"] = suggest_number()
+    return values
+
+
 def number_taken(number: str, except_id: int | None = None) -> bool:
     query = Customer.select().where(fn.LOWER(fn.TRIM(Customer.number)) == number.strip().lower())
     if except_id is not None:
@@ -120,6 +131,13 @@ def contacts(customer_id: int) -> list[Contact]:
 
 def get_contact(contact_id: int) -> Contact | None:
     return Contact.get_or_none(Contact.id == contact_id)
+
+
+def contact_form_values(customer_id: int, contact_id: int | None) -> tuple[int, int | None, dict[str, str]]:
+    """What the contact form shows: the customer, the contact (None: a new one) and its fields."""
+    contact = get_contact(contact_id) if contact_id else None
+    values = {name: str(getattr(contact, name, "") or "") for name in CONTACT_FIELDS}
+    return customer_id, contact.id if contact else None, values
 
 
 @retrying

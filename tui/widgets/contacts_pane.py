@@ -57,12 +57,12 @@ class ContactsPane(Vertical):
         self.action_edit_contact()
 
     def _open(self, contact_id: int | None) -> None:
-        from screens.contact_form import ContactForm
+        from screens.contact_form import open_contact_form
 
         if self.customer_id is None:
             return
-        self.app.push_screen(
-            ContactForm(self.customer_id, contact_id), lambda saved: self.reload(select=saved) if saved else None
+        open_contact_form(
+            self, self.customer_id, contact_id, lambda saved: self.reload(select=saved) if saved else None
         )
 
     def action_new_contact(self) -> None:

@@ -221,13 +221,15 @@ class ConversationsPanel(Vertical):
         self._show_detail()
 
     # -- actions --------------------------------------------------------------------------
-    def _open_form(self, form) -> None:
+    def _open_form(self, how: str, record_id: int) -> None:
+        from screens.conversation_form import open_conversation_form
+
         def saved(conversation_id: int | None) -> None:
             if conversation_id is not None:
                 self.reload(select=conversation_id)
             self.focus_list()
 
-        self.app.push_screen(form, saved)
+        open_conversation_form(self, how, record_id, saved)
 
     def action_read_note(self) -> None:
         from screens.note_view import NoteView
@@ -240,21 +242,15 @@ class ConversationsPanel(Vertical):
         self.app.push_screen(NoteView(f"{conv.date.isoformat()} · {conv.employee}", conv.note))
 
     def action_new(self) -> None:
-        from screens.conversation_form import ConversationForm
-
-        self._open_form(ConversationForm.new(self.customer_id))
+        self._open_form("new", self.customer_id)
 
     def action_edit(self) -> None:
-        from screens.conversation_form import ConversationForm
-
         if (row_id := self._current()) is not None:
-            self._open_form(ConversationForm.edit(row_id))
+            self._open_form("edit", row_id)
 
     def action_follow_up(self) -> None:
-        from screens.conversation_form import ConversationForm
-
         if (row_id := self._current()) is not None:
-            self._open_form(ConversationForm.follow_up(row_id))
+            self._open_form("follow_up", row_id)
 
     # d, u and c run through tui.dbwork: off the UI thread; a locked or full database is one
     # line ("Not changed: ...") and the list stays as it was; the key can be pressed again.

@@ -133,6 +133,16 @@ class DraftKeeper:
         """The form was opened from a draft: its text counts as unsaved until saved."""
         self._draft_baseline = {}
 
+    def begin_again(self) -> None:
+        """The form shows another record now (tui.forms: a form kept and filled again): a
+        draft of its own from here on, what it shows counting as nothing typed."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        self._draft_saved = self._draft_stored_key = None
+        LIVE_FORMS.add(self)
+        self.reset_draft_baseline()
+
     def reset_draft_baseline(self) -> None:
         """Call after filling the form programmatically (e.g. restoring a draft)."""
         self._draft_baseline = self._safe_values()

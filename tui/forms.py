@@ -1,0 +1,55 @@
+"""Opening a form from a key: what it shows is read on the database thread (tui.dbwork; the
+keys typed meanwhile are held for the form), then the app's spare of that form (tui.app
+SPARES: one kept built and laid out, out of sight) takes it and is only shown, or, without
+a spare, a new form is built from it.
+
+A form class that opens this way mixes in ``SpareForm`` and has ``SPARE`` (its kind in tui.app
+SPARES), a classmethod ``from_loaded(loaded)`` and a method ``adopt(loaded)``, which sets
+everything the form shows: it is also called on a form used before. For once a form is
+closed it becomes the app's spare of its kind if there is none (``SpareForm.dismiss``), so a
+form opened right after another of its kind is only shown, too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tui.dbwork import Job, read_to_open, tell
+
+
+def open_form(
+    node, form_type, read: Callable, *args, then: Callable | None = None, opened: Callable | None = None
+) -> Job:
+    """Read ``read(*args)`` off the UI thread, then push a form of ``form_type`` showing it
+    (``then``: the callback of its dismiss; ``opened(loaded)``: called once it is pushed)."""
+
+    def show(loaded) -> None:
+        app = node.app
+        take = getattr(app, "take_spare", None)  # (a test's host app keeps no spares)
+        spare = take(form_type.SPARE) if take is not None else None
+        if isinstance(spare, form_type):
+            spare.adopt(loaded)
+            form = spare
+        else:
+            form = form_type.from_loaded(loaded)
+        app.push_screen(form, then)
+        if opened is not None:
+            opened(loaded)
+
+    return read_to_open(node, read, *args, done=show, failed=tell(node, "Not opened"))
+
+
+class SpareForm:
+    """A form that, once closed, is kept as the app's spare of its kind (tui.app
+    ``keep_spare``) instead of being thrown away, unless ``reusable()`` says otherwise."""
+
+    SPARE = ""
+
+    def reusable(self) -> bool:
+        return True
+
+    def dismiss(self, result=None):
+        keep = getattr(self.app, "keep_spare", None)
+        if keep is not None and self.reusable():
+            keep(self)
+        return super().dismiss(result)
