@@ -7,7 +7,7 @@ a screen. pyproject pins textual to the major version these pass on.
 - ``Widget._bindings`` (screens/help.py): a widget's merged bindings (its class's and its
   bases'), read by F1 for widgets that are not focused (``Screen.active_bindings`` only has
   the focused chain).
-- ``App._screen_stacks``, ``App._init_mode``, ``App._replace_screen``,
+- ``App._screen_stacks``, ``App._init_mode``, ``App._modes``, ``App._replace_screen``,
   ``Screen._result_callbacks`` and ``Screen._pop_result_callback`` (tui/app.py): main screens
   prepared in the background, and an F-key closing the drill-downs of a mode not shown.
 - ``MessagePump._dispatch_message`` (tui/crash.py): checked by tests/test_crash_report.py.
@@ -81,6 +81,7 @@ async def test_the_screen_stack_internals_that_closing_a_hidden_modes_screens_us
 
     app = Host()
     async with app.run_test() as pilot:
+        assert app._modes == Host.MODES  # the factories _init_mode calls (tui/app.py _init_styled)
         await app.switch_mode("a")
         app.push_screen(Pushed(), results.append)
         await pilot.pause()

@@ -359,8 +359,7 @@ class RapportApp(App):
         if pending:
             if not main:
                 heap.prepared()  # the main screens (a spare is garbage once used)
-            await self._init_mode(pending[0])
-            self._mark_styled(self._screen_stacks[pending[0]][0])
+            await self._init_styled(pending[0])
             if not main:  # a spare: laid out and drawn next, as the main screens are
                 self._unrendered.append(pending[0])
         else:
@@ -400,14 +399,25 @@ class RapportApp(App):
             # update: that tick is spent now, so the first frame after showing it waits for none.
             screen._update_timer.resume()
 
-    def _mark_styled(self, screen: Screen) -> None:
-        """A screen mounted in the background got its styles as it mounted, from today's
-        stylesheet (every screen's rules are nested under its own type, app.tcss). Textual
-        marks it stale all the same, and showing it would first reparse the whole stylesheet
-        and restyle every widget (``refresh_css``, most of a first switch); a theme change
-        later marks it stale again (Textual's ``_css_update_count``, private)."""
-        if screen.is_mounted:
-            screen._css_update_count = self._css_update_count
+    def _init_styled(self, mode: str):
+        """Textual's ``_init_mode``, without the restyle of the whole app it starts for every
+        screen it creates (``refresh_css``: 60+ ms, a key pressed meanwhile waits for it): the
+        new screen gets its styles as it mounts, from today's stylesheet (every screen's rules
+        are nested under its own type, app.tcss), so it is marked styled from the start. A theme
+        change later marks it stale again (Textual's ``_css_update_count``, private; and
+        ``_modes``, the factories of the modes: tests/test_textual_private_api.py)."""
+        factory = self._modes[mode]
+
+        def styled() -> Screen:
+            screen = factory() if callable(factory) else factory
+            screen._css_update_count = self._css_update_count  # type: ignore[union-attr]
+            return screen  # type: ignore[return-value]
+
+        self._modes[mode] = styled
+        try:
+            return self._init_mode(mode)
+        finally:
+            self._modes[mode] = factory
 
     def _collect_when_idle(self) -> None:
         heap.collect_when_idle(time.monotonic() - self._last_input)
