@@ -180,12 +180,11 @@ class FollowupsScreen(StyledScreen, Screen):
         )
 
     def _selected(self) -> FollowUpItem | None:
-        row_id = self.table.cursor_row_id
-        if row_id is None or row_id < 0:
+        """The highlighted follow-up, as its row was fetched (no read on the UI thread)."""
+        row = self.table.cursor_row
+        if row is None or row.id < 0 or not isinstance(row.data, FollowUpItem):
             return None
-        return cast(FollowupSource, self.table.source).item(row_id) or reports.follow_up_item(
-            self.app.ctx.today(), row_id
-        )
+        return row.data
 
     @on(PagedTable.RowHighlighted)
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:

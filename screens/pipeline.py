@@ -329,6 +329,5 @@ def _picker_base():
 class PipelinePicker(_picker_base()):  # type: ignore[misc]  # a base imported late (import cycle)
     """The follow-ups' employee picker, asking whose pipeline to show."""
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (EmployeePicker's on_mount runs after it: Textual calls both)
         self.query_one("#employee-picker-title", Static).update("Show the pipeline of")

@@ -1,8 +1,9 @@
 """The Agenda's booking keys (docs/screens.md), a mixin of screens/agenda.py's AgendaScreen:
 n new booking (for the highlighted follow-up's conversation, or the highlighted booking's
 customer, on the day under the cursor) · e edit · m move (date, start, end) · c cancel ·
-u undo the last move or cancel. Every storage call runs through tui.dbwork; after each
-change the Agenda shows the booking's day with the cursor on it.
+u undo the last move or cancel. Every storage call runs through tui.dbwork (a key that opens a
+form from what it reads holds the keys typed meanwhile for that form: ``read_to_open``); after
+each change the Agenda shows the booking's day with the cursor on it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from storage.records import bookings
 from storage.reporting.agenda import Entry
 from storage.timezones import to_local
-from tui.dbwork import read_db, run_db
+from tui.dbwork import read_db, read_to_open, run_db, tell
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class AgendaBookings:
             form = BookingForm(values, customer_id=booking.customer_id, employee_id=booking.employee_id)
             self.app.push_screen(form, self._reload_on(entry.key))
 
-        read_db(self, self._db_booking, entry.id, done=open_form)
+        read_to_open(self, self._db_booking, entry.id, done=open_form, failed=tell(self, "Not opened"))
 
     def action_edit(self) -> None:
         from screens.booking_form import BookingForm
@@ -120,7 +121,7 @@ class AgendaBookings:
                 chosen,
             )
 
-        read_db(self, self._db_booking, entry.id, done=ask)
+        read_to_open(self, self._db_booking, entry.id, done=ask, failed=tell(self, "Not opened"))
 
     def _changed(self, undo: _Undo, day: dt.date, message: str) -> None:
         self._undo = undo
