@@ -20,6 +20,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from screens.maintenance import not_listed
 from storage.errors import RapportError
 from storage.records import lookups, staff
 from tui.dbwork import Awaited, describe, hold_keys_until_done, read_db, run_db
@@ -85,7 +86,7 @@ class EmployeesScreen(StyledScreen, Screen):
                 held.done()
 
         def failed(error: RapportError) -> None:
-            self.say(describe(error, "Not listed", "Open the screen again to retry."))
+            self.say(not_listed(error))
             if held is not None:
                 held.done()
 

@@ -24,7 +24,7 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane, Tabs
 
-from storage.errors import RapportError
+from storage.errors import DatabaseUnavailable, RapportError
 from storage.records import lookups
 from tui.dbwork import Awaited, describe, hold_keys_until_done, read_db, read_to_open, run_db
 from tui.styled_screen import StyledScreen
@@ -112,7 +112,7 @@ class MaintenanceScreen(StyledScreen, Screen):
             held.done()
 
     def _not_listed(self, error: RapportError, held: Awaited | None) -> None:
-        self.say(describe(error, "Not listed", "Open the screen again to retry."))
+        self.say(not_listed(error))
         if held is not None:
             held.done()
 
@@ -308,3 +308,10 @@ class MaintenanceScreen(StyledScreen, Screen):
 def _all_values() -> dict[str, list]:
     """The three lists, inactive values too (on the database reader: one job)."""
     return {kind: lookups.values(kind, include_inactive=True) for kind in KINDS}
+
+
+def not_listed(error: RapportError) -> str:
+    """The one line under the list when it could not be read."""
+    if isinstance(error, DatabaseUnavailable):
+        return describe(error, "Not listed", "Open the screen again to try again.")
+    return f"Not listed: {error}"

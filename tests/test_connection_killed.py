@@ -194,3 +194,37 @@ async def test_lists_and_conversation_keys_while_the_server_refuses_connections(
         await pilot.press("c")
         await wait_until(pilot, lambda: Conversation.get_by_id(conv.id).completed, what="c completes it")
         assert app.crash_reports == []
+
+
+@pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
+async def test_tables_and_employees_while_the_server_refuses_connections(ctx, own_role, monkeypatch):
+    """F6 and F7 opened with the server refusing the app: one line each ("Not listed: …"), no
+    crash, the app answers keys; opened again once the server is back, they list their rows."""
+    from storage.context import Context
+    from storage.db.database import close_database, open_database
+    from tests.locking import shown
+    from tui.app import RapportApp
+
+    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
+    url, refuse = own_role
+    factories.customer("Acme")
+    factories.employee("zoe", name="Zoe Zed")
+    ctx.employee()
+    close_database()
+    open_database(url)
+    app = RapportApp(Context(url=url, config={}, today_override=ctx.today_override, login=ctx.login))
+    app.PREPARE_AFTER = 3600
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: "Acme" in shown(app), what="the customer list")
+        refuse(0)
+        await kill_app_connections(app, pilot)
+        for key, mode in (("f6", "maintenance"), ("f7", "employees")):
+            await pilot.press(key)
+            await wait_until(pilot, lambda: "Not listed" in shown(app), what=f"{key}: the one line")
+            assert app.current_mode == mode and app.is_running
+        refuse(-1)  # the server is back
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: "Complaint" in shown(app), what="the topics")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: "Zoe Zed" in shown(app), what="the employees")
+        assert app.crash_reports == []

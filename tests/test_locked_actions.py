@@ -181,3 +181,46 @@ async def test_deleting_a_contact_under_lock(app, other_rapport, monkeypatch):
         assert isinstance(app.screen, CustomerForm)
         await wait_until(pilot, lambda: "Ann Buyer" not in shown(app), what="the list without it")
     assert all(logs) and "ui" not in sum(logs, [])
+
+
+async def test_tables_employees_pickers_and_their_drafts_read_off_the_ui_thread(app, monkeypatch):
+    """F6 and F7 (their lists, d's "what uses it", n's topic choices), the employee picker (v)
+    and two drafts reopened at start (an employee, a topic): every read on tui.dbwork's
+    threads; keys typed at once after a key that opens something still reach it."""
+    from screens import employee_form
+    from screens.drafts import DraftsScreen
+    from screens.employee_form import EmployeeForm
+    from screens.employee_picker import EmployeePicker
+    from screens.value_form import ValueForm
+    from storage.db.models import Employee, Topic
+    from storage.records import drafts, lookups
+    from tests.tui_helpers import drafts_offered
+
+    logs = [thread_log(monkeypatch, lookups, name) for name in ("values", "uses", "employees", "topics")]
+    logs.append(thread_log(monkeypatch, employee_form, "topic_options"))
+    drafts.save("employee", "", "tester", {"login": "zoe", "name": "Zoe", "default_topic": None})
+    drafts.save("topic", "", "tester", {"name": "Warranty"})
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for _ in range(2):  # each draft reopened, then saved: its draft is gone (no copy left)
+            await wait_until(pilot, lambda: drafts_offered(app), what="the drafts offered")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, EmployeeForm | ValueForm), what="the form")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not isinstance(app.screen, EmployeeForm | ValueForm), what="the save")
+            if drafts.pending("tester"):
+                app.push_screen(DraftsScreen())
+        assert Employee.get(Employee.login == "zoe").name == "Zoe" and Topic.get(Topic.name == "Warranty")
+        assert drafts.pending("tester") == []
+
+        await pilot.press("f6", "d")
+        await wait_until(pilot, lambda: "Nothing uses it" in shown(app), what="the question about Complaint")
+        await pilot.press("n", "f7", "end", "enter", "end", *" Zed")  # zoe: edit her name
+        await wait_until(pilot, lambda: isinstance(app.screen, EmployeeForm), what="the employee form")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Employee zoe saved." in shown(app), what="the saved employee")
+        assert Employee.get(Employee.login == "zoe").name == "Zoe Zed"
+        await pilot.press("f3", "v", "end", "enter")  # the last employee: zoe
+        await wait_until(pilot, lambda: "zoe" in shown(app) and not isinstance(app.screen, EmployeePicker))
+        assert app.screen.whose == "zoe"
+    assert all(logs), "each storage call ran at least once"
+    assert "ui" not in sum(logs, [])
