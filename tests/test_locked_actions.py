@@ -224,3 +224,33 @@ async def test_tables_employees_pickers_and_their_drafts_read_off_the_ui_thread(
         assert app.screen.whose == "zoe"
     assert all(logs), "each storage call ran at least once"
     assert "ui" not in sum(logs, [])
+
+
+async def test_agenda_m_keeps_the_keys_typed_while_the_booking_is_read(app, monkeypatch):
+    """m reads the booking (off the UI thread) before its prompt opens: the date typed right
+    after m, and enter, reach the prompt and move the booking."""
+    from screens.booking_move import BookingMove
+    from storage.db.models import Booking
+    from storage.records import bookings
+    from tui.agenda_bookings import AgendaBookings
+
+    conv = factories.conversation(factories.customer("Acme"), "2026-03-02", follow_up=TODAY.isoformat())
+    booking = bookings.create(
+        {"date": TODAY.isoformat(), "start": "14:00", "end": "15:00", "title": "Visit"}, conv.id, zone_name="UTC"
+    )
+    gate, read = threading.Event(), AgendaBookings._db_booking
+
+    def slow_read(booking_id):  # a slow database: the keys after m arrive meanwhile
+        gate.wait(30)
+        return read(booking_id)
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: "Visit" in shown(app), what="the booking")
+        app.screen.select_key(f"booking:{booking.id}")
+        monkeypatch.setattr(AgendaBookings, "_db_booking", staticmethod(slow_read))
+        keys_without_waiting_for_database_work(monkeypatch)
+        await pilot.press("m", *"tomorrow", "enter")
+        gate.set()
+        await wait_until(pilot, lambda: Booking.get().start.date() == TODAY + dt.timedelta(days=1), what="the move")
+        assert not isinstance(app.screen, BookingMove)
