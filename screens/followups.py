@@ -140,7 +140,11 @@ class FollowupsScreen(StyledScreen, Screen):
             self._load(None, keep_position, select)
             return
         read_db(
-            self, lookups.employee_by_login, login, done=lambda employee: self._load(employee, keep_position, select)
+            self,
+            lookups.employee_by_login,
+            login,
+            done=lambda employee: self._load(employee, keep_position, select),
+            failed=tell(self, "List not refreshed", "Come back to the screen to try again."),
         )
 
     def _load(self, employee, keep_position: bool, select: int | None) -> None:

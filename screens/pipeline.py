@@ -275,7 +275,7 @@ class PipelineScreen(StyledScreen, Screen):
                 return
             login = me if choice == ME else None if choice == ALL else choice
             if login:
-                read_db(self, employee_by_login, login, done=chosen)
+                read_db(self, employee_by_login, login, done=chosen, failed=tell(self, "Not changed"))
             else:
                 chosen(None)
 

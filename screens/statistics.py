@@ -119,6 +119,7 @@ class StatisticsScreen(StyledScreen, Screen):
             date_from,
             date_to,
             done=lambda stats: self._show(stats, label, today, date_from, date_to),
+            failed=tell(self, "Not counted", "Press m, l or y to try again."),
             busy="Counting…",
         )
 

@@ -9,12 +9,15 @@ each change the Agenda shows the booking's day with the cursor on it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage.records import bookings
 from storage.reporting.agenda import Entry
 from storage.timezones import to_local
-from tui.dbwork import read_db, read_to_open, run_db, tell
+from tui.dbwork import read_db, read_to_open, run_action, run_db, tell
+
+AGAIN = "Press home to try again."  # (home reads today's period again: screens.agenda)
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ class AgendaBookings:
                     self.day = self._day_of(booking.start)
                     self.load(f"booking:{result}")
 
-                read_db(self, self._db_booking, result, done=show)
+                read_db(self, self._db_booking, result, done=show, failed=tell(self, "Agenda not shown", AGAIN))
             else:
                 self.load(key)
 
@@ -101,7 +104,7 @@ class AgendaBookings:
             def chosen(when) -> None:
                 if when is not None:
                     undo = _Undo("move", entry.id, entry.day, booking.start, booking.end)
-                    run_db(
+                    run_action(  # (a failure: "Not changed: …", one line)
                         self,
                         bookings.move,
                         entry.id,
@@ -133,7 +136,7 @@ class AgendaBookings:
         entry = self._booking()
         if entry is None:
             return
-        run_db(
+        run_action(
             self,
             bookings.cancel,
             entry.id,
@@ -152,10 +155,17 @@ class AgendaBookings:
             self.load(f"booking:{undo.booking_id}")
             self.notify(f"Undone: {undo.label}.", markup=False)
 
+        def not_undone(error) -> None:
+            self._undo = self._undo or undo  # u can be pressed again
+            tell(self, "Not changed")(error)
+
+        fn: Callable[..., object]
+        args: tuple
         if undo.label in ("cancel", "sync"):
-            run_db(self, bookings.restore, undo.booking_id, *undo.more, done=undone, busy="Undoing…")
+            fn, args = bookings.restore, (undo.booking_id, *undo.more)
         else:
-            run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone, busy="Undoing…")
+            fn, args = bookings.move, (undo.booking_id, undo.start, undo.end)
+        run_db(self, fn, *args, done=undone, failed=not_undone, busy="Undoing…")
 
     def offer_undo_of_sync(self, cancelled_ids: list[int]) -> None:
         """After a sync from this screen: ``u`` brings back the bookings it cancelled
