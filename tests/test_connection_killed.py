@@ -197,9 +197,12 @@ async def test_lists_and_conversation_keys_while_the_server_refuses_connections(
 
 
 @pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
-async def test_tables_and_employees_while_the_server_refuses_connections(ctx, own_role, monkeypatch):
-    """F6 and F7 opened with the server refusing the app: one line each ("Not listed: …"), no
-    crash, the app answers keys; opened again once the server is back, they list their rows."""
+async def test_tables_employees_agenda_and_sync_while_the_server_refuses_connections(
+    ctx, own_role, monkeypatch, tmp_path
+):
+    """F6, F7, F8 and y (sync) with the server refusing the app: one line each ("Not listed: …",
+    "Agenda not shown: …", "Not synced: …"), no crash report, the app answers keys; F6 and F7
+    again once the server is back list their rows."""
     from storage.context import Context
     from storage.db.database import close_database, open_database
     from tests.locking import shown
@@ -212,15 +215,22 @@ async def test_tables_and_employees_while_the_server_refuses_connections(ctx, ow
     ctx.employee()
     close_database()
     open_database(url)
-    app = RapportApp(Context(url=url, config={}, today_override=ctx.today_override, login=ctx.login))
+    config = {"sync": {"vdir": str(tmp_path / "calendar"), "as": "todos"}}
+    app = RapportApp(Context(url=url, config=config, today_override=ctx.today_override, login=ctx.login))
     app.PREPARE_AFTER = 3600
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_until(pilot, lambda: "Acme" in shown(app), what="the customer list")
         refuse(0)
         await kill_app_connections(app, pilot)
-        for key, mode in (("f6", "maintenance"), ("f7", "employees")):
+        for key, mode, line in (
+            ("f6", "maintenance", "Not listed"),
+            ("f7", "employees", "Not listed"),
+            ("f8", "agenda", "Agenda not shown"),
+            ("y", "agenda", "Not synced"),  # the calendar sync, on tui.dbwork too
+        ):
+            app.clear_notifications()
             await pilot.press(key)
-            await wait_until(pilot, lambda: "Not listed" in shown(app), what=f"{key}: the one line")
+            await wait_until(pilot, lambda: line in shown(app), what=f"{key}: the one line")  # noqa: B023
             assert app.current_mode == mode and app.is_running
         refuse(-1)  # the server is back
         await pilot.press("f6")

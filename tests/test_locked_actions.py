@@ -254,3 +254,21 @@ async def test_agenda_m_keeps_the_keys_typed_while_the_booking_is_read(app, monk
         gate.set()
         await wait_until(pilot, lambda: Booking.get().start.date() == TODAY + dt.timedelta(days=1), what="the move")
         assert not isinstance(app.screen, BookingMove)
+
+
+async def test_agenda_cancel_and_undo_under_lock(app, other_rapport):
+    """c and u on a booking while another Rapport writes: "Not changed: …" (a key's line, not
+    a form's "Not saved … ctrl+s"), and the same key once the lock is gone."""
+    from storage.db.models import Booking
+    from storage.records import bookings
+
+    conv = factories.conversation(factories.customer("Acme"), "2026-03-02", follow_up=TODAY.isoformat())
+    booking = bookings.create(
+        {"date": TODAY.isoformat(), "start": "14:00", "end": "15:00", "title": "Visit"}, conv.id, zone_name="UTC"
+    )
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: "Visit" in shown(app), what="the booking")
+        app.screen.select_key(f"booking:{booking.id}")
+        await keys_under_lock(pilot, other_rapport, ("c",), lambda: Booking.get().cancelled_at is not None)
+        await keys_under_lock(pilot, other_rapport, ("u",), lambda: Booking.get().cancelled_at is None)
