@@ -200,6 +200,7 @@ async def test_tables_employees_pickers_and_their_drafts_read_off_the_ui_thread(
     logs.append(thread_log(monkeypatch, employee_form, "topic_options"))
     drafts.save("employee", "", "tester", {"login": "zoe", "name": "Zoe", "default_topic": None})
     drafts.save("topic", "", "tester", {"name": "Warranty"})
+    app.PREPARE_AFTER = 3600  # (no main screen prepared meanwhile: a quicker test)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         for _ in range(2):  # each draft reopened, then saved: its draft is gone (no copy left)
             await wait_until(pilot, lambda: drafts_offered(app), what="the drafts offered")
