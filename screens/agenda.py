@@ -29,7 +29,7 @@ from storage.records import lookups
 from storage.reporting import agenda
 from storage.reporting.agenda import Entry
 from tui.agenda_bookings import AgendaBookings
-from tui.dbwork import read_db
+from tui.dbwork import read_db, tell
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 from tui.widgets.paged_table import visible_text
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from tui.app import RapportApp
 
 ONE_DAY = dt.timedelta(days=1)
+AGAIN = "Press home to try again."  # (home reads today's period again)
 # Fixed widths that fit 80 columns with the cell padding; longer text is cut (the line
 # under the table shows the highlighted item whole).
 COLUMNS = (("Day", 9), ("Time", 11), ("What", 22), ("Customer", 17), ("Who/where", 9))
@@ -130,6 +131,7 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
             last,
             ctx.timezone(),
             done=lambda found: self._show(found, first, last, keep_key),
+            failed=tell(self, "Agenda not shown", AGAIN),
         )
 
     def _show(self, found: list[Entry], first: dt.date, last: dt.date, keep_key: str | None) -> None:

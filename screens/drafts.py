@@ -1,4 +1,6 @@
-"""Unsaved drafts from an earlier session, offered back on start: restore or discard."""
+"""Unsaved drafts from an earlier session, offered back on start: restore or discard. The list
+is read on tui.dbwork's reader; if the database cannot answer, the offer closes with one line
+(the drafts stay, offered again on the next start)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from screens import (  # noqa: F401
     value_form,
 )
 from storage.records import drafts
-from tui.dbwork import run_action
+from tui.dbwork import describe as describe_error
+from tui.dbwork import read_db, run_action
 from tui.widgets.draft_keeper import OPENERS
 from tui.widgets.footer import Footer
 
@@ -77,8 +80,24 @@ class DraftsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._reload()
 
+    _drafts: list[drafts.DraftInfo] = []
+
     def _reload(self) -> None:
-        self._drafts = restorable(self.app.ctx.login, self.app.ctx.url)
+        read_db(
+            self, restorable, self.app.ctx.login, self.app.ctx.url, done=self._show, failed=self._not_listed, busy=""
+        )
+
+    def _not_listed(self, error) -> None:
+        self.app.notify(
+            describe_error(error, "Drafts not listed", "They are offered again on the next start."),
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
+        self.dismiss(None)
+
+    def _show(self, found: list[drafts.DraftInfo]) -> None:
+        self._drafts = found
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(Option(describe(d), id=str(d.id)) for d in self._drafts)

@@ -1,6 +1,9 @@
 """EmployeeForm: add an employee (login, name, default topic) or edit one (name, default
 topic; the login never changes). Saving goes through ``storage.records.staff``, which validates.
-Its drafts are kept under the form name "employee"; ``open_draft`` reopens one."""
+Its drafts are kept under the form name "employee"; ``open_draft`` reopens one.
+
+The default topic's choices are read before the form opens (``open_employee_form``, on
+tui.dbwork's reader; keys typed meanwhile wait for the form), so composing it reads nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from textual.widgets import Input, Select
 from screens.record_form import RecordForm
 from storage.db.models import Employee, Topic
 from storage.records import lookups, staff
-from tui.widgets.draft_keeper import draft_opener
+from tui.dbwork import read_to_open, tell
+from tui.widgets.draft_keeper import adopting, adopting_now, draft_opener
 
 
 def topic_options(current_id: int | None) -> list[tuple[str, int]]:
@@ -23,16 +27,35 @@ def topic_options(current_id: int | None) -> list[tuple[str, int]]:
     return options
 
 
+def current_topic(employee: Employee | None, initial: dict | None) -> int | None:
+    """The default topic the form starts with: the drafted one, else the employee's."""
+    current = employee.default_topic_id if employee else None
+    return (initial or {}).get("default_topic", current)
+
+
+def open_employee_form(node, employee: Employee | None = None, then=None) -> None:
+    """Read the topic choices (tui.dbwork), then open the form; ``then(saved_id)`` on close."""
+
+    def opened(options: list[tuple[str, int]]) -> None:
+        node.app.push_screen(EmployeeForm(employee, options=options), then)
+
+    read_to_open(node, topic_options, current_topic(employee, None), done=opened, failed=tell(node, "Not opened"))
+
+
 class EmployeeForm(RecordForm):
     """``employee`` is the Employee to edit, or None for a new one; ``initial`` the field
-    values of a draft to start from."""
+    values of a draft to start from; ``options`` the default topic's choices
+    (``topic_options``)."""
 
     DRAFT_FORM = "employee"
 
-    def __init__(self, employee: Employee | None = None, initial: dict | None = None) -> None:
+    def __init__(
+        self, employee: Employee | None = None, initial: dict | None = None, *, options: list[tuple[str, int]]
+    ) -> None:
         title = f"Edit employee: {employee.login}" if employee else "New employee"
         super().__init__(title, initial)
         self.employee = employee
+        self.options = options
 
     def draft_key(self) -> str:
         return str(self.employee.id) if self.employee is not None else ""
@@ -47,10 +70,8 @@ class EmployeeForm(RecordForm):
             )
         name = self.start("name", employee.name if employee else "")
         yield from self.field("Name", Input(name, id="field-name"), "name")
-        current = employee.default_topic_id if employee else None
-        if "default_topic" in self.initial:
-            current = self.initial["default_topic"]
-        options = topic_options(current)
+        current = current_topic(employee, self.initial)
+        options = self.options
         if current not in {value for _, value in options}:
             current = None
         yield from self.field(
@@ -81,10 +102,22 @@ class EmployeeForm(RecordForm):
         return self.employee.id
 
 
+def _draft_employee(key: str, initial: dict) -> tuple[Employee | None, list[tuple[str, int]]]:
+    employee = Employee.get_or_none(Employee.id == int(key)) if key.isdigit() else None
+    return employee, topic_options(current_topic(employee, initial))
+
+
 @draft_opener("employee")
 def open_draft(app, draft) -> None:
-    """Reopen an employee form from a draft left by an earlier session."""
-    employee = Employee.get_or_none(Employee.id == int(draft.key)) if draft.key.isdigit() else None
-    screen = EmployeeForm(employee, initial=draft.values)
-    screen.mark_restored()
-    app.push_screen(screen)
+    """Reopen an employee form from a draft left by an earlier session (what it needs is read
+    on tui.dbwork's reader first)."""
+    stored_key = adopting_now()
+
+    def opened(found: tuple[Employee | None, list[tuple[str, int]]]) -> None:
+        employee, options = found
+        with adopting(stored_key):  # (the form goes on writing the draft it was reopened from)
+            screen = EmployeeForm(employee, initial=draft.values, options=options)
+        screen.mark_restored()
+        app.push_screen(screen)
+
+    read_to_open(app, _draft_employee, draft.key, draft.values, done=opened, failed=tell(app, "Not opened"))

@@ -140,7 +140,11 @@ class FollowupsScreen(StyledScreen, Screen):
             self._load(None, keep_position, select)
             return
         read_db(
-            self, lookups.employee_by_login, login, done=lambda employee: self._load(employee, keep_position, select)
+            self,
+            lookups.employee_by_login,
+            login,
+            done=lambda employee: self._load(employee, keep_position, select),
+            failed=tell(self, "List not refreshed", "Come back to the screen to try again."),
         )
 
     def _load(self, employee, keep_position: bool, select: int | None) -> None:
@@ -180,12 +184,11 @@ class FollowupsScreen(StyledScreen, Screen):
         )
 
     def _selected(self) -> FollowUpItem | None:
-        row_id = self.table.cursor_row_id
-        if row_id is None or row_id < 0:
+        """The highlighted follow-up, as its row was fetched (no read on the UI thread)."""
+        row = self.table.cursor_row
+        if row is None or row.id < 0 or not isinstance(row.data, FollowUpItem):
             return None
-        return cast(FollowupSource, self.table.source).item(row_id) or reports.follow_up_item(
-            self.app.ctx.today(), row_id
-        )
+        return row.data
 
     @on(PagedTable.RowHighlighted)
     def _highlighted(self, event: PagedTable.RowHighlighted) -> None:

@@ -5,12 +5,14 @@ use cannot be deleted: the screen offers to deactivate it instead), a deactivate
 and for stages k/j move the stage up/down in the order. Inactive values stay listed, marked
 "inactive" in words and dimmed, so they read the same without colour.
 
-The lists are a few dozen rows at most, so each is loaded whole; every write goes through
-``storage.records.lookups``.
+The lists are a few dozen rows at most, so each is loaded whole; every read and write goes
+through ``storage.records.lookups`` on tui.dbwork's database threads: the screen shows at once,
+its rows follow, and a database that cannot answer is one line under the lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +24,9 @@ from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane, Tabs
 
-from storage.errors import RapportError
+from storage.errors import DatabaseUnavailable, RapportError
 from storage.records import lookups
-from tui.dbwork import describe, run_db
+from tui.dbwork import Awaited, describe, hold_keys_until_done, read_db, read_to_open, run_db
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 from tui.widgets.row_table import RowTable
@@ -67,6 +69,7 @@ class MaintenanceScreen(StyledScreen, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, dict[str, Topic | Method | PipelineStage]] = {kind: {} for kind in KINDS}
+        self._listed = False  # the lists have been filled once
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,14 +92,29 @@ class MaintenanceScreen(StyledScreen, Screen):
 
     @on(ScreenResume)
     def reload_all(self) -> None:
-        """Coming back to the screen: show what other sessions may have changed (after the
-        screen is shown: switching to it stays quick)."""
+        """Coming back to the screen: show what other sessions may have changed (read on the
+        database reader: switching to it stays quick). The first time, the keys typed meanwhile
+        wait for the rows (F6 then e edits the first value)."""
         self.table().focus()
-        self.call_after_refresh(self._reload_all)
+        held = None if self._listed else hold_keys_until_done(self)
+        read_db(
+            self,
+            _all_values,
+            done=lambda lists: self._show_all(lists, held),
+            failed=lambda error: self._not_listed(error, held),
+        )
 
-    def _reload_all(self) -> None:
-        for kind in KINDS:
-            self.reload(kind)
+    def _show_all(self, lists: dict[str, list], held: Awaited | None) -> None:
+        self._listed = True
+        for kind, rows in lists.items():
+            self._fill(kind, rows)
+        if held is not None:
+            held.done()
+
+    def _not_listed(self, error: RapportError, held: Awaited | None) -> None:
+        self.say(not_listed(error))
+        if held is not None:
+            held.done()
 
     # -- the lists ------------------------------------------------------------------------
     @property
@@ -106,13 +124,24 @@ class MaintenanceScreen(StyledScreen, Screen):
     def table(self, kind: str | None = None) -> DataTable:
         return self.query_one(f"#table-{kind or self.kind}", DataTable)
 
-    def reload(self, kind: str, select_id: int | None = None) -> None:
-        """Fill one list from the database, keeping the cursor on ``select_id`` if given,
-        else on the same line."""
+    def reload(self, kind: str, select_id: int | None = None, then: Callable[[], object] | None = None) -> None:
+        """Read one list again, then show it, keeping the cursor on ``select_id`` if given,
+        else on the same line; ``then()`` after that."""
+
+        def show(rows: list) -> None:
+            self._fill(kind, rows, select_id)
+            if then is not None:
+                then()
+
+        read_db(self, lookups.values, kind, include_inactive=True, done=show, failed=self._not_listed_again)
+
+    def _not_listed_again(self, error: RapportError) -> None:
+        self._not_listed(error, None)
+
+    def _fill(self, kind: str, rows: list, select_id: int | None = None) -> None:
         table = self.table(kind)
         line = table.cursor_row
         table.clear()
-        rows = lookups.values(kind, include_inactive=True)
         self.rows[kind] = {str(row.id): row for row in rows}
         for row in rows:
             name = Text(row.name, style="" if row.active else "dim")
@@ -176,10 +205,13 @@ class MaintenanceScreen(StyledScreen, Screen):
     def _saved(self, kind: str, saved_id: int | None, verb: str) -> None:
         if saved_id is None:
             return
-        self.reload(kind, select_id=saved_id)
-        row = self.rows[kind].get(str(saved_id))
-        if row is not None:
-            self.say(f"{self.label(kind).capitalize()} {row.name} {verb}.")
+
+        def shown() -> None:
+            row = self.rows[kind].get(str(saved_id))
+            if row is not None:
+                self.say(f"{self.label(kind).capitalize()} {row.name} {verb}.")
+
+        self.reload(kind, select_id=saved_id, then=shown)
 
     def action_toggle_active(self) -> None:
         kind, row = self.kind, self.current()
@@ -202,21 +234,31 @@ class MaintenanceScreen(StyledScreen, Screen):
         self.say(describe(error, "Not changed", "Try again later."))
 
     def _active_set(self, kind: str, row, active: bool) -> None:
-        self.reload(kind, select_id=row.id)
         what = self.label(kind).capitalize()
         if active:
-            self.say(f"{what} {row.name} is active again: offered in pick lists.")
+            said = f"{what} {row.name} is active again: offered in pick lists."
         else:
-            self.say(f"{what} {row.name} deactivated: no longer offered, kept on old conversations.")
+            said = f"{what} {row.name} deactivated: no longer offered, kept on old conversations."
+        self.reload(kind, select_id=row.id, then=lambda: self.say(said))
 
     def action_delete(self) -> None:
-        from screens.confirm import ConfirmScreen
-
         kind, row = self.kind, self.current()
         if row is None:
             return
+        # What uses it decides the question (read first; y typed meanwhile answers it).
+        read_to_open(
+            self,
+            lookups.uses,
+            kind,
+            row.id,
+            done=lambda used_by: self._ask_delete(kind, row, used_by),
+            failed=self._not_changed,
+        )
+
+    def _ask_delete(self, kind: str, row, used_by: str) -> None:
+        from screens.confirm import ConfirmScreen
+
         what = self.label(kind)
-        used_by = lookups.uses(kind, row.id)
         if used_by and not row.active:
             self.say(
                 f"{what.capitalize()} {row.name} is used by {used_by}: it cannot be deleted (it is already inactive)."
@@ -246,8 +288,8 @@ class MaintenanceScreen(StyledScreen, Screen):
         )
 
     def _deleted(self, kind: str, row) -> None:
-        self.reload(kind)
-        self.say(f"{self.label(kind).capitalize()} {row.name} deleted.")
+        said = f"{self.label(kind).capitalize()} {row.name} deleted."
+        self.reload(kind, then=lambda: self.say(said))
 
     def action_move(self, step: int) -> None:
         row = self.current()
@@ -261,3 +303,15 @@ class MaintenanceScreen(StyledScreen, Screen):
             done=lambda _: self.reload("stage", select_id=row.id),
             failed=self._not_changed,
         )
+
+
+def _all_values() -> dict[str, list]:
+    """The three lists, inactive values too (on the database reader: one job)."""
+    return {kind: lookups.values(kind, include_inactive=True) for kind in KINDS}
+
+
+def not_listed(error: RapportError) -> str:
+    """The one line under the list when it could not be read."""
+    if isinstance(error, DatabaseUnavailable):
+        return describe(error, "Not listed", "Open the screen again to try again.")
+    return f"Not listed: {error}"

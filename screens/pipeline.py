@@ -275,7 +275,7 @@ class PipelineScreen(StyledScreen, Screen):
                 return
             login = me if choice == ME else None if choice == ALL else choice
             if login:
-                read_db(self, employee_by_login, login, done=chosen)
+                read_db(self, employee_by_login, login, done=chosen, failed=tell(self, "Not changed"))
             else:
                 chosen(None)
 
@@ -329,6 +329,5 @@ def _picker_base():
 class PipelinePicker(_picker_base()):  # type: ignore[misc]  # a base imported late (import cycle)
     """The follow-ups' employee picker, asking whose pipeline to show."""
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (EmployeePicker's on_mount runs after it: Textual calls both)
         self.query_one("#employee-picker-title", Static).update("Show the pipeline of")

@@ -23,7 +23,7 @@ from textual.widgets import Header, Input, Static
 
 from storage.reporting import search
 from storage.reporting.search import SearchResult
-from tui.dbwork import read_db
+from tui.dbwork import read_db, tell
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 from tui.widgets.list_source import ListSource
@@ -123,7 +123,13 @@ class SearchScreen(StyledScreen, Screen):
             return
         self.query_one("#search-summary", Static).update(f"Searching for {words!r}…")
         read_db(
-            self, search.search, words, limit=LIMIT, done=lambda results: self._show(words, results), busy="Searching…"
+            self,
+            search.search,
+            words,
+            limit=LIMIT,
+            done=lambda results: self._show(words, results),
+            failed=tell(self, "Not searched", "Press enter to try again."),
+            busy="Searching…",
         )
 
     def _show(self, words: str, results: list[SearchResult]) -> None:

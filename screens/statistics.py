@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.statistics_items import StatisticsItems
 from storage.reporting import reports
 from storage.reporting.statistics_items import statistics_items
-from tui.dbwork import read_db
+from tui.dbwork import read_db, read_to_open, tell
 from tui.styled_screen import StyledScreen
 from tui.widgets.footer import Footer
 
@@ -119,6 +119,7 @@ class StatisticsScreen(StyledScreen, Screen):
             date_from,
             date_to,
             done=lambda stats: self._show(stats, label, today, date_from, date_to),
+            failed=tell(self, "Not counted", "Press m, l or y to try again."),
             busy="Counting…",
         )
 
@@ -153,7 +154,7 @@ class StatisticsScreen(StyledScreen, Screen):
         today = self.app.ctx.today()
         label, date_from, date_to = self._dates(today)
         title = f"{column_key} · {login or 'everyone'} · {date_from} to {date_to}"
-        read_db(
+        read_to_open(  # the keys typed meanwhile (escape, arrows) go to the list it opens
             self,
             statistics_items,
             figure,
@@ -162,6 +163,7 @@ class StatisticsScreen(StyledScreen, Screen):
             date_to,
             login,
             done=lambda items: self.app.push_screen(StatisticsItems(title, items)),
+            failed=tell(self, "Not listed"),
         )
 
     def action_period(self, period: str) -> None:

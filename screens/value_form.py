@@ -10,7 +10,8 @@ from textual.widgets import Input, Select
 from screens.record_form import RecordForm
 from storage.db.models import STAGE_KINDS
 from storage.records import lookups
-from tui.widgets.draft_keeper import draft_opener
+from tui.dbwork import read_to_open, tell
+from tui.widgets.draft_keeper import adopting, adopting_now, draft_opener
 
 KIND_HELP = {
     "open": "open (the sale goes on)",
@@ -88,13 +89,23 @@ class ValueForm(RecordForm):
         return self.row.id
 
 
+def _drafted_row(kind: str, key: str):
+    """The value a draft edits (None: a new one, or deleted meanwhile)."""
+    if not key:
+        return None
+    return next((r for r in lookups.values(kind) if str(r.id) == key), None)
+
+
 @draft_opener("topic", "method", "stage")
 def open_draft(app, draft) -> None:
-    """Reopen a topic, method or stage form from a draft left by an earlier session."""
-    kind = draft.form
-    row = None
-    if draft.key:
-        row = next((r for r in lookups.values(kind) if str(r.id) == draft.key), None)
-    screen = ValueForm(kind, row, initial=draft.values)
-    screen.mark_restored()
-    app.push_screen(screen)
+    """Reopen a topic, method or stage form from a draft left by an earlier session (the value
+    it edits is read on tui.dbwork's reader first)."""
+    kind, stored_key = draft.form, adopting_now()
+
+    def opened(row) -> None:
+        with adopting(stored_key):  # (the form goes on writing the draft it was reopened from)
+            screen = ValueForm(kind, row, initial=draft.values)
+        screen.mark_restored()
+        app.push_screen(screen)
+
+    read_to_open(app, _drafted_row, kind, draft.key, done=opened, failed=tell(app, "Not opened"))

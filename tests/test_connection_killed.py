@@ -194,3 +194,47 @@ async def test_lists_and_conversation_keys_while_the_server_refuses_connections(
         await pilot.press("c")
         await wait_until(pilot, lambda: Conversation.get_by_id(conv.id).completed, what="c completes it")
         assert app.crash_reports == []
+
+
+@pytest.mark.parametrize("ctx", ["postgres"], indirect=True)
+async def test_tables_employees_agenda_and_sync_while_the_server_refuses_connections(
+    ctx, own_role, monkeypatch, tmp_path
+):
+    """F6, F7, F8 and y (sync) with the server refusing the app: one line each ("Not listed: …",
+    "Agenda not shown: …", "Not synced: …"), no crash report, the app answers keys; F6 and F7
+    again once the server is back list their rows."""
+    from storage.context import Context
+    from storage.db.database import close_database, open_database
+    from tests.locking import shown
+    from tui.app import RapportApp
+
+    monkeypatch.setattr("storage.db.retry.sleep", lambda seconds: None)
+    url, refuse = own_role
+    factories.customer("Acme")
+    factories.employee("zoe", name="Zoe Zed")
+    ctx.employee()
+    close_database()
+    open_database(url)
+    config = {"sync": {"vdir": str(tmp_path / "calendar"), "as": "todos"}}
+    app = RapportApp(Context(url=url, config=config, today_override=ctx.today_override, login=ctx.login))
+    app.PREPARE_AFTER = 3600
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(pilot, lambda: "Acme" in shown(app), what="the customer list")
+        refuse(0)
+        await kill_app_connections(app, pilot)
+        for key, mode, line in (
+            ("f6", "maintenance", "Not listed"),
+            ("f7", "employees", "Not listed"),
+            ("f8", "agenda", "Agenda not shown"),
+            ("y", "agenda", "Not synced"),  # the calendar sync, on tui.dbwork too
+        ):
+            app.clear_notifications()
+            await pilot.press(key)
+            await wait_until(pilot, lambda: line in shown(app), what=f"{key}: the one line")  # noqa: B023
+            assert app.current_mode == mode and app.is_running
+        refuse(-1)  # the server is back
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: "Complaint" in shown(app), what="the topics")
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: "Zoe Zed" in shown(app), what="the employees")
+        assert app.crash_reports == []

@@ -181,3 +181,95 @@ async def test_deleting_a_contact_under_lock(app, other_rapport, monkeypatch):
         assert isinstance(app.screen, CustomerForm)
         await wait_until(pilot, lambda: "Ann Buyer" not in shown(app), what="the list without it")
     assert all(logs) and "ui" not in sum(logs, [])
+
+
+async def test_tables_employees_pickers_and_their_drafts_read_off_the_ui_thread(app, monkeypatch):
+    """F6 and F7 (their lists, d's "what uses it", n's topic choices), the employee picker (v)
+    and two drafts reopened at start (an employee, a topic): every read on tui.dbwork's
+    threads; keys typed at once after a key that opens something still reach it."""
+    from screens import employee_form
+    from screens.drafts import DraftsScreen
+    from screens.employee_form import EmployeeForm
+    from screens.employee_picker import EmployeePicker
+    from screens.value_form import ValueForm
+    from storage.db.models import Employee, Topic
+    from storage.records import drafts, lookups
+    from tests.tui_helpers import drafts_offered
+
+    logs = [thread_log(monkeypatch, lookups, name) for name in ("values", "uses", "employees", "topics")]
+    logs.append(thread_log(monkeypatch, employee_form, "topic_options"))
+    drafts.save("employee", "", "tester", {"login": "zoe", "name": "Zoe", "default_topic": None})
+    drafts.save("topic", "", "tester", {"name": "Warranty"})
+    app.PREPARE_AFTER = 3600  # (no main screen prepared meanwhile: a quicker test)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for _ in range(2):  # each draft reopened, then saved: its draft is gone (no copy left)
+            await wait_until(pilot, lambda: drafts_offered(app), what="the drafts offered")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, EmployeeForm | ValueForm), what="the form")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not isinstance(app.screen, EmployeeForm | ValueForm), what="the save")
+            if drafts.pending("tester"):
+                app.push_screen(DraftsScreen())
+        assert Employee.get(Employee.login == "zoe").name == "Zoe" and Topic.get(Topic.name == "Warranty")
+        assert drafts.pending("tester") == []
+
+        await pilot.press("f6", "d")
+        await wait_until(pilot, lambda: "Nothing uses it" in shown(app), what="the question about Complaint")
+        await pilot.press("n", "f7", "end", "enter", "end", *" Zed")  # zoe: edit her name
+        await wait_until(pilot, lambda: isinstance(app.screen, EmployeeForm), what="the employee form")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Employee zoe saved." in shown(app), what="the saved employee")
+        assert Employee.get(Employee.login == "zoe").name == "Zoe Zed"
+        await pilot.press("f3", "v", "end", "enter")  # the last employee: zoe
+        await wait_until(pilot, lambda: "zoe" in shown(app) and not isinstance(app.screen, EmployeePicker))
+        assert app.screen.whose == "zoe"
+    assert all(logs), "each storage call ran at least once"
+    assert "ui" not in sum(logs, [])
+
+
+async def test_agenda_m_keeps_the_keys_typed_while_the_booking_is_read(app, monkeypatch):
+    """m reads the booking (off the UI thread) before its prompt opens: the date typed right
+    after m, and enter, reach the prompt and move the booking."""
+    from screens.booking_move import BookingMove
+    from storage.db.models import Booking
+    from storage.records import bookings
+    from tui.agenda_bookings import AgendaBookings
+
+    conv = factories.conversation(factories.customer("Acme"), "2026-03-02", follow_up=TODAY.isoformat())
+    booking = bookings.create(
+        {"date": TODAY.isoformat(), "start": "14:00", "end": "15:00", "title": "Visit"}, conv.id, zone_name="UTC"
+    )
+    gate, read = threading.Event(), AgendaBookings._db_booking
+
+    def slow_read(booking_id):  # a slow database: the keys after m arrive meanwhile
+        gate.wait(30)
+        return read(booking_id)
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: "Visit" in shown(app), what="the booking")
+        app.screen.select_key(f"booking:{booking.id}")
+        monkeypatch.setattr(AgendaBookings, "_db_booking", staticmethod(slow_read))
+        keys_without_waiting_for_database_work(monkeypatch)
+        await pilot.press("m", *"tomorrow", "enter")
+        gate.set()
+        await wait_until(pilot, lambda: Booking.get().start.date() == TODAY + dt.timedelta(days=1), what="the move")
+        assert not isinstance(app.screen, BookingMove)
+
+
+async def test_agenda_cancel_and_undo_under_lock(app, other_rapport):
+    """c and u on a booking while another Rapport writes: "Not changed: …" (a key's line, not
+    a form's "Not saved … ctrl+s"), and the same key once the lock is gone."""
+    from storage.db.models import Booking
+    from storage.records import bookings
+
+    conv = factories.conversation(factories.customer("Acme"), "2026-03-02", follow_up=TODAY.isoformat())
+    booking = bookings.create(
+        {"date": TODAY.isoformat(), "start": "14:00", "end": "15:00", "title": "Visit"}, conv.id, zone_name="UTC"
+    )
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: "Visit" in shown(app), what="the booking")
+        app.screen.select_key(f"booking:{booking.id}")
+        await keys_under_lock(pilot, other_rapport, ("c",), lambda: Booking.get().cancelled_at is not None)
+        await keys_under_lock(pilot, other_rapport, ("u",), lambda: Booking.get().cancelled_at is None)

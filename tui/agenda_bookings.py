@@ -1,19 +1,23 @@
 """The Agenda's booking keys (docs/screens.md), a mixin of screens/agenda.py's AgendaScreen:
 n new booking (for the highlighted follow-up's conversation, or the highlighted booking's
 customer, on the day under the cursor) · e edit · m move (date, start, end) · c cancel ·
-u undo the last move or cancel. Every storage call runs through tui.dbwork; after each
-change the Agenda shows the booking's day with the cursor on it.
+u undo the last move or cancel. Every storage call runs through tui.dbwork (a key that opens a
+form from what it reads holds the keys typed meanwhile for that form: ``read_to_open``); after
+each change the Agenda shows the booking's day with the cursor on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage.records import bookings
 from storage.reporting.agenda import Entry
 from storage.timezones import to_local
-from tui.dbwork import read_db, run_db
+from tui.dbwork import read_db, read_to_open, run_action, run_db, tell
+
+AGAIN = "Press home to try again."  # (home reads today's period again: screens.agenda)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class AgendaBookings:
                     self.day = self._day_of(booking.start)
                     self.load(f"booking:{result}")
 
-                read_db(self, self._db_booking, result, done=show)
+                read_db(self, self._db_booking, result, done=show, failed=tell(self, "Agenda not shown", AGAIN))
             else:
                 self.load(key)
 
@@ -80,7 +84,7 @@ class AgendaBookings:
             form = BookingForm(values, customer_id=booking.customer_id, employee_id=booking.employee_id)
             self.app.push_screen(form, self._reload_on(entry.key))
 
-        read_db(self, self._db_booking, entry.id, done=open_form)
+        read_to_open(self, self._db_booking, entry.id, done=open_form, failed=tell(self, "Not opened"))
 
     def action_edit(self) -> None:
         from screens.booking_form import BookingForm
@@ -100,7 +104,7 @@ class AgendaBookings:
             def chosen(when) -> None:
                 if when is not None:
                     undo = _Undo("move", entry.id, entry.day, booking.start, booking.end)
-                    run_db(
+                    run_action(  # (a failure: "Not changed: …", one line)
                         self,
                         bookings.move,
                         entry.id,
@@ -120,7 +124,7 @@ class AgendaBookings:
                 chosen,
             )
 
-        read_db(self, self._db_booking, entry.id, done=ask)
+        read_to_open(self, self._db_booking, entry.id, done=ask, failed=tell(self, "Not opened"))
 
     def _changed(self, undo: _Undo, day: dt.date, message: str) -> None:
         self._undo = undo
@@ -132,7 +136,7 @@ class AgendaBookings:
         entry = self._booking()
         if entry is None:
             return
-        run_db(
+        run_action(
             self,
             bookings.cancel,
             entry.id,
@@ -151,10 +155,17 @@ class AgendaBookings:
             self.load(f"booking:{undo.booking_id}")
             self.notify(f"Undone: {undo.label}.", markup=False)
 
+        def not_undone(error) -> None:
+            self._undo = self._undo or undo  # u can be pressed again
+            tell(self, "Not changed")(error)
+
+        fn: Callable[..., object]
+        args: tuple
         if undo.label in ("cancel", "sync"):
-            run_db(self, bookings.restore, undo.booking_id, *undo.more, done=undone, busy="Undoing…")
+            fn, args = bookings.restore, (undo.booking_id, *undo.more)
         else:
-            run_db(self, bookings.move, undo.booking_id, undo.start, undo.end, done=undone, busy="Undoing…")
+            fn, args = bookings.move, (undo.booking_id, undo.start, undo.end)
+        run_db(self, fn, *args, done=undone, failed=not_undone, busy="Undoing…")
 
     def offer_undo_of_sync(self, cancelled_ids: list[int]) -> None:
         """After a sync from this screen: ``u`` brings back the bookings it cancelled

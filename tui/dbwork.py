@@ -393,3 +393,22 @@ async def wait_idle(timeout: float = 30.0) -> None:
     deadline = loop.time() + timeout
     while busy() and loop.time() < deadline:
         await asyncio.sleep(0.005)
+
+
+_long = _Lane("rapport-db-long")  # work that waits on the network: nothing else waits behind it
+
+
+def run_long(
+    node,
+    fn: Callable,
+    *args,
+    done: Callable | None = None,
+    failed: Callable[[RapportError], Any] | None = None,
+    busy: str = "",
+    **kwargs,
+) -> Job:
+    """``run_db`` for work that takes long because it waits on something else too (a calendar
+    sync over the network, tui.sync_action): on a thread of its own, so that saves, reads and
+    pages never wait behind it; one at a time, in order. ``fn`` opens and closes its own
+    connection (``db.connection_context()``): this thread keeps none between jobs."""
+    return _submit(_long, node, fn, args, kwargs, done, failed, busy)

@@ -86,9 +86,17 @@ def offer_drafts(app) -> None:
     seconds on a main screen: keys typed at start go where they were meant (the list, a form
     they opened) and never to the offer, whose ``d`` discards a draft."""
     from storage.records import drafts
-    from tui.dbwork import read_db
+    from tui.dbwork import read_db, tell
 
-    read_db(app, drafts.pending, app.ctx.login, app.ctx.url, busy="", done=lambda found: _offer_when_idle(app, found))
+    read_db(
+        app,
+        drafts.pending,
+        app.ctx.login,
+        app.ctx.url,
+        busy="",
+        done=lambda found: _offer_when_idle(app, found),
+        failed=tell(app, "Drafts not read", "They are offered again on the next start."),
+    )
 
 
 def _offer_when_idle(app, found: list) -> None:

@@ -1,7 +1,8 @@
 """The sync key (``y``) of the Agenda and Follow-ups screens (README.md#command-line): one sync with the
-calendar configured in config.toml's ``[sync]``, in a worker thread with its own database
-connection; the summary of what moved each way is shown when it is done, and ``done()`` runs
-on the UI thread with the Summary so the screen can show the changes."""
+calendar configured in config.toml's ``[sync]``, on tui.dbwork's long-work thread with its own
+database connection (a failure is one line, "Not synced: …", like every other key's); the
+summary of what moved each way is shown when it is done, and ``done()`` runs on the UI thread
+with the Summary so the screen can show the changes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widget import Widget
 
 from storage.db.models import db
 from storage.errors import RapportError
+from tui.dbwork import run_long, tell
 
 if TYPE_CHECKING:
     from tui.app import RapportApp
@@ -34,19 +36,21 @@ def sync_now(host: Widget, done: Callable[[object], None] | None = None) -> None
         host.notify(message, severity="warning", markup=False, timeout=10)
         return
     host.notify("Syncing with the calendar…", markup=False, timeout=3)
-    host.run_worker(lambda: _run(host, settings, done), thread=True, exclusive=True, group="calendar-sync")
+    run_long(
+        host, _sync, settings, ctx, done=lambda summary: _synced(host, summary, done), failed=tell(host, "Not synced")
+    )
 
 
-def _run(host: Widget, settings, done) -> None:
+def _sync(settings, ctx):
+    """On tui.dbwork's long-work thread (a sync waits on the calendar server), with a
+    connection of its own for this sync."""
     from storage.sync.settings import run
 
-    try:
-        with db.connection_context():
-            summary = run(settings, cast("RapportApp", host.app).ctx)
-    except RapportError as exc:
-        host.app.call_from_thread(host.notify, f"Not synced: {exc}", severity="error", markup=False, timeout=10)
-        return
-    lines = summary.lines()
-    host.app.call_from_thread(host.notify, "\n".join(lines), title="Calendar sync", markup=False, timeout=15)
+    with db.connection_context():
+        return run(settings, ctx)
+
+
+def _synced(host: Widget, summary, done: Callable[[object], None] | None) -> None:
+    host.notify("\n".join(summary.lines()), title="Calendar sync", markup=False, timeout=15)
     if done is not None:
-        host.app.call_from_thread(done, summary)
+        done(summary)

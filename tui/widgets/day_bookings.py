@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from storage.records import bookings
 from storage.timezones import system_zone_name, to_local
-from tui.dbwork import read_db, run_action
+from tui.dbwork import read_db, run_action, tell
 
 
 def describe(day: dt.date, rows, selected: int | None = None, zone_name: str = "UTC") -> Text:
@@ -74,7 +74,15 @@ class DayBookings(Static, can_focus=True):
         employee (``None``: everyone)."""
         self.day, self.employee_id = day, employee_id
         self.zone_name = zone_name or system_zone_name()
-        read_db(self, bookings.for_day, day, employee_id, self.zone_name, done=self._show_rows)
+        read_db(
+            self,
+            bookings.for_day,
+            day,
+            employee_id,
+            self.zone_name,
+            done=self._show_rows,
+            failed=tell(self, "Bookings not shown", "Come back to the screen to try again."),
+        )
 
     def _show_rows(self, rows: list) -> None:
         self.rows = rows

@@ -54,7 +54,7 @@ def base_key(stored_key: str) -> str:
 
 
 @contextmanager
-def adopting(stored_key: str):
+def adopting(stored_key: str | None):
     """Forms created inside this block write (and drop) the draft ``stored_key``: the one they
     were reopened from, never a second copy of it."""
     global _adopting
@@ -63,6 +63,12 @@ def adopting(stored_key: str):
         yield
     finally:
         _adopting = None
+
+
+def adopting_now() -> str | None:
+    """Inside ``adopting``: the stored key of the draft being reopened, for an opener that
+    creates its form later (after a read): ``with adopting(key): Form(...)``."""
+    return _adopting
 
 
 def draft_opener(*forms: str) -> Callable[[Callable], Callable]:

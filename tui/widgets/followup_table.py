@@ -148,7 +148,7 @@ class FollowupSource:
         who = (item.employee,) if self.show_employee else ()
         tail = (item.note,) if self.show_employee else (item.with_whom, item.note)
         cells = (when(item.days_overdue), dates.show(item.follow_up), item.customer, *who, item.about, *tail)
-        return Row(item.id, cells, "warning" if item.days_overdue > 0 else "")
+        return Row(item.id, cells, "warning" if item.days_overdue > 0 else "", data=item)
 
     def _losing_row(self, row: LosingTouch) -> Row:
         touch_by = self.today - dt.timedelta(days=row.days_overdue)  # when it was time to call
