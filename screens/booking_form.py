@@ -77,13 +77,20 @@ class BookingForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None])
 
     @classmethod
     def from_loaded(cls, loaded: bookings.FormContents) -> BookingForm:
-        return cls(loaded.values, loaded.conversation_id, loaded.booking_id, customer_name=loaded.customer_name)
+        return cls(
+            loaded.values,
+            loaded.conversation_id,
+            loaded.booking_id,
+            loaded.customer_id,
+            loaded.employee_id,
+            customer_name=loaded.customer_name,
+        )
 
     def adopt(self, loaded: bookings.FormContents) -> None:
         """Show ``loaded`` in this form built ahead or used before."""
         self.values, self.customer_name = loaded.values, loaded.customer_name
         self.conversation_id, self.booking_id = loaded.conversation_id, loaded.booking_id
-        self.customer_id = self.employee_id = None
+        self.customer_id, self.employee_id = loaded.customer_id, loaded.employee_id
         self.query_one("#booking-title", Static).update(self._title())
         for name in INPUTS:
             self.query_one(f"#{name}", Input).value = self.values[name]
@@ -234,6 +241,17 @@ def open_booking_form(node, conversation_id: int, today, then=None) -> None:
             node.notify("This conversation has a booking: editing it.", markup=False)
 
     open_form(node, BookingForm, bookings.contents_for_conversation, conversation_id, today, then=then, opened=opened)
+
+
+def open_booking_to_edit(node, booking_id: int, then=None) -> None:
+    """A key that opens a booking to edit (tui.forms), read on the database thread."""
+    open_form(node, BookingForm, bookings.contents_for_booking, booking_id, then=then)
+
+
+def open_booking_like(node, booking_id: int, day, then=None) -> None:
+    """A key that opens a new booking on ``day`` like ``booking_id`` (its customer, employee,
+    times and title; tui.forms), read on the database thread."""
+    open_form(node, BookingForm, bookings.contents_like, booking_id, day, then=then)
 
 
 @draft_opener("booking")

@@ -66,7 +66,7 @@ class AgendaBookings:
         return reload
 
     def action_new(self) -> None:
-        from screens.booking_form import BookingForm
+        from screens.booking_form import open_booking_like
         from tui import calendar_actions
 
         entry = self.current()
@@ -76,22 +76,14 @@ class AgendaBookings:
         if entry.kind == "follow-up":
             calendar_actions.create_booking(self, entry.conversation_id, self._reload_on(None))  # type: ignore[arg-type]  # self: the screen
             return
-        day = self._current_day()
-
-        def open_form(booking) -> None:
-            values = bookings.form_values(booking)
-            values.update(date=day.isoformat(), title=booking.title, note="")
-            form = BookingForm(values, customer_id=booking.customer_id, employee_id=booking.employee_id)
-            self.app.push_screen(form, self._reload_on(entry.key))
-
-        read_to_open(self, self._db_booking, entry.id, done=open_form, failed=tell(self, "Not opened"))
+        open_booking_like(self, entry.id, self._current_day(), self._reload_on(entry.key))
 
     def action_edit(self) -> None:
-        from screens.booking_form import BookingForm
+        from screens.booking_form import open_booking_to_edit
 
         entry = self._booking()
         if entry is not None:
-            self.app.push_screen(BookingForm.edit(entry.id), self._reload_on(entry.key))
+            open_booking_to_edit(self, entry.id, self._reload_on(entry.key))
 
     def action_move(self) -> None:
         from screens.booking_move import BookingMove

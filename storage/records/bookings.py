@@ -229,11 +229,21 @@ class FormContents:
     conversation_id: int | None = None
     booking_id: int | None = None
     existing: bool = False  # a conversation's booking, opened to edit instead of a new one
+    customer_id: int | None = None  # a new booking for a customer, without a conversation ...
+    employee_id: int | None = None  # ... and its employee
 
 
 def contents_for_booking(booking_id: int, existing: bool = False) -> FormContents:
     booking = Booking.select(Booking, Customer).join(Customer).where(Booking.id == booking_id).get()
     return FormContents(form_values(booking), booking.customer.name, booking.conversation_id, booking_id, existing)
+
+
+def contents_like(booking_id: int, day: dt.date) -> FormContents:
+    """A new booking on ``day`` for the customer and employee of ``booking_id``, at its times
+    and with its title (the Agenda's n on a booking)."""
+    booking = Booking.select(Booking, Customer).join(Customer).where(Booking.id == booking_id).get()
+    values = {**form_values(booking), "date": day.isoformat(), "note": ""}
+    return FormContents(values, booking.customer.name, customer_id=booking.customer_id, employee_id=booking.employee_id)
 
 
 def contents_for_conversation(conversation_id: int, today: dt.date | None = None) -> FormContents:

@@ -121,9 +121,9 @@ class DayBookings(Static, can_focus=True):
         booking = self._current()
         if booking is None:
             return
-        from screens.booking_form import BookingForm
+        from screens.booking_form import open_booking_to_edit
 
-        self.app.push_screen(BookingForm.edit(booking.id), self._refresh)
+        open_booking_to_edit(self, booking.id, self._refresh)
 
     def action_delete(self) -> None:
         booking = self._current()
