@@ -286,9 +286,9 @@ class AgendaScreen(StyledScreen, AgendaBookings, Screen):
 
             open_conversation_form(self, "edit", entry.conversation_id, lambda _saved: self.load(key))
         else:
-            from screens.customer_form import CustomerForm
+            from screens.customer_form import open_customer
 
-            self.app.push_screen(CustomerForm(entry.customer_id, tab="tab-conversations"))
+            open_customer(self, entry.customer_id, tab="tab-conversations")
 
     def action_sync(self) -> None:
         from tui.sync_action import sync_now

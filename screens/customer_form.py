@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Static, TextArea
 
 from storage.records import customers
-from tui.dbwork import hold_keys_until_done, save_form
+from tui.dbwork import hold_keys_until_done, read_db, read_to_open, save_form, tell
 from tui.forms import SpareForm, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.contacts_pane import ContactsPane
@@ -94,6 +94,7 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
         # Editable fields, or the read-only card (a customer opened to look at).
         self.editing = edit or customer_id is None or bool(values)
         self._shown: dict = {}  # the customer's values as loaded (the card shows them)
+        self._saving: dict = {}  # the values last saved (ctrl+s)
         self._filled: set[str] = set()  # tabs whose content is mounted or being mounted
 
     @property
@@ -264,12 +265,11 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
         filled (they would show this customer)."""
         return self.editing and not self._filled
 
-    def _show_title(self, values: dict | None = None) -> None:
-        """The customer's number and name as stored (``values``: as just loaded, else read)."""
+    def _show_title(self, values: dict) -> None:
+        """The customer's number and name (``values``: as loaded or saved)."""
         if self.customer_id is None:
             self.title = "New customer"
             return
-        values = values if values is not None else self._load()
         self.title = visible_text(f"{values['number']}  {values['name']}")
 
     @on(Checkbox.Changed, "#customer-archived")
@@ -290,7 +290,14 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
         if self.editing:
             return
         self.editing = True
-        self._shown = self._load()
+        read_to_open(self, customers.form_values, self.customer_id, done=self._edit, failed=self._not_editing)
+
+    def _not_editing(self, error) -> None:
+        self.editing = False
+        tell(self, "Not opened")(error)
+
+    async def _edit(self, values: dict) -> None:
+        self._shown = values
         pane = self.query_one("#tab-general", TabBody)
         await pane.remove_children()
         await pane.mount(self._fields(self._shown))
@@ -336,9 +343,7 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
         for contacts in self.query(ContactsPane):
             contacts.reload()
         if not self.editing and self.customer_id is not None:
-            self._shown = self._load()
-            self.reset_draft_baseline()
-            self.query_one(CustomerCard).show(self._shown)
+            read_db(self, customers.form_values, self.customer_id, done=self._show_card, failed=lambda _error: None)
         if self.active_tab == "tab-pipeline":
             for widget in self.query("StageHistory, SaleCycles"):
                 widget.reload()  # type: ignore[attr-defined]  # both have reload()
@@ -352,9 +357,16 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
         for panel in self.query(ConversationsPanel):
             panel.reload()
 
+    def _show_card(self, values: dict) -> None:
+        if not self.editing:  # (e pressed meanwhile: the fields show what it read)
+            self._shown = values
+            self.reset_draft_baseline()
+            self.query_one(CustomerCard).show(values)
+            self._show_title(values)
+
     # -- save and close -------------------------------------------------------------------
     def action_save(self) -> None:
-        values = self.draft_values()
+        values = self._saving = self.draft_values()
         for name, _ in INPUTS + AREAS:
             self.query_one(f"#field-{name}", FormField).error = ""
         save_form(
@@ -379,7 +391,7 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
         new = self.customer_id is None
         self.customer_id = self.saved_id = saved
         self.reset_draft_baseline()
-        self._show_title()
+        self._show_title(self._saving)
         if new:
             self._became_existing()
         # Out of the fields, so that 1-4 switch tabs at once (e.g. 2 to add contacts).
@@ -392,6 +404,16 @@ class CustomerForm(SpareForm, StyledScreen, DraftKeeper, Screen[int | None]):
 
     def action_close(self) -> None:
         self.close_form(self.saved_id or self.customer_id, question="Discard the changes you typed on General?")
+
+
+def open_customer(node, customer_id: int, tab: str = "", conversation: int | None = None, then=None) -> None:
+    """A key that opens a customer to look at (its card, or ``tab`` with ``conversation``
+    selected): its fields are read on the database thread; keys typed meanwhile reach it."""
+
+    def show(values: dict) -> None:
+        node.app.push_screen(CustomerForm(customer_id, tab=tab, conversation=conversation, loaded=values), then)
+
+    read_to_open(node, customers.form_values, customer_id, done=show, failed=tell(node, "Not opened"))
 
 
 def open_customer_form(node, customer_id: int | None, then=None) -> None:

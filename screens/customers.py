@@ -178,12 +178,12 @@ class CustomersScreen(StyledScreen, Screen):
         self.open_customer(customer_id, edit=True)
 
     def open_customer(self, customer_id: int | None, edit: bool = False) -> None:
-        from screens.customer_form import CustomerForm, open_customer_form
+        from screens.customer_form import open_customer, open_customer_form
 
-        if edit:
+        if edit or customer_id is None:
             open_customer_form(self, customer_id, self._form_closed)
         else:
-            self.app.push_screen(CustomerForm(customer_id), self._form_closed)
+            open_customer(self, customer_id, then=self._form_closed)
 
     def _form_closed(self, customer_id: int | None) -> None:
         if customer_id is not None:

@@ -328,9 +328,9 @@ class FollowupsScreen(StyledScreen, Screen):
         customer_id = self._customer_id()
         if customer_id is None:
             return
-        from screens.customer_form import CustomerForm
+        from screens.customer_form import open_customer
 
-        self.app.push_screen(CustomerForm(customer_id, tab="tab-conversations"))
+        open_customer(self, customer_id, tab="tab-conversations")
 
     def action_log_conversation(self) -> None:
         customer_id = self._customer_id()

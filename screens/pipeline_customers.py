@@ -57,9 +57,9 @@ class ListSource:
 
 def open_customer(app, customer_id: int) -> None:
     """Open the customer form on its Pipeline tab (sale cycles and stage history)."""
-    from screens.customer_form import CustomerForm
+    from screens.customer_form import open_customer
 
-    app.push_screen(CustomerForm(customer_id, tab="tab-pipeline"))
+    open_customer(app, customer_id, tab="tab-pipeline")
 
 
 class PipelineCustomers(Screen):

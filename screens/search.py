@@ -179,9 +179,9 @@ class SearchScreen(StyledScreen, Screen):
         if result is None:
             self.notify("No result selected.", markup=False)
             return
-        from screens.customer_form import CustomerForm
+        from screens.customer_form import open_customer
 
-        self.app.push_screen(CustomerForm(result.customer_id, tab="tab-conversations", conversation=result.id))
+        open_customer(self, result.customer_id, tab="tab-conversations", conversation=result.id)
 
     def action_focus_results(self) -> None:
         """down in the words field: on to the results (the list handles down itself)."""

@@ -88,9 +88,9 @@ class StatisticsItems(Screen):
         event.stop()
         item = next((i for i in self.items if i.id == event.row_id), None)
         if item is not None:
-            from screens.customer_form import CustomerForm
+            from screens.customer_form import open_customer
 
-            self.app.push_screen(CustomerForm(item.customer_id, tab="tab-conversations", conversation=item.id))
+            open_customer(self, item.customer_id, tab="tab-conversations", conversation=item.id)
 
     def action_back(self) -> None:
         self.dismiss()
