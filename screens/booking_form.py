@@ -25,7 +25,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from storage.db.models import Booking, Conversation, Customer
 from storage.records import bookings
 from tui.dbwork import save_form
-from tui.forms import SpareForm, open_form
+from tui.forms import SpareForm, open_drafted, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
@@ -259,13 +259,22 @@ def open_draft(app, draft) -> None:
     """Reopen a booking form from a draft left by an earlier session (tui.drafts)."""
     values = dict(draft.values)
     conversation_id = values.pop("conversation_id", None)
-    booking_id = values.pop("booking_id", None)
-    if booking_id and not Booking.get_or_none(Booking.id == booking_id):
-        booking_id = None
-    if not booking_id and not Conversation.get_or_none(Conversation.id == conversation_id):
-        app.notify("The conversation of this booking draft no longer exists.", markup=False)
-        return
+    drafted_id = values.pop("booking_id", None)
     fields = {name: str(values.get(name, "")) for name in (*INPUTS, "note")}
-    screen = BookingForm(fields, conversation_id, booking_id)
+    open_drafted(
+        app,
+        bookings.drafted_contents,
+        fields,
+        conversation_id,
+        drafted_id,
+        build=lambda loaded: _drafted_form(app, loaded),
+    )
+
+
+def _drafted_form(app, loaded: bookings.FormContents | None) -> BookingForm | None:
+    if loaded is None:
+        app.notify("The conversation of this booking draft no longer exists.", markup=False)
+        return None
+    screen = BookingForm.from_loaded(loaded)
     screen.mark_restored()
-    app.push_screen(screen)
+    return screen

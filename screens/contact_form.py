@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from storage.records import customers
 from tui.dbwork import save_form
-from tui.forms import SpareForm, open_form
+from tui.forms import SpareForm, open_drafted, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.footer import Footer
@@ -132,8 +132,18 @@ def open_contact_form(node, customer_id: int, contact_id: int | None, then=None)
 def restore_draft(app, draft) -> None:
     """tui.drafts opener: reopen a contact form with the text of a draft."""
     customer_key, _, contact_key = draft.key.partition(":")
-    if not customer_key.isdigit() or customers.get_customer(int(customer_key)) is None:
-        app.notify("The customer of this contact draft no longer exists.", severity="warning")
-        return
+    customer_id = int(customer_key) if customer_key.isdigit() else 0
     contact_id = int(contact_key) if contact_key.isdigit() else None
-    app.push_screen(ContactForm(int(customer_key), contact_id, values=draft.values))
+
+    def read() -> tuple[int, int | None, dict] | None:
+        if customers.get_customer(customer_id) is None:
+            return None
+        return customers.contact_form_values(customer_id, contact_id)
+
+    def build(loaded: tuple[int, int | None, dict] | None) -> ContactForm | None:
+        if loaded is None:
+            app.notify("The customer of this contact draft no longer exists.", severity="warning")
+            return None
+        return ContactForm(loaded[0], loaded[1], values=draft.values, loaded=loaded[2])
+
+    open_drafted(app, read, build=build)

@@ -36,7 +36,7 @@ from storage.records import conversation_choices, conversation_list, conversatio
 from storage.records.conversation_choices import Choices, Loaded
 from storage.records.conversations import ConversationInput
 from tui.dbwork import read_db, save_form
-from tui.forms import SpareForm, open_form
+from tui.forms import SpareForm, open_drafted, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
@@ -530,11 +530,18 @@ def open_conversation_form(node, how: str, record_id: int, then: Callable | None
 def open_draft(app, draft) -> None:
     """Reopen a conversation form from a draft left by an earlier session (tui.drafts)."""
     values = dict(draft.values)
-    conversation_id = values.pop("conversation_id", None)
+    drafted_id = values.pop("conversation_id", None)
     known = set(ConversationInput.__dataclass_fields__)
     form = ConversationInput(**{k: v for k, v in values.items() if k in known})
-    if conversation_id and conversation_list.row(conversation_id) is None:
-        conversation_id = None
-    screen = ConversationForm(form, conversation_id)
-    screen.mark_restored()
-    app.push_screen(screen)
+    me = app.ctx.employee
+
+    def read() -> Loaded:
+        conversation_id = drafted_id if drafted_id and conversation_list.row(drafted_id) is not None else None
+        return conversation_choices.load(form, conversation_id, me().id)
+
+    def build(loaded: Loaded) -> ConversationForm:
+        screen = ConversationForm.from_loaded(loaded)
+        screen.mark_restored()
+        return screen
+
+    open_drafted(app, read, build=build)

@@ -25,7 +25,7 @@ from textual.widgets import Checkbox, ContentSwitcher, Header, Input, Static, Te
 
 from storage.records import customers
 from tui.dbwork import hold_keys_until_done, read_db, read_to_open, save_form, tell
-from tui.forms import SpareForm, open_form
+from tui.forms import SpareForm, open_drafted, open_form
 from tui.styled_screen import StyledScreen
 from tui.widgets.contacts_pane import ContactsPane
 from tui.widgets.conversations_panel import ConversationsPanel
@@ -429,7 +429,14 @@ def open_customer_form(node, customer_id: int | None, then=None) -> None:
 @draft_opener("customer")
 def restore_draft(app, draft) -> None:
     """tui.drafts opener: reopen the customer form with the text of a draft."""
-    customer_id = int(draft.key) if draft.key.isdigit() else None
-    if customer_id is not None and customers.get_customer(customer_id) is None:
-        customer_id = None  # deleted meanwhile: offer the text as a new customer
-    app.push_screen(CustomerForm(customer_id, edit=True, values=draft.values))
+    drafted_id = int(draft.key) if draft.key.isdigit() else None
+
+    def read() -> tuple[int | None, dict]:
+        customer_id = drafted_id if drafted_id and customers.get_customer(drafted_id) else None
+        return customer_id, customers.form_values(customer_id)  # (deleted meanwhile: a new customer)
+
+    def build(loaded: tuple[int | None, dict]) -> CustomerForm:
+        customer_id, values = loaded
+        return CustomerForm(customer_id, edit=True, values=draft.values, loaded=values)
+
+    open_drafted(app, read, build=build)

@@ -170,3 +170,46 @@ async def test_keys_typed_at_start_go_to_the_list_not_to_the_drafts_offer(sqlite
         await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered once the keyboard rests")
         assert "Drafted Ltd" in str(app.screen.query_one("#drafts-list").get_option_at_index(0).prompt)
     assert [d.values["name"] for d in pending("tester")] == ["Drafted Ltd"]
+
+
+async def test_contact_and_booking_drafts_reopen_off_the_ui_thread_and_keep_their_draft(app, monkeypatch):
+    """A contact's and a booking's draft reopened (tui/forms.py open_drafted): what they need is
+    read on the database thread, the form shows the drafted text, and saving drops that same
+    draft (no copy left); a draft whose customer is gone says so and opens nothing."""
+    import threading
+
+    from screens.booking_form import BookingForm
+    from screens.contact_form import ContactForm
+    from storage.db.models import Booking, Contact
+    from tests import factories
+
+    acme = factories.customer("Acme")
+    conv = factories.conversation(acme, "2026-03-10", note="Met")
+    drafts.save("contact", f"{acme.id}:~aa", "tester", {"name": "Dora", "role": "", "phone": "", "email": ""})
+    booking = {"date": "2026-03-20", "start": "09:00", "end": "10:00", "title": "Visit", "location": "", "note": ""}
+    drafts.save("booking", f"conversation:{conv.id}~bb", "tester", {**booking, "conversation_id": conv.id})
+    drafts.save("contact", "999999:~cc", "tester", {"name": "Gone", "role": "", "phone": "", "email": ""})
+    ui_thread, readers = threading.get_ident(), []
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        from storage.records import customers
+
+        get_customer = customers.get_customer
+        monkeypatch.setattr(
+            customers, "get_customer", lambda cid: readers.append(threading.get_ident()) or get_customer(cid)
+        )
+        by_form = {d.form + d.values.get("name", ""): d for d in drafts.pending("tester")}
+        draft_keeper.OPENERS["contact"](app, by_form["contactDora"])
+        await wait_until(pilot, lambda: isinstance(app.screen, ContactForm), "the contact form")
+        assert app.screen.query_one("#contact-name").value == "Dora" and app.screen.has_unsaved_changes()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Contact.select().where(Contact.name == "Dora").exists(), "the contact")
+        draft_keeper.OPENERS["booking"](app, by_form["booking"])
+        await wait_until(pilot, lambda: isinstance(app.screen, BookingForm), "the booking form")
+        assert "New booking — Acme" in str(app.screen.query_one("#booking-title").render())
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: Booking.select().where(Booking.title == "Visit").exists(), "the booking")
+        draft_keeper.OPENERS["contact"](app, by_form["contactGone"])
+        await wait_until(pilot, lambda: "no longer exists" in str(list(app._notifications)), "the message")
+        assert [d.values["name"] for d in drafts.pending("tester")] == ["Gone"]
+    assert readers and ui_thread not in readers

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tui.dbwork import Job, read_to_open, tell
+from tui.widgets.draft_keeper import adopting, adopting_now
 
 
 def open_form(
@@ -37,6 +38,21 @@ def open_form(
             opened(loaded)
 
     return read_to_open(node, read, *args, done=show, failed=tell(node, "Not opened"))
+
+
+def open_drafted(app, read: Callable, *args, build: Callable) -> None:
+    """A draft reopened (a ``draft_opener``): ``read(*args)`` on the database thread, then
+    ``build(result)`` makes its form (None: nothing to open), which goes on writing that
+    same draft."""
+    stored_key = adopting_now()
+
+    def opened(result) -> None:
+        with adopting(stored_key):  # (the form is made now, after the read)
+            screen = build(result)
+        if screen is not None:
+            app.push_screen(screen)
+
+    read_to_open(app, read, *args, done=opened, failed=tell(app, "Not opened"))
 
 
 class SpareForm:

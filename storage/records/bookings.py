@@ -238,6 +238,20 @@ def contents_for_booking(booking_id: int, existing: bool = False) -> FormContent
     return FormContents(form_values(booking), booking.customer.name, booking.conversation_id, booking_id, existing)
 
 
+def drafted_contents(
+    values: dict[str, str], conversation_id: int | None, booking_id: int | None
+) -> FormContents | None:
+    """A booking form reopened from a draft of ``values``: for the booking it edited, if it is
+    still there, else a new one for its conversation; None when that is gone too."""
+    booking = Booking.select(Booking, Customer).join(Customer).where(Booking.id == (booking_id or 0)).first()
+    if booking is not None:
+        return FormContents(values, booking.customer.name, booking.conversation_id, booking.id)
+    customer = (
+        Customer.select(Customer.name).join(Conversation).where(Conversation.id == (conversation_id or 0)).first()
+    )
+    return None if customer is None else FormContents(values, customer.name, conversation_id)
+
+
 def contents_like(booking_id: int, day: dt.date) -> FormContents:
     """A new booking on ``day`` for the customer and employee of ``booking_id``, at its times
     and with its title (the Agenda's n on a booking)."""
