@@ -315,6 +315,9 @@ class RapportApp(App):
         from tui.live import LiveRefresh
 
         heap.started()
+        # The current employee, read (and made, for a new login: a write) on the database
+        # thread now, before the screens that ask for it on the UI thread (Context caches it).
+        dbwork.run_db(self, self.ctx.employee, busy="", failed=lambda _error: None)
         self.live = LiveRefresh(self)  # others' saves show up without a key (docs/storage.md)
         self.live.start()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
