@@ -423,7 +423,18 @@ class RapportApp(App):
             self._modes[mode] = factory
 
     def _collect_when_idle(self) -> None:
+        self._forget_closed_watchers()
         heap.collect_when_idle(time.monotonic() - self._last_input)
+
+    def _forget_closed_watchers(self) -> None:
+        """A widget that watches the app (Textual's Header: its title; TextArea: the theme)
+        stays in the app's list of watchers until that attribute next changes, long after the
+        widget is gone, and with it everything it drew: about 1 MB each time a customer is
+        opened and closed. Dropped here once the widget is closed (Textual's private
+        ``__watchers``, ``_closing``, ``_closed``: tests/test_textual_private_api.py)."""
+        for watchers in getattr(self, "__watchers", {}).values():
+            if any(node._closed for node, _ in watchers):
+                watchers[:] = [(node, callback) for node, callback in watchers if not node._closed]
 
     def on_unmount(self) -> None:
         from tui import dbwork, drafts

@@ -66,6 +66,7 @@ def prepared() -> None:
     short (a key pressed during one waits for it)."""
     global _prepared
     if _frozen and not _prepared:
+        gc.collect()  # first the garbage of preparing them: frozen, it would never be freed
         gc.freeze()
         _prepared = True
 
