@@ -95,7 +95,15 @@ def _where(customer_id: int, flt: ConversationFilter):
 
 
 def count(customer_id: int, flt: ConversationFilter = ConversationFilter()) -> int:
-    return Conversation.select().where(_where(customer_id, flt)).count()
+    where = _where(customer_id, flt)
+    if flt == ConversationFilter():
+        # ``date >= date.min`` is always true (date is NOT NULL); it steers SQLite to the
+        # conversation_customer_live index, which alone answers the unfiltered count, instead
+        # of conversation_customer_id, whose every entry needs its row read for deleted_at
+        # (45,000 conversations: ~11 -> ~3 ms, part of every save's list refresh). A filter
+        # reads the rows anyway, in rowid order through conversation_customer_id: quicker.
+        where &= Conversation.date >= dt.date.min
+    return Conversation.select().where(where).count()
 
 
 def page(
