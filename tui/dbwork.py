@@ -28,6 +28,9 @@
 - A write that retries a lock says "…; trying again…" at once (``storage.db.retry``).
 - A job still running after ``BUSY_AFTER`` seconds shows ``busy`` as a notification.
 
+``after_save(form, read, show)``: the screen that opened a form reads what its save changed
+right after the save, on the writer (no second trip), and shows it before the form closes.
+
 ``wait_idle()`` (for tests and benchmarks) waits until every job asked so far has finished.
 The returned ``Job`` has ``.finished`` (a threading.Event) and ``.result``/``.error``.
 """
