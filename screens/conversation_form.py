@@ -509,7 +509,7 @@ def _show_errors(lines, errors: dict[str, str]) -> None:
         error.set_class(bool(message), "shown")
 
 
-def open_conversation_form(node, how: str, record_id: int, then: Callable | None = None) -> None:
+def open_conversation_form(node, how: str, record_id: int, then: Callable | None = None, **opening) -> None:
     """A key that opens the conversation form (tui.forms): ``how`` is "new" (``record_id`` is
     the customer), "edit" (the conversation) or "follow_up" (the conversation it follows up).
     What it shows is read on the database thread; keys typed meanwhile reach the form."""
@@ -523,7 +523,7 @@ def open_conversation_form(node, how: str, record_id: int, then: Callable | None
         }
         return conversation_choices.load(form[how](record_id), record_id if how == "edit" else None, me().id)
 
-    open_form(node, ConversationForm, read, then=then)
+    open_form(node, ConversationForm, read, then=then, **opening)  # (after_save: tui.forms.open_form)
 
 
 @draft_opener("conversation")

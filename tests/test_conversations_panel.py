@@ -185,3 +185,34 @@ async def test_the_filter_line_counts_the_conversations_once_they_are_read(app):
         await wait_until(pilot, lambda: panel.table.row_count == 3 and not panel.table.waiting, "the rows")
         await pilot.pause()
         assert "all · everyone · 3" in screen_text(app)
+
+
+async def test_the_form_closes_onto_the_list_showing_the_saved_row(app, monkeypatch):
+    """ctrl+s: once the form is gone the list already has the saved conversation, the cursor
+    on it (it is read right after the save: tui.dbwork.after_save), not the list as it was
+    with the row following a moment later. Here the lists' reader is held up meanwhile."""
+    import threading
+
+    from tests.tui_helpers import keys_without_waiting_for_database_work
+    from tui.dbwork import read_rows
+
+    cust = factories.customer("Acme")
+    for day in range(1, 10):
+        factories.conversation(cust, f"2026-03-0{day}", note=f"call {day}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = await open_panel(app, pilot, cust.id)
+        await wait_until(pilot, lambda: panel.table.row_count == 9 and not panel.table.waiting, "the rows")
+        await pressed(pilot, "n")
+        await type_text(pilot, "Asked for a quote")
+        keys_without_waiting_for_database_work(monkeypatch)
+        held = threading.Event()
+        read_rows(panel, held.wait, 30)  # the lists' reader is busy until the form is gone
+        try:
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: not isinstance(app.screen, ConversationForm), "the form to close")
+            saved = Conversation.get(Conversation.note == "Asked for a quote")
+            assert (panel.table.row_count, panel.table.cursor_row_id) == (10, saved.id)
+            await pilot.pause()
+            assert "Asked for a quote" in screen_text(app)
+        finally:
+            held.set()

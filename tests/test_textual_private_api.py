@@ -17,6 +17,8 @@ a screen. pyproject pins textual to the major version these pass on.
   main screen laid out and rendered while hidden; checked by tests/test_prepared_modes.py.
 - ``textual.widgets._footer.FooterKey`` (tui/widgets/footer.py): the footer's keys, built in
   their final look; checked by tests/test_screen_opening.py.
+- ``Footer._bindings_ready`` and ``Footer.bindings_changed`` (tui/widgets/footer.py): the footer
+  rebuilds its keys only when they change, in Textual's place.
 """
 
 from __future__ import annotations
@@ -115,3 +117,29 @@ async def test_the_stylesheet_generation_that_marks_a_screen_styled():
         await pilot.pause()
         assert app._css_update_count > before
         assert isinstance(Screen()._css_update_count, int)
+
+
+async def test_the_footer_builds_its_keys_once_its_bindings_are_ready():
+    """tui/widgets/footer.py replaces ``Footer.bindings_changed``: Textual's sets
+    ``_bindings_ready`` (compose yields no key before it) and recomposes the footer after a refresh."""
+    import inspect
+
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer
+
+    source = inspect.getsource(Footer.bindings_changed)
+    assert "self._bindings_ready = True" in source and "self.call_after_refresh(self.recompose)" in source
+    assert "if not self._bindings_ready" in inspect.getsource(Footer.compose)
+
+    class Host(App):
+        BINDINGS = [("x", "bell", "Ring")]
+
+        def compose(self) -> ComposeResult:
+            yield Footer()
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        assert footer._bindings_ready is True
+        assert inspect.signature(footer.bindings_changed).parameters.keys() == {"screen"}

@@ -28,6 +28,9 @@
 - A write that retries a lock says "…; trying again…" at once (``storage.db.retry``).
 - A job still running after ``BUSY_AFTER`` seconds shows ``busy`` as a notification.
 
+``after_save(form, read, show)``: the screen that opened a form reads what its save changed
+right after the save, on the writer (no second trip), and shows it before the form closes.
+
 ``wait_idle()`` (for tests and benchmarks) waits until every job asked so far has finished.
 The returned ``Job`` has ``.finished`` (a threading.Event) and ``.result``/``.error``.
 """
@@ -348,24 +351,30 @@ def save_form(
     form._db_saving = True
     identity = form.draft_identity() if hasattr(form, "draft_identity") else None
     url = form.app.ctx.url
+    reads = list(getattr(form, "_db_after_save", ()))  # after_save: what the screen beneath shows
 
     def save(*args, **kwargs):
         if identity is None:
-            return fn(*args, **kwargs)
-        from storage.db.retry import run_write
-        from storage.records import draft_files, drafts
-
-        def and_forget_the_draft():  # one transaction: never a saved record with its draft
             result = fn(*args, **kwargs)
-            drafts.discard(*identity)
-            return result
+        else:
+            from storage.db.retry import run_write
+            from storage.records import draft_files, drafts
 
-        result = run_write(and_forget_the_draft)
-        draft_files.forget(url, *identity)  # (a file that held it while the database could not)
-        return result
+            def and_forget_the_draft():  # one transaction: never a saved record with its draft
+                result = fn(*args, **kwargs)
+                drafts.discard(*identity)
+                return result
 
-    def finished(result) -> Any:
+            result = run_write(and_forget_the_draft)
+            draft_files.forget(url, *identity)  # (a file that held it while the database could not)
+        return result, [_read_after(read, result) for read, _ in reads]
+
+    def finished(saved: tuple[Any, list]) -> Any:
+        result, values = saved
         form._db_saving = False
+        for (_, show), value in zip(reads, values, strict=True):
+            if value is not _NOT_READ:
+                show(value)
         return done(result)
 
     def failed(error: RapportError) -> Any:
@@ -377,6 +386,47 @@ def save_form(
         form.notify(describe(error), severity="error", markup=False, timeout=10)
 
     return run_db(form, save, *args, done=finished, failed=failed, busy=busy, **kwargs)
+
+
+def after_save(form, read: Callable[[Any], Any], show: Callable[[Any], Any]) -> Callable[[], None]:
+    """The screen that opened ``form`` reads what a save changed in the same trip: once the
+    save (``save_form``) has committed, ``read(result)`` runs right after it on the writer
+    thread, and ``show(value)`` on the UI thread just before the form's ``done``, so the list
+    beneath is up to date in the first frame after the form closes (no second trip to a
+    reader, no frame of the old list). A ``read`` that fails (or meets a lock for more than a
+    moment) is dropped and ``show`` is not called: the save stands, the screen reads the
+    usual way. Returns the function that takes it back (when the form closes)."""
+    reads = getattr(form, "_db_after_save", None)
+    if reads is None:
+        reads = form._db_after_save = []
+    entry = (read, show)
+    reads.append(entry)
+
+    def forget() -> None:
+        if entry in reads:
+            reads.remove(entry)
+
+    return forget
+
+
+_NOT_READ = object()
+
+
+def _read_after(read: Callable[[Any], Any], result: Any) -> Any:
+    """``read(result)`` on the writer thread after a save; ``_NOT_READ`` when it fails. It
+    waits only a moment for another writer's lock (SQLite without WAL), so the form is never
+    held behind one: its caller reads the usual way then."""
+    from storage.db.database import impatient
+
+    try:
+        with impatient(AFTER_SAVE_LOCK_MS):
+            return read(result)
+    except Exception:
+        _reset_connection()
+        return _NOT_READ
+
+
+AFTER_SAVE_LOCK_MS = 100
 
 
 def busy(rows_only: bool = False) -> bool:

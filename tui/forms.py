@@ -13,16 +13,25 @@ form opened right after another of its kind is only shown, too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tui.dbwork import Job, read_to_open, tell
+from tui.dbwork import after_save as dbwork_after_save
 from tui.widgets.draft_keeper import adopting, adopting_now
 
 
 def open_form(
-    node, form_type, read: Callable, *args, then: Callable | None = None, opened: Callable | None = None
+    node,
+    form_type,
+    read: Callable,
+    *args,
+    then: Callable | None = None,
+    opened: Callable | None = None,
+    after_save: tuple[Callable, Callable] | None = None,
 ) -> Job:
     """Read ``read(*args)`` off the UI thread, then push a form of ``form_type`` showing it
-    (``then``: the callback of its dismiss; ``opened(loaded)``: called once it is pushed)."""
+    (``then``: the callback of its dismiss; ``opened(loaded)``: called once it is pushed;
+    ``after_save``: ``(read, show)`` of tui.dbwork.after_save for this form, until it closes)."""
 
     def show(loaded) -> None:
         app = node.app
@@ -33,7 +42,15 @@ def open_form(
             form = spare
         else:
             form = form_type.from_loaded(loaded)
-        app.push_screen(form, then)
+        closed = then
+        if after_save is not None:  # (a form used again later must not read for this opener)
+            forget = dbwork_after_save(form, *after_save)
+
+            def closed(result) -> Any:
+                forget()
+                return then(result) if then is not None else None
+
+        app.push_screen(form, closed)
         if opened is not None:
             opened(loaded)
 

@@ -222,14 +222,26 @@ class ConversationsPanel(Vertical):
 
     # -- actions --------------------------------------------------------------------------
     def _open_form(self, how: str, record_id: int) -> None:
+        """Open the conversation form; once it is saved the list shows the saved conversation,
+        the cursor on it. The list is read on the writer right after the save (tui.dbwork
+        after_save), so it is fresh in the first frame after the form closes; else it reloads
+        then."""
         from screens.conversation_form import open_conversation_form
 
+        read, shown = self.table.reload_read(), set()
+
+        def show(result: tuple) -> None:
+            conversation_id, rows = result
+            if self.table.show_read(rows, then=self._reloaded):
+                shown.add(conversation_id)
+
         def saved(conversation_id: int | None) -> None:
-            if conversation_id is not None:
+            if conversation_id is not None and conversation_id not in shown:
                 self.reload(select=conversation_id)
             self.focus_list()
 
-        open_conversation_form(self, how, record_id, saved)
+        reread = (lambda conversation_id: (conversation_id, read(conversation_id)), show)
+        open_conversation_form(self, how, record_id, saved, after_save=reread)
 
     def action_read_note(self) -> None:
         from screens.note_view import NoteView

@@ -81,6 +81,10 @@ class Row:
     data: Any = field(default=None, compare=False)  # the source's record, for its owner
 
 
+# What ``PagedTable.reload_read``'s function read: the source it read and ``RowCache.load``'s answer.
+ReadRows = tuple["RowSource", tuple[RowCache, int]]
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
@@ -351,30 +355,67 @@ class PagedTable(ScrollView, can_focus=True):
         if then is not None:
             self._then.append(then)
         asked = self.cursor
-
-        def loaded(result: tuple[RowCache, int]) -> None:
-            rows, cursor = result
-            self._heading, self._loading, thens, self._then = None, False, self._then, []
-            self._rows, self._known, early, self._early = rows, True, self._early, []
-            self._unavailable = False
-            self._texts.clear()
-            self.virtual_size = Size(self.size.width, rows.count + 1)
-            if self.cursor != asked:  # a key pressed meanwhile wins
-                cursor = self.cursor
-            self.set_reactive(PagedTable.cursor, self.validate_cursor(cursor))
-            self._scroll_cursor_into_view()
-            self.refresh()
-            self._announce()
-            for call in early + thens:
-                call()
-
         generation = self._generation
 
         def failed() -> None:  # what is shown stays; a refresh (or the next key's window) tries again
             if generation == self._generation:
                 self._loading = False
 
-        self._read(RowCache.load, self.source, self._page_height(), index, keep, done=loaded, failed=failed)
+        self._read(
+            RowCache.load,
+            self.source,
+            self._page_height(),
+            index,
+            keep,
+            done=lambda result: self._loaded(result, asked),
+            failed=failed,
+        )
+
+    def _loaded(self, result: tuple[RowCache, int], asked: int) -> None:
+        """Show a fresh count and window (``RowCache.load``'s ``result``), the cursor where it
+        belongs, unless a key moved it away from ``asked`` meanwhile; then the ``then``s."""
+        rows, cursor = result
+        self._heading, self._loading, thens, self._then = None, False, self._then, []
+        self._rows, self._known, early, self._early = rows, True, self._early, []
+        self._unavailable = False
+        self._texts.clear()
+        self.virtual_size = Size(self.size.width, rows.count + 1)
+        if self.cursor != asked:  # a key pressed meanwhile wins
+            cursor = self.cursor
+        self.set_reactive(PagedTable.cursor, self.validate_cursor(cursor))
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._announce()
+        for call in early + thens:
+            call()
+
+    def reload_read(self) -> Callable[[int | None], ReadRows]:
+        """The reading half of ``reload(select=...)``, for a caller that runs it on a database
+        thread of its own choosing: right after a save, on the writer that saved
+        (tui.dbwork.after_save), so the list is fresh before the form over it closes, with no
+        second trip to a reader. Ask it on the UI thread; call what it returns off the UI
+        thread with the record to select; hand that result to ``show_read``."""
+        source, page, index = self._source, self._page_height(), self.cursor
+
+        def read(select: int | None) -> ReadRows:
+            return source, RowCache.load(source, page, index, select)
+
+        return read
+
+    def show_read(self, result: ReadRows, then: Callable[[], Any] | None = None) -> bool:
+        """Show what ``reload_read``'s function read, as a reload's answer (True): newer than
+        any load still on its way (a live refresh's), which is dropped. False, and nothing
+        changes, when the table shows another source since (the caller reloads then)."""
+        source, loaded = result
+        if source is not self._source:
+            return False
+        self._counted = True
+        self._generation += 1  # answers still on their way are older: dropped
+        self._fetching.clear()
+        if then is not None:
+            self._then.append(then)
+        self._loaded(loaded, self.cursor)
+        return True
 
     def _read(self, fn: Callable, *args, done: Callable, failed: Callable[[], Any] | None = None) -> None:
         """``done(fn(*args))``: at once for a source held in memory (``in_memory``), else on
