@@ -51,3 +51,34 @@ async def test_the_app_notes_each_key_and_collects_only_at_rest(app, monkeypatch
         app._collect_when_idle()  # what its timer calls twice a second
         assert ran and ran[-1] < heap.IDLE
     assert gc.isenabled()
+
+
+async def test_a_customer_opened_and_closed_leaves_no_header_or_footer_keys_behind(app):
+    """Opening a customer and closing it, again and again, keeps no more of its screen each
+    time: Textual would keep its Header (watching the app's title) and the keys of footers
+    rebuilt (watching their footer), with all they drew, until the app's title or the footer
+    changed (tui.heap.forget_closed_watchers). A footer's last keys stay until it is rebuilt."""
+    from textual.widgets import Header
+    from textual.widgets._footer import FooterKey
+
+    from tests.tui_helpers import wait_until
+
+    for name in ("Acme", "Beta"):
+        f.conversation(f.customer(name), "2026-03-01", note="Called")
+
+    def closed_alive() -> int:
+        app._collect_when_idle()  # (what the app does twice a second)
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, (Header, FooterKey)) and o._closed)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        counts = []
+        for _ in range(5):
+            await wait_until(pilot, lambda: app.screen.table.cursor_row_id is not None, what="the list")
+            await pilot.press("enter", "3")
+            await wait_until(pilot, lambda: app.screen.query("ConversationsPanel"), what="the customer")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: len(app.screen_stack) == 1, what="back on the list")
+            await pilot.pause()
+            counts.append(closed_alive())
+        assert max(counts) <= 2 * counts[0], counts  # at most two footers' last keys (Textual alone: 18, 35, 52, ...)

@@ -15,6 +15,8 @@ a screen. pyproject pins textual to the major version these pass on.
   a screen styled as it mounted is marked current, so showing it does not restyle it all.
 - ``Screen._refresh_layout`` and ``Screen._compositor.render_update`` (tui/app.py): a prepared
   main screen laid out and rendered while hidden; checked by tests/test_prepared_modes.py.
+- ``DOMNode.__watchers``, ``MessagePump._closed`` and ``Screen._dirty_widgets`` (tui/heap.py,
+  tui/app.py): what Textual keeps of closed widgets, dropped.
 - ``textual.widgets._footer.FooterKey`` (tui/widgets/footer.py): the footer's keys, built in
   their final look; checked by tests/test_screen_opening.py.
 - ``Footer._bindings_ready`` and ``Footer.bindings_changed`` (tui/widgets/footer.py): the footer
@@ -143,3 +145,27 @@ async def test_the_footer_builds_its_keys_once_its_bindings_are_ready():
         footer = app.query_one(Footer)
         assert footer._bindings_ready is True
         assert inspect.signature(footer.bindings_changed).parameters.keys() == {"screen"}
+
+
+async def test_the_watchers_and_dirty_widgets_that_keep_closed_widgets_alive():
+    """tui.heap.forget_closed_watchers and RapportApp._forget_closed_watchers: a widget that
+    watches another is listed in its ``__watchers`` as (widget, callback) until the watched
+    attribute changes; a closed widget has ``_closed``; a screen keeps the widgets it is to
+    redraw in ``_dirty_widgets``."""
+    from textual.app import App
+    from textual.widgets import Header
+
+    from tui.heap import forget_closed_watchers
+
+    app = App()
+    async with app.run_test() as pilot:
+        header = Header()
+        await app.screen.mount(header)
+        watchers = getattr(app, "__watchers")["title"]
+        assert any(node is header for node, _ in watchers)
+        assert isinstance(app.screen._dirty_widgets, set)
+        await header.remove()
+        await pilot.pause()
+        assert header._closed and any(node is header for node, _ in watchers)  # (still listed)
+        forget_closed_watchers(app)
+        assert not any(node is header for node, _ in getattr(app, "__watchers")["title"])

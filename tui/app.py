@@ -427,14 +427,16 @@ class RapportApp(App):
         heap.collect_when_idle(time.monotonic() - self._last_input)
 
     def _forget_closed_watchers(self) -> None:
-        """A widget that watches the app (Textual's Header: its title; TextArea: the theme)
-        stays in the app's list of watchers until that attribute next changes, long after the
-        widget is gone, and with it everything it drew: about 1 MB each time a customer is
-        opened and closed. Dropped here once the widget is closed (Textual's private
-        ``__watchers``, ``_closing``, ``_closed``: tests/test_textual_private_api.py)."""
-        for watchers in getattr(self, "__watchers", {}).values():
-            if any(node._closed for node, _ in watchers):
-                watchers[:] = [(node, callback) for node, callback in watchers if not node._closed]
+        """What Textual keeps of closed widgets: the app's watchers (tui.heap) ..."""
+        heap.forget_closed_watchers(self)
+        # ... and the widgets a screen out of sight (another mode, a form kept) was to redraw
+        # (its private ``_dirty_widgets``), kept until it is shown, also those removed meanwhile
+        # (the keys of its footer, rebuilt).
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                dirty = screen._dirty_widgets
+                if screen is not self.screen and any(widget._closed for widget in dirty):
+                    dirty.difference_update([widget for widget in dirty if widget._closed])
 
     def on_unmount(self) -> None:
         from tui import dbwork, drafts

@@ -22,11 +22,14 @@ from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
+from tui.heap import forget_closed_watchers
+
 
 class Footer(TextualFooter):
     _shown: Any = None  # what the keys shown were built from (``_keys``)
 
     def compose(self) -> ComposeResult:
+        forget_closed_watchers(self)  # the keys built last time (bound to ``compact``)
         self._shown = self._keys()
         for widget in super().compose():
             if isinstance(widget, FooterKey):
