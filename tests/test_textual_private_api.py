@@ -182,6 +182,8 @@ def test_note_wrapping_wraps_as_textual_does_and_keeps_it_through_edits():
         ((1, 2), (2, 1), ""),
         ((0, 3), (0, 3), "\nsplit\n\n"),
         ((0, 0), (0, 0), "x" * 90),
+        ((0, 0), (1, 0), ""),  # the widest line goes
+        ((2, 0), (2, 1), "日本"),
     ]
     for note in NOTES:
         for width in (0, 1, 3, 10, 40, 80):

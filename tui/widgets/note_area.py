@@ -16,8 +16,8 @@ lines) when the text is set, on each change of size and on each key typed. Here:
   nothing to redo after an edit;
 - wrapped, a line without a tab that fits the width is not searched for breaks, and a width
   it is already wrapped at with no edit since is not wrapped again;
-- the height is a count, and the widest line is measured once per edit, most lines by
-  ``len``.
+- the height is a count, and the widest line is measured once, most lines by ``len``, then
+  kept from the lines each edit changes.
 
 The results are Textual's own: tests/test_textual_private_api.py compares them.
 """
@@ -79,41 +79,57 @@ class NoteArea(TextArea):
 
 
 class NoteDocument(Document):
-    """Textual's Document, counting its edits, and measuring its widest line once per edit."""
+    """Textual's Document, counting its edits, and keeping its widest line's width: measured
+    once, then from the lines each edit replaces and puts (again in full only when an edit
+    changes a line as wide as the widest)."""
 
     edits = 0
-    _size: tuple[tuple[int, int], Size] | None = None  # (tab width, edits), the size then
+    _widest: tuple[int, int] | None = None  # (tab width, the widest line's cells)
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
         self.edits += 1
-        return super().replace_range(start, end, text)
+        if self._widest is None:
+            return super().replace_range(start, end, text)
+        tab, widest = self._widest
+        top, bottom = sorted((start[0], end[0]))
+        replaced = max(_widths(self._lines[top : bottom + 1], tab), default=0)
+        result = super().replace_range(start, end, text)
+        put = max(_widths(self._lines[top : result.end_location[0] + 1], tab), default=0)
+        self._widest = None if replaced >= widest and put < widest else (tab, max(widest, put))
+        return result
 
     def get_size(self, tab_width: int) -> Size:
-        if self._size is None or self._size[0] != (tab_width, self.edits):
-            lines = self._lines
-            if _one_cell_each("".join(lines)):
-                widest = max(map(len, lines), default=0)
-            else:
-                widest = max(map(_cells, lines, [tab_width] * len(lines)), default=0)
-            self._size = ((tab_width, self.edits), Size(widest, len(lines)))
-        return self._size[1]
+        if self._widest is None or self._widest[0] != tab_width:
+            self._widest = (tab_width, _widest(self._lines, tab_width))
+        return Size(self._widest[1], len(self._lines))
 
 
-def _one_cell_each(text: str) -> bool:
-    """Whether each character of ``text`` is one cell wide on screen (Rich): printable (so
-    no tab) and Latin-1."""
-    if not text.isprintable():
-        return False
+def _widest(lines: list[str], tab_width: int) -> int:
+    """The cells of the widest of ``lines`` (as Document.get_size measures them), by ``len``
+    for every line made only of characters one cell wide (Rich): all of them in a Latin text."""
+    text = "".join(lines)
+    if text.isprintable() and _latin_1(text):
+        return max(map(len, lines), default=0)
+    odd = {character for character in set(text) if not (character.isprintable() and cell_len(character) == 1)}
+    if not odd:
+        return max(map(len, lines), default=0)
+    return max(
+        (len(line) if odd.isdisjoint(line) else cell_len(line.expandtabs(tab_width)) for line in lines), default=0
+    )
+
+
+def _widths(lines: list[str], tab_width: int) -> list[int]:
+    return [
+        len(line) if line.isascii() and line.isprintable() else cell_len(line.expandtabs(tab_width)) for line in lines
+    ]
+
+
+def _latin_1(text: str) -> bool:
     try:
         text.encode("latin-1")
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _cells(line: str, tab_width: int) -> int:
-    """The line's width on screen, as Document.get_size measures it."""
-    return len(line) if line.isascii() and line.isprintable() else cell_len(line.expandtabs(tab_width))
 
 
 class NoteWrapping(WrappedDocument):
