@@ -172,7 +172,8 @@ def _wrapping(wrapped) -> dict:
 
 def test_note_wrapping_wraps_as_textual_does_and_keeps_it_through_edits():
     """NoteWrapping gives WrappedDocument's own private lists (the same names, the same values),
-    row by row, wrapped or not, and after the same edits; NoteDocument measures as Document."""
+    row by row, wrapped or not, and after the same edits; NoteDocument measures and joins its
+    lines as Document does."""
     from textual.widgets.text_area import Document, WrappedDocument
 
     from tui.widgets.note_area import NoteDocument, NoteWrapping
@@ -196,7 +197,7 @@ def test_note_wrapping_wraps_as_textual_does_and_keeps_it_through_edits():
                     wrapped.wrap_range(start, bottom, result.end_location)
                 assert _wrapping(ours) == _wrapping(theirs), (note, width, tab, text)
                 assert ours.height == theirs.height and ours.wrapped == theirs.wrapped
-                assert ours_doc.get_size(tab) == theirs_doc.get_size(tab)
+                assert ours_doc.get_size(tab) == theirs_doc.get_size(tab) and ours_doc.text == theirs_doc.text
             for y in range(-1, theirs.height + 2):
                 assert ours.offset_to_location((5, y)) == theirs.offset_to_location((5, y))
             for line in range(theirs_doc.line_count):

@@ -1,5 +1,6 @@
 """NoteArea: the conversation form's Note, a TextArea that opens a 1,000,000-character note
-(SPEC §12's longest) within the form's budget (benchmarks/tui_paths.py "form: e on a 1 MB note").
+(SPEC §12's longest) nearly as fast as a short one (benchmarks/tui_paths.py "form: e on a 1 MB
+note"), and types into it as fast.
 
     yield NoteArea(form.note, compact=True, id="note")   # soft wrap per wraps(note)
     note_area.put(form.note)                             # another note into a mounted one
@@ -8,16 +9,17 @@ Textual's TextArea goes over every line of the text, making objects for each, at
 opening one: its wrapped view of the document is built when the document is set and again on
 each change of the field's size (a tab search and several lists and tuples per line: 40 ms for
 1 MB even with nothing to wrap, and the garbage collector's passes over them), each drawn line
-sums the height of every line, and the widest line is measured (25 ms for 1 MB of different
-lines) when the text is set, on each change of size and on each key typed. Here:
+sums the height of every line and joins the whole text again, and the widest line is measured
+(25 ms for 1 MB of different lines) when the text is set, on each change of size and on each
+key typed. Here:
 
 - unwrapped (a long note: soft wrap off), the wrapped view is a view of the document as it is
   now (line n is row n, nothing to wrap, its tabs measured when drawn): nothing to build, and
   nothing to redo after an edit;
 - wrapped, a line without a tab that fits the width is not searched for breaks, and a width
   it is already wrapped at with no edit since is not wrapped again;
-- the height is a count, and the widest line is measured once, most lines by ``len``, then
-  kept from the lines each edit changes.
+- the height is a count; the text is joined once per edit; the widest line is measured once,
+  most lines by ``len``, then kept from the lines each edit changes.
 
 The results are Textual's own: tests/test_textual_private_api.py compares them.
 """
@@ -79,12 +81,20 @@ class NoteArea(TextArea):
 
 
 class NoteDocument(Document):
-    """Textual's Document, counting its edits, and keeping its widest line's width: measured
-    once, then from the lines each edit replaces and puts (again in full only when an edit
-    changes a line as wide as the widest)."""
+    """Textual's Document, counting its edits, keeping its text joined until the next edit
+    (TextArea reads it for each line it draws, the form for the draft), and keeping its widest
+    line's width: measured once, then from the lines each edit replaces and puts (again in
+    full only when an edit changes a line as wide as the widest)."""
 
     edits = 0
+    _text: tuple[int, str] | None = None  # (edits, the text then)
     _widest: tuple[int, int] | None = None  # (tab width, the widest line's cells)
+
+    @property
+    def text(self) -> str:
+        if self._text is None or self._text[0] != self.edits:
+            self._text = (self.edits, super().text)
+        return self._text[1]
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
         self.edits += 1
