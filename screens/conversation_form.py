@@ -41,6 +41,7 @@ from tui.styled_screen import StyledScreen
 from tui.widgets.date_input import DateInput
 from tui.widgets.draft_keeper import DraftKeeper, draft_opener
 from tui.widgets.footer import Footer
+from tui.widgets.note_area import NoteArea
 from tui.widgets.paged_table import visible_text
 
 if TYPE_CHECKING:
@@ -96,18 +97,6 @@ class SuggestingInput(Input):
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()
-
-
-# A longer note opens with soft wrap off: Textual's TextArea wraps the whole text again on
-# every change of its width (several times while a form opens), 100+ ms for 1 MB, where
-# docs/performance.md allows 50 ms to the first frame; its long lines then scroll sideways.
-# (benchmarks/tui_paths.py: "form: e on a 1 MB note")
-WRAP_UP_TO = 100_000  # characters
-
-
-def wraps(note: str) -> bool:
-    """Whether the note field soft-wraps ``note`` (see WRAP_UP_TO)."""
-    return len(note) <= WRAP_UP_TO
 
 
 class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None]):
@@ -218,11 +207,7 @@ class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | N
                 yield self._error("date")
                 yield from self._input_row("Follow Up", "follow_up", form.follow_up, "+7, fri, eom", DateInput)
                 yield Label("Note", classes="label")
-                # A long note is put in once the field is mounted (on_mount): TextArea goes
-                # over the whole text again for each step of its construction.
-                yield TextArea(
-                    form.note if wraps(form.note) else "", soft_wrap=wraps(form.note), compact=True, id="note"
-                )
+                yield NoteArea(form.note, compact=True, id="note")
                 yield self._error("note")
                 yield from self._input_row("With Whom", "with_whom", form.with_whom, "name", SuggestingInput)
                 yield from self._select_row("About", "topic", form.topic_id)
@@ -271,10 +256,7 @@ class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | N
     def on_mount(self) -> None:
         self._default_topic = None
         self._apply_default_topic(self.choices.default_topic if self.choices else None)
-        note = self.query_one("#note", TextArea)
-        if not wraps(self.form.note):  # before DraftKeeper takes the form's values as saved
-            note.load_text(self.form.note)
-        note.focus()
+        self.query_one("#note", TextArea).focus()
         self._suggest_with_whom()
         self._fit_drop_downs()
 
@@ -444,8 +426,7 @@ class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | N
             select.value = value if value is not None and value in ids else Select.NULL
         for name in CHECK_FIELDS:
             self.query_one(f"#{name}", Checkbox).value = getattr(form, name)
-        note = self.query_one("#note", TextArea)
-        note.soft_wrap, note.text = wraps(form.note), form.note
+        self.query_one("#note", NoteArea).put(form.note)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         _show_errors(self.query(".error").results(Static), errors)

@@ -178,13 +178,13 @@ async def test_with_whom_suggests_contacts_and_earlier_names(app):
 
 
 async def test_a_long_note_opens_whole_unwrapped_and_keys_typed_ahead_edit_it(app):
-    """Above WRAP_UP_TO characters the note is put in once the field is mounted, soft wrap off
-    (opening fast: benchmarks/tui_paths.py "form: e on a 1 MB note"): the field holds all of
-    it, escape closes without asking (nothing was typed), and keys typed right after e land
-    at the start of the note."""
-    from screens.conversation_form import WRAP_UP_TO
+    """Above WRAP_UP_TO characters the note opens with soft wrap off (opening fast:
+    benchmarks/tui_paths.py "form: e on a 1 MB note"): the field holds all of it, escape
+    closes without asking (nothing was typed), and keys typed right after e land at the start
+    of the note."""
     from tests.panel_host import PanelHost
     from tests.tui_helpers import wait_until
+    from tui.widgets.note_area import WRAP_UP_TO
 
     note = "\n".join(f"line {i:06} of a very long call" for i in range(WRAP_UP_TO // 20))
     acme = factories.customer("Acme")

@@ -21,11 +21,15 @@ a screen. pyproject pins textual to the major version these pass on.
   their final look; checked by tests/test_screen_opening.py.
 - ``Footer._bindings_ready`` and ``Footer.bindings_changed`` (tui/widgets/footer.py): the footer
   rebuilds its keys only when they change, in Textual's place.
+- ``WrappedDocument``'s ``wrap``/``wrap_range``/``height`` and its four per-line lists,
+  ``Document._lines`` and ``get_size``, ``TextArea._set_document``, and ``textual._wrap`` /
+  ``textual._cells`` (tui/widgets/note_area.py): a 1 MB note opens without going over every line.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.segment import Segment
@@ -169,3 +173,118 @@ async def test_the_watchers_and_dirty_widgets_that_keep_closed_widgets_alive():
         assert header._closed and any(node is header for node, _ in watchers)  # (still listed)
         forget_closed_watchers(app)
         assert not any(node is header for node, _ in getattr(app, "__watchers")["title"])
+
+
+NOTES = [
+    "",
+    "one line",
+    "\n\n",
+    "a\tb\n\tc\t\n",
+    "x" * 200 + "\n" + "wörd " * 40 + "\n日本語" * 50,
+    "  lead\n trailing   \n" + "a b " * 30,
+    "Ünïcödé \u05e9\u05dc\u05d5\u05dd [b]x[/b] 100% " * 10 + "\n\n\t\t",
+    "emoji 👍🏽 family 👨\u200d👩\u200d👧 " * 8 + "\ncontrol\x1b[0m\x07 nbsp\xa0 soft\xad € “quoted”\r\nend",
+]
+
+
+def _wrapping(wrapped) -> dict:
+    """A wrapped document's state, each per-line list as a list (NoteWrapping's may be views)."""
+    return {
+        name: list(value) if isinstance(value, Sequence) else value
+        for name, value in vars(wrapped).items()
+        if name not in ("document", "_wrapped_as")
+    }
+
+
+def test_note_wrapping_wraps_as_textual_does_and_keeps_it_through_edits():
+    """NoteWrapping gives WrappedDocument's own private lists (the same names, the same values),
+    row by row, wrapped or not, and after the same edits; NoteDocument measures and joins its
+    lines as Document does."""
+    from textual.widgets.text_area import Document, WrappedDocument
+
+    from tui.widgets.note_area import NoteDocument, NoteWrapping
+
+    edits = [
+        ((0, 0), (0, 0), "new\tfirst "),
+        ((1, 2), (2, 1), ""),
+        ((0, 3), (0, 3), "\nsplit\n\n"),
+        ((0, 0), (0, 0), "x" * 90),
+        ((0, 0), (1, 0), ""),  # the widest line goes
+        ((2, 0), (2, 1), "日本"),
+    ]
+    for note in NOTES:
+        for width, tab in ((0, 4), (0, 8), (1, 4), (3, 8), (10, 4), (40, 8), (80, 4)):
+            theirs_doc, ours_doc = Document(note), NoteDocument(note)
+            theirs, ours = WrappedDocument(theirs_doc, width, tab), NoteWrapping(ours_doc, width, tab)
+            for start, end, text in [((0, 0), (0, 0), "")] + edits:
+                for doc, wrapped in ((theirs_doc, theirs), (ours_doc, ours)):
+                    bottom = (min(end[0], doc.line_count - 1), end[1])
+                    result = doc.replace_range(start, bottom, text)
+                    wrapped.wrap_range(start, bottom, result.end_location)
+                assert _wrapping(ours) == _wrapping(theirs), (note, width, tab, text)
+                assert ours.height == theirs.height and ours.wrapped == theirs.wrapped
+                assert ours_doc.get_size(tab) == theirs_doc.get_size(tab) and ours_doc.text == theirs_doc.text
+            for y in range(-1, theirs.height + 2):
+                assert ours.offset_to_location((5, y)) == theirs.offset_to_location((5, y))
+            for line in range(theirs_doc.line_count):
+                assert ours.location_to_offset((line, 2)) == theirs.location_to_offset((line, 2))
+            ours.wrap(width + 1, tab)
+            theirs.wrap(width + 1, tab)
+            assert _wrapping(ours) == _wrapping(theirs)
+
+
+def test_text_area_sets_a_document_in_the_steps_note_area_repeats():
+    """NoteArea._set_document is TextArea's for plain text with its own document classes: the
+    original must still take these steps, in this order."""
+    import inspect
+
+    from textual.widgets import TextArea
+
+    source = inspect.getsource(TextArea._set_document)
+    steps = [
+        "self._highlight_query = None",
+        "document = Document(text)",
+        "self.document = document",
+        "self.wrapped_document = WrappedDocument(document, tab_width=self.indent_width)",
+        "self.navigator = DocumentNavigator(self.wrapped_document)",
+        "self._build_highlight_map()",
+        "self.move_cursor((0, 0))",
+        "self._rewrap_and_refresh_virtual_size()",
+    ]
+    at = [source.rfind(step) for step in steps]
+    assert -1 not in at and at[1:] == sorted(at[1:]), dict(zip(steps, at, strict=True))
+    assert source.rstrip().endswith(steps[-1])
+
+
+async def test_a_note_area_holds_what_a_text_area_holds():
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    from tui.widgets.note_area import NoteArea, NoteWrapping
+
+    note = "\n".join(f"line {i} of the note\twith a tab" for i in range(4000))  # over WRAP_UP_TO
+
+    class Host(App):
+        def compose(self) -> ComposeResult:
+            yield TextArea(note, soft_wrap=False, id="theirs")
+            yield NoteArea(note, id="ours")
+
+    app = Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        theirs, ours = app.query_one("#theirs", TextArea), app.query_one("#ours", NoteArea)
+        for area in (theirs, ours):
+            area.focus()
+            await pilot.press("pagedown", "pagedown", "end", "enter", *"new", "up", "home", "backspace", "x")
+        await pilot.pause()
+        assert (
+            isinstance(ours.wrapped_document, NoteWrapping)
+            and ours.navigator._wrapped_document is ours.wrapped_document
+        )
+        assert ours.text == theirs.text and not ours.soft_wrap
+        assert (ours.cursor_location, ours.scroll_offset, ours.virtual_size) == (
+            theirs.cursor_location,
+            theirs.scroll_offset,
+            theirs.virtual_size,
+        )
+        assert _wrapping(ours.wrapped_document) == _wrapping(theirs.wrapped_document)
+        assert ours._highlight_query is None and ours.history.undo_stack
