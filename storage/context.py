@@ -40,6 +40,18 @@ class Context:
 
         return configured_zone_name(self.config)
 
+    def known_employee(self) -> Employee | None:
+        """The current employee if there is one already (read, never made), kept as
+        ``employee()`` keeps it."""
+        from storage.records.lookups import employee_by_login
+
+        cached = self.__dict__.get("_employee")
+        if cached is None or cached.login != self.login:
+            cached = employee_by_login(self.login)
+            if cached is not None:
+                self.__dict__["_employee"] = cached
+        return cached
+
     def employee(self) -> Employee:
         """The current employee, created on first use; read once per session (screens ask
         often, and a query on the UI thread is a wait and a possible fault)."""

@@ -315,9 +315,9 @@ class RapportApp(App):
         from tui.live import LiveRefresh
 
         heap.started()
-        # The current employee, read (and made, for a new login: a write) on the database
-        # thread now, before the screens that ask for it on the UI thread (Context caches it).
-        dbwork.run_db(self, self.ctx.employee, busy="", failed=lambda _error: None)
+        # The current employee, read on the database thread now, before the screens that ask
+        # for it on the UI thread (Context keeps it; a new login's is made on first use).
+        dbwork.read_db(self, self.ctx.known_employee, busy="", failed=lambda _error: None)
         self.live = LiveRefresh(self)  # others' saves show up without a key (docs/storage.md)
         self.live.start()
         self.set_interval(0.5, self._collect_when_idle, name="idle garbage collection")
@@ -432,10 +432,11 @@ class RapportApp(App):
         # ... and the widgets a screen out of sight (another mode, a form kept) was to redraw
         # (its private ``_dirty_widgets``), kept until it is shown, also those removed meanwhile
         # (the keys of its footer, rebuilt).
+        shown = self._current_screen()
         for stack in self._screen_stacks.values():
             for screen in stack:
                 dirty = screen._dirty_widgets
-                if screen is not self.screen and any(widget._closed for widget in dirty):
+                if screen is not shown and any(widget._closed for widget in dirty):
                     dirty.difference_update([widget for widget in dirty if widget._closed])
 
     def on_unmount(self) -> None:
