@@ -83,12 +83,17 @@ class FrameClock:
     """Records when each frame has been rendered to terminal output."""
 
     def __init__(self, app) -> None:
-        from textual._compositor import CompositorUpdate
+        from textual._compositor import CompositorUpdate, LayoutUpdate
 
         self.app = app
         self.times: list[float] = []
         self.watching = None  # a condition checked as each frame is written (``first_frame_when``)
         self.seen: float | None = None
+        # Only a full frame counts (Textual's LayoutUpdate: every line written): a key that
+        # changes the screen (another screen, a form over it, a form closed) is answered
+        # when the whole new screen is drawn, not by a frame that redraws a part of the old
+        # one (its footer, say) while the rest still shows what was there.
+        self.full_only = False
         original = app._display
 
         def display(screen, renderable):
@@ -97,10 +102,26 @@ class FrameClock:
                 renderable.render_segments(app.console)
                 now = time.perf_counter()
                 self.times.append(now)
-                if self.watching is not None and self.seen is None and self.watching():
+                counts = isinstance(renderable, LayoutUpdate) or not self.full_only
+                if self.watching is not None and self.seen is None and counts and self.watching():
                     self.seen = now
 
         app._display = display
+
+    async def key_to_full_frame(self, pilot, key: str, condition, timeout: float = 10.0) -> float:
+        """Press ``key``; ms until the first full frame written while ``condition()`` holds."""
+        await pilot.pause()
+        self.watching, self.seen, self.full_only = condition, None, True
+        start = time.perf_counter()
+        try:
+            await pilot.press(key)
+            while self.seen is None:
+                if time.perf_counter() - start > timeout:
+                    raise TimeoutError(f"no full frame within {timeout} s after {key!r}")
+                await asyncio.sleep(0.0005)
+        finally:
+            self.watching, self.full_only = None, False
+        return (self.seen - start) * 1000
 
     async def key_to_frame(self, pilot, key: str, timeout: float = 2.0) -> float:
         """Press ``key``; ms until the first frame written after the press."""

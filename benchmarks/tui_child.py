@@ -149,7 +149,11 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
             screen.table.focus()
             screen.table.select_row_id(big)
             await rows_shown(screen.table)
-            samples.append(await clock.key_to_frame(pilot, "enter"))
+            samples.append(
+                await clock.key_to_full_frame(
+                    pilot, "enter", lambda: type(app.screen).__name__ == "CustomerForm" and app.screen.is_mounted
+                )
+            )
             await pilot.pause(0.2)
             tab = out.setdefault("big customer: Conversations tab", [])
             tab.append(await key_until(clock, pilot, "3", lambda: conversations_shown(app)))

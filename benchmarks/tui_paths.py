@@ -32,12 +32,13 @@ class Paths:
     def __init__(self, app, pilot, clock: FrameClock, out: dict) -> None:
         self.app, self.pilot, self.clock, self.out = app, pilot, clock, out
 
-    async def until(self, name: str, key: str, condition, timeout: float = 10.0) -> None:
+    async def until(self, name: str, key: str, condition, timeout: float = 10.0, full: bool = True) -> None:
         """Press ``key``; record ms until the first frame written while ``condition()`` holds
         (checked as each frame is written, so a frame left over from before the key, or one
-        drawn before the result is there, never counts)."""
+        drawn before the result is there, never counts); with ``full``, the first full frame
+        (the key changes the screen: harness.FrameClock.full_only)."""
         await self.pilot.pause()
-        self.clock.watching, self.clock.seen = condition, None
+        self.clock.watching, self.clock.seen, self.clock.full_only = condition, None, full
         start = time.perf_counter()
         try:
             await self.pilot.press(key)
@@ -46,7 +47,7 @@ class Paths:
                     raise TimeoutError(f"{name}: no frame showed it within {timeout} s")
                 await asyncio.sleep(0.0005)
         finally:
-            self.clock.watching = None
+            self.clock.watching, self.clock.full_only = None, False
         self.out.setdefault(name, []).append((self.clock.seen - start) * 1000)
 
     def on_top(self, screen_type, focused_id: str | None = None):
@@ -209,7 +210,7 @@ async def run(url: str, today: dt.date, repeat: int) -> dict:
         for _ in range(repeat):
             for key, name in (("c", "complete"), ("u", "undo"), ("s", "snooze"), ("u", "undo")):
                 count = len(loads)
-                await p.until(f"follow-ups: {key} {name}", key, lambda c=count: len(loads) > c)
+                await p.until(f"follow-ups: {key} {name}", key, lambda c=count: len(loads) > c, full=False)
     return out
 
 

@@ -24,6 +24,8 @@ async def test_every_main_screen_is_prepared_and_reused(app):
         assert app.current_mode == "customers"
         for mode in app.MODES:
             await app.switch_mode(mode)
+            # Shown at once: no update held back (Textual's delay_update after a switch)
+            assert app._batch_count == 0
             await pilot.pause()
             assert app.screen is prepared[mode]
 

@@ -102,6 +102,10 @@ def _booking_form():
     return BookingForm.spare()
 
 
+def _no_delay(delay: float = 0.05) -> None:
+    """(RapportApp.switch_mode)"""
+
+
 def _spare_mode(kind: str) -> str:
     return f"_spare {kind}"
 
@@ -491,6 +495,19 @@ class RapportApp(App):
             return
         while len(self.screen_stack) > 1 and not _holds_typing(self.screen):
             self.screen.dismiss(None)
+
+    def switch_mode(self, mode: str):
+        """Textual's, but a screen prepared in the background is shown at once: Textual holds
+        every update back for 50 ms after a switch (``delay_update``, to hide a screen being
+        built), and the new screen was drawn only then, a whole 50 ms budget gone."""
+        stack = self._screen_stacks.get(mode)
+        if not stack or not stack[-1].is_mounted:
+            return super().switch_mode(mode)
+        self.delay_update = _no_delay  # type: ignore[method-assign]  # (for this one call)
+        try:
+            return super().switch_mode(mode)
+        finally:
+            del self.delay_update
 
     def _close_pushed(self, stack: list[Screen]) -> None:
         """Close the screens above the root of a mode not shown, as dismiss would (their
