@@ -333,13 +333,15 @@ class RapportApp(App):
     # later only shows it. Uses Textual's ``_init_mode`` and ``_screen_stacks`` (private:
     # tests/test_prepared_modes.py fails loudly when they change).
     PREPARE_AFTER = 0.3  # seconds without a key
+    PREPARE_IN_A_FORM = 1.5  # seconds without a key, for a spare built while a form is open
 
     #
     # The forms opened most (a conversation, a customer, a contact, a booking) are kept built
     # the same way, one of each, out of sight in a mode of their own ("spares"), laid out and
     # drawn: a key that opens one hands out the spare, which takes the record it is for
-    # (``adopt``) and is only shown; the next one is built when the keyboard rests again, on
-    # any screen. Building one takes 40-90 ms; showing one, a few.
+    # (``adopt``) and is only shown; the next one is built when the keyboard rests again (a
+    # longer pause while a form is open), and a form closed is kept as the next one
+    # (``keep_spare``). Building one takes 40-90 ms; showing one, 10-40.
     SPARES = {
         "conversation": _conversation_form,
         "customer": _customer_form,
@@ -358,9 +360,11 @@ class RapportApp(App):
         # Only while the keyboard rests (main screens: on a main screen, with no form open);
         # rows on their way to the screen go first.
         main = bool(pending) and pending[0] in self.MODES
-        if not (
-            self.idle_on_a_main_screen(self.PREPARE_AFTER) if main else self.idle_for(self.PREPARE_AFTER)
-        ) or dbwork.busy(rows_only=True):
+        if main:
+            idle = self.idle_on_a_main_screen(self.PREPARE_AFTER)
+        else:  # a form may be open: a longer pause (typing a note, one stops to think)
+            idle = self.idle_for(self.PREPARE_AFTER if len(self.screen_stack) == 1 else self.PREPARE_IN_A_FORM)
+        if not idle or dbwork.busy(rows_only=True):
             self.set_timer(self.PREPARE_AFTER, self._prepare_next_mode)
             return
         if pending:
