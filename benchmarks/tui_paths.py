@@ -220,6 +220,9 @@ def one_megabyte_note(today: dt.date) -> int:
     from storage.config import ensure_employee
     from storage.db.models import Conversation, Customer
 
+    existing = Customer.get_or_none(Customer.number == "BENCH-1MB")
+    if existing is not None:  # (PostgreSQL: the reference schema itself, measured before)
+        return existing.id
     line = "Asked about the quarterly pricing, the delivery dates and the service contract. "
     note = ("\n".join([line[:79]] * (1_000_000 // 80 + 1)))[:1_000_000]
     customer = Customer.create(number="BENCH-1MB", name="Benchmark 1 MB note")
