@@ -213,3 +213,31 @@ async def test_contact_and_booking_drafts_reopen_off_the_ui_thread_and_keep_thei
         await wait_until(pilot, lambda: "no longer exists" in str(list(app._notifications)), "the message")
         assert [d.values["name"] for d in drafts.pending("tester")] == ["Gone"]
     assert readers and ui_thread not in readers
+
+
+async def test_a_form_saved_before_any_draft_write_drops_no_draft_afterwards(app, monkeypatch):
+    """Saving drops the form's draft in the save's own transaction (tui.dbwork.save_form); a
+    form whose draft was never written asks the database for nothing more after it (a second
+    write on the writer while the list beneath is drawn), one whose draft was written does."""
+    from screens.conversation_form import ConversationForm
+    from storage.db.models import Conversation
+    from tests import factories
+
+    acme = factories.customer("Acme")
+    calls = []
+    discard = drafts.discard
+    monkeypatch.setattr(drafts, "discard", lambda *args: calls.append(args) or discard(*args))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for note, write_first in (("quick", False), ("slow", True)):
+            app.push_screen(ConversationForm.new(acme.id))
+            await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "note", "the form")
+            await pilot.press(*note)
+            if write_first:
+                app.screen.flush_draft()  # (as 2 s of typing, SIGHUP or quit do)
+            calls.clear()
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda n=note: Conversation.select().where(Conversation.note == n).exists())
+            await wait_until(pilot, lambda: not isinstance(app.screen, ConversationForm), "the form closed")
+            await pilot.pause()
+            assert len(calls) == (2 if write_first else 1), (note, calls)
+        assert drafts.pending("tester") == []

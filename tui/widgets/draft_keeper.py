@@ -96,8 +96,13 @@ class DraftKeeper:
     _draft_saved: dict | None = None
     _draft_stored_key: str | None = None
 
+    # Whether a draft of this form may be in the database: reopened from one, or a write of
+    # it asked for. Else there is none to drop (a form saved before its first draft write).
+    _draft_in_database = False
+
     def __init__(self, *args, **kwargs) -> None:
         self._draft_stored_key = _adopting
+        self._draft_in_database = _adopting is not None
         super().__init__(*args, **kwargs)
 
     def stored_draft_key(self) -> str:
@@ -146,6 +151,7 @@ class DraftKeeper:
             self._draft_timer.stop()
             self._draft_timer = None
         self._draft_saved = self._draft_stored_key = None
+        self._draft_in_database = False
         LIVE_FORMS.add(self)
         self.reset_draft_baseline()
 
@@ -213,6 +219,7 @@ class DraftKeeper:
             write, args, saved = drafts.save, (self.DRAFT_FORM, key, login, values), values
         else:
             return
+        self._draft_in_database = True
         if background:
             from tui.dbwork import run_db
 
@@ -290,8 +297,8 @@ class DraftKeeper:
             self._draft_timer.stop()
             self._draft_timer = None
         LIVE_FORMS.discard(self)
-        if self.DRAFT_FORM:  # on the database thread, after any draft write still pending
-            from tui.dbwork import run_db
+        if self.DRAFT_FORM and self._draft_in_database:  # on the database thread, after any
+            from tui.dbwork import run_db  # draft write still pending
 
             run_db(
                 self,
@@ -302,8 +309,9 @@ class DraftKeeper:
                 failed=self._draft_failed,
                 busy="",
             )
+        if self.DRAFT_FORM:
             self._forget_file()
-        self._draft_saved = None
+        self._draft_saved, self._draft_in_database = None, False
 
 
 def flush_all() -> None:
