@@ -215,3 +215,24 @@ def test_a_new_conversation_needs_a_note_or_a_follow_up_date(ctx):
     edit.note = ""
     _save(ctx, edit, with_note)
     assert Conversation.get_by_id(with_note).note == "" and with_date
+
+
+def test_a_page_near_the_end_read_from_the_end_is_the_same_page(ctx):
+    """conversation_list.page with the count: a page in the second half is read backwards from
+    the end (a short skip on PostgreSQL); it holds the same rows in the same order as read
+    forwards, with dates, empty and equal begin times and ids that tie, filtered or not."""
+    from storage.records import conversation_list as clist
+
+    acme = factories.customer("Acme")
+    for day in ("2026-03-01", "2026-03-02", "2026-03-02", "2026-03-03"):
+        for begin in (None, "09:00", "09:00", "14:30"):
+            factories.conversation(acme, day, time_begin=begin, note=f"{day} {begin}", completed=begin == "14:30")
+    factories.conversation(factories.customer("Other"), "2026-03-02", note="not Acme's")
+    for flt in (clist.ConversationFilter(), clist.ConversationFilter(open_only=True)):
+        total = clist.count(acme.id, flt)
+        forwards = [r.id for r in clist.page(acme.id, flt, 0, 100)]
+        assert len(forwards) == total
+        for offset in range(total + 1):
+            for limit in (1, 3, 7, 100):
+                expected = forwards[offset : offset + limit]
+                assert [r.id for r in clist.page(acme.id, flt, offset, limit, total)] == expected, (offset, limit)

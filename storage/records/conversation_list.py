@@ -106,22 +106,31 @@ def count(customer_id: int, flt: ConversationFilter = ConversationFilter()) -> i
     return Conversation.select().where(where).count()
 
 
+def _order_backwards():
+    """``_order`` the other way round (the last row first)."""
+    return (Conversation.date.desc(), Conversation.time_begin.desc(nulls="last"), Conversation.id.desc())
+
+
 def page(
-    customer_id: int, flt: ConversationFilter = ConversationFilter(), offset: int = 0, limit: int = 100
+    customer_id: int,
+    flt: ConversationFilter = ConversationFilter(),
+    offset: int = 0,
+    limit: int = 100,
+    total: int | None = None,
 ) -> list[ConversationRow]:
-    """Rows ``offset`` .. ``offset + limit`` of the customer's conversations."""
+    """Rows ``offset`` .. ``offset + limit`` of the customer's conversations; ``total``, their
+    count when the caller knows it, lets a page in the second half be read from the end."""
     # Two steps: the ids of the page straight from the conversation_customer_live index
     # (a deep OFFSET then skips index entries, not joined rows), then those rows in full.
-    ids = [
-        r[0]
-        for r in Conversation.select(Conversation.id)
-        .where(_where(customer_id, flt))
-        .order_by(*_order())
-        .limit(limit)
-        .offset(offset)
-        .tuples()
-        .iterator()
-    ]
+    # A page near the end is read backwards from the end, a short skip instead of a deep one
+    # (PostgreSQL: the last page of 45,000 rows ~18 -> ~3 ms, the list after a save).
+    query = Conversation.select(Conversation.id).where(_where(customer_id, flt))
+    if total is not None and offset > total // 2 and offset < total:
+        count = min(limit, total - offset)
+        backwards = query.order_by(*_order_backwards()).limit(count).offset(total - offset - count)
+        ids = [r[0] for r in backwards.tuples().iterator()][::-1]
+    else:
+        ids = [r[0] for r in query.order_by(*_order()).limit(limit).offset(offset).tuples().iterator()]
     rows = {r[0]: r for r in _rows().where(Conversation.id.in_(ids))} if ids else {}
     return [_row(rows[i]) for i in ids if i in rows]
 

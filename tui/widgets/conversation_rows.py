@@ -85,13 +85,16 @@ class ConversationSource:
         self.customer_id = customer_id
         self.filter = flt
 
+    _count: int | None = None  # as last counted: a page near the end is read from the end
+
     def count(self) -> int:
-        return clist.count(self.customer_id, self.filter)
+        self._count = clist.count(self.customer_id, self.filter)
+        return self._count
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         return [
             Row(r.id, r.cells(), "dim" if r.completed else "", r)
-            for r in clist.page(self.customer_id, self.filter, offset, limit)
+            for r in clist.page(self.customer_id, self.filter, offset, limit, self._count)
         ]
 
     def index_of(self, row_id: int) -> int | None:
