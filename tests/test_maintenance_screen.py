@@ -20,7 +20,9 @@ def cells(app, kind: str) -> list[list[str]]:
 
 
 def status(app) -> str:
-    return str(app.screen.query_one("#status", Static).render())
+    """The Maintenance screen's status line ("" while a form is still over it)."""
+    lines = app.screen.query("#status")
+    return str(lines.first(Static).render()) if lines else ""
 
 
 async def open_tables(pilot, tab: str = "1") -> None:
