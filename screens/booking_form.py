@@ -22,7 +22,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from storage.db.models import Booking, Conversation, Customer
 from storage.records import bookings
 from tui.dbwork import save_form
 from tui.forms import SpareForm, open_drafted, open_form
@@ -58,7 +57,7 @@ class BookingForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None])
         booking_id: int | None = None,
         customer_id: int | None = None,
         employee_id: int | None = None,
-        customer_name: str | None = None,
+        customer_name: str = "",
     ) -> None:
         super().__init__()
         self.values = values
@@ -66,7 +65,7 @@ class BookingForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None])
         self.booking_id = booking_id
         self.customer_id = customer_id  # a booking for a customer, without a conversation
         self.employee_id = employee_id
-        self.customer_name = customer_name  # None: read when composed
+        self.customer_name = customer_name
 
     # -- opened from a key (``open_booking_form``) ------------------------------------------
     SPARE = "booking"  # tui.app keeps one built (``spare``), which ``adopt`` fills
@@ -104,26 +103,10 @@ class BookingForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None])
 
     @classmethod
     def for_conversation(cls, conversation_id: int, today=None) -> BookingForm:
-        return cls(bookings.prefill(conversation_id, today), conversation_id=conversation_id)
-
-    @classmethod
-    def edit(cls, booking_id: int) -> BookingForm:
-        booking = Booking.get_by_id(booking_id)
-        return cls(bookings.form_values(booking), booking.conversation_id, booking_id)
-
-    def _customer_name(self) -> str:
-        if self.booking_id:
-            customer: Customer | None = Booking.get_by_id(self.booking_id).customer
-        elif self.customer_id and not self.conversation_id:
-            customer = Customer.get_or_none(Customer.id == self.customer_id)
-        else:
-            conv = Conversation.get_or_none(Conversation.id == self.conversation_id)
-            customer = conv.customer if conv else None
-        return customer.name if isinstance(customer, Customer) else "?"
+        """A new booking from a conversation, read where it is called (tests)."""
+        return cls.from_loaded(bookings.contents_for_new(conversation_id, today))
 
     def _title(self) -> Text:
-        if self.customer_name is None:
-            self.customer_name = self._customer_name()
         return Text("Edit booking — " if self.booking_id else "New booking — ").append(self.customer_name)
 
     def compose(self) -> ComposeResult:

@@ -77,7 +77,7 @@ class ContactForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | None])
 
     def compose(self) -> ComposeResult:
         loaded = self._loaded
-        if loaded is None:  # opened without ``open_contact_form`` (a draft reopened)
+        if loaded is None:  # opened without ``open_contact_form`` (tests): read here
             _, self.contact_id, loaded = customers.contact_form_values(self.customer_id, self.contact_id)
         with Vertical(id="contact-box"):
             yield Static(self._title(), id="contact-title", markup=False)

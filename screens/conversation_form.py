@@ -131,7 +131,7 @@ class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | N
 
     # -- ways to open it ------------------------------------------------------------------
     # The keys that open it use ``open_conversation_form`` (below): it reads on the database
-    # thread and fills the spare. These read where they are called (tests, a draft reopened).
+    # thread and fills the spare. These read where they are called (tests).
     @classmethod
     def new(cls, customer_id: int) -> ConversationForm:
         return cls(ConversationInput(customer_id))
@@ -139,10 +139,6 @@ class ConversationForm(SpareForm, StyledScreen, DraftKeeper, ModalScreen[int | N
     @classmethod
     def edit(cls, conversation_id: int) -> ConversationForm:
         return cls(conversations.input_for(conversation_id), conversation_id)
-
-    @classmethod
-    def follow_up(cls, earlier_id: int) -> ConversationForm:
-        return cls(conversations.follow_up_input(earlier_id))
 
     @classmethod
     def spare(cls) -> ConversationForm:

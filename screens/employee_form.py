@@ -11,20 +11,16 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
 from screens.record_form import RecordForm
-from storage.db.models import Employee, Topic
+from storage.db.models import Employee
 from storage.records import lookups, staff
 from tui.dbwork import read_to_open, tell
-from tui.widgets.draft_keeper import adopting, adopting_now, draft_opener
+from tui.forms import open_drafted
+from tui.widgets.draft_keeper import draft_opener
 
 
 def topic_options(current_id: int | None) -> list[tuple[str, int]]:
     """Active topics, plus the current one even when inactive (marked so)."""
-    options = [(topic.name, topic.id) for topic in lookups.topics()]
-    if current_id is not None and current_id not in {value for _, value in options}:
-        topic = Topic.get_or_none(Topic.id == current_id)
-        if topic is not None:
-            options.append((f"{topic.name} (inactive)", topic.id))
-    return options
+    return lookups.offered("topic", current_id)
 
 
 def current_topic(employee: Employee | None, initial: dict | None) -> int | None:
@@ -103,7 +99,7 @@ class EmployeeForm(RecordForm):
 
 
 def _draft_employee(key: str, initial: dict) -> tuple[Employee | None, list[tuple[str, int]]]:
-    employee = Employee.get_or_none(Employee.id == int(key)) if key.isdigit() else None
+    employee = staff.get_employee(int(key)) if key.isdigit() else None
     return employee, topic_options(current_topic(employee, initial))
 
 
@@ -111,13 +107,11 @@ def _draft_employee(key: str, initial: dict) -> tuple[Employee | None, list[tupl
 def open_draft(app, draft) -> None:
     """Reopen an employee form from a draft left by an earlier session (what it needs is read
     on tui.dbwork's reader first)."""
-    stored_key = adopting_now()
 
-    def opened(found: tuple[Employee | None, list[tuple[str, int]]]) -> None:
+    def build(found: tuple[Employee | None, list[tuple[str, int]]]) -> EmployeeForm:
         employee, options = found
-        with adopting(stored_key):  # (the form goes on writing the draft it was reopened from)
-            screen = EmployeeForm(employee, initial=draft.values, options=options)
+        screen = EmployeeForm(employee, initial=draft.values, options=options)
         screen.mark_restored()
-        app.push_screen(screen)
+        return screen
 
-    read_to_open(app, _draft_employee, draft.key, draft.values, done=opened, failed=tell(app, "Not opened"))
+    open_drafted(app, _draft_employee, draft.key, draft.values, build=build)

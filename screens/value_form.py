@@ -10,8 +10,8 @@ from textual.widgets import Input, Select
 from screens.record_form import RecordForm
 from storage.db.models import STAGE_KINDS
 from storage.records import lookups
-from tui.dbwork import read_to_open, tell
-from tui.widgets.draft_keeper import adopting, adopting_now, draft_opener
+from tui.forms import open_drafted
+from tui.widgets.draft_keeper import draft_opener
 
 KIND_HELP = {
     "open": "open (the sale goes on)",
@@ -100,12 +100,11 @@ def _drafted_row(kind: str, key: str):
 def open_draft(app, draft) -> None:
     """Reopen a topic, method or stage form from a draft left by an earlier session (the value
     it edits is read on tui.dbwork's reader first)."""
-    kind, stored_key = draft.form, adopting_now()
+    kind = draft.form
 
-    def opened(row) -> None:
-        with adopting(stored_key):  # (the form goes on writing the draft it was reopened from)
-            screen = ValueForm(kind, row, initial=draft.values)
+    def build(row) -> ValueForm:
+        screen = ValueForm(kind, row, initial=draft.values)
         screen.mark_restored()
-        app.push_screen(screen)
+        return screen
 
-    read_to_open(app, _drafted_row, kind, draft.key, done=opened, failed=tell(app, "Not opened"))
+    open_drafted(app, _drafted_row, kind, draft.key, build=build)

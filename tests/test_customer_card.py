@@ -11,7 +11,7 @@ from screens.customers import CustomersScreen
 from storage.db.models import Customer
 from tests import factories as f
 from tests.screen_text import screen_text
-from tests.tui_helpers import drafts_offered, wait_until
+from tests.tui_helpers import drafted_customer, drafts_offered, wait_until
 from tui.widgets.customer_card import CustomerCard
 from tui.widgets.tab_strip import TabStrip
 
@@ -149,23 +149,9 @@ async def test_new_customer_tabs_stay_disabled_until_saved(app):
 
 
 async def test_a_customer_saved_from_a_draft_offered_at_start_shows_in_the_list(app):
-    from storage.records import drafts
 
     f.customer("Existing", number="E-1")
-    drafts.save(
-        "customer",
-        "",
-        "tester",
-        {
-            "number": "D-1",
-            "name": "Drafted Ltd",
-            "phone": "",
-            "email": "",
-            "address": "",
-            "notes": "",
-            "archived": False,
-        },
-    )
+    drafted_customer("D-1", "Drafted Ltd")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: drafts_offered(app), "the drafts offered")
         await pilot.press("enter")  # restore the draft offered at start

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
 from storage.records import drafts
-from tests.tui_helpers import drafts_offered, wait_until
+from tests.tui_helpers import drafted_customer, drafts_offered, wait_until
 from tui.widgets import draft_keeper
 from tui.widgets.draft_keeper import DraftKeeper, flush_all
 
@@ -134,20 +134,7 @@ async def test_keys_typed_at_start_go_to_the_list_not_to_the_drafts_offer(sqlite
     from storage.db.models import Customer
     from tui.app import RapportApp
 
-    drafts.save(
-        "customer",
-        "",
-        "tester",
-        {
-            "number": "D-1",
-            "name": "Drafted Ltd",
-            "phone": "",
-            "email": "",
-            "address": "",
-            "notes": "",
-            "archived": False,
-        },
-    )
+    drafted_customer("D-1", "Drafted Ltd")
     answer = threading.Event()
     pending = drafts.pending
 

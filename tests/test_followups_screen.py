@@ -7,6 +7,7 @@ import datetime as dt
 
 from screens.followups import FollowupsScreen
 from storage.db.models import Conversation
+from storage.reporting.reports import FollowUpItem
 from tests import factories as f
 from tests.conftest import TODAY
 from tui.widgets.followup_table import FollowupTable
@@ -22,9 +23,8 @@ def static_text(app, selector: str) -> str:
 
 
 def cursor_note(app) -> str | None:
-    table = app.screen.query_one(FollowupTable)
-    item = table.source.item(table.cursor_row_id)
-    return item.note if item else None
+    row = app.screen.query_one(FollowupTable).cursor_row
+    return row.data.note if row is not None and isinstance(row.data, FollowUpItem) else None
 
 
 def fresh(conv: Conversation) -> Conversation:

@@ -233,13 +233,12 @@ async def test_agenda_m_keeps_the_keys_typed_while_the_booking_is_read(app, monk
     from screens.booking_move import BookingMove
     from storage.db.models import Booking
     from storage.records import bookings
-    from tui.agenda_bookings import AgendaBookings
 
     conv = factories.conversation(factories.customer("Acme"), "2026-03-02", follow_up=TODAY.isoformat())
     booking = bookings.create(
         {"date": TODAY.isoformat(), "start": "14:00", "end": "15:00", "title": "Visit"}, conv.id, zone_name="UTC"
     )
-    gate, read = threading.Event(), AgendaBookings._db_booking
+    gate, read = threading.Event(), bookings.get
 
     def slow_read(booking_id):  # a slow database: the keys after m arrive meanwhile
         gate.wait(30)
@@ -249,7 +248,7 @@ async def test_agenda_m_keeps_the_keys_typed_while_the_booking_is_read(app, monk
         await pilot.press("f8")
         await wait_until(pilot, lambda: "Visit" in shown(app), what="the booking")
         app.screen.select_key(f"booking:{booking.id}")
-        monkeypatch.setattr(AgendaBookings, "_db_booking", staticmethod(slow_read))
+        monkeypatch.setattr(bookings, "get", slow_read)
         keys_without_waiting_for_database_work(monkeypatch)
         await pilot.press("m", *"tomorrow", "enter")
         gate.set()

@@ -21,7 +21,7 @@ async def walk_followups(app, pilot) -> list[tuple[str, str, int]]:
     seen = []
     while True:
         await pilot.pause()
-        item = table.source.item(table.cursor_row_id)
+        item = table.cursor_row.data
         line = "".join(s.text for s in table.render_line(table.cursor - round(table.scroll_y) + 1))
         assert when(item.days_overdue) in line and item.follow_up.isoformat() in line
         seen.append((item.uid, item.follow_up.isoformat(), item.days_overdue))

@@ -70,6 +70,14 @@ async def wait_for_text(app, pilot, text: str, timeout: float = 10.0) -> str:
     return shown
 
 
+def drafted_customer(number: str, name: str) -> None:
+    """A new customer's draft, as an earlier session of tester's left it (offered at start)."""
+    from storage.records import drafts
+
+    values = {"number": number, "name": name, "phone": "", "email": "", "address": "", "notes": "", "archived": False}
+    drafts.save("customer", "", "tester", values)
+
+
 def drafts_offered(app) -> bool:
     """The drafts offered at start (tui.drafts) are on screen, their list filled."""
     screen = app.screen

@@ -35,12 +35,6 @@ class AgendaBookings:
 
     _undo: _Undo | None = None
 
-    @staticmethod
-    def _db_booking(booking_id: int):
-        from storage.db.models import Booking
-
-        return Booking.get_by_id(booking_id)
-
     def _day_of(self, instant: dt.datetime) -> dt.date:
         return to_local(instant, self.app.ctx.timezone()).date()
 
@@ -59,7 +53,7 @@ class AgendaBookings:
                     self.day = self._day_of(booking.start)
                     self.load(f"booking:{result}")
 
-                read_db(self, self._db_booking, result, done=show, failed=tell(self, "Agenda not shown", AGAIN))
+                read_db(self, bookings.get, result, done=show, failed=tell(self, "Agenda not shown", AGAIN))
             else:
                 self.load(key)
 
@@ -116,7 +110,7 @@ class AgendaBookings:
                 chosen,
             )
 
-        read_to_open(self, self._db_booking, entry.id, done=ask, failed=tell(self, "Not opened"))
+        read_to_open(self, bookings.get, entry.id, done=ask, failed=tell(self, "Not opened"))
 
     def _changed(self, undo: _Undo, day: dt.date, message: str) -> None:
         self._undo = undo

@@ -35,6 +35,16 @@ MODES = ("events", "todos")
 PRODID = "-//Rapport//Rapport CRM//EN"
 VDIR_SUFFIX = "@rapport.ics"
 
+# Whose item it is, as a follow-up's and a booking's calendar items show it.
+_WHO_FIELDS = (
+    Customer.name.alias("customer"),
+    Customer.number.alias("customer_number"),
+    Customer.phone.alias("phone"),
+    Customer.email.alias("email"),
+    Employee.login.alias("employee"),
+    Employee.name.alias("employee_name"),
+)
+
 _CONVERSATION_FIELDS = (
     Conversation.id,
     Conversation.uid,
@@ -49,12 +59,7 @@ _CONVERSATION_FIELDS = (
     Conversation.sequence,
     Conversation.created_at,
     Conversation.updated_at,
-    Customer.name.alias("customer"),
-    Customer.number.alias("customer_number"),
-    Customer.phone.alias("phone"),
-    Customer.email.alias("email"),
-    Employee.login.alias("employee"),
-    Employee.name.alias("employee_name"),
+    *_WHO_FIELDS,
     Topic.name.alias("about"),
     Method.name.alias("how"),
 )
@@ -173,12 +178,7 @@ def booking_query():
             Booking.timezone,
             Booking.cancelled_at,
             Booking.conversation.alias("conversation_id"),
-            Customer.name.alias("customer"),
-            Customer.number.alias("customer_number"),
-            Customer.phone.alias("phone"),
-            Customer.email.alias("email"),
-            Employee.login.alias("employee"),
-            Employee.name.alias("employee_name"),
+            *_WHO_FIELDS,
             Conversation.date,
             Conversation.time_begin,
             Conversation.time_end,

@@ -204,6 +204,11 @@ def delete(booking_id: int) -> None:
     cancel(booking_id)
 
 
+def get(booking_id: int) -> Booking:
+    """One booking (``Booking.DoesNotExist`` when there is none)."""
+    return Booking.get_by_id(booking_id)
+
+
 def of_conversation(conversation_id: int) -> Booking | None:
     """The latest booking (not cancelled) made from a conversation, if any."""
     return (
@@ -266,6 +271,11 @@ def contents_for_conversation(conversation_id: int, today: dt.date | None = None
     existing = of_conversation(conversation_id)
     if existing is not None:
         return contents_for_booking(existing.id, existing=True)
+    return contents_for_new(conversation_id, today)
+
+
+def contents_for_new(conversation_id: int, today: dt.date | None = None) -> FormContents:
+    """A new booking made from a conversation, filled in from it (``prefill``)."""
     values = prefill(conversation_id, today)
     customer = Customer.select(Customer.name).join(Conversation).where(Conversation.id == conversation_id).get()
     return FormContents(values, customer.name, conversation_id)

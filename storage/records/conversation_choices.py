@@ -9,17 +9,12 @@ employees offered are the active ones, plus the conversation's own and the curre
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storage.records import conversation_list, lookups
 from storage.records.conversations import ConversationInput
 
-PICK_LISTS: dict[str, Callable[..., list]] = {
-    "topic": lookups.topics,
-    "method": lookups.methods,
-    "pipeline_stage": lookups.stages,
-}
+PICK_LISTS = {"topic": "topic", "method": "method", "pipeline_stage": "stage"}  # form field: lookups list
 
 
 @dataclass(frozen=True)
@@ -47,13 +42,14 @@ def choices_for(form: ConversationInput, me_id: int, new: bool) -> Choices:
     options = {"employee": tuple((e.display_name, e.id) for e in employees)}
     active = {}
     current = {"topic": form.topic_id, "method": form.method_id, "pipeline_stage": form.pipeline_stage_id}
-    for name, rows in PICK_LISTS.items():
-        offered = [(row.name, row.id) for row in rows()]
+    for name, kind in PICK_LISTS.items():
+        offered = lookups.offered(kind)
         active[name] = frozenset(row_id for _, row_id in offered)
         value = current[name]
-        if value is not None and value not in active[name]:
-            inactive = next((row.name for row in rows(include_inactive=True) if row.id == value), "?")
-            offered.append((f"{inactive} (inactive)", value))
+        if value is not None and value not in active[name]:  # (read again: rare)
+            offered = lookups.offered(kind, value)
+            if value not in {row_id for _, row_id in offered}:
+                offered.append(("?", value))  # (gone meanwhile: a pick list needs its value)
         options[name] = tuple(offered)
     default = None
     if new and form.topic_id is None:

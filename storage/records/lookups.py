@@ -84,6 +84,18 @@ def values(kind: str, include_inactive: bool = True) -> list:
     return lists[_model_key(kind)](include_inactive)
 
 
+def offered(kind: str, current: int | None = None) -> list[tuple[str, int]]:
+    """What a pick list offers in a form, as (label, id): its active values, plus ``current``
+    marked "(inactive)" when it is no longer active, so that a record keeps its value."""
+    options = [(row.name, row.id) for row in values(kind, include_inactive=False)]
+    if current is not None and current not in {value for _, value in options}:
+        model = LISTS[_model_key(kind)]
+        row = model.get_or_none(model.id == current)
+        if row is not None:
+            options.append((f"{row.name} (inactive)", row.id))
+    return options
+
+
 # ------------------------------------------------------------------------ validation
 
 

@@ -42,6 +42,10 @@ def _default_topic(topic_id: int | None) -> int | None:
 
 
 @retrying
+def get_employee(employee_id: int) -> Employee | None:
+    return Employee.get_or_none(Employee.id == employee_id)
+
+
 def add_employee(login: str, name: str = "", default_topic_id: int | None = None) -> Employee:
     """Add an employee; the login is required, without spaces and unique ignoring case.
     An empty name shows as the login."""

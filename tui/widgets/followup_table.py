@@ -88,7 +88,6 @@ class FollowupSource:
         self.show_employee = show_employee
         self.counts = reports.SectionCounts(0, 0, 0)
         self._sections: list[_Section] = []
-        self._items: dict[int, FollowUpItem] = {}
         self.losing: list[LosingTouch] = []
 
     def count(self) -> int:
@@ -104,17 +103,12 @@ class FollowupSource:
     def is_title(self, index: int) -> bool:
         return any(section.start == index for section in self._sections)
 
-    def item(self, row_id: int | None) -> FollowUpItem | None:
-        """The item behind a row fetched last (None for a title or unknown row)."""
-        return self._items.get(row_id) if row_id is not None else None
-
     def losing_row(self, row_id: int | None) -> LosingTouch | None:
         customer_id = losing_customer_id(row_id)
         return next((row for row in self.losing if row.customer_id == customer_id), None)
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         rows: list[Row] = []
-        items: dict[int, FollowUpItem] = {}
         end = offset + limit
         for number, section in enumerate(self._sections, start=1):
             if offset <= section.start < end:
@@ -126,9 +120,7 @@ class FollowupSource:
                     if isinstance(item, LosingTouch):
                         rows.append(self._losing_row(item))
                         continue
-                    items[item.id] = item
                     rows.append(self._item_row(item))
-        self._items = items  # one assignment: the UI thread reads it
         return rows
 
     def _fetch_section(self, key: str, offset: int, limit: int) -> list[FollowUpItem] | list[LosingTouch]:
